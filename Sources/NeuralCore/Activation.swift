@@ -1,0 +1,205 @@
+/// A hidden unit's activation function f, as in the lecture's table (NOTATION.md).
+public enum Activation: Hashable, Sendable {
+    /// 1 / (1 + e^-z); saturates away from 0.
+    case logistic
+    /// tanh z; saturates too.
+    case tanh
+    /// max(0, z); units can "die".
+    case relu
+    /// max(0, z) + alpha min(0, z).
+    case leakyReLU(slope: Double)
+    /// |z| (absolute-value ReLU).
+    case abs
+    /// ln(1 + e^z), a smooth ReLU.
+    case softplus
+    /// z.
+    case linear
+    /// The perceptron's step: 0 if z < 0, 1 if z >= 0; trained by the perceptron rule.
+    case step
+    /// max over `pieces` linear pieces; needs `pieces` weight vectors per unit.
+    case maxout(pieces: Int)
+
+    /// The default slope of leaky ReLU.
+    public static let defaultLeakySlope = 0.01
+
+    /// Every activation with its default parameters, in the order the lab cycles through them.
+    public static let all: [Activation] = [
+        .relu, .tanh, .logistic, .leakyReLU(slope: defaultLeakySlope), .abs, .softplus, .linear,
+        .maxout(pieces: 2), .step,
+    ]
+
+    /// The name used in model files, scenario files and on the command line.
+    public var name: String {
+        switch self {
+        case .logistic: "logistic"
+        case .tanh: "tanh"
+        case .relu: "relu"
+        case .leakyReLU: "leaky_relu"
+        case .abs: "abs"
+        case .softplus: "softplus"
+        case .linear: "linear"
+        case .step: "step"
+        case .maxout: "maxout"
+        }
+    }
+
+    /// The name with its parameter, as shown in descriptions: `leaky_relu(0.01)`, `maxout(3)`.
+    public var label: String {
+        switch self {
+        case .leakyReLU(let slope): "leaky_relu(\(formatShort(slope)))"
+        case .maxout(let pieces): "maxout(\(pieces))"
+        default: name
+        }
+    }
+
+    /// Every accepted name, for error messages.
+    public static let names = ["logistic", "tanh", "relu", "leaky_relu", "abs", "softplus", "linear", "step", "maxout"]
+
+    /// The activation called `name`, with default parameters; nil if there is none.
+    /// Also accepts `sigmoid` for logistic, `perceptron` for step and `identity` for linear.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "logistic", "sigmoid": self = .logistic
+        case "tanh": self = .tanh
+        case "relu": self = .relu
+        case "leaky_relu", "leaky-relu", "leakyrelu": self = .leakyReLU(slope: Self.defaultLeakySlope)
+        case "abs": self = .abs
+        case "softplus": self = .softplus
+        case "linear", "identity": self = .linear
+        case "step", "perceptron": self = .step
+        case "maxout": self = .maxout(pieces: 2)
+        default: return nil
+        }
+    }
+
+    /// Linear pieces per unit: k for maxout, 1 otherwise.
+    public var pieces: Int {
+        if case .maxout(let k) = self { return k }
+        return 1
+    }
+
+    /// True for the ReLU family, whose units can die (z <= 0 for every example).
+    public var canDie: Bool {
+        switch self {
+        case .relu, .leakyReLU: true
+        default: false
+        }
+    }
+
+    /// True for activations that saturate (f' near 0 for large |z|).
+    public var saturates: Bool {
+        switch self {
+        case .logistic, .tanh: true
+        default: false
+        }
+    }
+
+    /// True where f is not differentiable at some z (ReLU at 0, step at 0, ...).
+    public var hasKink: Bool {
+        switch self {
+        case .relu, .leakyReLU, .abs, .step, .maxout: true
+        case .logistic, .tanh, .softplus, .linear: false
+        }
+    }
+
+    /// The largest value f' takes (used for the saturation share): 1/4 for logistic, 1 for tanh.
+    public var maximumDerivative: Double {
+        switch self {
+        case .logistic: 0.25
+        default: 1
+        }
+    }
+
+    // MARK: f and f', one value (for traces, displays and tests)
+
+    /// f(z). For maxout, the value of one piece (the unit takes the maximum of its pieces).
+    @inline(__always)
+    public func f<S: NNScalar>(_ z: S) -> S {
+        switch self {
+        case .logistic: return 1 / (1 + S.exp(-z))
+        case .tanh: return S.tanh(z)
+        case .relu: return z > 0 ? z : 0
+        case .leakyReLU(let slope): return z > 0 ? z : S(slope) * z
+        case .abs: return Swift.abs(z)
+        case .softplus: return Swift.max(z, 0) + S.log1p(S.exp(-Swift.abs(z)))
+        case .linear, .maxout: return z
+        case .step: return z >= 0 ? 1 : 0
+        }
+    }
+
+    /// f'(z). For maxout, the derivative of the winning piece (1).
+    @inline(__always)
+    public func fPrime<S: NNScalar>(_ z: S) -> S {
+        switch self {
+        case .logistic:
+            let a = f(z)
+            return a * (1 - a)
+        case .tanh:
+            let a = S.tanh(z)
+            return 1 - a * a
+        case .relu: return z > 0 ? 1 : 0
+        case .leakyReLU(let slope): return z > 0 ? 1 : S(slope)
+        case .abs: return z > 0 ? 1 : (z < 0 ? -1 : 0)
+        case .softplus: return 1 / (1 + S.exp(-z))
+        case .linear, .maxout: return 1
+        case .step: return 0
+        }
+    }
+
+    /// The formula of f and of f', as the step-through screen shows them.
+    public var formulas: (f: String, fPrime: String) {
+        switch self {
+        case .logistic: ("sigma(z) = 1 / (1 + e^-z)", "sigma(z) (1 - sigma(z))")
+        case .tanh: ("tanh(z)", "1 - tanh^2(z)")
+        case .relu: ("max(0, z)", "1 if z > 0 else 0")
+        case .leakyReLU(let slope): ("max(0, z) + \(formatShort(slope)) min(0, z)", "1 if z > 0 else \(formatShort(slope))")
+        case .abs: ("|z|", "sign(z)")
+        case .softplus: ("ln(1 + e^z)", "sigma(z)")
+        case .linear: ("z", "1")
+        case .step: ("1 if z >= 0 else 0", "0")
+        case .maxout(let k): ("max of \(k) pieces", "1 for the winning piece, 0 for the others")
+        }
+    }
+}
+
+// MARK: f and f' on 16 lanes (the kernels)
+
+extension Activation {
+    /// f on every lane. Must agree with `f(_:)` (the tests compare them).
+    @inline(__always)
+    func f<S: NNScalar>(_ z: Vec<S>) -> Vec<S> {
+        switch self {
+        case .logistic: return 1 / (1 + S.exp(-z))
+        case .tanh: return S.tanh(z)
+        case .relu: return z.replacing(with: 0, where: z .< 0)
+        case .leakyReLU(let slope): return z.replacing(with: z * S(slope), where: z .< 0)
+        case .abs: return z.replacing(with: -z, where: z .< 0)
+        case .softplus:
+            let negativeMagnitude = z.replacing(with: -z, where: z .> 0)
+            return z.replacing(with: 0, where: z .< 0) + S.log1p(S.exp(negativeMagnitude))
+        case .linear, .maxout: return z
+        case .step: return Vec(repeating: 0).replacing(with: 1, where: z .>= 0)
+        }
+    }
+
+    /// f' on every lane, given z and a = f(z) (logistic and tanh use a, the others z).
+    @inline(__always)
+    func fPrime<S: NNScalar>(z: Vec<S>, a: Vec<S>) -> Vec<S> {
+        switch self {
+        case .logistic: return a * (1 - a)
+        case .tanh: return 1 - a * a
+        case .relu: return Vec(repeating: 0).replacing(with: 1, where: z .> 0)
+        case .leakyReLU(let slope): return Vec(repeating: S(slope)).replacing(with: 1, where: z .> 0)
+        case .abs: return Vec(repeating: 0).replacing(with: 1, where: z .> 0).replacing(with: -1, where: z .< 0)
+        case .softplus: return 1 / (1 + S.exp(-z))
+        case .linear, .maxout: return Vec(repeating: 1)
+        case .step: return Vec(repeating: 0)
+        }
+    }
+}
+
+/// A number in its shortest form: 0.01, 1e-05, 3.
+func formatShort(_ x: Double) -> String {
+    if x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int(x)) }
+    return "\(x)"
+}

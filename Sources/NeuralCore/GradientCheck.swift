@@ -1,0 +1,152 @@
+/// Backpropagation against finite differences for one tensor (W(l) or b(l)).
+public struct TensorCheck: Sendable, Equatable {
+    /// "W(1)", "b(2)", ...
+    public let name: String
+    /// The lecture's l.
+    public let layer: Int
+    /// True for b(l).
+    public let isBias: Bool
+    /// The tensor's shape (rows, columns); biases are (rows, 1).
+    public let shape: (rows: Int, cols: Int)
+    /// The backpropagation gradient, row-major.
+    public let backprop: [Double]
+    /// The finite-difference estimate, row-major.
+    public let numeric: [Double]
+    /// Largest |backprop - numeric| / max(|backprop|, |numeric|, floor) over the entries, where
+    /// floor = 1e-6 max(1, |J|): finite differences in double precision resolve gradients to
+    /// about 1e-16 |J| / h = 1e-13 |J|, so gradients below the floor are compared absolutely.
+    public let maxRelativeError: Double
+    /// Largest |backprop - numeric|.
+    public let maxAbsoluteError: Double
+    /// Row-major index of the entry with the largest relative error.
+    public let worstIndex: Int
+    /// Entries left out because every finite-difference probe crossed a kink (ReLU at 0, a
+    /// maxout tie, a step): there the derivative does not exist.
+    public let entriesAtKinks: Int
+
+    public static func == (l: TensorCheck, r: TensorCheck) -> Bool {
+        l.name == r.name && l.backprop == r.backprop && l.numeric == r.numeric
+    }
+}
+
+/// A gradient check of a whole network on a set of examples, in double precision.
+public struct GradientCheck: Sendable {
+    /// The objective J(W, b) at the checked point.
+    public let loss: Double
+    /// One result per tensor: W(1), b(1), W(2), b(2), ...
+    public let tensors: [TensorCheck]
+    /// The tolerance the lab uses to call a check passed.
+    public static let tolerance = 1e-6
+    /// Gradients smaller than this (times max(1, |J|)) are compared in absolute terms.
+    public static let relativeFloor = 1e-6
+
+    /// The largest relative error over every tensor.
+    public var maxRelativeError: Double { tensors.map(\.maxRelativeError).max() ?? 0 }
+    /// True when every tensor is within `tolerance`.
+    public var passed: Bool { maxRelativeError <= Self.tolerance }
+
+    /// Checks every parameter of `network` on `examples`: backpropagation against the
+    /// central difference [-J(w+2h) + 8J(w+h) - 8J(w-h) + J(w-2h)] / 12h (error O(h^4)), with
+    /// h = 1e-3; where a probe crosses a kink it retries with h = 1e-6, and leaves the entry
+    /// out only if that crosses one too.
+    public init(network: Network<Double>, examples: Examples<Double>, l1: Double = 0, l2: Double = 0) {
+        let (loss, gradient) = network.lossAndGradient(examples, l1: l1, l2: l2)
+        self.loss = loss
+        var probe = network
+        let ws = Workspace<Double>(architecture: network.architecture, capacity: min(examples.count, 4096))
+        let watchKinks = network.architecture.hidden.contains { $0.activation.hasKink } || network.architecture.output == .step
+        func evaluate() -> (Double, UInt64) {
+            probe.objectiveAndKinks(examples, ws, l1: l1, l2: l2, watchKinks: watchKinks)
+        }
+        let (_, baseKinks) = evaluate()
+        var tensors: [TensorCheck] = []
+        for shape in network.shapes {
+            for isBias in [false, true] {
+                let offset = isBias ? shape.biasOffset : shape.weightOffset
+                let count = isBias ? shape.rows : shape.weightCount
+                var numeric = [Double](repeating: 0, count: count)
+                var atKink = [Bool](repeating: false, count: count)
+                for e in 0..<count {
+                    let i = offset + e
+                    let original = probe.parameters[i]
+                    func J(_ delta: Double) -> (Double, UInt64) {
+                        probe.parameters[i] = original + delta
+                        defer { probe.parameters[i] = original }
+                        return evaluate()
+                    }
+                    // L1's |w| has its own kink at w = 0.
+                    let l1Kink = l1 != 0 && !isBias
+                    var h = 1e-3
+                    var probes = [J(2 * h), J(h), J(-h), J(-2 * h)]
+                    var crossed = probes.contains { $0.1 != baseKinks } || (l1Kink && abs(original) < 2 * h)
+                    if crossed {
+                        h = 1e-6
+                        probes = [J(h), J(-h)]
+                        crossed = probes.contains { $0.1 != baseKinks } || (l1Kink && abs(original) < h)
+                        numeric[e] = (probes[0].0 - probes[1].0) / (2 * h)
+                    } else {
+                        // Differences first: equal values then give exactly 0, and less rounding.
+                        numeric[e] = (8 * (probes[1].0 - probes[2].0) - (probes[0].0 - probes[3].0)) / (12 * h)
+                    }
+                    atKink[e] = crossed
+                }
+                let backprop = (0..<count).map { gradient[offset + $0] }
+                var maxRel = 0.0, maxAbs = 0.0, worst = 0
+                let floor = Self.relativeFloor * max(1, abs(loss))
+                for e in 0..<count where !atKink[e] {
+                    let diff = abs(backprop[e] - numeric[e])
+                    let rel = diff / max(abs(backprop[e]), abs(numeric[e]), floor)
+                    if rel > maxRel { maxRel = rel; worst = e }
+                    maxAbs = max(maxAbs, diff)
+                }
+                let l = shape.l
+                tensors.append(TensorCheck(
+                    name: isBias ? "b(\(l))" : "W(\(l))", layer: l, isBias: isBias,
+                    shape: isBias ? (shape.rows, 1) : (shape.rows, shape.inputs),
+                    backprop: backprop, numeric: numeric, maxRelativeError: maxRel, maxAbsoluteError: maxAbs,
+                    worstIndex: worst, entriesAtKinks: atKink.filter { $0 }.count))
+            }
+        }
+        self.tensors = tensors
+    }
+}
+
+extension Network {
+    /// J(W, b) over `examples` and a fingerprint of which side of every kink each unit is on
+    /// (signs of z for ReLU-like and step units, maxout winners), to notice when a
+    /// finite-difference probe crosses a kink.
+    func objectiveAndKinks(_ examples: Examples<S>, _ ws: Workspace<S>, l1: Double, l2: Double, watchKinks: Bool) -> (Double, UInt64) {
+        var total = 0.0
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ v: UInt64) { hash = (hash ^ v) &* 0x0000_0100_0000_01B3 }
+        var start = 0
+        while start < examples.count {
+            let end = Swift.min(start + ws.capacity, examples.count)
+            ws.load(examples, range: start..<end)
+            forward(ws)
+            total += computeLoss(ws)
+            if watchKinks {
+                for (k, s) in shapes.enumerated() {
+                    let kinked: Bool
+                    switch s.function {
+                    case .hidden(let f): kinked = f.hasKink
+                    case .output(let o): kinked = o == .step
+                    }
+                    guard kinked else { continue }
+                    if let w = ws.winners[k] {
+                        for i in 0..<s.units { for c in 0..<ws.m { mix(UInt64(Double(w[i * ws.ld + c]))) } }
+                    } else {
+                        for r in 0..<s.rows {
+                            for c in 0..<ws.m {
+                                let z = ws.z[k][r * ws.ld + c]
+                                mix(z > 0 ? 1 : (z < 0 ? 2 : 3))
+                            }
+                        }
+                    }
+                }
+            }
+            start = end
+        }
+        return (total / Double(examples.count) + regularizationPenalty(l1: l1, l2: l2), hash)
+    }
+}

@@ -1,0 +1,249 @@
+/// A parsed JSON value with its position, so every problem can name its line and column.
+/// Numbers keep their text, so a `Float` and a `Double` both parse from the exact decimal.
+public struct JSONNode: Sendable {
+    /// The value.
+    public indirect enum Value: Sendable {
+        case object([(key: String, value: JSONNode)])
+        case array([JSONNode])
+        case number(String)
+        case string(String)
+        case bool(Bool)
+        case null
+    }
+
+    /// The value.
+    public let value: Value
+    /// 1-based line of the value's first character.
+    public let line: Int
+    /// 1-based column of the value's first character.
+    public let column: Int
+
+    /// A short name of the value's kind for messages: "a number", "an array", ...
+    public var kind: String {
+        switch value {
+        case .object: "an object"
+        case .array: "an array"
+        case .number: "a number"
+        case .string: "a string"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+
+    /// The member `key` of an object.
+    public subscript(key: String) -> JSONNode? {
+        guard case .object(let members) = value else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+}
+
+/// A JSON syntax error and where it is.
+public struct JSONSyntaxError: Error, Sendable {
+    /// 1-based line.
+    public let line: Int
+    /// 1-based column.
+    public let column: Int
+    /// What was wrong.
+    public let message: String
+}
+
+/// A strict JSON parser (RFC 8259) over UTF-8 bytes.
+public struct JSONParser {
+    private let bytes: [UInt8]
+    private var i = 0
+    private var line = 1
+    private var lineStart = 0
+    private var depth = 0
+    private static let maxDepth = 64
+
+    /// Parses `text`; throws `JSONSyntaxError` with the line and column of the problem.
+    public static func parse(_ text: String) throws -> JSONNode {
+        var parser = JSONParser(bytes: Array(text.utf8))
+        parser.skipSpace()
+        let node = try parser.value()
+        parser.skipSpace()
+        if parser.i < parser.bytes.count { throw parser.error("unexpected text after the JSON value") }
+        return node
+    }
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    private var column: Int { i - lineStart + 1 }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(line: line, column: column, message: message)
+    }
+
+    private mutating func skipSpace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0D: i += 1
+            case 0x0A:
+                i += 1
+                line += 1
+                lineStart = i
+            default: return
+            }
+        }
+    }
+
+    private mutating func value() throws -> JSONNode {
+        guard i < bytes.count else { throw error("unexpected end of file") }
+        let (l, c) = (line, column)
+        func node(_ v: JSONNode.Value) -> JSONNode { JSONNode(value: v, line: l, column: c) }
+        switch bytes[i] {
+        case UInt8(ascii: "{"):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { throw error("nested more than \(Self.maxDepth) levels deep") }
+            i += 1
+            var members: [(key: String, value: JSONNode)] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return node(.object(members)) }
+            while true {
+                skipSpace()
+                guard i < bytes.count else { throw error("unexpected end of file inside an object") }
+                guard bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
+                let key = try string()
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\"") }
+                i += 1
+                skipSpace()
+                members.append((key, try value()))
+                skipSpace()
+                guard i < bytes.count else { throw error("unexpected end of file inside an object") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; return node(.object(members)) }
+                throw error("expected ',' or '}' in an object")
+            }
+        case UInt8(ascii: "["):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { throw error("nested more than \(Self.maxDepth) levels deep") }
+            i += 1
+            var elements: [JSONNode] = []
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return node(.array(elements)) }
+            while true {
+                skipSpace()
+                guard i < bytes.count else { throw error("unexpected end of file inside an array") }
+                elements.append(try value())
+                skipSpace()
+                guard i < bytes.count else { throw error("unexpected end of file inside an array") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "]") { i += 1; return node(.array(elements)) }
+                throw error("expected ',' or ']' in an array")
+            }
+        case UInt8(ascii: "\""):
+            return node(.string(try string()))
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return node(.bool(true))
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return node(.bool(false))
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return node(.null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return node(.number(try number()))
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            throw error("NaN and Infinity are not JSON numbers")
+        default:
+            throw error("unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
+        }
+    }
+
+    private mutating func literal(_ word: String) throws {
+        let w = Array(word.utf8)
+        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else {
+            throw error("expected \(word)")
+        }
+        i += w.count
+    }
+
+    private mutating func number() throws -> String {
+        let start = i
+        func digits() -> Int {
+            let s = i
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            return i - s
+        }
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard digits() > 0 else { throw error("expected digits in a number") }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw error("expected digits after the decimal point") }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { throw error("expected digits in the exponent") }
+        }
+        return String(decoding: bytes[start..<i], as: UTF8.self)
+    }
+
+    private mutating func string() throws -> String {
+        i += 1  // opening quote
+        var out = [UInt8]()
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "\""):
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard i + 1 < bytes.count else { throw error("unfinished escape") }
+                let e = bytes[i + 1]
+                i += 2
+                switch e {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else {
+                        throw error("bad \\u escape")
+                    }
+                    i += 4
+                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: throw error("unknown escape \\\(Character(Unicode.Scalar(e)))")
+                }
+            case 0x00..<0x20:
+                throw error("control character in a string")
+            default:
+                out.append(b)
+                i += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+}
+
+/// Writes `s` as a JSON string literal.
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case let c where c.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// Writes a finite number in its shortest round-trip form (`0.1`, `1e-05`, `3.0`).
+public func jsonNumber<S: NNScalar>(_ x: S) -> String {
+    precondition(x.isFinite, "JSON has no NaN or infinity")
+    return x.description
+}

@@ -1,0 +1,192 @@
+// Dense kernels over raw pointers. Legend:
+//   rows    rows of W(l) = s_{l+1} (times k for maxout)
+//   cols    columns of W(l) = s_l
+//   ld      row stride of every batch matrix (a multiple of 16)
+//   n       columns computed: m rounded up to a multiple of 16 (padding columns carry zeros
+//           in the inputs and in every delta, so they never reach a gradient)
+// Batch matrices are row-major `units x ld`: one unit's values for all examples are
+// contiguous, so every kernel vectorises over examples.
+
+@inline(__always)
+func load<S: NNScalar>(_ p: UnsafePointer<S>) -> Vec<S> {
+    UnsafeRawPointer(p).loadUnaligned(as: Vec<S>.self)
+}
+
+@inline(__always)
+func load<S: NNScalar>(_ p: UnsafeMutablePointer<S>) -> Vec<S> {
+    UnsafeRawPointer(p).loadUnaligned(as: Vec<S>.self)
+}
+
+@inline(__always)
+func store<S: NNScalar>(_ v: Vec<S>, _ p: UnsafeMutablePointer<S>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec<S>.self)
+}
+
+/// Sum of the 16 lanes as a balanced tree (a serial `.sum()` is slower and less accurate).
+@inline(__always)
+func horizontalSum<S: NNScalar>(_ v: Vec<S>) -> S {
+    let h8 = v.lowHalf + v.highHalf
+    let h4 = h8.lowHalf + h8.highHalf
+    let h2 = h4.lowHalf + h4.highHalf
+    return h2[0] + h2[1]
+}
+
+/// `x` rounded up to a multiple of the vector width.
+@inline(__always)
+func roundUpToVector(_ x: Int) -> Int { (x &+ vecWidth &- 1) / vecWidth &* vecWidth }
+
+/// Forward of a dense layer: Z = W A + b 1^T, and Out = epilogue(Z) in the same pass.
+/// W: rows x cols; A: cols x ld; Z and Out: rows x ld (Out may be nil).
+@inline(__always)
+func affineForward<S: NNScalar>(
+    W: UnsafePointer<S>, b: UnsafePointer<S>, rows: Int, cols: Int,
+    A: UnsafePointer<S>, Z: UnsafeMutablePointer<S>, out: UnsafeMutablePointer<S>?,
+    ld: Int, n: Int, epilogue: (Vec<S>) -> Vec<S>
+) {
+    var i = 0
+    // Four rows at a time: each loaded chunk of A feeds four accumulators.
+    while i &+ 4 <= rows {
+        let w0 = W + (i &* cols), w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols
+        var c = 0
+        while c < n {
+            var acc0 = Vec<S>(repeating: b[i]), acc1 = Vec<S>(repeating: b[i &+ 1])
+            var acc2 = Vec<S>(repeating: b[i &+ 2]), acc3 = Vec<S>(repeating: b[i &+ 3])
+            var aj = A + c
+            for j in 0..<cols {
+                let a = load(aj)
+                acc0 = acc0.addingProduct(a, w0[j])
+                acc1 = acc1.addingProduct(a, w1[j])
+                acc2 = acc2.addingProduct(a, w2[j])
+                acc3 = acc3.addingProduct(a, w3[j])
+                aj += ld
+            }
+            let zi = Z + (i &* ld &+ c)
+            store(acc0, zi); store(acc1, zi + ld); store(acc2, zi + 2 &* ld); store(acc3, zi + 3 &* ld)
+            if let out {
+                let oi = out + (i &* ld &+ c)
+                store(epilogue(acc0), oi); store(epilogue(acc1), oi + ld)
+                store(epilogue(acc2), oi + 2 &* ld); store(epilogue(acc3), oi + 3 &* ld)
+            }
+            c &+= vecWidth
+        }
+        i &+= 4
+    }
+    while i < rows {
+        let wi = W + (i &* cols)
+        var c = 0
+        while c < n {
+            var acc = Vec<S>(repeating: b[i])
+            var aj = A + c
+            for j in 0..<cols {
+                acc = acc.addingProduct(load(aj), wi[j])
+                aj += ld
+            }
+            store(acc, Z + (i &* ld &+ c))
+            if let out { store(epilogue(acc), out + (i &* ld &+ c)) }
+            c &+= vecWidth
+        }
+        i &+= 1
+    }
+}
+
+/// Weight gradient of a dense layer: dW = scale * Delta A^T, db = scale * (row sums of Delta).
+/// Delta: rows x ld; A: cols x ld; dW: rows x cols; db: rows.
+@inline(__always)
+func affineWeightGradient<S: NNScalar>(
+    delta: UnsafePointer<S>, A: UnsafePointer<S>, rows: Int, cols: Int,
+    dW: UnsafeMutablePointer<S>, db: UnsafeMutablePointer<S>, scale: S, ld: Int, n: Int
+) {
+    for i in 0..<rows {
+        let di = delta + (i &* ld)
+        var j = 0
+        // Two columns of W at a time, with two accumulators each to hide FMA latency.
+        while j &+ 2 <= cols {
+            let a0 = A + j &* ld, a1 = a0 + ld
+            var s0 = Vec<S>(), s1 = Vec<S>(), t0 = Vec<S>(), t1 = Vec<S>()
+            var c = 0
+            while c &+ 2 &* vecWidth <= n {
+                let d = load(di + c), e = load(di + (c &+ vecWidth))
+                s0 = s0.addingProduct(d, load(a0 + c)); t0 = t0.addingProduct(e, load(a0 + (c &+ vecWidth)))
+                s1 = s1.addingProduct(d, load(a1 + c)); t1 = t1.addingProduct(e, load(a1 + (c &+ vecWidth)))
+                c &+= 2 &* vecWidth
+            }
+            if c < n {
+                let d = load(di + c)
+                s0 = s0.addingProduct(d, load(a0 + c))
+                s1 = s1.addingProduct(d, load(a1 + c))
+            }
+            dW[i &* cols &+ j] = horizontalSum(s0 + t0) * scale
+            dW[i &* cols &+ j &+ 1] = horizontalSum(s1 + t1) * scale
+            j &+= 2
+        }
+        if j < cols {
+            let a0 = A + j &* ld
+            var s0 = Vec<S>()
+            var c = 0
+            while c < n {
+                s0 = s0.addingProduct(load(di + c), load(a0 + c))
+                c &+= vecWidth
+            }
+            dW[i &* cols &+ j] = horizontalSum(s0) * scale
+        }
+        var sum = Vec<S>()
+        var c = 0
+        while c < n {
+            sum += load(di + c)
+            c &+= vecWidth
+        }
+        db[i] = horizontalSum(sum) * scale
+    }
+}
+
+/// Input gradient of a dense layer: G = W^T Delta, then Out = epilogue(G, offset) where
+/// `offset` is the chunk's position in a `cols x ld` matrix (to read z or a of the layer below).
+/// W: rows x cols; Delta: rows x ld; Out: cols x ld.
+@inline(__always)
+func affineInputGradient<S: NNScalar>(
+    W: UnsafePointer<S>, delta: UnsafePointer<S>, rows: Int, cols: Int,
+    out: UnsafeMutablePointer<S>, ld: Int, n: Int, epilogue: (Vec<S>, Int) -> Vec<S>
+) {
+    var j = 0
+    while j &+ 4 <= cols {
+        var c = 0
+        while c < n {
+            var acc0 = Vec<S>(), acc1 = Vec<S>(), acc2 = Vec<S>(), acc3 = Vec<S>()
+            var wi = W + j
+            var di = delta + c
+            for _ in 0..<rows {
+                let d = load(di)
+                acc0 = acc0.addingProduct(d, wi[0])
+                acc1 = acc1.addingProduct(d, wi[1])
+                acc2 = acc2.addingProduct(d, wi[2])
+                acc3 = acc3.addingProduct(d, wi[3])
+                wi += cols
+                di += ld
+            }
+            let o = j &* ld &+ c
+            store(epilogue(acc0, o), out + o)
+            store(epilogue(acc1, o &+ ld), out + (o &+ ld))
+            store(epilogue(acc2, o &+ 2 &* ld), out + (o &+ 2 &* ld))
+            store(epilogue(acc3, o &+ 3 &* ld), out + (o &+ 3 &* ld))
+            c &+= vecWidth
+        }
+        j &+= 4
+    }
+    while j < cols {
+        var c = 0
+        while c < n {
+            var acc = Vec<S>()
+            var wi = W + j
+            var di = delta + c
+            for _ in 0..<rows {
+                acc = acc.addingProduct(load(di), wi[0])
+                wi += cols
+                di += ld
+            }
+            let o = j &* ld &+ c
+            store(epilogue(acc, o), out + o)
+            c &+= vecWidth
+        }
+        j &+= 1
+    }
+}

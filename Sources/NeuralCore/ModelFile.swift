@@ -1,0 +1,231 @@
+/// The `nnlab-model` JSON format, version 1:
+///
+///     {"format": "nnlab-model", "version": 1, "inputs": 2, "loss": "cross_entropy",
+///      "layers": [{"units": 8, "activation": "tanh", "W": [[...], ...], "b": [...]}, ...]}
+///
+/// `W` of a layer is `[units][inputs of that layer]` (row i = unit i, as W(l)_ij); maxout layers
+/// have `units * pieces` rows, piece p of unit i at row `i * pieces + p`. The last layer's
+/// activation is the output (`identity`, `logistic`, `softmax`; NNLab also writes `step` for a
+/// perceptron). Keys other than these are allowed and ignored by readers.
+public enum ModelFile {
+    /// Largest model file read (a 20M-parameter model is about 250 MB of JSON).
+    public static let maxBytes = 300 << 20
+
+    /// Reads a model file; every problem names the file, line, column and field.
+    public static func load<S: NNScalar>(_ path: String, as _: S.Type = S.self) throws -> Network<S> {
+        let text = try FileIO.readText(path, limit: maxBytes)
+        return try decode(text, path: path)
+    }
+
+    /// Saves atomically (a temporary file, then a rename), so a crash never damages an
+    /// existing file. `extras` are extra top-level members, as raw JSON (ignored by readers).
+    public static func save<S: NNScalar>(_ network: Network<S>, to path: String, extras: [(key: String, json: String)] = []) throws {
+        guard network.isFinite else {
+            throw NNLabError("the model has weights that are NaN or infinite (training diverged); \(path) was not written")
+        }
+        try FileIO.writeAtomically(encode(network, extras: extras), to: path)
+    }
+
+    /// The model as JSON text, one row of W per line.
+    public static func encode<S: NNScalar>(_ network: Network<S>, extras: [(key: String, json: String)] = []) -> String {
+        let arch = network.architecture
+        var out = "{\n"
+        out += "  \"format\": \"nnlab-model\",\n  \"version\": 1,\n"
+        out += "  \"description\": \(jsonString(arch.description)),\n"
+        out += "  \"inputs\": \(arch.inputs),\n  \"loss\": \"\(arch.loss.rawValue)\",\n"
+        out += "  \"layers\": [\n"
+        for (k, s) in network.shapes.enumerated() {
+            var head = "{\"units\": \(s.units), \"activation\": "
+            switch s.function {
+            case .hidden(let f):
+                head += "\"\(f.name)\""
+                if case .leakyReLU(let slope) = f { head += ", \"slope\": \(jsonNumber(slope))" }
+                if case .maxout(let pieces) = f { head += ", \"pieces\": \(pieces)" }
+            case .output(let o):
+                head += "\"\(o.rawValue)\""
+            }
+            out += "    " + head + ",\n"
+            out += "     \"W\": ["
+            for r in 0..<s.rows {
+                let row = (0..<s.inputs).map { jsonNumber(network.parameters[s.weightOffset + r * s.inputs + $0]) }
+                out += (r == 0 ? "" : ",\n           ") + "[" + row.joined(separator: ", ") + "]"
+            }
+            out += "],\n"
+            let b = (0..<s.rows).map { jsonNumber(network.parameters[s.biasOffset + $0]) }
+            out += "     \"b\": [" + b.joined(separator: ", ") + "]}"
+            out += k == network.shapes.count - 1 ? "\n" : ",\n"
+        }
+        out += "  ]"
+        for (key, json) in extras { out += ",\n  \(jsonString(key)): \(json)" }
+        out += "\n}\n"
+        return out
+    }
+
+    /// Parses model text; `path` names the file in messages.
+    public static func decode<S: NNScalar>(_ text: String, path: String) throws -> Network<S> {
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(text)
+        } catch let e as JSONSyntaxError {
+            throw NNLabError("\(path):\(e.line):\(e.column): not valid JSON: \(e.message)")
+        }
+        var reader = Reader<S>(path: path)
+        return try reader.network(root)
+    }
+
+    private struct Reader<S: NNScalar> {
+        let path: String
+
+        func fail(_ node: JSONNode, _ field: String, _ message: String) -> NNLabError {
+            NNLabError("\(path):\(node.line):\(node.column): \(field): \(message)")
+        }
+
+        func member(_ object: JSONNode, _ key: String, _ field: String) throws -> JSONNode {
+            guard let node = object[key] else {
+                throw NNLabError("\(path):\(object.line):\(object.column): \(field): missing key \"\(key)\"")
+            }
+            return node
+        }
+
+        func string(_ node: JSONNode, _ field: String) throws -> String {
+            guard case .string(let s) = node.value else { throw fail(node, field, "expected a string, found \(node.kind)") }
+            return s
+        }
+
+        func integer(_ node: JSONNode, _ field: String, _ range: ClosedRange<Int>) throws -> Int {
+            guard case .number(let text) = node.value else { throw fail(node, field, "expected an integer, found \(node.kind)") }
+            guard let x = Double(text), x == x.rounded(), x.isFinite else {
+                throw fail(node, field, "expected an integer, found \(text)")
+            }
+            guard x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
+                throw fail(node, field, "must be between \(range.lowerBound) and \(range.upperBound), found \(text)")
+            }
+            return Int(x)
+        }
+
+        func number(_ node: JSONNode, _ field: String) throws -> S {
+            guard case .number(let text) = node.value else { throw fail(node, field, "expected a number, found \(node.kind)") }
+            guard let x = S(text), x.isFinite else { throw fail(node, field, "\(text) is not a finite \(S.precisionName) number") }
+            return x
+        }
+
+        func array(_ node: JSONNode, _ field: String, count: Int, what: String) throws -> [JSONNode] {
+            guard case .array(let elements) = node.value else { throw fail(node, field, "expected an array, found \(node.kind)") }
+            guard elements.count == count else {
+                let noun = count == 1 ? what.replacingFirst("values", with: "value").replacingFirst("rows", with: "row") : what
+                throw fail(node, field, "expected \(count) \(noun), found \(elements.count)")
+            }
+            return elements
+        }
+
+        mutating func network(_ root: JSONNode) throws -> Network<S> {
+            guard case .object = root.value else { throw fail(root, "model", "expected a JSON object, found \(root.kind)") }
+            let format = try string(member(root, "format", "format"), "format")
+            guard format == "nnlab-model" else {
+                throw fail(root["format"]!, "format", "expected \"nnlab-model\", found \"\(format)\"")
+            }
+            let version = try integer(member(root, "version", "version"), "version", 0...Int(Int32.max))
+            guard version == 1 else {
+                throw fail(root["version"]!, "version", "this nnlab reads version 1, found \(version)")
+            }
+            let inputs = try integer(member(root, "inputs", "inputs"), "inputs", 1...Limits.maxInputs)
+            let lossNode = try member(root, "loss", "loss")
+            let lossName = try string(lossNode, "loss")
+            guard let loss = Loss(name: lossName), Loss.names.contains(lossName) else {
+                throw fail(lossNode, "loss", choiceMessage(found: lossName, allowed: Loss.names))
+            }
+            let layersNode = try member(root, "layers", "layers")
+            guard case .array(let layers) = layersNode.value else {
+                throw fail(layersNode, "layers", "expected an array of layers, found \(layersNode.kind)")
+            }
+            guard !layers.isEmpty else { throw fail(layersNode, "layers", "expected at least one layer (the output layer)") }
+            guard layers.count <= Limits.maxHiddenLayers + 1 else {
+                throw fail(layersNode, "layers", "at most \(Limits.maxHiddenLayers + 1) layers, found \(layers.count)")
+            }
+
+            // First the shapes (so sizes are checked before any large allocation), then values.
+            var hidden: [HiddenLayer] = []
+            var output = OutputActivation.identity
+            var outputs = 0
+            for (k, layer) in layers.enumerated() {
+                let field = "layers[\(k)]"
+                guard case .object = layer.value else { throw fail(layer, field, "expected an object, found \(layer.kind)") }
+                let units = try integer(member(layer, "units", field), field + ".units", 1...Limits.maxUnits)
+                let activationNode = try member(layer, "activation", field)
+                let name = try string(activationNode, field + ".activation")
+                if k == layers.count - 1 {
+                    let outputNames = ["identity", "logistic", "softmax", "step"]
+                    guard outputNames.contains(name), let o = OutputActivation(name: name) else {
+                        var message = choiceMessage(found: name, allowed: ["identity", "logistic", "softmax"])
+                        if Activation(name: name) != nil { message = "the last layer is the output layer: expected \"identity\", \"logistic\" or \"softmax\", found \"\(name)\"" }
+                        throw fail(activationNode, field + ".activation", message)
+                    }
+                    output = o
+                    outputs = units
+                } else {
+                    guard Activation.names.contains(name), var f = Activation(name: name) else {
+                        var message = choiceMessage(found: name, allowed: Activation.names)
+                        if name == "softmax" || name == "identity" { message = "\"\(name)\" is an output activation; a hidden layer takes one of " + Activation.names.map { "\"\($0)\"" }.joined(separator: ", ") }
+                        throw fail(activationNode, field + ".activation", message)
+                    }
+                    if case .leakyReLU = f, let slopeNode = layer["slope"] {
+                        let slope = try Reader<Double>(path: path).number(slopeNode, field + ".slope")
+                        guard slope >= 0, slope < 1 else { throw fail(slopeNode, field + ".slope", "must be in [0, 1), found \(slope)") }
+                        f = .leakyReLU(slope: slope)
+                    }
+                    if case .maxout = f {
+                        let pieces = try integer(member(layer, "pieces", field), field + ".pieces", 2...Limits.maxPieces)
+                        f = .maxout(pieces: pieces)
+                    }
+                    hidden.append(HiddenLayer(units: units, activation: f))
+                }
+            }
+            let architecture = Architecture(inputs: inputs, hidden: hidden, outputs: outputs, output: output, loss: loss)
+            do {
+                try architecture.validate()
+            } catch let e as NNLabError {
+                throw NNLabError("\(path): \(e.message)")
+            }
+
+            var parameters = [S]()
+            parameters.reserveCapacity(architecture.parameterCount)
+            for (k, shape) in architecture.shapes.enumerated() {
+                let layer = layers[k]
+                let field = "layers[\(k)]"
+                let rowsWhat = shape.pieces > 1 ? "rows (\(shape.units) units x \(shape.pieces) pieces)" : "rows (one per unit)"
+                let rows = try array(member(layer, "W", field), field + ".W", count: shape.rows, what: rowsWhat)
+                for (r, row) in rows.enumerated() {
+                    let rowField = "\(field).W[\(r)]"
+                    let what = k == 0 ? "values (one per input)" : "values (one per unit of the layer below)"
+                    for (j, value) in try array(row, rowField, count: shape.inputs, what: what).enumerated() {
+                        parameters.append(try number(value, "\(rowField)[\(j)]"))
+                    }
+                }
+                let bias = try array(member(layer, "b", field), field + ".b", count: shape.rows, what: "values (one per \(shape.pieces > 1 ? "piece" : "unit"))")
+                for (i, value) in bias.enumerated() { parameters.append(try number(value, "\(field).b[\(i)]")) }
+            }
+            return Network(architecture: architecture, parameters: parameters)
+        }
+    }
+}
+
+extension String {
+    /// The string with the first occurrence of `target` replaced.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replaceSubrange(range, with: replacement)
+    }
+
+    private func range(of target: String) -> Range<Index>? {
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(target) { return i..<index(i, offsetBy: target.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+
+    private func replaceSubrange(_ r: Range<Index>, with s: String) -> String {
+        String(self[..<r.lowerBound]) + s + String(self[r.upperBound...])
+    }
+}

@@ -1,0 +1,67 @@
+/// Loss and accuracy of a network over a set of examples.
+public struct Evaluation: Sendable, Equatable {
+    /// Mean per-example loss (without the regularisation term).
+    public var meanLoss: Double
+    /// Fraction classified correctly (nil for regression).
+    public var accuracy: Double?
+    /// Number of examples.
+    public var count: Int
+}
+
+extension Network {
+    /// The objective J(W, b) over `examples`: mean per-example loss plus the L1 and L2 terms.
+    public func objective(_ examples: Examples<S>, l1: Double = 0, l2: Double = 0) -> Double {
+        evaluate(examples).meanLoss + regularizationPenalty(l1: l1, l2: l2)
+    }
+
+    /// Mean loss and accuracy over `examples`, in chunks through `workspace` (or a temporary one).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public func evaluate(_ examples: Examples<S>, workspace: Workspace<S>? = nil) -> Evaluation {
+        let count = examples.count
+        guard count > 0 else { return Evaluation(meanLoss: 0, accuracy: nil, count: 0) }
+        let ws = workspace ?? Workspace(architecture: architecture, capacity: Swift.min(count, 1024))
+        var total = 0.0
+        var correct = 0
+        var start = 0
+        while start < count {
+            let end = Swift.min(start + ws.capacity, count)
+            ws.load(examples, range: start..<end)
+            forward(ws)
+            total += computeLoss(ws)
+            correct += ws.correctCount()
+            start = end
+        }
+        let isClassifier = architecture.output.isClassifier && examples.labels != nil
+        return Evaluation(meanLoss: total / Double(count),
+                          accuracy: isClassifier ? Double(correct) / Double(count) : nil, count: count)
+    }
+
+    /// J(W, b) over all `examples` and its gradient (same layout as `parameters`), computed in
+    /// chunks so that any number of examples fits in memory.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public func lossAndGradient(_ examples: Examples<S>, l1: Double = 0, l2: Double = 0) -> (loss: Double, gradient: [S]) {
+        let count = examples.count
+        precondition(count > 0)
+        let ws = Workspace<S>(architecture: architecture, capacity: Swift.min(count, 4096))
+        var sum = [Double](repeating: 0, count: parameters.count)
+        var total = 0.0
+        var start = 0
+        while start < count {
+            let end = Swift.min(start + ws.capacity, count)
+            ws.load(examples, range: start..<end)
+            total += forwardBackward(ws, wantLoss: true)
+            let weight = Double(end - start) / Double(count)
+            for i in 0..<sum.count { sum[i] += Double(ws.gradient[i]) * weight }
+            start = end
+        }
+        for s in shapes {
+            for i in s.weightOffset..<s.biasOffset {
+                let w = Double(parameters[i])
+                sum[i] += l2 * w + l1 * (w > 0 ? 1 : (w < 0 ? -1 : 0))
+            }
+        }
+        return (total / Double(count) + regularizationPenalty(l1: l1, l2: l2), sum.map { S($0) })
+    }
+}

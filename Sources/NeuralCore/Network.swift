@@ -1,0 +1,113 @@
+/// A row-major matrix of values, for display, traces and model files (not the hot path).
+public struct Matrix<S: NNScalar>: Hashable, Sendable {
+    /// Number of rows.
+    public let rows: Int
+    /// Number of columns.
+    public let cols: Int
+    /// rows x cols values, row by row.
+    public var values: [S]
+
+    /// A matrix from its row-major values.
+    public init(rows: Int, cols: Int, values: [S]) {
+        precondition(values.count == rows * cols)
+        self.rows = rows
+        self.cols = cols
+        self.values = values
+    }
+
+    /// The entry in row `i`, column `j` (0-based).
+    public subscript(i: Int, j: Int) -> S { values[i * cols + j] }
+
+    /// Row `i`.
+    public func row(_ i: Int) -> ArraySlice<S> { values[i * cols..<(i + 1) * cols] }
+}
+
+/// A feed-forward network: its architecture and every W(l), b(l) in one contiguous arena.
+///
+/// Layer k of the arena (0-based) holds the lecture's W(k+1) (`s_{k+2} x s_{k+1}`, row i =
+/// unit i) followed by b(k+1). Copies are cheap until mutated (the arena is an array).
+public struct Network<S: NNScalar>: Sendable {
+    /// The network's shape.
+    public let architecture: Architecture
+    /// Geometry of each layer in `parameters`.
+    public let shapes: [LayerShape]
+    /// Every weight and bias, layer by layer: W(1), b(1), W(2), b(2), ...
+    public var parameters: [S]
+
+    /// A network with the given parameters (`architecture.parameterCount` of them).
+    public init(architecture: Architecture, parameters: [S]) {
+        precondition(parameters.count == architecture.parameterCount, "parameter count mismatch")
+        self.architecture = architecture
+        self.shapes = architecture.shapes
+        self.parameters = parameters
+    }
+
+    /// A freshly initialised network: weights drawn from `seed` layer by layer (W row by row),
+    /// biases set to `biasInit`. The same seed gives the same weights, bit for bit.
+    public init(architecture: Architecture, weightInit: WeightInit? = nil, biasInit: Double = 0, seed: UInt64) {
+        self.architecture = architecture
+        self.shapes = architecture.shapes
+        self.parameters = []
+        reinitialize(weightInit: weightInit, biasInit: biasInit, seed: seed)
+    }
+
+    /// Draws new weights from `seed` (see `init(architecture:weightInit:biasInit:seed:)`).
+    public mutating func reinitialize(weightInit: WeightInit? = nil, biasInit: Double = 0, seed: UInt64) {
+        let scheme = weightInit ?? .default(for: architecture)
+        var rng = SeededGenerator(seed: seed, stream: "weights")
+        var values = [S]()
+        values.reserveCapacity(architecture.parameterCount)
+        for shape in shapes {
+            for _ in 0..<shape.weightCount {
+                values.append(S(scheme.draw(fanIn: shape.inputs, fanOut: shape.units, &rng)))
+            }
+            values.append(contentsOf: repeatElement(S(biasInit), count: shape.rows))
+        }
+        parameters = values
+    }
+
+    /// Number of weight layers.
+    public var layerCount: Int { shapes.count }
+
+    /// W(l) for the lecture's l (1-based): `s_{l+1} x s_l` (k rows per unit for maxout).
+    public func W(_ l: Int) -> Matrix<S> {
+        let s = shapes[l - 1]
+        return Matrix(rows: s.rows, cols: s.inputs, values: Array(parameters[s.weightOffset..<s.biasOffset]))
+    }
+
+    /// b(l) for the lecture's l (1-based).
+    public func b(_ l: Int) -> [S] {
+        let s = shapes[l - 1]
+        return Array(parameters[s.biasOffset..<s.biasOffset + s.rows])
+    }
+
+    /// Replaces W(l) and b(l) (shapes must match).
+    public mutating func setLayer(_ l: Int, W: [S], b: [S]) {
+        let s = shapes[l - 1]
+        precondition(W.count == s.weightCount && b.count == s.rows)
+        parameters.replaceSubrange(s.weightOffset..<s.biasOffset, with: W)
+        parameters.replaceSubrange(s.biasOffset..<s.biasOffset + s.rows, with: b)
+    }
+
+    /// The same network in another precision.
+    public func converted<T: NNScalar>(to _: T.Type = T.self) -> Network<T> {
+        Network<T>(architecture: architecture, parameters: parameters.map { T($0) })
+    }
+
+    /// True when every parameter is finite.
+    public var isFinite: Bool { parameters.allSatisfy(\.isFinite) }
+
+    /// (lambda/2) sum ||W(l)||^2 + lambda1 sum |W(l)| over weights (biases are not regularised).
+    public func regularizationPenalty(l1: Double, l2: Double) -> Double {
+        guard l1 != 0 || l2 != 0 else { return 0 }
+        var squares = 0.0, absolutes = 0.0
+        for s in shapes {
+            for w in parameters[s.weightOffset..<s.biasOffset] {
+                let x = Double(w)
+                squares += x * x
+                absolutes += Swift.abs(x)
+            }
+        }
+        return 0.5 * l2 * squares + l1 * absolutes
+    }
+}

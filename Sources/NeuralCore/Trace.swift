@@ -1,0 +1,154 @@
+/// One computed value of a step-through: its symbol, its formula and its numbers.
+public struct TraceEntry: Sendable {
+    /// Where in the algorithm the value is computed.
+    public enum Phase: String, Sendable {
+        case forward, loss, backward, update
+    }
+
+    /// The phase.
+    public let phase: Phase
+    /// The symbol computed: `z(2)`, `a(2)`, `J`, `delta(3)`, `grad W(2)`, `W(2)`.
+    public let symbol: String
+    /// The formula, in NOTATION.md's notation: `z(2) = W(1) a(1) + b(1)`.
+    public let formula: String
+    /// The lecture's layer index of the symbol (z(2) -> 2, grad W(1) -> 1; 0 for J).
+    public let layer: Int
+    /// The value; vectors are columns (`rows x 1`).
+    public let value: Matrix<Double>
+    /// For gradients: backpropagation against finite differences for this tensor.
+    public let check: TensorCheck?
+    /// A remark: the activation's formula, maxout's winning pieces, the label.
+    public let note: String?
+}
+
+/// The forward and backward pass of one example, value by value, in double precision.
+public struct Trace: Sendable {
+    /// The network traced (in double precision).
+    public let network: Network<Double>
+    /// The example's input x = a(1).
+    public let input: [Double]
+    /// The class label (classification) or nil.
+    public let label: Int?
+    /// The target vector y the loss compares with.
+    public let target: [Double]
+    /// Every value in the order of the algorithm.
+    public let entries: [TraceEntry]
+    /// J(W, b; x, y) before any update.
+    public let loss: Double
+    /// The predicted class before the update (classification only).
+    public let prediction: Int?
+    /// J for the same example after one gradient-descent step (when a learning rate was given).
+    public let lossAfterUpdate: Double?
+    /// The predicted class after that step.
+    public let predictionAfterUpdate: Int?
+}
+
+extension Network {
+    /// The step-through of one example: `label` for classification, `target` for regression.
+    /// With a `learningRate`, the trace ends with the update W(l) <- W(l) - eta grad W(l) and
+    /// the example's loss after it. Gradients are checked by finite differences.
+    public func trace(input: [Double], label: Int? = nil, target: [Double]? = nil, learningRate: Double? = nil) -> Trace {
+        let net = converted(to: Double.self)
+        let arch = net.architecture
+        let ws = Workspace<Double>(architecture: arch, capacity: 1)
+        ws.loadSingle(input: input, label: label.map { Int32($0) }, target: target)
+        let loss = net.forwardBackward(ws, wantLoss: true)
+        let prediction = ws.predictedClass(0)
+        let y = (0..<arch.outputs).map { ws.target[$0 * ws.ld] }
+        let examples = Examples<Double>(
+            inputWidth: arch.inputs, x: input,
+            targets: label.map { .classes([Int32($0)], classCount: Swift.max(arch.outputs, 2)) } ?? .values(y, width: arch.outputs))
+        let check = GradientCheck(network: net, examples: examples)
+        let n_l = arch.n_l
+        func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
+        var entries: [TraceEntry] = []
+
+        // Forward
+        entries.append(TraceEntry(phase: .forward, symbol: "a(1)", formula: "a(1) = x", layer: 1,
+                                  value: column(input), check: nil, note: nil))
+        for s in net.shapes {
+            let l = s.l
+            entries.append(TraceEntry(phase: .forward, symbol: "z(\(l + 1))", formula: "z(\(l + 1)) = W(\(l)) a(\(l)) + b(\(l))",
+                                      layer: l + 1, value: column(ws.zColumn(layer: s.index, 0)), check: nil,
+                                      note: s.pieces > 1 ? "\(s.pieces) pieces per unit: row i k + p is piece p of unit i" : nil))
+            let (formula, note) = Self.activationFormula(s, l: l + 1, winners: ws.winnerColumn(layer: s.index, 0))
+            entries.append(TraceEntry(phase: .forward, symbol: "a(\(l + 1))", formula: formula, layer: l + 1,
+                                      value: column(ws.aColumn(layer: s.index, 0)), check: nil, note: note))
+        }
+        let yText = label.map { "true label y = \($0)" + (arch.outputs > 1 ? " (one-hot y = \(y.map(formatShort)))" : "") }
+            ?? "target y = \(y.map(formatShort))"
+        entries.append(TraceEntry(phase: .loss, symbol: "J", formula: arch.loss.formula(for: arch.output), layer: 0,
+                                  value: column([loss]), check: nil, note: yText))
+
+        // Backward: delta at the output, then per layer its gradients and the delta below.
+        let last = net.shapes.count - 1
+        entries.append(TraceEntry(phase: .backward, symbol: "delta(\(n_l))",
+                                  formula: "delta(\(n_l)) = \(arch.loss.deltaFormula(for: arch.output))", layer: n_l,
+                                  value: column(ws.deltaColumn(layer: last, 0)), check: nil, note: nil))
+        for s in net.shapes.reversed() {
+            let l = s.l
+            let gW = Array(UnsafeBufferPointer(start: ws.gradient + s.weightOffset, count: s.weightCount))
+            let gb = Array(UnsafeBufferPointer(start: ws.gradient + s.biasOffset, count: s.rows))
+            entries.append(TraceEntry(phase: .backward, symbol: "grad W(\(l))", formula: "grad W(\(l)) = delta(\(l + 1)) (a(\(l)))^T",
+                                      layer: l, value: Matrix(rows: s.rows, cols: s.inputs, values: gW),
+                                      check: check.tensors.first { $0.name == "W(\(l))" }, note: nil))
+            entries.append(TraceEntry(phase: .backward, symbol: "grad b(\(l))", formula: "grad b(\(l)) = delta(\(l + 1))",
+                                      layer: l, value: column(gb), check: check.tensors.first { $0.name == "b(\(l))" }, note: nil))
+            if s.index > 0 {
+                let below = net.shapes[s.index - 1]
+                let f = below.activation!
+                let formula: String
+                let note: String
+                if case .maxout = f {
+                    formula = "delta(\(l)) = (W(\(l)))^T delta(\(l + 1)) routed to each unit's winning piece"
+                    note = "maxout: f' = 1 for the winning piece, 0 for the others"
+                } else {
+                    formula = "delta(\(l)) = (W(\(l)))^T delta(\(l + 1)) .* f'(z(\(l)))"
+                    note = "f = \(f.name): f'(z) = \(f.formulas.fPrime)"
+                }
+                entries.append(TraceEntry(phase: .backward, symbol: "delta(\(l))", formula: formula, layer: l,
+                                          value: column(ws.deltaColumn(layer: below.index, 0)), check: nil, note: note))
+            }
+        }
+
+        // Update
+        var lossAfter: Double?
+        var predictionAfter: Int?
+        if let eta = learningRate {
+            var updated = net
+            for i in 0..<updated.parameters.count { updated.parameters[i] -= eta * ws.gradient[i] }
+            for s in net.shapes {
+                let l = s.l
+                entries.append(TraceEntry(phase: .update, symbol: "W(\(l))", formula: "W(\(l)) <- W(\(l)) - eta grad W(\(l))",
+                                          layer: l, value: updated.W(l), check: nil, note: "eta = \(formatShort(eta))"))
+                entries.append(TraceEntry(phase: .update, symbol: "b(\(l))", formula: "b(\(l)) <- b(\(l)) - eta grad b(\(l))",
+                                          layer: l, value: column(updated.b(l)), check: nil, note: "eta = \(formatShort(eta))"))
+            }
+            let after = Workspace<Double>(architecture: arch, capacity: 1)
+            after.loadSingle(input: input, label: label.map { Int32($0) }, target: target)
+            updated.forward(after)
+            lossAfter = updated.computeLoss(after)
+            predictionAfter = after.predictedClass(0)
+            entries.append(TraceEntry(phase: .update, symbol: "J", formula: "J after the update", layer: 0,
+                                      value: column([lossAfter!]), check: nil,
+                                      note: "before: \(loss)"))
+        }
+        return Trace(network: net, input: input, label: label, target: y, entries: entries, loss: loss,
+                     prediction: prediction, lossAfterUpdate: lossAfter, predictionAfterUpdate: predictionAfter)
+    }
+
+    /// `a(3) = sigma(z(3))` and a remark for layer `s`, whose output is a(`l`).
+    static func activationFormula(_ s: LayerShape, l: Int, winners: [Int]?) -> (String, String?) {
+        switch s.function {
+        case .hidden(.maxout(let k)):
+            let w = winners.map { "winning pieces: " + $0.map(String.init).joined(separator: ", ") }
+            return ("a(\(l)) = max over the \(k) pieces of z(\(l))", w)
+        case .hidden(let f):
+            return ("a(\(l)) = \(f.name)(z(\(l)))", "\(f.name)(z) = \(f.formulas.f)")
+        case .output(.identity): return ("a(\(l)) = z(\(l))", "identity output (regression)")
+        case .output(.logistic): return ("a(\(l)) = sigma(z(\(l)))", "sigma(z) = 1 / (1 + e^-z)")
+        case .output(.softmax): return ("a(\(l)) = softmax(z(\(l)))", "softmax(z)_k = e^(z_k) / sum_j e^(z_j)")
+        case .output(.step): return ("a(\(l)) = step(z(\(l)))", "1 if z >= 0 else 0")
+        }
+    }
+}

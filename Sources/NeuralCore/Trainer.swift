@@ -1,0 +1,139 @@
+/// Training settings that may change between steps without touching the weights.
+public struct TrainingSettings: Sendable, Equatable {
+    /// eta.
+    public var learningRate: Double
+    /// Examples per minibatch (the whole training set if larger).
+    public var batchSize: Int
+    /// L1 strength on weights.
+    public var l1: Double
+    /// L2 strength lambda on weights.
+    public var l2: Double
+    /// The update rule.
+    public var optimizer: Optimizer
+    /// Shuffle the training set at the start of every epoch (from the seed); off = file order.
+    public var shuffle: Bool
+
+    /// Settings with TensorFlow Playground's defaults unless given.
+    public init(learningRate: Double = 0.03, batchSize: Int = 10, l1: Double = 0, l2: Double = 0,
+                optimizer: Optimizer = .sgd, shuffle: Bool = true) {
+        self.learningRate = learningRate
+        self.batchSize = batchSize
+        self.l1 = l1
+        self.l2 = l2
+        self.optimizer = optimizer
+        self.shuffle = shuffle
+    }
+}
+
+/// The training loop every part of NNLab uses: the lab, `nnlab train`, the lessons, the
+/// benchmarks and the tests. Epochs of seeded-shuffled minibatches in float32; a step is one
+/// forward, backward and update, and allocates nothing.
+///
+/// Networks with a step output are trained by the perceptron rule, one example at a time.
+public final class Trainer: @unchecked Sendable {
+    /// The network being trained.
+    public private(set) var network: Network<Float>
+    /// The training examples.
+    public let train: Examples<Float>
+    /// The settings; learning rate and regularisation apply from the next step. A new
+    /// optimizer starts with fresh momentum; the weights stay.
+    public var settings: TrainingSettings {
+        didSet {
+            if settings.optimizer != oldValue.optimizer {
+                optimizerState = OptimizerState(optimizer: settings.optimizer, parameterCount: network.parameters.count)
+            }
+            if settings.batchSize != oldValue.batchSize { resizeWorkspace() }
+        }
+    }
+    /// Completed epochs.
+    public private(set) var epoch = 0
+    /// Steps (updates) taken.
+    public private(set) var stepCount = 0
+    /// Position in the current epoch's order.
+    public private(set) var position = 0
+    /// Mean loss of the last minibatch (before its update).
+    public private(set) var lastBatchLoss = Double.nan
+    /// Mistakes in the current perceptron epoch so far.
+    public private(set) var perceptronMistakes = 0
+    /// Mistakes in the last complete perceptron epoch (0 means converged).
+    public private(set) var lastEpochMistakes: Int?
+
+    private var order: [Int]
+    private var rng: SeededGenerator
+    private var optimizerState: OptimizerState<Float>
+    /// The buffers of one minibatch.
+    public private(set) var workspace: Workspace<Float>
+
+    /// A trainer for `network` on `train`; the shuffles come from `seed`.
+    public init(network: Network<Float>, train: Examples<Float>, settings: TrainingSettings, seed: UInt64) {
+        precondition(train.count > 0, "no training examples")
+        self.network = network
+        self.train = train
+        self.settings = settings
+        self.order = Array(0..<train.count)
+        self.rng = SeededGenerator(seed: seed, stream: "shuffle")
+        self.optimizerState = OptimizerState(optimizer: settings.optimizer, parameterCount: network.parameters.count)
+        self.workspace = Workspace(architecture: network.architecture, capacity: Swift.min(Swift.max(settings.batchSize, 1), train.count))
+        startEpoch()
+    }
+
+    /// Examples in a full minibatch.
+    public var batchSize: Int { Swift.min(Swift.max(settings.batchSize, 1), train.count) }
+
+    /// Steps in one epoch.
+    public var stepsPerEpoch: Int { (train.count + batchSize - 1) / batchSize }
+
+    /// One minibatch: forward, backward, update. Returns the batch's mean loss before the update.
+    @discardableResult
+    public func step() -> Double {
+        let m = Swift.min(batchSize, train.count - position)
+        if network.architecture.usesPerceptronRule {
+            let slice = Array(order[position..<position + m])
+            let evaluation = network.evaluate(train.subset(slice))
+            perceptronMistakes += network.perceptronEpoch(train, order: slice, learningRate: settings.learningRate)
+            lastBatchLoss = evaluation.meanLoss
+        } else {
+            order.withUnsafeBufferPointer { workspace.load(train, order: $0, start: position, count: m) }
+            let sum = network.forwardBackward(workspace, l1: Float(settings.l1), l2: Float(settings.l2), wantLoss: true)
+            lastBatchLoss = sum / Double(m)
+            let gradient = workspace.gradient
+            let eta = settings.learningRate
+            network.parameters.withUnsafeMutableBufferPointer { p in
+                optimizerState.apply(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: eta)
+            }
+        }
+        stepCount += 1
+        position += m
+        if position >= train.count {
+            epoch += 1
+            if network.architecture.usesPerceptronRule {
+                lastEpochMistakes = perceptronMistakes
+            }
+            startEpoch()
+        }
+        return lastBatchLoss
+    }
+
+    /// Steps until the current epoch is complete.
+    public func runEpoch() {
+        let target = epoch + 1
+        while epoch < target { step() }
+    }
+
+    /// Replaces the weights (same architecture), keeping the settings and the position.
+    public func replaceNetwork(_ newNetwork: Network<Float>) {
+        precondition(newNetwork.architecture == network.architecture)
+        network = newNetwork
+        optimizerState = OptimizerState(optimizer: settings.optimizer, parameterCount: network.parameters.count)
+    }
+
+    private func startEpoch() {
+        position = 0
+        perceptronMistakes = 0
+        if settings.shuffle { rng.shuffle(&order) }
+    }
+
+    private func resizeWorkspace() {
+        workspace = Workspace(architecture: network.architecture, capacity: batchSize)
+    }
+}

@@ -1,0 +1,265 @@
+/// Every buffer a forward and backward pass over up to `capacity` examples needs, allocated
+/// once. The passes then allocate nothing.
+///
+/// Shapes (the lecture's names, m columns padded to `ld`):
+///   input       A(1) = X          s_1 x ld
+///   z[k]        z(k+2)            rows_k x ld   (rows_k = s_{k+2}, times pieces for maxout)
+///   a[k]        a(k+2)            s_{k+2} x ld
+///   delta[k]    delta(k+2)        rows_k x ld
+///   winners[k]  maxout's winning piece per unit and example (maxout layers only)
+///   target      Y                 outputs x ld
+///   gradient    grad W(l), grad b(l) in the parameter arena's layout
+public final class Workspace<S: NNScalar>: @unchecked Sendable {
+    /// The geometry this workspace was made for.
+    public let shapes: [LayerShape]
+    /// The most examples one pass can take.
+    public let capacity: Int
+    /// Row stride of every batch matrix (capacity rounded up to 16).
+    public let ld: Int
+    /// Examples in the current batch.
+    public internal(set) var m: Int = 0
+
+    let storage: UnsafeMutablePointer<S>
+    let storageCount: Int
+    let input: UnsafeMutablePointer<S>
+    let z: [UnsafeMutablePointer<S>]
+    let a: [UnsafeMutablePointer<S>]
+    let delta: [UnsafeMutablePointer<S>]
+    let winners: [UnsafeMutablePointer<S>?]
+    let target: UnsafeMutablePointer<S>
+    let scratch: UnsafeMutablePointer<S>
+    let lossPerExample: UnsafeMutablePointer<S>
+    /// The class label of each example in the batch (classification only).
+    let labels: UnsafeMutablePointer<Int32>
+    /// grad W(l) and grad b(l) after `backward`, laid out like `Network.parameters`.
+    public let gradient: UnsafeMutablePointer<S>
+    /// Number of entries of `gradient`.
+    public let parameterCount: Int
+
+    /// A workspace for `architecture` and batches of up to `capacity` examples.
+    public init(architecture: Architecture, capacity: Int) {
+        precondition(capacity > 0)
+        let shapes = architecture.shapes
+        self.shapes = shapes
+        self.capacity = capacity
+        let ld = roundUpToVector(capacity)
+        self.ld = ld
+        self.parameterCount = architecture.parameterCount
+        let maxWidth = max(architecture.inputs, shapes.map { max($0.rows, $0.inputs) }.max() ?? 1)
+        var count = architecture.inputs * ld            // input
+        for s in shapes { count += (2 * s.rows + s.units) * ld }  // z, delta, a
+        count += architecture.outputs * ld              // target
+        count += maxWidth * ld                          // scratch
+        count += ld                                     // loss per example
+        count += architecture.parameterCount            // gradient
+        storageCount = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: 0, count: count)
+        var next = storage
+        func take(_ n: Int) -> UnsafeMutablePointer<S> {
+            defer { next += n }
+            return next
+        }
+        input = take(architecture.inputs * ld)
+        var z: [UnsafeMutablePointer<S>] = [], a: [UnsafeMutablePointer<S>] = [], d: [UnsafeMutablePointer<S>] = []
+        var w: [UnsafeMutablePointer<S>?] = []
+        for s in shapes {
+            z.append(take(s.rows * ld))
+            a.append(take(s.units * ld))
+            d.append(take(s.rows * ld))
+            if s.pieces > 1 {
+                let p = UnsafeMutablePointer<S>.allocate(capacity: s.units * ld)
+                p.initialize(repeating: 0, count: s.units * ld)
+                w.append(p)
+            } else {
+                w.append(nil)
+            }
+        }
+        self.z = z
+        self.a = a
+        self.delta = d
+        self.winners = w
+        target = take(architecture.outputs * ld)
+        scratch = take(maxWidth * ld)
+        lossPerExample = take(ld)
+        gradient = take(architecture.parameterCount)
+        labels = .allocate(capacity: ld)
+        labels.initialize(repeating: 0, count: ld)
+    }
+
+    deinit {
+        storage.deinitialize(count: storageCount)
+        storage.deallocate()
+        for p in winners { p?.deallocate() }
+        labels.deallocate()
+    }
+
+    /// Columns the kernels compute: m rounded up to the vector width.
+    var n: Int { roundUpToVector(m) }
+
+    // MARK: Loading a batch
+
+    /// Copies the examples `order[start..<start+count]` into the batch (inputs transposed to
+    /// one row per feature, targets encoded for the output layer). Allocates nothing.
+    public func load(_ examples: Examples<S>, order: UnsafeBufferPointer<Int>, start: Int, count: Int) {
+        precondition(count > 0 && count <= capacity && start + count <= order.count)
+        m = count
+        let d = examples.inputWidth
+        examples.x.withUnsafeBufferPointer { x in
+            for c in 0..<count {
+                let row = order[start &+ c] &* d
+                for j in 0..<d { input[j &* ld &+ c] = x[row &+ j] }
+            }
+        }
+        encodeTargets(examples) { order[start &+ $0] }
+        clearPadding()
+    }
+
+    /// Copies the examples `range` (in their stored order) into the batch.
+    public func load(_ examples: Examples<S>, range: Range<Int>) {
+        precondition(!range.isEmpty && range.count <= capacity)
+        m = range.count
+        let d = examples.inputWidth
+        let first = range.lowerBound
+        examples.x.withUnsafeBufferPointer { x in
+            for c in 0..<m {
+                let row = (first &+ c) &* d
+                for j in 0..<d { input[j &* ld &+ c] = x[row &+ j] }
+            }
+        }
+        encodeTargets(examples) { first &+ $0 }
+        clearPadding()
+    }
+
+    /// Loads one example given by its input values and target (for traces and probes).
+    public func loadSingle(input values: [S], label: Int32? = nil, target: [S]? = nil) {
+        m = 1
+        for (j, v) in values.enumerated() { input[j &* ld] = v }
+        let outputs = shapes.last!.units
+        for k in 0..<outputs { self.target[k &* ld] = 0 }
+        if let label {
+            labels[0] = label
+            if outputs == 1 { self.target[0] = S(label) } else { self.target[Int(label) &* ld] = 1 }
+        } else if let target {
+            for k in 0..<outputs { self.target[k &* ld] = target[k] }
+        }
+        clearPadding()
+    }
+
+    @inline(__always)
+    private func encodeTargets(_ examples: Examples<S>, index: (Int) -> Int) {
+        let outputs = shapes.last!.units
+        switch examples.targets {
+        case .classes(let classes, _):
+            classes.withUnsafeBufferPointer { y in
+                if outputs == 1 {
+                    for c in 0..<m {
+                        let label = y[index(c)]
+                        labels[c] = label
+                        target[c] = S(label)
+                    }
+                } else {
+                    for k in 0..<outputs {
+                        let row = target + (k &* ld)
+                        for c in 0..<m { row[c] = 0 }
+                    }
+                    for c in 0..<m {
+                        let label = y[index(c)]
+                        labels[c] = label
+                        target[Int(label) &* ld &+ c] = 1
+                    }
+                }
+            }
+        case .values(let values, let width):
+            values.withUnsafeBufferPointer { v in
+                for c in 0..<m {
+                    let row = index(c) &* width
+                    for k in 0..<width { target[k &* ld &+ c] = v[row &+ k] }
+                }
+            }
+        }
+    }
+
+    /// Zeroes the padding columns m..<n of the inputs and targets.
+    private func clearPadding() {
+        let n = self.n
+        guard n > m else { return }
+        for j in 0..<shapes[0].inputs {
+            for c in m..<n { input[j &* ld &+ c] = 0 }
+        }
+        for k in 0..<shapes.last!.units {
+            for c in m..<n { target[k &* ld &+ c] = 0 }
+        }
+    }
+
+    // MARK: Reading results (traces, probes, tests)
+
+    /// Column `c` of the input A(1).
+    public func inputColumn(_ c: Int) -> [S] {
+        (0..<shapes[0].inputs).map { input[$0 &* ld &+ c] }
+    }
+
+    /// Column `c` of z for layer index `k` (the lecture's z(k+2)).
+    public func zColumn(layer k: Int, _ c: Int) -> [S] {
+        (0..<shapes[k].rows).map { z[k][$0 &* ld &+ c] }
+    }
+
+    /// Column `c` of a for layer index `k` (the lecture's a(k+2)).
+    public func aColumn(layer k: Int, _ c: Int) -> [S] {
+        (0..<shapes[k].units).map { a[k][$0 &* ld &+ c] }
+    }
+
+    /// Column `c` of delta for layer index `k` (the lecture's delta(k+2)).
+    public func deltaColumn(layer k: Int, _ c: Int) -> [S] {
+        (0..<shapes[k].rows).map { delta[k][$0 &* ld &+ c] }
+    }
+
+    /// Maxout's winning piece of each unit in column `c` (layer index `k`), or nil.
+    public func winnerColumn(layer k: Int, _ c: Int) -> [Int]? {
+        guard let w = winners[k] else { return nil }
+        return (0..<shapes[k].units).map { Int(w[$0 &* ld &+ c]) }
+    }
+
+    /// Row `i` of a for layer index `k`, over the m examples of the batch.
+    public func aRow(layer k: Int, unit i: Int) -> UnsafeBufferPointer<S> {
+        UnsafeBufferPointer(start: a[k] + i &* ld, count: m)
+    }
+
+    /// Row `r` of z for layer index `k`, over the m examples of the batch.
+    public func zRow(layer k: Int, row r: Int) -> UnsafeBufferPointer<S> {
+        UnsafeBufferPointer(start: z[k] + r &* ld, count: m)
+    }
+
+    /// The per-example losses of the batch after `computeLoss`.
+    public var losses: UnsafeBufferPointer<S> { UnsafeBufferPointer(start: lossPerExample, count: m) }
+
+    /// The gradient as an array, in the parameter arena's layout.
+    public var gradientArray: [S] { Array(UnsafeBufferPointer(start: gradient, count: parameterCount)) }
+
+    /// The class the network predicts for column `c` (nil for regression).
+    public func predictedClass(_ c: Int) -> Int? {
+        let last = shapes.count - 1
+        guard case .output(let output) = shapes[last].function, output.isClassifier else { return nil }
+        let units = shapes[last].units
+        let z = self.z[last]
+        if units == 1 {
+            return output == .step ? (z[c] >= 0 ? 1 : 0) : (z[c] > 0 ? 1 : 0)
+        }
+        var best = 0
+        for k in 1..<units where z[k &* ld &+ c] > z[best &* ld &+ c] { best = k }
+        return best
+    }
+
+    /// The label of column `c` of the loaded batch.
+    public func label(_ c: Int) -> Int { Int(labels[c]) }
+
+    /// Number of columns of the batch whose predicted class equals the label.
+    public func correctCount() -> Int {
+        var correct = 0
+        for c in 0..<m where predictedClass(c) == Int(labels[c]) { correct += 1 }
+        return correct
+    }
+
+    /// The output a(n_l) for column `c`.
+    public func output(_ c: Int) -> [S] { aColumn(layer: shapes.count - 1, c) }
+}

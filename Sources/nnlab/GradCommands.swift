@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import NeuralCore
+
+/// Options shared by `grad` and `gradcheck`: a model, a data file, regularisation.
+struct ModelAndData: ParsableArguments {
+    @Option(help: "Model file (nnlab-model JSON).")
+    var model: String
+
+    @Option(help: "Data CSV: a header line, then per row the model's inputs and the target.")
+    var data: String
+
+    @Option(help: "L2 regularisation lambda: adds (lambda/2) sum ||W(l)||^2 (weights only).")
+    var l2: Double = 0
+
+    @Option(help: "L1 regularisation: adds lambda1 sum |W(l)| (weights only).")
+    var l1: Double = 0
+
+    /// The model in double precision and its examples, checked against each other.
+    func load() throws -> (Network<Double>, Examples<Double>) {
+        _ = try Parse.number(l2, flag: "--l2")
+        _ = try Parse.number(l1, flag: "--l1")
+        let network: Network<Double> = try ModelFile.load(model)
+        let examples = try CSVTable.load(data).examples(for: network.architecture)
+        if let problem = examples.incompatibility(with: network.architecture) {
+            throw NNLabError("\(data): \(problem)")
+        }
+        return (network, examples)
+    }
+}
+
+extension NNLab {
+    /// `nnlab grad`: J(W, b) and its gradient as JSON, in double precision.
+    struct Grad: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the loss and its gradient for every layer as JSON (double precision).",
+            discussion: """
+            Output: {"loss": J, "layers": [{"dW": [[...]], "db": [...]}, ...]}
+            J is the mean loss over the file's examples plus (lambda/2) sum ||W(l)||^2; dW and db
+            are shaped like the model's W and b.
+            """)
+
+        @OptionGroup var input: ModelAndData
+
+        func run() throws {
+            let (network, examples) = try input.load()
+            let (loss, gradient) = network.lossAndGradient(examples, l1: input.l1, l2: input.l2)
+            var layers: [String] = []
+            for s in network.shapes {
+                let rows = (0..<s.rows).map { r in
+                    "[" + (0..<s.inputs).map { jsonNumber(gradient[s.weightOffset + r * s.inputs + $0]) }.joined(separator: ", ") + "]"
+                }
+                let db = (0..<s.rows).map { jsonNumber(gradient[s.biasOffset + $0]) }
+                layers.append("{\"dW\": [" + rows.joined(separator: ", ") + "], \"db\": [" + db.joined(separator: ", ") + "]}")
+            }
+            print("{\"loss\": \(jsonNumber(loss)), \"layers\": [" + layers.joined(separator: ", ") + "]}")
+        }
+    }
+
+    /// `nnlab gradcheck`: backpropagation against finite differences, per tensor.
+    struct GradCheck: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gradcheck",
+            abstract: "Check backpropagation against finite differences, tensor by tensor (double precision).",
+            discussion: "Exit status 0 when every tensor's largest relative error is within 1e-6, 1 otherwise.")
+
+        @OptionGroup var input: ModelAndData
+
+        @Flag(help: "Plain ASCII output.")
+        var ascii = false
+
+        func run() throws {
+            let (network, examples) = try input.load()
+            let style = OutputStyle.detect(ascii: ascii)
+            let check = GradientCheck(network: network, examples: examples, l1: input.l1, l2: input.l2)
+            print("\(input.model): \(network.architecture.description(arrow: style.arrow))")
+            print("\(examples.count) example\(examples.count == 1 ? "" : "s") from \(input.data), float64, J(W,b) = \(check.loss)")
+            print("central differences, h = 1e-3 (4-point stencil)")
+            print("")
+            let header = ["tensor", "shape", "max rel error", "max abs error", "at kinks", ""]
+            var rows: [[String]] = []
+            for t in check.tensors {
+                let shape = t.isBias ? "\(t.shape.rows)" : "\(t.shape.rows)x\(t.shape.cols)"
+                let verdict = t.maxRelativeError <= GradientCheck.tolerance ? "ok" : "MISMATCH"
+                rows.append([t.name, shape, scientific(t.maxRelativeError), scientific(t.maxAbsoluteError),
+                             t.entriesAtKinks == 0 ? "-" : "\(t.entriesAtKinks) skipped", verdict])
+            }
+            print(table(header: header, rows: rows))
+            print("")
+            let worst = scientific(check.maxRelativeError)
+            if check.passed {
+                print("largest relative error \(worst) <= 1e-6: backpropagation agrees with finite differences")
+            } else {
+                print("largest relative error \(worst) > 1e-6: backpropagation and finite differences disagree")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// 1.23e-11 style.
+func scientific(_ x: Double, digits: Int = 2) -> String {
+    guard x.isFinite else { return "\(x)" }
+    if x == 0 { return "0" }
+    return String(format: "%.\(digits)e", x)
+}
+
+/// A left-aligned text table with two spaces between columns.
+func table(header: [String], rows: [[String]]) -> String {
+    let all = [header] + rows
+    let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+    return all.map { row in
+        row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n")
+}

@@ -1,0 +1,85 @@
+import Foundation
+import NeuralCore
+
+/// Parsers for option values shared by the commands; each error names its flag.
+enum Parse {
+    /// "10,10,5,1" -> [10, 10, 5, 1]; `none` or an empty string -> [].
+    static func widths(_ text: String, flag: String, allowNone: Bool) throws -> [Int] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if allowNone && (trimmed.isEmpty || trimmed.lowercased() == "none" || trimmed == "0") { return [] }
+        var widths: [Int] = []
+        for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+            let p = part.trimmingCharacters(in: .whitespaces)
+            guard let w = Int(p) else { throw NNLabError("\(flag): \"\(p)\" is not a whole number (expected widths like 8,8)") }
+            guard w >= 1 else { throw NNLabError("\(flag): layer widths must be at least 1, found \(w)") }
+            guard w <= Limits.maxUnits else { throw NNLabError("\(flag): layer widths must be at most \(Limits.maxUnits), found \(w)") }
+            widths.append(w)
+        }
+        return widths
+    }
+
+    /// One activation name (with `leaky_relu:0.1` or `maxout:3` parameters).
+    static func activation(_ text: String, flag: String) throws -> Activation {
+        let parts = text.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+        let name = parts.first ?? ""
+        guard Activation.names.contains(name.lowercased()) || ["sigmoid", "perceptron", "identity"].contains(name.lowercased()),
+              var f = Activation(name: name) else {
+            throw NNLabError("\(flag): " + choiceMessage(found: name, allowed: Activation.names))
+        }
+        if parts.count == 2 {
+            switch f {
+            case .leakyReLU:
+                guard let slope = Double(parts[1]), slope >= 0, slope < 1 else {
+                    throw NNLabError("\(flag): leaky_relu's slope must be a number in [0, 1), found \"\(parts[1])\"")
+                }
+                f = .leakyReLU(slope: slope)
+            case .maxout:
+                guard let k = Int(parts[1]), (2...Limits.maxPieces).contains(k) else {
+                    throw NNLabError("\(flag): maxout's pieces must be a whole number from 2 to \(Limits.maxPieces), found \"\(parts[1])\"")
+                }
+                f = .maxout(pieces: k)
+            default:
+                throw NNLabError("\(flag): \(name) takes no parameter (found \"\(text)\")")
+            }
+        }
+        return f
+    }
+
+    /// One activation for every hidden layer, or one per hidden layer (comma-separated).
+    static func activations(_ text: String, flag: String, hiddenCount: Int) throws -> [Activation] {
+        let names = text.split(separator: ",").map(String.init)
+        let list = try names.map { try activation($0, flag: flag) }
+        if list.count == 1 { return Array(repeating: list[0], count: hiddenCount) }
+        guard list.count == hiddenCount else {
+            throw NNLabError("\(flag): give one activation, or one per hidden layer (\(hiddenCount)); found \(list.count)")
+        }
+        return list
+    }
+
+    /// An output activation name.
+    static func output(_ text: String, flag: String) throws -> OutputActivation {
+        guard let o = OutputActivation(name: text) else {
+            throw NNLabError("\(flag): " + choiceMessage(found: text, allowed: OutputActivation.names))
+        }
+        return o
+    }
+
+    /// A loss name.
+    static func loss(_ text: String, flag: String) throws -> Loss {
+        guard let l = Loss(name: text) else { throw NNLabError("\(flag): " + choiceMessage(found: text, allowed: Loss.names)) }
+        return l
+    }
+
+    /// A finite number that is at least `minimum`.
+    static func number(_ value: Double, flag: String, minimum: Double = 0, exclusive: Bool = false) throws -> Double {
+        guard value.isFinite else { throw NNLabError("\(flag): must be a finite number, found \(value)") }
+        if exclusive ? value <= minimum : value < minimum {
+            throw NNLabError("\(flag): must be \(exclusive ? "greater than" : "at least") \(formatNumber(minimum)), found \(formatNumber(value))")
+        }
+        return value
+    }
+
+    static func formatNumber(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+    }
+}
