@@ -20,12 +20,18 @@ let package = Package(
     ],
     targets: [
         .target(name: "NeuralCore", swiftSettings: optimisedInDebug),
+        .target(name: "LabRendering", swiftSettings: optimisedInDebug),
+        .target(name: "LabApp", dependencies: ["NeuralCore", "LabRendering"], swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "nnlab",
             dependencies: [
-                "NeuralCore",
+                "NeuralCore", "LabRendering", "LabApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+        .testTarget(name: "LabRenderingTests", dependencies: ["LabRendering", "GoldenSupport"]),
+        .testTarget(name: "LabAppTests", dependencies: ["LabApp", "NeuralCore", "LabRendering", "GoldenSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nnlab"]),
     ]
 )

@@ -1,3 +1,25 @@
+/// Counts of (true class, predicted class) pairs.
+public struct ConfusionMatrix: Sendable, Equatable {
+    /// Number of classes.
+    public let classes: Int
+    /// `counts[actual * classes + predicted]`.
+    public private(set) var counts: [Int]
+
+    /// An empty matrix for `classes` classes.
+    public init(classes: Int) {
+        self.classes = classes
+        counts = [Int](repeating: 0, count: classes * classes)
+    }
+
+    /// Examples of class `actual` predicted as `predicted`.
+    public subscript(actual: Int, predicted: Int) -> Int { counts[actual * classes + predicted] }
+
+    mutating func add(actual: Int, predicted: Int) {
+        guard actual >= 0, actual < classes, predicted >= 0, predicted < classes else { return }
+        counts[actual * classes + predicted] += 1
+    }
+}
+
 /// Loss and accuracy of a network over a set of examples.
 public struct Evaluation: Sendable, Equatable {
     /// Mean per-example loss (without the regularisation term).
@@ -6,6 +28,16 @@ public struct Evaluation: Sendable, Equatable {
     public var accuracy: Double?
     /// Number of examples.
     public var count: Int
+    /// True against predicted classes (nil for regression).
+    public var confusion: ConfusionMatrix?
+
+    /// An evaluation from its parts.
+    public init(meanLoss: Double, accuracy: Double?, count: Int, confusion: ConfusionMatrix? = nil) {
+        self.meanLoss = meanLoss
+        self.accuracy = accuracy
+        self.count = count
+        self.confusion = confusion
+    }
 }
 
 extension Network {
@@ -23,18 +55,26 @@ extension Network {
         let ws = workspace ?? Workspace(architecture: architecture, capacity: Swift.min(count, 1024))
         var total = 0.0
         var correct = 0
+        let isClassifier = architecture.output.isClassifier && examples.labels != nil
+        let classes = Swift.max(examples.classCount ?? 2, architecture.outputs == 1 ? 2 : architecture.outputs)
+        var confusion = isClassifier ? ConfusionMatrix(classes: classes) : nil
         var start = 0
         while start < count {
             let end = Swift.min(start + ws.capacity, count)
             ws.load(examples, range: start..<end)
             forward(ws)
             total += computeLoss(ws)
-            correct += ws.correctCount()
+            if isClassifier {
+                for c in 0..<ws.m {
+                    let predicted = ws.predictedClass(c) ?? -1
+                    if predicted == ws.label(c) { correct += 1 }
+                    confusion!.add(actual: ws.label(c), predicted: predicted)
+                }
+            }
             start = end
         }
-        let isClassifier = architecture.output.isClassifier && examples.labels != nil
         return Evaluation(meanLoss: total / Double(count),
-                          accuracy: isClassifier ? Double(correct) / Double(count) : nil, count: count)
+                          accuracy: isClassifier ? Double(correct) / Double(count) : nil, count: count, confusion: confusion)
     }
 
     /// J(W, b) over all `examples` and its gradient (same layout as `parameters`), computed in

@@ -48,8 +48,8 @@ public enum Optimizer: Hashable, Sendable, CustomStringConvertible {
 public struct OptimizerState<S: NNScalar>: Sendable {
     /// The rule in use.
     public private(set) var optimizer: Optimizer
-    private var first: [S]
-    private var second: [S]
+    fileprivate(set) var first: [S]
+    fileprivate(set) var second: [S]
     /// Updates applied so far.
     public private(set) var steps = 0
 
@@ -105,6 +105,22 @@ public struct OptimizerState<S: NNScalar>: Sendable {
                     }
                 }
             }
+        }
+    }
+}
+
+extension OptimizerState {
+    /// The change the last `apply` made to parameter `i`, given that step's gradient.
+    func lastUpdate(at i: Int, gradient g: Double, learningRate: Double) -> Double {
+        switch optimizer {
+        case .sgd:
+            return -learningRate * g
+        case .momentum:
+            return Double(first[i])
+        case .adam(let beta1, let beta2, let epsilon):
+            let mHat = Double(first[i]) / (1 - integerPower(beta1, steps))
+            let vHat = Double(second[i]) / (1 - integerPower(beta2, steps))
+            return -learningRate * mHat / (vHat.squareRoot() + epsilon)
         }
     }
 }

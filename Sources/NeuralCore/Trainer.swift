@@ -1,5 +1,5 @@
 /// Training settings that may change between steps without touching the weights.
-public struct TrainingSettings: Sendable, Equatable {
+public struct TrainingSettings: Sendable, Hashable {
     /// eta.
     public var learningRate: Double
     /// Examples per minibatch (the whole training set if larger).
@@ -118,6 +118,13 @@ public final class Trainer: @unchecked Sendable {
     public func runEpoch() {
         let target = epoch + 1
         while epoch < target { step() }
+    }
+
+    /// ||Delta W(l)|| per layer of the last update (nil before the first step and for the
+    /// perceptron rule). Valid until the next step.
+    public func lastUpdateNorms() -> [Double]? {
+        guard stepCount > 0, !network.architecture.usesPerceptronRule, optimizerState.steps > 0 else { return nil }
+        return optimizerState.updateNorms(shapes: network.shapes, gradient: workspace.gradient, learningRate: settings.learningRate)
     }
 
     /// Replaces the weights (same architecture), keeping the settings and the position.

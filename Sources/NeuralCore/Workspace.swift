@@ -131,6 +131,15 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         clearPadding()
     }
 
+    /// Sets the batch to `count` examples whose inputs `fill` writes: it receives the input
+    /// matrix (one row per input, `ld` apart) and the count. Targets are left as they are.
+    public func loadInputs(count: Int, _ fill: (UnsafeMutablePointer<S>, _ ld: Int) -> Void) {
+        precondition(count > 0 && count <= capacity)
+        m = count
+        fill(input, ld)
+        clearPadding()
+    }
+
     /// Loads one example given by its input values and target (for traces and probes).
     public func loadSingle(input values: [S], label: Int32? = nil, target: [S]? = nil) {
         m = 1

@@ -10,10 +10,10 @@ struct ModelAndData: ParsableArguments {
     @Option(help: "Data CSV: a header line, then per row the model's inputs and the target.")
     var data: String
 
-    @Option(help: "L2 regularisation lambda: adds (lambda/2) sum ||W(l)||^2 (weights only).")
+    @Option(parsing: .unconditional, help: "L2 regularisation lambda: adds (lambda/2) sum ||W(l)||^2 (weights only).")
     var l2: Double = 0
 
-    @Option(help: "L1 regularisation: adds lambda1 sum |W(l)| (weights only).")
+    @Option(parsing: .unconditional, help: "L1 regularisation: adds lambda1 sum |W(l)| (weights only).")
     var l1: Double = 0
 
     /// The model in double precision and its examples, checked against each other.

@@ -1,0 +1,110 @@
+/// How many colours the output may use.
+public enum ColorMode: String, Sendable, CaseIterable {
+    /// xterm-256 colours.
+    case full = "256"
+    /// The 16 ANSI colours.
+    case sixteen = "16"
+    /// No colours: widgets use shading characters and attributes instead.
+    case mono
+}
+
+/// Colours and glyphs for every widget, chosen once for a terminal or an output stream.
+public struct Theme: Sendable, Equatable {
+    /// The colours available.
+    public var colorMode: ColorMode
+    /// The characters available.
+    public var glyphs: Glyphs
+
+    /// A theme.
+    public init(colorMode: ColorMode, glyphs: Glyphs) {
+        self.colorMode = colorMode
+        self.glyphs = glyphs
+    }
+
+    /// Plain ASCII, no colour: the form of piped output and of most golden tests.
+    public static let plain = Theme(colorMode: .mono, glyphs: .asciiSet)
+    /// Unicode without colour.
+    public static let unicodeMono = Theme(colorMode: .mono, glyphs: .unicodeSet)
+    /// Unicode with 256 colours.
+    public static let full = Theme(colorMode: .full, glyphs: .unicodeSet)
+
+    /// True when colours are available.
+    public var hasColor: Bool { colorMode != .mono }
+
+    // MARK: Class colours
+
+    /// Base colours (r, g, b in 0...1): TensorFlow Playground's orange and blue for two
+    /// classes; Okabe-Ito's colour-blind-safe hues for up to five.
+    static func classRGB(_ k: Int, of classes: Int) -> (Double, Double, Double) {
+        if classes <= 2 { return k == 0 ? (0.96, 0.58, 0.13) : (0.03, 0.47, 0.74) }
+        let okabeIto: [(Double, Double, Double)] = [
+            (0.90, 0.62, 0.00), (0.00, 0.45, 0.70), (0.00, 0.62, 0.45), (0.80, 0.47, 0.65), (0.84, 0.37, 0.00),
+        ]
+        return okabeIto[k % okabeIto.count]
+    }
+
+    static let sixteenClass: [(dim: Color, bright: Color)] = [
+        (.yellow, .brightYellow), (.blue, .brightBlue), (.green, .brightGreen), (.magenta, .brightMagenta), (.red, .brightRed),
+    ]
+
+    /// The colour of a region where the network says class `k` with `confidence` in 0...1
+    /// (0 = undecided, 1 = certain): from the background grey to the class's colour.
+    public func regionColor(_ k: Int, of classes: Int, confidence: Double) -> Color {
+        let c = Swift.min(Swift.max(confidence, 0), 1)
+        switch colorMode {
+        case .full:
+            let (r, g, b) = Self.classRGB(k, of: classes)
+            let base = 0.16, t = 0.25 + 0.55 * c
+            return .rgb(base + (r - base) * t, base + (g - base) * t, base + (b - base) * t)
+        case .sixteen:
+            let pair = Self.sixteenClass[(classes <= 2 ? k : k) % Self.sixteenClass.count]
+            return c < 0.5 ? .brightBlack : (c < 0.85 ? pair.dim : pair.bright)
+        case .mono:
+            return .default
+        }
+    }
+
+    /// The colour of a data point of class `k` (stronger than any region colour).
+    public func pointColor(_ k: Int, of classes: Int) -> Color {
+        switch colorMode {
+        case .full:
+            let (r, g, b) = Self.classRGB(k, of: classes)
+            return .rgb(Swift.min(1, r * 1.15 + 0.1), Swift.min(1, g * 1.15 + 0.1), Swift.min(1, b * 1.15 + 0.1))
+        case .sixteen: return Self.sixteenClass[k % Self.sixteenClass.count].bright
+        case .mono: return .default
+        }
+    }
+
+    /// A diverging colour for a value in -1...1 (regression maps, weights): orange for
+    /// negative, blue for positive, grey near 0.
+    public func divergingColor(_ v: Double) -> Color {
+        guard v.isFinite else { return colorMode == .mono ? .default : .brightRed }
+        let c = Swift.min(Swift.max(v, -1), 1)
+        return regionColor(c < 0 ? 0 : 1, of: 2, confidence: Swift.abs(c))
+    }
+
+    // MARK: Text
+
+    /// Panel titles.
+    public var title: Style { Style(attributes: .bold) }
+    /// Secondary text: axis labels, hints.
+    public var muted: Style { hasColor ? Style(fg: colorMode == .full ? .grey(0.55) : .brightBlack) : Style(attributes: .dim) }
+    /// Highlighted values.
+    public var accent: Style { hasColor ? Style(fg: colorMode == .full ? .indexed(45) : .brightCyan, attributes: .bold) : Style(attributes: .bold) }
+    /// Good news (converged, passed).
+    public var good: Style { hasColor ? Style(fg: colorMode == .full ? .indexed(78) : .brightGreen) : Style(attributes: .bold) }
+    /// Warnings (saturation, dead units).
+    public var warning: Style { hasColor ? Style(fg: colorMode == .full ? .indexed(214) : .brightYellow) : Style(attributes: .bold) }
+    /// Errors (diverged).
+    public var error: Style { hasColor ? Style(fg: colorMode == .full ? .indexed(203) : .brightRed, attributes: .bold) : Style(attributes: [.bold, .reverse]) }
+    /// Frames of panels.
+    public var frame: Style { hasColor ? Style(fg: colorMode == .full ? .grey(0.4) : .brightBlack) : .plain }
+    /// The selected row of a list.
+    public var selection: Style { Style(attributes: .reverse) }
+    /// A line in a chart: series 0 (training) and 1 (test).
+    public func series(_ i: Int) -> Style {
+        guard hasColor else { return i == 0 ? .plain : Style(attributes: .dim) }
+        let colors: [Color] = colorMode == .full ? [.indexed(214), .indexed(39), .indexed(78), .indexed(171)] : [.brightYellow, .brightBlue, .brightGreen, .brightMagenta]
+        return Style(fg: colors[i % colors.count])
+    }
+}

@@ -1,0 +1,89 @@
+/// Curves y = f(x) over an interval, with data points: the 1-D regression view (the target
+/// f, the network's F, and optionally each hidden unit's contribution alpha_i sigma(w_i x + b_i)).
+public struct CurvePlot: Sendable {
+    /// One curve: values at evenly spaced x over the plot's interval.
+    public struct Curve: Sendable {
+        public var values: [Double]
+        public var label: String
+        /// Index into the theme's series styles.
+        public var series: Int
+
+        public init(values: [Double], label: String, series: Int) {
+            self.values = values
+            self.label = label
+            self.series = series
+        }
+    }
+
+    /// The x interval.
+    public var x: ClosedRange<Double>
+    /// The y interval shown (values outside are clipped).
+    public var y: ClosedRange<Double>
+    /// Curves, drawn in order (later ones on top).
+    public var curves: [Curve]
+    /// Data points (x, y), drawn as dots first.
+    public var points: [(x: Double, y: Double)] = []
+    /// A legend line under the plot.
+    public var legend = true
+
+    /// A plot of `curves` over `x` by `y`.
+    public init(x: ClosedRange<Double>, y: ClosedRange<Double>, curves: [Curve]) {
+        self.x = x
+        self.y = y
+        self.curves = curves
+    }
+
+    /// Draws into `area`.
+    public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        guard area.width > 8, area.height > 3 else { return }
+        let legendRows = legend ? 1 : 0
+        let plot = Rect(x: area.x + 6, y: area.y, width: area.width - 6, height: area.height - 2 - legendRows)
+        guard !plot.isEmpty else { return }
+        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        let spanX = x.upperBound - x.lowerBound, spanY = y.upperBound - y.lowerBound
+        func dotY(_ v: Double) -> Int? {
+            guard v.isFinite else { return nil }
+            let f = (y.upperBound - v) / spanY
+            return Int((f * Double(canvas.dotHeight - 1)).rounded())
+        }
+        for p in points {
+            guard p.x.isFinite, let dy = dotY(p.y) else { continue }
+            let dx = Int(((p.x - x.lowerBound) / spanX * Double(canvas.dotWidth - 1)).rounded())
+            canvas.set(dx, dy, series: 99)
+        }
+        for curve in curves where curve.values.count > 1 {
+            var previous: (Int, Int)?
+            for (i, v) in curve.values.enumerated() {
+                let dx = Int((Double(i) / Double(curve.values.count - 1) * Double(canvas.dotWidth - 1)).rounded())
+                guard let dy = dotY(v) else { previous = nil; continue }
+                let clamped = Swift.min(Swift.max(dy, -1), canvas.dotHeight)
+                if let (px, py) = previous { canvas.line(px, py, dx, clamped, series: curve.series) } else { canvas.set(dx, clamped, series: curve.series) }
+                previous = (dx, clamped)
+            }
+        }
+        var styles = (0..<8).map { theme.series($0) }
+        styles += [Style](repeating: theme.muted, count: 100 - styles.count)
+        canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: styles, glyphs: theme.glyphs)
+        // Axes
+        let muted = theme.muted
+        for (row, value) in [(plot.y, y.upperBound), (plot.bottom - 1, y.lowerBound)] {
+            let label = NumberFormat.compact(value, significant: 2)
+            buffer.put(label, x: plot.x - 1 - displayWidth(label), y: row, style: muted)
+        }
+        for row in plot.y..<plot.bottom { buffer.set(plot.x - 1, row, theme.glyphs.vertical, muted) }
+        for column in plot.x..<plot.right { buffer.set(column, plot.bottom, theme.glyphs.horizontal, muted) }
+        buffer.set(plot.x - 1, plot.bottom, theme.glyphs.bottomLeft, muted)
+        let left = NumberFormat.compact(x.lowerBound, significant: 2), right = NumberFormat.compact(x.upperBound, significant: 2)
+        buffer.put(left, x: plot.x, y: plot.bottom + 1, style: muted)
+        buffer.put(right, x: plot.right - displayWidth(right), y: plot.bottom + 1, style: muted)
+        if legend {
+            var column = plot.x
+            for curve in curves where !curve.label.isEmpty {
+                let mark = theme.hasColor ? String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal) : "[\(curve.series + 1)]"
+                column += buffer.put(mark, x: column, y: area.bottom - 1, style: theme.series(curve.series), clip: area)
+                column += buffer.put(" " + curve.label + "  ", x: column, y: area.bottom - 1, style: muted, clip: area)
+            }
+            if !points.isEmpty { buffer.put(". data", x: column, y: area.bottom - 1, style: muted, clip: area) }
+        }
+    }
+}

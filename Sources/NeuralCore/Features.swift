@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An input feature computed from a point (x1, x2), as TensorFlow Playground offers, plus
+/// the lecture's polar pair r and theta.
+public enum Feature: String, CaseIterable, Sendable {
+    case x1
+    case x2
+    case x1Squared = "x1^2"
+    case x2Squared = "x2^2"
+    case x1x2 = "x1*x2"
+    case sinX1 = "sin(x1)"
+    case sinX2 = "sin(x2)"
+    case r
+    case theta
+
+    /// Every name, for error messages.
+    public static let names = allCases.map(\.rawValue)
+
+    /// The feature called `name`; also accepts `x1sq`, `x1x2`, `sinx1`, `radius`, `angle`.
+    public init?(name: String) {
+        let key = name.lowercased().replacingAll(" ", with: "")
+        switch key {
+        case "x1", "x": self = .x1
+        case "x2", "y": self = .x2
+        case "x1^2", "x1sq", "x1²", "x1squared": self = .x1Squared
+        case "x2^2", "x2sq", "x2²", "x2squared": self = .x2Squared
+        case "x1*x2", "x1x2", "x1·x2": self = .x1x2
+        case "sin(x1)", "sinx1", "sin_x1": self = .sinX1
+        case "sin(x2)", "sinx2", "sin_x2": self = .sinX2
+        case "r", "radius": self = .r
+        case "theta", "angle", "θ": self = .theta
+        default: return nil
+        }
+    }
+
+    /// The feature's value at (x1, x2).
+    @inline(__always)
+    public func value(_ x1: Double, _ x2: Double) -> Double {
+        switch self {
+        case .x1: x1
+        case .x2: x2
+        case .x1Squared: x1 * x1
+        case .x2Squared: x2 * x2
+        case .x1x2: x1 * x2
+        case .sinX1: sin(x1)
+        case .sinX2: sin(x2)
+        case .r: (x1 * x1 + x2 * x2).squareRoot()
+        case .theta: atan2(x2, x1)
+        }
+    }
+
+    /// The name shown on the network diagram (Unicode or ASCII).
+    public func label(unicode: Bool) -> String {
+        guard unicode else { return rawValue }
+        switch self {
+        case .x1: return "x₁"
+        case .x2: return "x₂"
+        case .x1Squared: return "x₁²"
+        case .x2Squared: return "x₂²"
+        case .x1x2: return "x₁x₂"
+        case .sinX1: return "sin x₁"
+        case .sinX2: return "sin x₂"
+        case .r: return "r"
+        case .theta: return "θ"
+        }
+    }
+}
+
+/// The features a network sees, in a fixed order.
+public struct FeatureSet: Hashable, Sendable, CustomStringConvertible {
+    /// The features, in `Feature.allCases` order, without repeats.
+    public let features: [Feature]
+
+    /// A set of features (order and repeats do not matter).
+    public init(_ features: [Feature]) {
+        self.features = Feature.allCases.filter(features.contains)
+    }
+
+    /// x1 and x2.
+    public static let plain = FeatureSet([.x1, .x2])
+
+    /// Parses `x1,x2,r`; an unknown name is an error with the allowed names.
+    public init(parsing text: String) throws {
+        var list: [Feature] = []
+        for part in text.split(separator: ",") {
+            let name = part.trimmingSpaces
+            guard let f = Feature(name: String(name)) else {
+                throw NNLabError(choiceMessage(found: String(name), allowed: Feature.names))
+            }
+            list.append(f)
+        }
+        guard !list.isEmpty else { throw NNLabError("at least one feature is needed (for example x1,x2)") }
+        self.init(list)
+    }
+
+    /// Number of inputs.
+    public var count: Int { features.count }
+
+    /// `x1,x2,r`.
+    public var description: String { features.map(\.rawValue).joined(separator: ",") }
+
+    /// Writes the features of (x1, x2) to `out[0], out[stride], ...`.
+    @inline(__always)
+    public func write<S: NNScalar>(_ x1: Double, _ x2: Double, to out: UnsafeMutablePointer<S>, stride: Int) {
+        for (j, f) in features.enumerated() { out[j * stride] = S(f.value(x1, x2)) }
+    }
+
+    /// The input width a data set of `dimension` needs: the features for the plane, 1 for a line.
+    public func inputCount(dimension: Int) -> Int { dimension == 1 ? 1 : count }
+}
+
+extension Dataset {
+    /// The examples at `indices`, with `features` computed from the points (1-D data sets
+    /// use x alone).
+    public func examples<S: NNScalar>(_ indices: [Int], features: FeatureSet, as _: S.Type = S.self) -> Examples<S> {
+        let width = features.inputCount(dimension: dimension)
+        var x = [S](repeating: 0, count: indices.count * width)
+        x.withUnsafeMutableBufferPointer { out in
+            for (row, i) in indices.enumerated() {
+                if dimension == 1 {
+                    out[row] = S(points[i])
+                } else {
+                    features.write(points[2 * i], points[2 * i + 1], to: out.baseAddress! + row * width, stride: 1)
+                }
+            }
+        }
+        switch targets {
+        case .classes(let labels, let k):
+            return Examples(inputWidth: width, x: x, targets: .classes(indices.map { labels[$0] }, classCount: k))
+        case .values(let v, _):
+            return Examples(inputWidth: width, x: x, targets: .values(indices.map { S(v[$0]) }, width: 1))
+        }
+    }
+}
+
+extension String {
+    /// The string with every `target` replaced (no Foundation in the core).
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

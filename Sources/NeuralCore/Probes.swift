@@ -1,0 +1,170 @@
+/// Counts of values in equal bins over [lower, upper], plus the count of exact zeros.
+public struct Histogram: Sendable, Equatable {
+    /// Lower edge of the first bin.
+    public var lower: Double
+    /// Upper edge of the last bin.
+    public var upper: Double
+    /// Values per bin (values at `upper` fall in the last bin).
+    public var counts: [Int]
+    /// Values that are exactly 0 (a dead ReLU outputs exact zeros); also counted in `counts`.
+    public var zeros: Int
+    /// NaN or infinite values (not in `counts`).
+    public var nonFinite: Int
+
+    /// Every value counted, finite or not.
+    public var total: Int { counts.reduce(0, +) + nonFinite }
+
+    /// A histogram of `values` over `bins` bins; the range is [lower, upper] if given, else the
+    /// values' own range.
+    public init<C: Collection>(_ values: C, bins: Int, range: ClosedRange<Double>? = nil) where C.Element: BinaryFloatingPoint {
+        precondition(bins > 0)
+        var lo = Double.infinity, hi = -Double.infinity
+        var zeros = 0, nonFinite = 0
+        for v in values {
+            let d = Double(v)
+            guard d.isFinite else { nonFinite += 1; continue }
+            if d == 0 { zeros += 1 }
+            lo = Swift.min(lo, d)
+            hi = Swift.max(hi, d)
+        }
+        if let range {
+            lo = range.lowerBound
+            hi = range.upperBound
+        } else if !lo.isFinite {
+            lo = 0
+            hi = 1
+        }
+        if hi <= lo { hi = lo + 1 }
+        var counts = [Int](repeating: 0, count: bins)
+        let scale = Double(bins) / (hi - lo)
+        for v in values {
+            let d = Double(v)
+            guard d.isFinite else { continue }
+            let bin = Int(((d - lo) * scale).rounded(.down))
+            counts[Swift.min(Swift.max(bin, 0), bins - 1)] += 1
+        }
+        self.lower = lo
+        self.upper = hi
+        self.counts = counts
+        self.zeros = zeros
+        self.nonFinite = nonFinite
+    }
+}
+
+/// What the lab shows about one hidden layer.
+public struct LayerProbe: Sendable, Equatable {
+    /// The lecture's index of the layer's units: the first hidden layer is a(2).
+    public let layer: Int
+    /// Units in the layer.
+    public let units: Int
+    /// The layer's activation.
+    public let activation: Activation
+    /// Distribution of a(layer) over the probed examples.
+    public let histogram: Histogram
+    /// For the ReLU family: units whose z <= 0 for every probed example (for leaky ReLU these
+    /// are "nearly dead": their gradient is only alpha). Nil for other activations.
+    public let deadUnits: Int?
+    /// Which units are dead (all false where `deadUnits` is nil).
+    public let dead: [Bool]
+    /// For logistic and tanh: the share of (unit, example) pairs where f'(z) < 5% of its
+    /// maximum. Nil for other activations.
+    public let saturation: Double?
+    /// ||grad W(l)|| (Frobenius) of the weights into this layer, on the probed examples.
+    public let gradientNorm: Double
+    /// ||Delta W(l)|| / ||W(l)|| of the last update, if known (cs231n suggests about 1e-3).
+    public let updateRatio: Double?
+}
+
+/// Computes the probes of a network on a fixed set of examples, with its own buffers.
+public final class Prober: @unchecked Sendable {
+    /// The examples probed (at most `maxExamples` of the training set, evenly spaced).
+    public let examples: Examples<Float>
+    /// Histogram bins.
+    public var bins: Int
+    private let workspace: Workspace<Float>
+
+    /// Most examples probed per call.
+    public static let maxExamples = 2048
+
+    /// A prober for `architecture` on `train` (evenly spaced subset if it is large).
+    public init(architecture: Architecture, train: Examples<Float>, bins: Int = 20) {
+        let n = train.count
+        if n > Self.maxExamples {
+            let indices = (0..<Self.maxExamples).map { $0 * n / Self.maxExamples }
+            examples = train.subset(indices)
+        } else {
+            examples = train
+        }
+        self.bins = bins
+        workspace = Workspace(architecture: architecture, capacity: Swift.max(examples.count, 1))
+    }
+
+    /// Probes every hidden layer of `network`. `updateNorms` (per layer, from
+    /// `OptimizerState.updateNorms`) gives the update ratios.
+    public func probe(_ network: Network<Float>, updateNorms: [Double]? = nil) -> [LayerProbe] {
+        let ws = workspace
+        ws.load(examples, range: 0..<examples.count)
+        _ = network.forwardBackward(ws, wantLoss: false)
+        var probes: [LayerProbe] = []
+        for s in network.shapes {
+            guard let f = s.activation else { continue }
+            let m = ws.m
+            var values: [Float] = []
+            values.reserveCapacity(s.units * m)
+            for i in 0..<s.units { values.append(contentsOf: ws.aRow(layer: s.index, unit: i)) }
+            let range: ClosedRange<Double>? = switch f {
+            case .logistic, .step: 0...1
+            case .tanh: -1...1
+            default: nil
+            }
+            let histogram = Histogram(values, bins: bins, range: range)
+            var dead = [Bool](repeating: false, count: s.units)
+            var deadCount: Int?
+            if f.canDie {
+                for i in 0..<s.units {
+                    let z = ws.zRow(layer: s.index, row: i)
+                    dead[i] = !z.contains { $0 > 0 }
+                }
+                deadCount = dead.filter { $0 }.count
+            }
+            var saturation: Double?
+            if f.saturates {
+                var saturated = 0
+                for a in values {
+                    let derivative = f == .logistic ? Double(a * (1 - a)) : Double(1 - a * a)
+                    if derivative < 0.05 * f.maximumDerivative { saturated += 1 }
+                }
+                saturation = values.isEmpty ? 0 : Double(saturated) / Double(values.count)
+            }
+            var squares = 0.0
+            for k in s.weightOffset..<s.biasOffset {
+                let g = Double(ws.gradient[k])
+                squares += g * g
+            }
+            var ratio: Double?
+            if let norms = updateNorms, s.index < norms.count {
+                var w2 = 0.0
+                for k in s.weightOffset..<s.biasOffset { w2 += Double(network.parameters[k]) * Double(network.parameters[k]) }
+                ratio = w2 > 0 ? norms[s.index] / w2.squareRoot() : nil
+            }
+            probes.append(LayerProbe(layer: s.l + 1, units: s.units, activation: f, histogram: histogram, deadUnits: deadCount,
+                                     dead: dead, saturation: saturation, gradientNorm: squares.squareRoot(), updateRatio: ratio))
+        }
+        return probes
+    }
+}
+
+extension OptimizerState {
+    /// ||Delta W(l)|| of the update just applied, per layer (weights only), computed from the
+    /// optimizer's state and the gradient of that step. Exact for SGD, momentum and Adam.
+    public func updateNorms(shapes: [LayerShape], gradient: UnsafePointer<S>, learningRate: Double) -> [Double] {
+        shapes.map { s in
+            var sum = 0.0
+            for k in s.weightOffset..<s.biasOffset {
+                let delta = lastUpdate(at: k, gradient: Double(gradient[k]), learningRate: learningRate)
+                sum += delta * delta
+            }
+            return sum.squareRoot()
+        }
+    }
+}

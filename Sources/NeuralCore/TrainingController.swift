@@ -1,0 +1,249 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// What the training thread is doing.
+public enum TrainingStatus: Equatable, Sendable {
+    /// Waiting for a command.
+    case paused
+    /// Taking steps.
+    case running
+    /// Stopped by itself: the loss became NaN or exploded (see `divergence`).
+    case diverged
+    /// Reached its goal (epochs, target loss, perceptron converged); the reason says which.
+    case done(String)
+
+    /// "running", "paused", "diverged", "done".
+    public var name: String {
+        switch self {
+        case .paused: "paused"
+        case .running: "running"
+        case .diverged: "diverged"
+        case .done: "done"
+        }
+    }
+}
+
+/// A consistent picture of a training run, for a screen to draw.
+public struct TrainingSnapshot: Sendable {
+    /// What the thread is doing.
+    public var status: TrainingStatus
+    /// A copy of the network's current weights.
+    public var network: Network<Float>
+    /// Metrics at the end of the last epoch.
+    public var metrics: Metrics
+    /// Metrics per epoch (thinned to at most `historyLimit` points for long runs).
+    public var history: [Metrics]
+    /// Probes of the current weights.
+    public var probes: [LayerProbe]
+    /// Probes per epoch, thinned like `history`.
+    public var probeHistory: [[LayerProbe]]
+    /// Steps taken.
+    public var stepCount: Int
+    /// Completed epochs.
+    public var epoch: Int
+    /// Mean loss of the last minibatch.
+    public var lastBatchLoss: Double
+    /// Steps per second over the last second of running (0 when paused).
+    public var stepsPerSecond: Double
+    /// The explanation when training diverged.
+    public var divergence: String?
+    /// The settings in force.
+    public var settings: TrainingSettings
+    /// Increases with every new snapshot.
+    public var version: Int
+}
+
+/// Runs a `TrainingSession` on its own thread. Another thread sends commands and reads
+/// snapshots; edits to the session are applied on the training thread between steps.
+public final class TrainingController: @unchecked Sendable {
+    /// Commands the training thread obeys.
+    public enum Command: Sendable {
+        case play, pause, toggle, step, epoch
+    }
+
+    private struct Shared {
+        var commands: [Command] = []
+        var edits: [@Sendable (TrainingSession) -> Void] = []
+        var snapshot: TrainingSnapshot
+        var stop = false
+    }
+
+    /// Most history points a snapshot carries (older epochs are thinned).
+    public static let historyLimit = 1000
+
+    /// The session trained (touch it only through `edit`, or after `shutdown`).
+    public let session: TrainingSession
+    private let shared: Mutex<Shared>
+    private let stopAtEpoch: Int?
+    private let targetLoss: Double?
+    private var thread: pthread_t?
+    private var status: TrainingStatus
+
+    /// A controller for `session`, paused or running. It stops by itself after `stopAtEpoch`
+    /// epochs or when the training loss reaches `targetLoss`.
+    public init(session: TrainingSession, running: Bool, stopAtEpoch: Int? = nil, targetLoss: Double? = nil) {
+        self.session = session
+        self.stopAtEpoch = stopAtEpoch
+        self.targetLoss = targetLoss
+        status = running ? .running : .paused
+        shared = Mutex(Shared(snapshot: Self.makeSnapshot(session, status: status, probes: session.probeHistory.last ?? [],
+                                                          stepsPerSecond: 0, version: 0)))
+    }
+
+    deinit { shutdown() }
+
+    /// Starts the training thread.
+    public func start() {
+        guard thread == nil else { return }
+        let box = Unmanaged.passRetained(self)
+        var tid = pthread_t()
+        let result = pthread_create(&tid, nil, { raw in
+            let controller = Unmanaged<TrainingController>.fromOpaque(raw!).takeRetainedValue()
+            controller.loop()
+            return nil
+        }, box.toOpaque())
+        precondition(result == 0, "cannot start the training thread")
+        thread = tid
+    }
+
+    /// Sends a command; it takes effect within a few milliseconds.
+    public func send(_ command: Command) {
+        shared.withLock { $0.commands.append(command) }
+    }
+
+    /// Applies `edit` to the session on the training thread, between two steps.
+    public func edit(_ edit: @escaping @Sendable (TrainingSession) -> Void) {
+        shared.withLock { $0.edits.append(edit) }
+    }
+
+    /// The latest snapshot.
+    public var snapshot: TrainingSnapshot { shared.withLock { $0.snapshot } }
+
+    /// Stops the thread and waits for it.
+    public func shutdown() {
+        guard let t = thread else { return }
+        shared.withLock { $0.stop = true }
+        pthread_join(t, nil)
+        thread = nil
+    }
+
+    // MARK: The training thread
+
+    private func loop() {
+        let clock = ContinuousClock()
+        var pendingSteps = 0
+        var pendingEpoch = false
+        var lastPublish = clock.now
+        var stepsAtPublish = session.trainer.stepCount
+        var rate = 0.0
+        var dirty = true
+        while true {
+            let (commands, edits, stop) = shared.withLock { s -> ([Command], [@Sendable (TrainingSession) -> Void], Bool) in
+                defer { s.commands.removeAll(); s.edits.removeAll() }
+                return (s.commands, s.edits, s.stop)
+            }
+            if stop { break }
+            for edit in edits { edit(session); dirty = true }
+            for command in commands {
+                dirty = true
+                switch command {
+                case .play: if canTrain { status = .running }
+                case .pause: if status == .running { status = .paused }
+                case .toggle:
+                    if status == .running { status = .paused } else if canTrain { status = .running }
+                case .step: if canTrain { pendingSteps += 1; status = status == .running ? .running : .paused }
+                case .epoch: if canTrain { pendingEpoch = true }
+                }
+            }
+            let working = status == .running || pendingSteps > 0 || pendingEpoch
+            if working {
+                let deadline = clock.now.advanced(by: .milliseconds(8))
+                var taken = 0
+                repeat {
+                    let epochBefore = session.trainer.epoch
+                    if !session.step() { status = .diverged; break }
+                    taken += 1
+                    if pendingSteps > 0 { pendingSteps -= 1 }
+                    if session.trainer.epoch != epochBefore {
+                        pendingEpoch = false
+                        if let reason = goalReached() { status = .done(reason); break }
+                    }
+                    if status != .running && pendingSteps == 0 && !pendingEpoch { break }
+                } while taken & 63 != 0 || clock.now < deadline
+                dirty = true
+            }
+            let now = clock.now
+            let elapsed = now - lastPublish
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            if dirty && (seconds >= 1.0 / 30 || !(status == .running)) {
+                let steps = session.trainer.stepCount - stepsAtPublish
+                if status == .running || steps > 0 {
+                    let instant = seconds > 0 ? Double(steps) / seconds : 0
+                    rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant
+                }
+                if status != .running { rate = 0 }
+                publish(rate: rate)
+                lastPublish = now
+                stepsAtPublish = session.trainer.stepCount
+                dirty = false
+            }
+            if !working { sleepMilliseconds(2) }
+        }
+    }
+
+    private var canTrain: Bool {
+        switch status {
+        case .diverged, .done: false
+        default: !session.hasDiverged
+        }
+    }
+
+    private func goalReached() -> String? {
+        let m = session.metrics
+        if let n = stopAtEpoch, m.epoch >= n { return "reached \(n) epoch\(n == 1 ? "" : "s")" }
+        if let target = targetLoss, m.train.meanLoss <= target {
+            return "training loss \(formatLoss(m.train.meanLoss)) reached the target \(formatLoss(target))"
+        }
+        if session.architecture.usesPerceptronRule, session.trainer.lastEpochMistakes == 0 {
+            return "the perceptron rule converged: no mistakes in epoch \(m.epoch)"
+        }
+        return nil
+    }
+
+    private func publish(rate: Double) {
+        let probes = session.probes()
+        let version = shared.withLock { $0.snapshot.version } + 1
+        let snapshot = Self.makeSnapshot(session, status: status, probes: probes, stepsPerSecond: rate, version: version)
+        shared.withLock { $0.snapshot = snapshot }
+    }
+
+    private static func makeSnapshot(_ session: TrainingSession, status: TrainingStatus, probes: [LayerProbe],
+                                     stepsPerSecond: Double, version: Int) -> TrainingSnapshot {
+        let status: TrainingStatus = session.hasDiverged ? .diverged : status
+        return TrainingSnapshot(
+            status: status, network: session.network, metrics: session.metrics,
+            history: thin(session.history), probes: probes, probeHistory: thin(session.probeHistory),
+            stepCount: session.trainer.stepCount, epoch: session.trainer.epoch,
+            lastBatchLoss: session.trainer.lastBatchLoss, stepsPerSecond: stepsPerSecond,
+            divergence: session.divergence, settings: session.trainer.settings, version: version)
+    }
+
+    /// At most `historyLimit` evenly spaced entries, always keeping the last.
+    static func thin<T>(_ items: [T]) -> [T] {
+        guard items.count > historyLimit else { return items }
+        let stride = (items.count + historyLimit - 1) / historyLimit
+        var out = Swift.stride(from: 0, to: items.count - 1, by: stride).map { items[$0] }
+        out.append(items[items.count - 1])
+        return out
+    }
+}
+
+/// Sleeps the calling thread.
+func sleepMilliseconds(_ ms: Int) {
+    var ts = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
+    nanosleep(&ts, nil)
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@Suite struct TrainCommandTests {
+    @Test(arguments: [
+        (["--lr", "-1"], "nnlab: --lr: must be greater than 0, found -1"),
+        (["--lr", "0"], "nnlab: --lr: must be greater than 0, found 0"),
+        (["--dataset", "circlez"], #"nnlab: --dataset: "circlez" is not one of "xor-table", "xor", "circles", "gauss", "spiral", "spirals", "moons", "plane", "multigauss", "sine", "abs", "step", "bump"; did you mean "circles"?"#),
+        (["--activation", "rellu"], #"nnlab: --activation: "rellu" is not one of "logistic", "tanh", "relu", "leaky_relu", "abs", "softplus", "linear", "step", "maxout"; did you mean "relu"?"#),
+        (["--layers", "8,0"], "nnlab: --layers: layer widths must be at least 1, found 0"),
+        (["--layers", "8,-2"], "nnlab: --layers: layer widths must be at least 1, found -2"),
+        (["--layers", "5000"], "nnlab: --layers: layer widths must be at most 4096, found 5000"),
+        (["--layers", "8,x"], "nnlab: --layers: \"x\" is not a whole number (expected widths like 8,8)"),
+        (["--activation", "tanh,relu,relu"], "nnlab: --activation: give one activation, or one per hidden layer (2); found 3"),
+        (["--noise", "80"], "nnlab: --noise: must be between 0 and 50 (percent), found 80"),
+        (["--train-ratio", "95"], "nnlab: --train-ratio: give 0.1 to 0.9 or 10 to 90 (percent), found 95"),
+        (["--batch", "0"], "nnlab: --batch: must be at least 1, found 0"),
+        (["--epochs", "0"], "nnlab: --epochs: must be between 1 and 1,000,000, found 0"),
+        (["--features", "x1,rr"], #"nnlab: --features: "rr" is not one of "x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)", "r", "theta"; did you mean "r"?"#),
+        (["--optimizer", "adamw"], #"nnlab: --optimizer: "adamw" is not one of "sgd", "momentum", "adam"; did you mean "adam"?"#),
+        (["--init", "lecun"], #"nnlab: --init: "lecun" is not one of "glorot", "he", "uniform", "normal" (uniform:R and normal:STD take a positive number)"#),
+        (["--data", "/nonexistent/mine.csv"], "nnlab: cannot read /nonexistent/mine.csv: No such file or directory"),
+        (["--l2", "-0.1"], "nnlab: --l2: must be at least 0, found -0.1"),
+        (["--classes", "9", "--dataset", "spirals"], "nnlab: --classes: the spirals have 2 to 5 arms, found 9"),
+        (["--dataset", "sine", "--output", "softmax"], "nnlab: the data has real-valued targets but the network's output is softmax; regression needs an identity output"),
+    ])
+    func badValuesNameTheFlagAndExitWith2(_ arguments: [String], _ message: String) throws {
+        let r = try CLI.run(["train"] + arguments + ["--epochs", arguments.contains("--epochs") ? arguments[arguments.firstIndex(of: "--epochs")! + 1] : "1"])
+        #expect(r.status == 2)
+        #expect(r.stderr.split(separator: "\n").first.map(String.init) == message)
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func trainsXORAndSavesTheModel() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CLI.run(["train", "--dataset", "xor-table", "--layers", "2", "--activation", "logistic", "--lr", "1",
+                             "--batch", "4", "--epochs", "3000", "--seed", "2", "--save", dir + "/xor.json", "--log", dir + "/log.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("network:  2 -> 2 logistic -> 1 logistic (9 parameters)"))
+        #expect(r.stdout.contains("outcome:  trained for 3000 epochs (3,000 steps)"))
+        #expect(r.stdout.contains("  train    0.0044      100.0%"))
+        #expect(!r.stdout.contains("\u{1B}"), "piped output must have no escape codes")
+        #expect(r.stderr.contains("saved the model to \(dir)/xor.json"))
+        let log = try String(contentsOfFile: dir + "/log.csv", encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 3002)
+        #expect(log[0] == "epoch,step,train_loss,test_loss,train_accuracy,test_accuracy,objective,layer1_saturation,layer1_grad_norm,layer1_update_ratio")
+        // Continue from the saved model: its 4/4 carries over.
+        let again = try CLI.run(["train", "--dataset", "xor-table", "--model", dir + "/xor.json", "--lr", "1", "--batch", "4", "--epochs", "1"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("100.0%"))
+    }
+
+    @Test func divergenceIsExplainedAndExitsWith1() throws {
+        let r = try CLI.run(["train", "--dataset", "circles", "--layers", "8", "--activation", "relu", "--lr", "100", "--epochs", "50"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("training diverged:"))
+        #expect(r.stdout.contains("the learning rate 100 is too high; try 10 or lower"))
+        #expect(!r.stdout.contains("nan"))
+    }
+
+    @Test func targetLossStopsEarly() throws {
+        let r = try CLI.run(["train", "--dataset", "gauss", "--layers", "none", "--epochs", "500", "--target-loss", "0.1"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("reached the target 0.1"))
+    }
+
+    @Test func perceptronStopsWhenConverged() throws {
+        let r = try CLI.run(["train", "--dataset", "gauss", "--layers", "none", "--output", "step", "--lr", "0.1", "--epochs", "100"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("the perceptron rule converged"))
+    }
+
+    @Test func noColorAndAsciiAreHonoured() throws {
+        let r = try CLI.run(["train", "--dataset", "gauss", "--epochs", "1"], environment: ["LANG": "C.UTF-8", "NO_COLOR": "1"])
+        #expect(r.stdout.contains("→") && !r.stdout.contains("\u{1B}"))
+        let a = try CLI.run(["train", "--dataset", "gauss", "--epochs", "1", "--ascii"], environment: ["LANG": "C.UTF-8"])
+        #expect(a.stdout.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
+    @Test func infoAndGradExitCodes() throws {
+        let info = try CLI.run(["info", "--layers", "10,10,5,1"])
+        #expect(info.status == 0 && info.stdout.hasPrefix("10 -> 10 logistic -> 5 logistic -> 1 logistic (171 parameters)"))
+        let missing = try CLI.run(["grad", "--model", "/nonexistent.json", "--data", "/nonexistent.csv"])
+        #expect(missing.status == 2 && missing.stderr == "nnlab: cannot read /nonexistent.json: No such file or directory\n")
+        let unknown = try CLI.run(["trian"])
+        #expect(unknown.status == 2)
+    }
+}

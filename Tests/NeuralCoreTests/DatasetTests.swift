@@ -1,0 +1,109 @@
+import NeuralCore
+import Testing
+
+@Suite struct DatasetTests {
+    @Test(arguments: DatasetKind.allCases)
+    func generatorsAreDeterministicAndWellFormed(_ kind: DatasetKind) throws {
+        let spec = DatasetSpec(kind: kind, noise: 10, classes: 3, seed: 7)
+        try spec.validate()
+        let a = Dataset.generate(spec), b = Dataset.generate(spec)
+        #expect(a.points.map(\.bitPattern) == b.points.map(\.bitPattern))
+        #expect(a.targets == b.targets)
+        let other = Dataset.generate(DatasetSpec(kind: kind, noise: 10, classes: 3, seed: 8))
+        if kind != .xorTable { #expect(other.points != a.points) }
+        #expect(a.count == (kind == .spirals ? 300 : spec.count))
+        #expect(a.points.allSatisfy { $0.isFinite })
+        if kind.isOneDimensional {
+            #expect(a.dimension == 1)
+            #expect(a.points.allSatisfy { (0..<1).contains($0) })
+        } else {
+            #expect(a.dimension == 2)
+            // Points stay in (or very near) the plotted square.
+            let margin = 0.2 * (a.domain.x.upperBound - a.domain.x.lowerBound)
+            for i in 0..<a.count {
+                #expect(a.points[2 * i] > a.domain.x.lowerBound - margin && a.points[2 * i] < a.domain.x.upperBound + margin)
+            }
+        }
+        if let k = a.classCount {
+            var counts = [Int](repeating: 0, count: k)
+            for i in 0..<a.count { counts[a.label(i)] += 1 }
+            let share = Double(counts.min()!) / Double(a.count)
+            // Balanced classes (XOR and circles with noise flip a few labels).
+            #expect(share > 0.8 / Double(k) * (kind == .xorTable ? 1 : 0.9), "\(kind): class counts \(counts)")
+        }
+    }
+
+    @Test func playgroundDefinitions() {
+        // Circles without noise: inner radius < 2.5 is class 1, outer (3.5 to 5) class 0.
+        let circles = Dataset.generate(DatasetSpec(kind: .circles, noise: 0))
+        for i in 0..<circles.count {
+            let r = (circles.points[2 * i] * circles.points[2 * i] + circles.points[2 * i + 1] * circles.points[2 * i + 1]).squareRoot()
+            #expect(circles.label(i) == (r < 2.5 ? 1 : 0))
+            #expect(r < 2.5 || (r >= 3.5 && r <= 5))
+        }
+        // XOR without noise: class 1 in the quadrants where x1 x2 >= 0, points 0.3 off the axes.
+        let xor = Dataset.generate(DatasetSpec(kind: .xor, noise: 0))
+        for i in 0..<xor.count {
+            let x = xor.points[2 * i], y = xor.points[2 * i + 1]
+            #expect(xor.label(i) == (x * y >= 0 ? 1 : 0))
+            #expect(abs(x) >= 0.3 && abs(y) >= 0.3)
+        }
+        // The two-arm spiral: radius grows linearly to 5 along each arm.
+        let spiral = Dataset.generate(DatasetSpec(kind: .spiral, noise: 0))
+        let last = spiral.count / 2 - 1
+        let r = (spiral.points[2 * last] * spiral.points[2 * last] + spiral.points[2 * last + 1] * spiral.points[2 * last + 1]).squareRoot()
+        #expect(abs(r - 5 * Double(last) / 250) < 1e-12)
+        // The plane: target (x1 + x2) / 10.
+        let plane = Dataset.generate(DatasetSpec(kind: .plane, noise: 0))
+        for i in 0..<10 { #expect(abs(plane.value(i) - (plane.points[2 * i] + plane.points[2 * i + 1]) / 10) < 1e-12) }
+        // cs231n spirals: radius from 0 to 1 in each arm.
+        let spirals = Dataset.generate(DatasetSpec(kind: .spirals, classes: 4))
+        #expect(spirals.classCount == 4 && spirals.count == 300)
+        #expect(spirals.points.allSatisfy { abs($0) <= 1 + 1e-12 })
+        // The XOR truth table.
+        let table = Dataset.generate(DatasetSpec(kind: .xorTable))
+        #expect(table.points == [0, 0, 0, 1, 1, 0, 1, 1])
+        #expect((0..<4).map(table.label) == [0, 1, 1, 0])
+    }
+
+    @Test func splitIsSeededAndComplete() {
+        let d = Dataset.generate(DatasetSpec(kind: .gauss))
+        let (train, test) = d.split(trainRatio: 0.3, seed: 4)
+        #expect(train.count == 150 && test.count == 350)
+        #expect(Set(train + test) == Set(0..<500))
+        #expect(d.split(trainRatio: 0.3, seed: 4).train == train)
+        #expect(d.split(trainRatio: 0.3, seed: 5).train != train)
+    }
+
+    @Test func featuresAreComputed() throws {
+        let features = try FeatureSet(parsing: "r, theta, x1, x1^2, x1*x2, sin(x2)")
+        #expect(features.description == "x1,x1^2,x1*x2,sin(x2),r,theta")
+        let d = Dataset(name: "t", dimension: 2, points: [3, 4], targets: .classes([1], classCount: 2), domain: (-1...1, -1...1))
+        let e: Examples<Double> = d.examples([0], features: features)
+        #expect(e.x[0] == 3 && e.x[1] == 9 && e.x[2] == 12)
+        #expect(abs(e.x[3] - 4.0.sin) < 1e-15)
+        #expect(e.x[4] == 5 && abs(e.x[5] - 0.9272952180016122) < 1e-15)
+        #expect(throws: NNLabError(#""radius2" is not one of "x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)", "r", "theta""#)) {
+            _ = try FeatureSet(parsing: "x1,radius2")
+        }
+    }
+
+    @Test func userCSV() throws {
+        let dir = "/tmp/nnlab-tests-\(getpidValue())"
+        _ = mkdirValue(dir)
+        let path = dir + "/mine.csv"
+        try FileIO.writeAtomically("x1,x2,label\n0,0,0\n1,1,1\n2,0,2\n", to: path)
+        let d = try Dataset.load(csv: path)
+        #expect(d.classCount == 3 && d.count == 3)
+        try FileIO.writeAtomically("x1,x2,label\n0,0,0.5\n1,1,1.5\n", to: path)
+        #expect(try Dataset.load(csv: path).classCount == nil)
+        try FileIO.writeAtomically("x1,x2,label\n0,0,0\n1,bad,1\n", to: path)
+        #expect(throws: NNLabError("\(path):3: column 2 (x2): \"bad\" is not a number")) { try Dataset.load(csv: path) }
+        try FileIO.writeAtomically("a,b,c,d\n0,0,0,0\n1,1,1,1\n", to: path)
+        #expect(throws: NNLabError("\(path):1: expected the columns x1,x2,label (or x,y for a 1-D function), found 4 columns: a,b,c,d")) { try Dataset.load(csv: path) }
+    }
+}
+
+extension Double {
+    var sin: Double { _sin(self) }
+}

@@ -1,0 +1,99 @@
+import NeuralCore
+import Testing
+
+@Suite struct SessionTests {
+    static func session(_ kind: DatasetKind, hidden: [HiddenLayer], features: FeatureSet = .plain, settings: TrainingSettings,
+                        seed: UInt64 = 1, noise: Double? = nil) throws -> TrainingSession {
+        try TrainingSession(SessionConfiguration(data: .generated(DatasetSpec(kind: kind, noise: noise, seed: seed)), features: features,
+                                                 hidden: hidden, settings: settings, seed: seed))
+    }
+
+    @Test func xorTableIsLearnedByTheSession() throws {
+        let s = try Self.session(.xorTable, hidden: [HiddenLayer(units: 2, activation: .logistic)],
+                                 settings: TrainingSettings(learningRate: 1, batchSize: 4), seed: 2)
+        for _ in 0..<3000 { s.runEpoch() }
+        #expect(s.metrics.train.accuracy == 1)
+    }
+
+    /// The documented setting of the spiral lesson: 2-8-8-1 tanh, Adam 0.01, batch 10.
+    @Test func spiralNeedsDepth() throws {
+        let deep = try Self.session(.spiral, hidden: [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)],
+                                    settings: TrainingSettings(learningRate: 0.01, batchSize: 10, optimizer: Optimizer(name: "adam")!))
+        for _ in 0..<300 { deep.runEpoch() }
+        #expect(deep.metrics.train.accuracy! >= 0.95, "2-8-8-1 tanh on the spiral: \(deep.metrics.train)")
+        let shallow = try Self.session(.spiral, hidden: [HiddenLayer(units: 2, activation: .tanh)],
+                                       settings: TrainingSettings(learningRate: 0.01, batchSize: 10, optimizer: Optimizer(name: "adam")!))
+        for _ in 0..<300 { shallow.runEpoch() }
+        #expect(shallow.metrics.train.accuracy! < 0.8, "2-2-1 should not fit the spiral: \(shallow.metrics.train)")
+    }
+
+    @Test func circlesNeedTheRadiusFeatureForASingleNeuron() throws {
+        let plain = try Self.session(.circles, hidden: [], settings: TrainingSettings())
+        for _ in 0..<200 { plain.runEpoch() }
+        #expect(plain.metrics.train.accuracy! < 0.65, "x1, x2 only: \(plain.metrics.train)")
+        let polar = try Self.session(.circles, hidden: [], features: FeatureSet([.x1, .x2, .r]), settings: TrainingSettings())
+        for _ in 0..<200 { polar.runEpoch() }
+        #expect(polar.metrics.train.accuracy! >= 0.95, "with r: \(polar.metrics.train)")
+        #expect(polar.metrics.test!.accuracy! >= 0.95)
+        // A hidden layer learns such a feature itself.
+        let hidden = try Self.session(.circles, hidden: [HiddenLayer(units: 4, activation: .tanh)], settings: TrainingSettings(learningRate: 0.1))
+        for _ in 0..<200 { hidden.runEpoch() }
+        #expect(hidden.metrics.train.accuracy! >= 0.95, "2-4-1 tanh: \(hidden.metrics.train)")
+    }
+
+    @Test func divergenceIsDetectedAndExplained() throws {
+        let s = try Self.session(.circles, hidden: [HiddenLayer(units: 8, activation: .relu)], settings: TrainingSettings(learningRate: 100))
+        var epochs = 0
+        while s.runEpoch() && epochs < 50 { epochs += 1 }
+        let message = try #require(s.divergence)
+        #expect(message.contains("the learning rate 100 is too high; try 10 or lower"), "\(message)")
+        #expect(message.hasPrefix("loss became NaN at epoch") || message.hasPrefix("loss became infinite at epoch") || message.hasPrefix("loss exploded"))
+        // The weights shown afterwards are the last finite ones, and steps are refused.
+        #expect(s.network.isFinite)
+        #expect(s.metrics.train.meanLoss.isFinite)
+        #expect(!s.step())
+    }
+
+    @Test func continuingFromAModelKeepsItsWeights() throws {
+        let first = try Self.session(.gauss, hidden: [HiddenLayer(units: 3, activation: .tanh)], settings: TrainingSettings())
+        first.runEpoch()
+        let model = first.network
+        let second = try TrainingSession(first.configuration, model: model)
+        #expect(second.network.parameters == model.parameters)
+        #expect(second.metrics.train.meanLoss == first.metrics.train.meanLoss)
+    }
+
+    @Test func controllerRunsOnItsOwnThread() throws {
+        let s = try Self.session(.circles, hidden: [HiddenLayer(units: 4, activation: .tanh)], settings: TrainingSettings())
+        let controller = TrainingController(session: s, running: false, stopAtEpoch: 5)
+        controller.start()
+        defer { controller.shutdown() }
+        #expect(controller.snapshot.status == .paused)
+        controller.send(.step)
+        #expect(waitFor { controller.snapshot.stepCount == 1 })
+        controller.send(.epoch)
+        #expect(waitFor { controller.snapshot.epoch == 1 })
+        #expect(controller.snapshot.status == .paused)
+        controller.edit { $0.trainer.settings.learningRate = 0.5 }
+        controller.send(.play)
+        #expect(waitFor { controller.snapshot.status == .done("reached 5 epochs") })
+        let snapshot = controller.snapshot
+        #expect(snapshot.epoch == 5 && snapshot.settings.learningRate == 0.5)
+        #expect(snapshot.history.map(\.epoch) == [0, 1, 2, 3, 4, 5])
+        #expect(snapshot.probes.count == 1)
+    }
+}
+
+/// Polls `condition` every 2 ms for up to 5 s.
+func waitFor(_ condition: () -> Bool) -> Bool {
+    for _ in 0..<2500 {
+        if condition() { return true }
+        var ts = timespec(tv_sec: 0, tv_nsec: 2_000_000)
+        nanosleep(&ts, nil)
+    }
+    return condition()
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
