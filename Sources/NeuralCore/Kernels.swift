@@ -190,3 +190,95 @@ func affineInputGradient<S: NNScalar>(
         j &+= 1
     }
 }
+
+/// C = L R, C: `rows x n`, with R's rows `rStride` apart and L(i, k) at
+/// `L + i * lRow + k * lK` (so L may be read transposed without a copy). Register-blocked:
+/// 4 rows x 32 columns (8 accumulators) per tile, then narrower tails. `store(row, column,
+/// value)` receives each finished 16-lane chunk (for the bias, activation or scale).
+/// n must be a multiple of 16.
+@inline(__always)
+func gemm<S: NNScalar>(
+    L: UnsafePointer<S>, lRow: Int, lK: Int, R: UnsafePointer<S>, rStride: Int,
+    rows: Int, k: Int, n: Int, store: (Int, Int, Vec<S>) -> Void
+) {
+    var i = 0
+    while i &+ 4 <= rows {
+        let l0 = L + i &* lRow, l1 = l0 + lRow, l2 = l1 + lRow, l3 = l2 + lRow
+        var c = 0
+        while c &+ 2 &* vecWidth <= n {
+            var a00 = Vec<S>(), a01 = Vec<S>(), a10 = Vec<S>(), a11 = Vec<S>()
+            var a20 = Vec<S>(), a21 = Vec<S>(), a30 = Vec<S>(), a31 = Vec<S>()
+            var r = R + c
+            var o = 0
+            for _ in 0..<k {
+                let x = load(r), y = load(r + vecWidth)
+                let w0 = l0[o], w1 = l1[o], w2 = l2[o], w3 = l3[o]
+                a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(y, w0)
+                a10 = a10.addingProduct(x, w1); a11 = a11.addingProduct(y, w1)
+                a20 = a20.addingProduct(x, w2); a21 = a21.addingProduct(y, w2)
+                a30 = a30.addingProduct(x, w3); a31 = a31.addingProduct(y, w3)
+                r += rStride
+                o &+= lK
+            }
+            store(i, c, a00); store(i, c &+ vecWidth, a01)
+            store(i &+ 1, c, a10); store(i &+ 1, c &+ vecWidth, a11)
+            store(i &+ 2, c, a20); store(i &+ 2, c &+ vecWidth, a21)
+            store(i &+ 3, c, a30); store(i &+ 3, c &+ vecWidth, a31)
+            c &+= 2 &* vecWidth
+        }
+        if c < n {
+            var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>()
+            var r = R + c
+            var o = 0
+            for _ in 0..<k {
+                let x = load(r)
+                a0 = a0.addingProduct(x, l0[o]); a1 = a1.addingProduct(x, l1[o])
+                a2 = a2.addingProduct(x, l2[o]); a3 = a3.addingProduct(x, l3[o])
+                r += rStride
+                o &+= lK
+            }
+            store(i, c, a0); store(i &+ 1, c, a1); store(i &+ 2, c, a2); store(i &+ 3, c, a3)
+        }
+        i &+= 4
+    }
+    while i < rows {
+        let l0 = L + i &* lRow
+        var c = 0
+        while c &+ 2 &* vecWidth <= n {
+            var a0 = Vec<S>(), a1 = Vec<S>()
+            var r = R + c
+            var o = 0
+            for _ in 0..<k {
+                let w = l0[o]
+                a0 = a0.addingProduct(load(r), w); a1 = a1.addingProduct(load(r + vecWidth), w)
+                r += rStride
+                o &+= lK
+            }
+            store(i, c, a0); store(i, c &+ vecWidth, a1)
+            c &+= 2 &* vecWidth
+        }
+        if c < n {
+            var a0 = Vec<S>()
+            var r = R + c
+            var o = 0
+            for _ in 0..<k {
+                a0 = a0.addingProduct(load(r), l0[o])
+                r += rStride
+                o &+= lK
+            }
+            store(i, c, a0)
+        }
+        i &+= 1
+    }
+}
+
+/// Writes the transpose of A (`rows x ld`, first `n` columns) into T (`n x tStride`); the
+/// padding columns rows..<tStride of T are zeroed.
+@inline(__always)
+func transpose<S: NNScalar>(_ A: UnsafePointer<S>, rows: Int, ld: Int, n: Int, into T: UnsafeMutablePointer<S>, tStride: Int) {
+    for c in 0..<n {
+        let t = T + c &* tStride
+        for r in 0..<rows { t[r] = A[r &* ld &+ c] }
+        for r in rows..<tStride { t[r] = 0 }
+    }
+}

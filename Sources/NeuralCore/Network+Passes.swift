@@ -128,32 +128,24 @@ extension Network {
         k == 0 ? ws.input : ws.a[k &- 1]
     }
 
-    /// z = W a + b, then a = f(z) (fused); maxout and softmax take a second pass.
+    /// z = W a + b, then a = f(z) (fused into the GEMM's store); maxout and softmax take a
+    /// second pass.
     @inline(__always)
     private func forwardLayer(_ k: Int, parameters p: UnsafePointer<S>, _ ws: Workspace<S>) {
         let s = shapes[k]
-        let W = p + s.weightOffset, b = p + s.biasOffset
-        let input = UnsafePointer(layerInput(k, ws))
-        let (ld, n) = (ws.ld, ws.n)
-        func affine(out: UnsafeMutablePointer<S>?, _ f: (Vec<S>) -> Vec<S>) {
-            affineForward(W: W, b: b, rows: s.rows, cols: s.inputs, A: input, Z: ws.z[k], out: out,
-                          ld: ld, n: n, epilogue: f)
-        }
+        let pass = DenseForward(W: p + s.weightOffset, b: p + s.biasOffset, input: UnsafePointer(layerInput(k, ws)),
+                                Z: ws.z[k], A: ws.a[k], rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n)
         switch s.function {
         case .hidden(.maxout(let pieces)):
-            affine(out: nil) { $0 }
-            maxoutForward(z: ws.z[k], a: ws.a[k], winners: ws.winners[k]!, units: s.units, pieces: pieces, ld: ld, n: n)
-        case .hidden(let f):
-            withVectorActivation(f) { fv in affine(out: ws.a[k], fv) }
-        case .output(.identity):
-            affine(out: ws.a[k]) { $0 }
-        case .output(.logistic):
-            affine(out: ws.a[k]) { Activation.logistic.f($0) }
-        case .output(.step):
-            affine(out: ws.a[k]) { Activation.step.f($0) }
+            pass.affine()
+            maxoutForward(z: ws.z[k], a: ws.a[k], winners: ws.winners[k]!, units: s.units, pieces: pieces, ld: ws.ld, n: ws.n)
+        case .hidden(let f): f.dispatch(pass)
+        case .output(.identity): pass.visit(LinearKernel())
+        case .output(.logistic): pass.visit(LogisticKernel())
+        case .output(.step): pass.visit(StepKernel())
         case .output(.softmax):
-            affine(out: nil) { $0 }
-            softmaxColumns(z: ws.z[k], a: ws.a[k], rows: s.units, ld: ld, n: n)
+            pass.affine()
+            softmaxColumns(z: ws.z[k], a: ws.a[k], rows: s.units, ld: ws.ld, n: ws.n)
         }
     }
 
@@ -162,61 +154,112 @@ extension Network {
     private func backwardLayer(_ k: Int, parameters p: UnsafePointer<S>, _ ws: Workspace<S>, scale: S) {
         let s = shapes[k]
         let (ld, n) = (ws.ld, ws.n)
-        affineWeightGradient(delta: ws.delta[k], A: layerInput(k, ws), rows: s.rows, cols: s.inputs,
-                             dW: ws.gradient + s.weightOffset, db: ws.gradient + s.biasOffset,
-                             scale: scale, ld: ld, n: n)
-        guard k > 0 else { return }
-        let below = shapes[k &- 1]
-        let W = p + s.weightOffset
-        let z = UnsafePointer(ws.z[k &- 1]), a = UnsafePointer(ws.a[k &- 1])
-        switch below.function {
-        case .hidden(.maxout(let pieces)):
-            affineInputGradient(W: W, delta: ws.delta[k], rows: s.rows, cols: s.inputs, out: ws.scratch,
-                                ld: ld, n: n) { g, _ in g }
-            maxoutBackward(dA: ws.scratch, delta: ws.delta[k &- 1], winners: ws.winners[k &- 1]!,
-                           units: below.units, pieces: pieces, ld: ld, n: n)
-        case .hidden(let f):
-            withVectorDerivative(f) { fPrime in
-                affineInputGradient(W: W, delta: ws.delta[k], rows: s.rows, cols: s.inputs,
-                                    out: ws.delta[k &- 1], ld: ld, n: n) { g, o in
-                    g * fPrime(load(z + o), load(a + o))
+        let delta = UnsafePointer(ws.delta[k]), input = UnsafePointer(layerInput(k, ws))
+        let dW = ws.gradient + s.weightOffset, db = ws.gradient + s.biasOffset
+        if s.inputs >= vecWidth {
+            // dW = Delta A^T as a GEMM over the batch, with A^T written out once.
+            let stride = roundUpToVector(s.inputs)
+            transpose(input, rows: s.inputs, ld: ld, n: ws.m, into: ws.transposed, tStride: stride)
+            let cols = s.inputs
+            gemm(L: delta, lRow: ld, lK: 1, R: ws.transposed, rStride: stride, rows: s.rows, k: ws.m, n: stride) { i, c, acc in
+                let out = dW + (i &* cols &+ c)
+                let v = acc * scale
+                if c &+ vecWidth <= cols {
+                    store(v, out)
+                } else {
+                    for lane in 0..<(cols &- c) { out[lane] = v[lane] }
                 }
             }
+            rowSums(delta, rows: s.rows, ld: ld, n: n, scale: scale, into: db)
+        } else {
+            affineWeightGradient(delta: delta, A: input, rows: s.rows, cols: s.inputs,
+                                 dW: dW, db: db, scale: scale, ld: ld, n: n)
+        }
+        guard k > 0 else { return }
+        let below = shapes[k &- 1]
+        let pass = DenseBackward(W: p + s.weightOffset, delta: delta, z: UnsafePointer(ws.z[k &- 1]), a: UnsafePointer(ws.a[k &- 1]),
+                                 out: ws.delta[k &- 1], rows: s.rows, cols: s.inputs, ld: ld, n: n)
+        switch below.function {
+        case .hidden(.maxout(let pieces)):
+            let scratch = DenseBackward(W: pass.W, delta: delta, z: pass.z, a: pass.a, out: ws.scratch, rows: s.rows, cols: s.inputs, ld: ld, n: n)
+            scratch.inputGradient()
+            maxoutBackward(dA: ws.scratch, delta: ws.delta[k &- 1], winners: ws.winners[k &- 1]!,
+                           units: below.units, pieces: pieces, ld: ld, n: n)
+        case .hidden(let f): f.dispatch(pass)
         case .output:
             preconditionFailure("the output layer is always last")
         }
     }
 }
 
-// MARK: Activation dispatch (one switch per layer, outside the loops)
+/// A dense layer's forward pass, specialised per activation: Z = W A + b 1^T, A = f(Z).
+struct DenseForward<S: NNScalar>: ActivationVisitor {
+    let W: UnsafePointer<S>, b: UnsafePointer<S>, input: UnsafePointer<S>
+    let Z: UnsafeMutablePointer<S>, A: UnsafeMutablePointer<S>
+    let rows: Int, cols: Int, ld: Int, n: Int
 
-/// Calls `body` with f as a vector function specialised for `activation`'s case.
-@inline(__always)
-func withVectorActivation<S: NNScalar, R>(_ activation: Activation, _ body: ((Vec<S>) -> Vec<S>) -> R) -> R {
-    switch activation {
-    case .logistic: return body { Activation.logistic.f($0) }
-    case .tanh: return body { Activation.tanh.f($0) }
-    case .relu: return body { Activation.relu.f($0) }
-    case .leakyReLU(let slope): return body { Activation.leakyReLU(slope: slope).f($0) }
-    case .abs: return body { Activation.abs.f($0) }
-    case .softplus: return body { Activation.softplus.f($0) }
-    case .linear, .maxout: return body { $0 }
-    case .step: return body { Activation.step.f($0) }
+    /// Z and A = f(Z) in one pass.
+    @inline(__always)
+    func visit<K: ActivationKernel>(_ kernel: K) {
+        let (Z, A, b, ld) = (Z, A, b, ld)
+        gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: rows, k: cols, n: n) { i, c, acc in
+            let z = acc + Vec(repeating: b[i])
+            let o = i &* ld &+ c
+            store(z, Z + o)
+            store(kernel.f(z), A + o)
+        }
+    }
+
+    /// Z only (maxout and softmax finish with their own pass).
+    @inline(__always)
+    func affine() {
+        let (Z, b, ld) = (Z, b, ld)
+        gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: rows, k: cols, n: n) { i, c, acc in
+            store(acc + Vec(repeating: b[i]), Z + (i &* ld &+ c))
+        }
     }
 }
 
-/// Calls `body` with f'(z, a) as a vector function specialised for `activation`'s case.
+/// A dense layer's input gradient, specialised per activation of the layer below:
+/// out = (W^T delta) .* f'(z, a).
+struct DenseBackward<S: NNScalar>: ActivationVisitor {
+    let W: UnsafePointer<S>, delta: UnsafePointer<S>, z: UnsafePointer<S>, a: UnsafePointer<S>
+    let out: UnsafeMutablePointer<S>
+    let rows: Int, cols: Int, ld: Int, n: Int
+
+    @inline(__always)
+    func visit<K: ActivationKernel>(_ kernel: K) {
+        let (z, a, out, ld) = (z, a, out, ld)
+        gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: cols, k: rows, n: n) { j, c, acc in
+            let o = j &* ld &+ c
+            store(acc * kernel.fPrime(z: load(z + o), a: load(a + o)), out + o)
+        }
+    }
+
+    /// out = W^T delta, without an activation.
+    @inline(__always)
+    func inputGradient() {
+        let (out, ld) = (out, ld)
+        gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: cols, k: rows, n: n) { j, c, acc in
+            store(acc, out + (j &* ld &+ c))
+        }
+    }
+}
+
+/// out[i] = scale * (sum of the first n entries of row i of M).
 @inline(__always)
-func withVectorDerivative<S: NNScalar, R>(_ activation: Activation, _ body: ((Vec<S>, Vec<S>) -> Vec<S>) -> R) -> R {
-    switch activation {
-    case .logistic: return body { Activation.logistic.fPrime(z: $0, a: $1) }
-    case .tanh: return body { Activation.tanh.fPrime(z: $0, a: $1) }
-    case .relu: return body { Activation.relu.fPrime(z: $0, a: $1) }
-    case .leakyReLU(let slope): return body { Activation.leakyReLU(slope: slope).fPrime(z: $0, a: $1) }
-    case .abs: return body { Activation.abs.fPrime(z: $0, a: $1) }
-    case .softplus: return body { Activation.softplus.fPrime(z: $0, a: $1) }
-    case .linear, .maxout: return body { _, _ in Vec(repeating: 1) }
-    case .step: return body { _, _ in Vec() }
+func rowSums<S: NNScalar>(_ M: UnsafePointer<S>, rows: Int, ld: Int, n: Int, scale: S, into out: UnsafeMutablePointer<S>) {
+    for i in 0..<rows {
+        let row = M + i &* ld
+        var s0 = Vec<S>(), s1 = Vec<S>()
+        var c = 0
+        while c &+ 2 &* vecWidth <= n {
+            s0 += load(row + c)
+            s1 += load(row + (c &+ vecWidth))
+            c &+= 2 &* vecWidth
+        }
+        if c < n { s0 += load(row + c) }
+        out[i] = horizontalSum(s0 + s1) * scale
     }
 }
 
@@ -233,9 +276,9 @@ func maxoutForward<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>,
             var win = Vec<S>()
             for p in 1..<pieces {
                 let v = load(z + ((i &* pieces &+ p) &* ld &+ c))
-                let better = v .> best
-                best.replace(with: v, where: better)
-                win.replace(with: S(p), where: better)
+                let gain = v - best
+                best = S.selectPositive(gain, v, best)
+                win = S.selectPositive(gain, Vec(repeating: S(p)), win)
             }
             store(best, a + (i &* ld &+ c))
             store(win, winners + (i &* ld &+ c))
@@ -264,7 +307,7 @@ func softmaxColumns<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>
     var c = 0
     while c < n {
         var zMax = load(z + c)
-        for k in 1..<rows { zMax = pointwiseMax(zMax, load(z + (k &* ld &+ c))) }
+        for k in 1..<rows { zMax = S.maximum(zMax, load(z + (k &* ld &+ c))) }
         var sum = Vec<S>()
         for k in 0..<rows {
             let e = S.exp(load(z + (k &* ld &+ c)) - zMax)

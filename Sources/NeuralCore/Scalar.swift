@@ -32,6 +32,32 @@ where Self.RawSignificand: FixedWidthInteger {
     static func tanh(_ x: Vec<Self>) -> Vec<Self>
     /// The name shown in reports: "float32" or "float64".
     static var precisionName: String { get }
+
+    // Branch-free lane selection through the sign bit. The standard library's
+    // `replacing(with:where:)` compiled to a branch per lane, which mispredicts on real data
+    // (a ReLU layer ran 12x slower than a linear one; see DECISIONS.md).
+
+    /// Per lane: `a` where x < 0 (sign bit set, also for -0), else `b`.
+    static func selectNegative(_ x: Vec<Self>, _ a: Vec<Self>, _ b: Vec<Self>) -> Vec<Self>
+    /// Per lane: `a` where x > 0 (strictly), else `b`.
+    static func selectPositive(_ x: Vec<Self>, _ a: Vec<Self>, _ b: Vec<Self>) -> Vec<Self>
+    /// |x| per lane.
+    static func magnitude(_ x: Vec<Self>) -> Vec<Self>
+    /// |x| with the sign of `sign`, per lane.
+    static func copySign(_ x: Vec<Self>, _ sign: Vec<Self>) -> Vec<Self>
+}
+
+extension NNScalar {
+    /// max(x, 0) per lane.
+    @inline(__always) static func relu(_ x: Vec<Self>) -> Vec<Self> { selectNegative(x, Vec(), x) }
+    /// max(a, b) per lane.
+    @inline(__always) static func maximum(_ a: Vec<Self>, _ b: Vec<Self>) -> Vec<Self> { selectNegative(a - b, b, a) }
+    /// x clamped to [lo, hi] per lane.
+    @inline(__always) static func clamp(_ x: Vec<Self>, _ lo: Self, _ hi: Self) -> Vec<Self> {
+        let low = Vec<Self>(repeating: lo), high = Vec<Self>(repeating: hi)
+        let v = selectNegative(x - low, low, x)
+        return selectNegative(high - v, high, v)
+    }
 }
 
 extension Float: NNScalar {
@@ -41,14 +67,44 @@ extension Float: NNScalar {
     @inline(__always) public static func tanh(_ x: Float) -> Float { libmTanh(x) }
     public static var precisionName: String { "float32" }
 
+    @inline(__always)
+    public static func selectNegative(_ x: Vec<Float>, _ a: Vec<Float>, _ b: Vec<Float>) -> Vec<Float> {
+        let m = unsafeBitCast(x, to: SIMD16<Int32>.self) &>> 31
+        return unsafeBitCast((unsafeBitCast(a, to: SIMD16<Int32>.self) & m) | (unsafeBitCast(b, to: SIMD16<Int32>.self) & ~m), to: Vec<Float>.self)
+    }
+
+    @inline(__always)
+    public static func selectPositive(_ x: Vec<Float>, _ a: Vec<Float>, _ b: Vec<Float>) -> Vec<Float> {
+        let xb = unsafeBitCast(x, to: SIMD16<Int32>.self)
+        let m = ((0 &- xb) & ~xb) &>> 31  // all ones exactly where the bits are positive: x > 0
+        return unsafeBitCast((unsafeBitCast(a, to: SIMD16<Int32>.self) & m) | (unsafeBitCast(b, to: SIMD16<Int32>.self) & ~m), to: Vec<Float>.self)
+    }
+
+    @inline(__always)
+    public static func magnitude(_ x: Vec<Float>) -> Vec<Float> {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF, to: Vec<Float>.self)
+    }
+
+    @inline(__always)
+    public static func copySign(_ x: Vec<Float>, _ sign: Vec<Float>) -> Vec<Float> {
+        let m = unsafeBitCast(x, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF
+        return unsafeBitCast(m | (unsafeBitCast(sign, to: SIMD16<UInt32>.self) & 0x8000_0000), to: Vec<Float>.self)
+    }
+
     /// Branch-free exp for 16 lanes: range reduction to r in [-ln2/2, ln2/2], a degree-6
     /// polynomial, then scaling by 2^n through the exponent bits. Relative error below 2e-7
     /// (about 1.5 ulp); inputs are clamped to [-87.3, 88.0] so 2^n stays a finite normal number.
+    /// Written without the standard library's float-to-integer conversions and `clamped`,
+    /// which did not inline and cost 65% of a small network's step (see DECISIONS.md).
     @inline(__always)
     public static func exp(_ x: Vec<Float>) -> Vec<Float> {
-        let clamped = x.clamped(lowerBound: Vec(repeating: -87.3), upperBound: Vec(repeating: 88.0))
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
-        var r = clamped.addingProduct(n, Vec(repeating: -0.693_359_375))
+        let v = clamp(x, -87.3, 88.0)
+        // t = v log2(e) + 1.5 * 2^23: the float addition rounds to an integer n, which then
+        // sits in t's low mantissa bits.
+        let shifter = Vec<Float>(repeating: 12_582_912)
+        let t = shifter.addingProduct(v, Vec(repeating: 1.442_695_04))
+        let n = t - shifter
+        var r = v.addingProduct(n, Vec(repeating: -0.693_359_375))
         r = r.addingProduct(n, Vec(repeating: 2.121_944_4e-4))
         // Horner with fused multiply-adds: p(r) = 1 + r + r^2 (c2 + c3 r + ... + c7 r^5).
         var p = Vec<Float>(repeating: 1.398_199_9e-3).addingProduct(Vec(repeating: 1.987_569_1e-4), r)
@@ -57,7 +113,7 @@ extension Float: NNScalar {
         p = Vec(repeating: 1.666_666_5e-1).addingProduct(p, r)
         p = Vec(repeating: 5.000_000_1e-1).addingProduct(p, r)
         p = (r + 1).addingProduct(p, r * r)
-        let bits = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+        let bits = (unsafeBitCast(t, to: SIMD16<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return p * unsafeBitCast(bits, to: Vec<Float>.self)
     }
 
@@ -65,17 +121,16 @@ extension Float: NNScalar {
     /// 1 - 2 / (e^(2|x|) + 1) with the sign restored elsewhere. Error below 3e-7.
     @inline(__always)
     public static func tanh(_ x: Vec<Float>) -> Vec<Float> {
-        let magnitude = x.replacing(with: -x, where: x .< 0)
-        let e = exp(2 * magnitude)
-        var large = 1 - 2 / (e + 1)
-        large.replace(with: -large, where: x .< 0)
+        let m = magnitude(x)
+        let e = exp(2 * m)
+        let large = copySign(1 - 2 / (e + 1), x)
         let z = x * x
         var p = Vec<Float>(repeating: 2.063_908_9e-2).addingProduct(Vec(repeating: -5.704_988_7e-3), z)
         p = Vec(repeating: -5.373_971_6e-2).addingProduct(p, z)
         p = Vec(repeating: 1.333_144_2e-1).addingProduct(p, z)
         p = Vec(repeating: -3.333_328_2e-1).addingProduct(p, z)
         let small = x.addingProduct(p * z, x)
-        return large.replacing(with: small, where: magnitude .< 0.625)
+        return selectNegative(m - 0.625, small, large)
     }
 
     @inline(__always)
@@ -92,6 +147,30 @@ extension Double: NNScalar {
     @inline(__always) public static func log1p(_ x: Double) -> Double { libmLog1p(x) }
     @inline(__always) public static func tanh(_ x: Double) -> Double { libmTanh(x) }
     public static var precisionName: String { "float64" }
+
+    @inline(__always)
+    public static func selectNegative(_ x: Vec<Double>, _ a: Vec<Double>, _ b: Vec<Double>) -> Vec<Double> {
+        let m = unsafeBitCast(x, to: SIMD16<Int64>.self) &>> 63
+        return unsafeBitCast((unsafeBitCast(a, to: SIMD16<Int64>.self) & m) | (unsafeBitCast(b, to: SIMD16<Int64>.self) & ~m), to: Vec<Double>.self)
+    }
+
+    @inline(__always)
+    public static func selectPositive(_ x: Vec<Double>, _ a: Vec<Double>, _ b: Vec<Double>) -> Vec<Double> {
+        let xb = unsafeBitCast(x, to: SIMD16<Int64>.self)
+        let m = ((0 &- xb) & ~xb) &>> 63
+        return unsafeBitCast((unsafeBitCast(a, to: SIMD16<Int64>.self) & m) | (unsafeBitCast(b, to: SIMD16<Int64>.self) & ~m), to: Vec<Double>.self)
+    }
+
+    @inline(__always)
+    public static func magnitude(_ x: Vec<Double>) -> Vec<Double> {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF, to: Vec<Double>.self)
+    }
+
+    @inline(__always)
+    public static func copySign(_ x: Vec<Double>, _ sign: Vec<Double>) -> Vec<Double> {
+        let m = unsafeBitCast(x, to: SIMD16<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF
+        return unsafeBitCast(m | (unsafeBitCast(sign, to: SIMD16<UInt64>.self) & 0x8000_0000_0000_0000), to: Vec<Double>.self)
+    }
 
     /// libm's exp per lane: `Double` is the checking precision, where exactness matters most.
     @inline(__always)

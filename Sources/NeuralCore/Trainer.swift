@@ -53,6 +53,8 @@ public final class Trainer: @unchecked Sendable {
     public private(set) var position = 0
     /// Mean loss of the last minibatch (before its update).
     public private(set) var lastBatchLoss = Double.nan
+    /// Cores the kernels may use (1 or 2).
+    public var threads = 1
     /// Mistakes in the current perceptron epoch so far.
     public private(set) var perceptronMistakes = 0
     /// Mistakes in the last complete perceptron epoch (0 means converged).
@@ -112,6 +114,11 @@ public final class Trainer: @unchecked Sendable {
             startEpoch()
         }
         return lastBatchLoss
+    }
+
+    /// Takes `steps` steps.
+    public func run(steps: Int) {
+        for _ in 0..<steps { step() }
     }
 
     /// Steps until the current epoch is complete.

@@ -28,6 +28,8 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     let winners: [UnsafeMutablePointer<S>?]
     let target: UnsafeMutablePointer<S>
     let scratch: UnsafeMutablePointer<S>
+    /// A(l)^T for the weight gradient of wide layers: ld x (widest input, rounded up to 16).
+    let transposed: UnsafeMutablePointer<S>
     let lossPerExample: UnsafeMutablePointer<S>
     /// The class label of each example in the batch (classification only).
     let labels: UnsafeMutablePointer<Int32>
@@ -50,6 +52,8 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         for s in shapes { count += (2 * s.rows + s.units) * ld }  // z, delta, a
         count += architecture.outputs * ld              // target
         count += maxWidth * ld                          // scratch
+        let widestInput = roundUpToVector(shapes.map(\.inputs).max() ?? 1)
+        count += ld * widestInput                       // transposed
         count += ld                                     // loss per example
         count += architecture.parameterCount            // gradient
         storageCount = count
@@ -81,6 +85,7 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         self.winners = w
         target = take(architecture.outputs * ld)
         scratch = take(maxWidth * ld)
+        transposed = take(ld * widestInput)
         lossPerExample = take(ld)
         gradient = take(architecture.parameterCount)
         labels = .allocate(capacity: ld)

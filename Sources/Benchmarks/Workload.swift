@@ -1,0 +1,184 @@
+import NeuralCore
+
+/// One benchmark workload of WORKLOADS.md: its data, initial weights and hyper-parameters.
+public struct Workload: Sendable {
+    /// "W1" ... "W4".
+    public let id: String
+    /// "xor-tiny", ...
+    public let name: String
+    /// Layer sizes from input to output.
+    public let sizes: [Int]
+    /// The network (hidden activation, output and loss as the spec says).
+    public let architecture: Architecture
+    /// Learning rate.
+    public let learningRate: Double
+    /// Minibatch size.
+    public let batch: Int
+    /// Updates in a full run.
+    public let steps: Int
+    /// L2 strength (0.5 l2 sum ||W||^2).
+    public let l2: Double
+    /// The training set in file order.
+    public let examples: Examples<Float>
+    /// The shipped initial weights.
+    public let initial: Network<Float>
+
+    /// Every workload id.
+    public static let ids = ["W1", "W2", "W3", "W4"]
+
+    /// Matrix multiply FLOPs of one step (2 per multiply-add): forward, weight gradients, and
+    /// input gradients of every layer but the first.
+    public var flopsPerStep: Int {
+        let macs = zip(sizes.dropLast(), sizes.dropFirst()).map { $0 * $1 }
+        return 2 * batch * (2 * macs.reduce(0, +) + macs.dropFirst().reduce(0, +))
+    }
+
+    /// The text of an embedded benchmark file (`W1.csv`, `workloads.json`, ...).
+    public static func embeddedText(_ name: String) -> String? { embeddedFiles[name] }
+
+    /// Loads workload `id` from the data embedded in the binary.
+    public static func load(_ id: String) throws -> Workload {
+        guard let specText = embeddedFiles["workloads.json"], let csv = embeddedFiles["\(id).csv"],
+              let initText = embeddedFiles["\(id)-init.json"] else {
+            throw NNLabError("unknown workload \"\(id)\"; the workloads are \(ids.joined(separator: ", "))")
+        }
+        let specs = try JSONParser.parse(specText)
+        guard let spec = specs[id] else { throw NNLabError("workloads.json has no \(id)") }
+        func string(_ key: String) throws -> String {
+            guard case .string(let s)? = spec[key]?.value else { throw NNLabError("workloads.json: \(id).\(key) missing") }
+            return s
+        }
+        func number(_ key: String) throws -> Double {
+            guard case .number(let t)? = spec[key]?.value, let v = Double(t) else { throw NNLabError("workloads.json: \(id).\(key) missing") }
+            return v
+        }
+        guard case .array(let sizeNodes)? = spec["sizes"]?.value else { throw NNLabError("workloads.json: \(id).sizes missing") }
+        let sizes = sizeNodes.compactMap { node -> Int? in
+            if case .number(let t) = node.value { return Int(t) }
+            return nil
+        }
+        let hidden: Activation = switch try string("hidden") {
+        case "sigmoid": .logistic
+        case "tanh": .tanh
+        default: .relu
+        }
+        let (output, loss): (OutputActivation, Loss) = switch try string("output") {
+        case "sigmoid_mse": (.logistic, .squaredError)
+        case "sigmoid_bce": (.logistic, .crossEntropy)
+        default: (.softmax, .crossEntropy)
+        }
+        let architecture = Architecture(inputs: sizes[0], hidden: sizes.dropFirst().dropLast().map { HiddenLayer(units: $0, activation: hidden) },
+                                        outputs: sizes.last!, output: output, loss: loss)
+        // The CSV's values are float32 in shortest form: parse them with Float(String), exactly
+        // (going through Double could round twice).
+        var x: [Float] = [], labels: [Int32] = []
+        for line in csv.split(separator: "\n").dropFirst() where !line.isEmpty {
+            let fields = line.split(separator: ",")
+            guard fields.count == sizes[0] + 1, let label = Int32(fields[sizes[0]]) else { throw NNLabError("\(id).csv: bad row \(line)") }
+            for f in fields.prefix(sizes[0]) {
+                guard let v = Float(f) else { throw NNLabError("\(id).csv: bad number \(f)") }
+                x.append(v)
+            }
+            labels.append(label)
+        }
+        let examples = Examples<Float>(inputWidth: sizes[0], x: x, targets: .classes(labels, classCount: max(2, sizes.last!)))
+        let initial = try initialWeights(initText, architecture: architecture, id: id)
+        return Workload(id: id, name: try string("name"), sizes: sizes, architecture: architecture,
+                        learningRate: try number("lr"), batch: Int(try number("batch")), steps: Int(try number("steps")),
+                        l2: try number("l2"),
+                        examples: examples, initial: initial)
+    }
+
+    /// Parses `{"layers": [{"W": [[...]], "b": [...]}, ...]}` as float32, exactly.
+    static func initialWeights(_ text: String, architecture: Architecture, id: String) throws -> Network<Float> {
+        let root = try JSONParser.parse(text)
+        guard case .array(let layers)? = root["layers"]?.value, layers.count == architecture.layerCount else {
+            throw NNLabError("\(id)-init.json: expected \(architecture.layerCount) layers")
+        }
+        var parameters: [Float] = []
+        parameters.reserveCapacity(architecture.parameterCount)
+        func numbers(_ node: JSONNode?) -> [Float] {
+            guard case .array(let items)? = node?.value else { return [] }
+            return items.flatMap { item -> [Float] in
+                switch item.value {
+                case .number(let t): return Float(t).map { [$0] } ?? []
+                case .array: return numbers(item)
+                default: return []
+                }
+            }
+        }
+        for (layer, shape) in zip(layers, architecture.shapes) {
+            let w = numbers(layer["W"]), b = numbers(layer["b"])
+            guard w.count == shape.weightCount, b.count == shape.rows else { throw NNLabError("\(id)-init.json: layer shapes do not match") }
+            parameters += w + b
+        }
+        return Network(architecture: architecture, parameters: parameters)
+    }
+}
+
+/// The result line of one workload.
+public struct BenchResult: Sendable {
+    public let workload: String
+    public let steps: Int
+    /// Median of the timed runs.
+    public let seconds: Double
+    /// Every timed run.
+    public let allSeconds: [Double]
+    public let finalLoss: Double
+    public let trainAccuracy: Double
+    public let threads: Int
+    public let flopsPerStep: Int
+
+    /// The JSON line WORKLOADS.md defines (plus steps/s, GFLOP/s and every run's time).
+    public var json: String {
+        let rate = Double(steps) / seconds
+        let gflops = Double(flopsPerStep) * Double(steps) / seconds / 1e9
+        return "{\"workload\":\"\(workload)\",\"steps\":\(steps),\"seconds\":\(seconds),\"final_loss\":\(finalLoss),"
+            + "\"train_accuracy\":\(trainAccuracy),\"threads\":\(threads),\"steps_per_s\":\(Int(rate)),"
+            + "\"gflops\":\((gflops * 100).rounded() / 100),\"seconds_all\":[\(allSeconds.map { "\($0)" }.joined(separator: ","))],"
+            + "\"implementation\":\"nnlab\"}"
+    }
+}
+
+/// Runs workloads as WORKLOADS.md specifies: the trainer the lab uses, float32, batches in
+/// file order, one untimed warm-up of a tenth of the steps, then timed runs from the initial
+/// weights; the median is reported.
+public enum BenchRunner {
+    /// Trains `workload` for `steps` steps from its initial weights; returns the trainer and
+    /// the seconds of the timed region (data and weights already in memory).
+    public static func train(_ workload: Workload, steps: Int, threads: Int = 1) -> (Trainer, Double) {
+        let settings = TrainingSettings(learningRate: workload.learningRate, batchSize: workload.batch, l2: workload.l2,
+                                        optimizer: .sgd, shuffle: false)
+        let trainer = Trainer(network: workload.initial, train: workload.examples, settings: settings, seed: 0)
+        trainer.threads = threads
+        let clock = ContinuousClock()
+        let start = clock.now
+        trainer.run(steps: steps)
+        let elapsed = clock.now - start
+        return (trainer, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// The training objective and accuracy of `network` on the whole training set, in float64.
+    public static func evaluate(_ network: Network<Float>, _ workload: Workload) -> (loss: Double, accuracy: Double) {
+        let net = network.converted(to: Double.self)
+        let e = net.evaluate(workload.examples.converted(to: Double.self))
+        return (e.meanLoss + net.regularizationPenalty(l1: 0, l2: workload.l2), e.accuracy ?? 0)
+    }
+
+    /// A full measurement: warm-up, `repeats` timed runs, median.
+    public static func measure(_ workload: Workload, repeats: Int, threads: Int, steps: Int? = nil) -> BenchResult {
+        let n = steps ?? workload.steps
+        _ = train(workload, steps: Swift.max(1, n / 10), threads: threads)
+        var times: [Double] = []
+        var last: Trainer?
+        for _ in 0..<Swift.max(1, repeats) {
+            let (trainer, seconds) = train(workload, steps: n, threads: threads)
+            times.append(seconds)
+            last = trainer
+        }
+        let (loss, accuracy) = evaluate(last!.network, workload)
+        let sorted = times.sorted()
+        return BenchResult(workload: workload.id, steps: n, seconds: sorted[sorted.count / 2], allSeconds: times,
+                           finalLoss: loss, trainAccuracy: accuracy, threads: threads, flopsPerStep: workload.flopsPerStep)
+    }
+}

@@ -1,0 +1,63 @@
+import Benchmarks
+import Foundation
+import NeuralCore
+import Testing
+
+@Suite struct BenchmarkTests {
+    /// The embedded copies are byte for byte the files in Benchmarks/data.
+    @Test(arguments: ["workloads.json", "W1.csv", "W1-init.json", "W2.csv", "W2-init.json", "W3.csv", "W3-init.json", "W4.csv", "W4-init.json"])
+    func embeddedDataMatchesTheFiles(_ name: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("Benchmarks/data/\(name)"), encoding: .utf8)
+        #expect(Workload.embeddedText(name) == file)
+    }
+
+    /// The initial objective of every workload matches the peers' reference (WORKLOADS.md).
+    @Test(arguments: [("W1", 0.128880, 0.50), ("W2", 0.689463, 0.556), ("W3", 1.098664, 0.413), ("W4", 0.712873, 0.50)])
+    func initialObjectiveMatchesReference(_ id: String, _ loss: Double, _ accuracy: Double) throws {
+        let w = try Workload.load(id)
+        let (l, a) = BenchRunner.evaluate(w.initial, w)
+        #expect(abs(l - loss) < 5e-7, "\(id): \(l)")
+        #expect(abs(a - accuracy) < 5e-4)
+        #expect(w.flopsPerStep == (id == "W4" ? 101_974_016 : w.flopsPerStep))
+    }
+
+    /// W1 in full: final loss within 1e-4 relative of 3.33819e-4 and 100% accuracy.
+    @Test func w1FinalLossMatchesReference() throws {
+        let w = try Workload.load("W1")
+        let (trainer, _) = BenchRunner.train(w, steps: w.steps)
+        let (loss, accuracy) = BenchRunner.evaluate(trainer.network, w)
+        #expect(abs(loss - 3.33819e-4) / 3.33819e-4 < 1e-4, "\(loss)")
+        #expect(accuracy == 1)
+    }
+
+    /// W3 at a reduced step count: the peers agree to ~1e-9 at step 100 (numpy, float32).
+    @Test func w3AgreesWithThePeersAtStep100() throws {
+        let w = try Workload.load("W3")
+        let (trainer, _) = BenchRunner.train(w, steps: 100)
+        let (loss, _) = BenchRunner.evaluate(trainer.network, w)
+        // numpy's float32 run of the same 100 steps (../shared/bench/peers/np_mlp.py).
+        #expect(abs(loss - BenchmarkTests.numpyW3At100) < 2e-6, "\(loss)")
+    }
+
+    /// W2 in full (5000 steps of a tiny net): 0.662370 and 57.8% in every peer.
+    @Test func w2FinalLossMatchesReference() throws {
+        let w = try Workload.load("W2")
+        let (trainer, _) = BenchRunner.train(w, steps: w.steps)
+        let (loss, accuracy) = BenchRunner.evaluate(trainer.network, w)
+        #expect(abs(loss - 0.662370) / 0.662370 < 1e-4, "\(loss)")
+        #expect(abs(accuracy - 0.578) < 1e-9)
+    }
+
+    @Test func resultLineHasTheRequiredKeys() throws {
+        let w = try Workload.load("W1")
+        let r = BenchRunner.measure(w, repeats: 1, threads: 1, steps: 100)
+        let object = try JSONSerialization.jsonObject(with: Data(r.json.utf8)) as! [String: Any]
+        for key in ["workload", "steps", "seconds", "final_loss", "train_accuracy", "threads"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["workload"] as? String == "W1" && object["steps"] as? Int == 100 && object["threads"] as? Int == 1)
+    }
+
+    static let numpyW3At100 = 0.6958577182442763
+}
