@@ -34,10 +34,10 @@ public enum KernelBench {
             let L = buffer(m * k * 4, 0.01), R = buffer(k * n * 4, 0.02), C = buffer(m * n * 4, 0)
             let flops = 2.0 * Double(m * k * n)
             results.append(time("gemm \(m)x\(k)x\(n) (W a)", flops: flops) {
-                gemm(L: L, lRow: k, lK: 1, R: R, rStride: n, rows: m, k: k, n: n) { i, c, acc in store(acc, C + (i &* n &+ c)) }
+                gemm(L: L, lRow: k, lK: 1, R: R, rStride: n, rows: 0..<m, k: k, n: n) { i, c, acc in store(acc, C + (i &* n &+ c)) }
             })
             results.append(time("gemm \(m)x\(k)x\(n) (W^T d)", flops: flops) {
-                gemm(L: L, lRow: 1, lK: m, R: R, rStride: n, rows: m, k: k, n: n) { i, c, acc in store(acc, C + (i &* n &+ c)) }
+                gemm(L: L, lRow: 1, lK: m, R: R, rStride: n, rows: 0..<m, k: k, n: n) { i, c, acc in store(acc, C + (i &* n &+ c)) }
             })
             L.deallocate(); R.deallocate(); C.deallocate()
         }
@@ -64,19 +64,19 @@ public enum KernelBench {
         do {
             let L = buffer(256 * 256, 0.01), R = buffer(256 * 256, 0.02), C = buffer(256 * 256, 0), D = buffer(256 * 256, 0)
             results.append(time("gemm 256^3 + relu epilogue", flops: 2.0 * 256 * 256 * 256) {
-                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 256, k: 256, n: 256) { i, c, acc in
+                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 0..<256, k: 256, n: 256) { i, c, acc in
                     store(acc, C + (i &* 256 &+ c))
                     store(ReLUKernel().f(acc), D + (i &* 256 &+ c))
                 }
             })
             for i in 0..<(256 * 256) { R[i] = i % 2 == 0 ? 0 : 0.5 }
             results.append(time("gemm 256^3, half the inputs 0", flops: 2.0 * 256 * 256 * 256) {
-                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 256, k: 256, n: 256) { i, c, acc in store(acc, C + (i &* 256 &+ c)) }
+                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 0..<256, k: 256, n: 256) { i, c, acc in store(acc, C + (i &* 256 &+ c)) }
             })
             var rng = SeededGenerator(seed: 1)
             for i in 0..<(256 * 256) { R[i] = Float(rng.normal()) * 1e-20; L[i] = Float(rng.normal()) * 1e-19 }
             results.append(time("gemm 256^3, products below 1e-38", flops: 2.0 * 256 * 256 * 256) {
-                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 256, k: 256, n: 256) { i, c, acc in store(acc, C + (i &* 256 &+ c)) }
+                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 0..<256, k: 256, n: 256) { i, c, acc in store(acc, C + (i &* 256 &+ c)) }
             })
         }
         for f in [Activation.relu, .linear, .tanh] {

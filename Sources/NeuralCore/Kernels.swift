@@ -89,31 +89,73 @@ func affineForward<S: NNScalar>(
     }
 }
 
-/// Weight gradient of a dense layer: dW = scale * Delta A^T, db = scale * (row sums of Delta).
+/// Weight gradient of a dense layer as dot products over the batch (for narrow layers, where
+/// transposing A for a GEMM costs more than it saves): dW = scale * Delta A^T and
+/// db = scale * (row sums of Delta). Blocks of 4 rows x 2 columns share their loads.
 /// Delta: rows x ld; A: cols x ld; dW: rows x cols; db: rows.
 @inline(__always)
 func affineWeightGradient<S: NNScalar>(
     delta: UnsafePointer<S>, A: UnsafePointer<S>, rows: Int, cols: Int,
     dW: UnsafeMutablePointer<S>, db: UnsafeMutablePointer<S>, scale: S, ld: Int, n: Int
 ) {
-    for i in 0..<rows {
-        let di = delta + (i &* ld)
+    var i = 0
+    while i &+ 4 <= rows {
+        let d0 = delta + i &* ld, d1 = d0 + ld, d2 = d1 + ld, d3 = d2 + ld
         var j = 0
-        // Two columns of W at a time, with two accumulators each to hide FMA latency.
+        while j &+ 2 <= cols {
+            let a0 = A + j &* ld, a1 = a0 + ld
+            var s00 = Vec<S>(), s01 = Vec<S>(), s10 = Vec<S>(), s11 = Vec<S>()
+            var s20 = Vec<S>(), s21 = Vec<S>(), s30 = Vec<S>(), s31 = Vec<S>()
+            var c = 0
+            while c < n {
+                let x = load(a0 + c), y = load(a1 + c)
+                let e0 = load(d0 + c), e1 = load(d1 + c), e2 = load(d2 + c), e3 = load(d3 + c)
+                s00 = s00.addingProduct(e0, x); s01 = s01.addingProduct(e0, y)
+                s10 = s10.addingProduct(e1, x); s11 = s11.addingProduct(e1, y)
+                s20 = s20.addingProduct(e2, x); s21 = s21.addingProduct(e2, y)
+                s30 = s30.addingProduct(e3, x); s31 = s31.addingProduct(e3, y)
+                c &+= vecWidth
+            }
+            dW[i &* cols &+ j] = horizontalSum(s00) * scale; dW[i &* cols &+ j &+ 1] = horizontalSum(s01) * scale
+            dW[(i &+ 1) &* cols &+ j] = horizontalSum(s10) * scale; dW[(i &+ 1) &* cols &+ j &+ 1] = horizontalSum(s11) * scale
+            dW[(i &+ 2) &* cols &+ j] = horizontalSum(s20) * scale; dW[(i &+ 2) &* cols &+ j &+ 1] = horizontalSum(s21) * scale
+            dW[(i &+ 3) &* cols &+ j] = horizontalSum(s30) * scale; dW[(i &+ 3) &* cols &+ j &+ 1] = horizontalSum(s31) * scale
+            j &+= 2
+        }
+        if j < cols {
+            let a0 = A + j &* ld
+            var s0 = Vec<S>(), s1 = Vec<S>(), s2 = Vec<S>(), s3 = Vec<S>()
+            var c = 0
+            while c < n {
+                let x = load(a0 + c)
+                s0 = s0.addingProduct(load(d0 + c), x); s1 = s1.addingProduct(load(d1 + c), x)
+                s2 = s2.addingProduct(load(d2 + c), x); s3 = s3.addingProduct(load(d3 + c), x)
+                c &+= vecWidth
+            }
+            dW[i &* cols &+ j] = horizontalSum(s0) * scale
+            dW[(i &+ 1) &* cols &+ j] = horizontalSum(s1) * scale
+            dW[(i &+ 2) &* cols &+ j] = horizontalSum(s2) * scale
+            dW[(i &+ 3) &* cols &+ j] = horizontalSum(s3) * scale
+        }
+        i &+= 4
+    }
+    while i < rows {
+        let d0 = delta + i &* ld
+        var j = 0
         while j &+ 2 <= cols {
             let a0 = A + j &* ld, a1 = a0 + ld
             var s0 = Vec<S>(), s1 = Vec<S>(), t0 = Vec<S>(), t1 = Vec<S>()
             var c = 0
             while c &+ 2 &* vecWidth <= n {
-                let d = load(di + c), e = load(di + (c &+ vecWidth))
-                s0 = s0.addingProduct(d, load(a0 + c)); t0 = t0.addingProduct(e, load(a0 + (c &+ vecWidth)))
-                s1 = s1.addingProduct(d, load(a1 + c)); t1 = t1.addingProduct(e, load(a1 + (c &+ vecWidth)))
+                let e = load(d0 + c), f = load(d0 + (c &+ vecWidth))
+                s0 = s0.addingProduct(e, load(a0 + c)); t0 = t0.addingProduct(f, load(a0 + (c &+ vecWidth)))
+                s1 = s1.addingProduct(e, load(a1 + c)); t1 = t1.addingProduct(f, load(a1 + (c &+ vecWidth)))
                 c &+= 2 &* vecWidth
             }
             if c < n {
-                let d = load(di + c)
-                s0 = s0.addingProduct(d, load(a0 + c))
-                s1 = s1.addingProduct(d, load(a1 + c))
+                let e = load(d0 + c)
+                s0 = s0.addingProduct(e, load(a0 + c))
+                s1 = s1.addingProduct(e, load(a1 + c))
             }
             dW[i &* cols &+ j] = horizontalSum(s0 + t0) * scale
             dW[i &* cols &+ j &+ 1] = horizontalSum(s1 + t1) * scale
@@ -124,18 +166,22 @@ func affineWeightGradient<S: NNScalar>(
             var s0 = Vec<S>()
             var c = 0
             while c < n {
-                s0 = s0.addingProduct(load(di + c), load(a0 + c))
+                s0 = s0.addingProduct(load(d0 + c), load(a0 + c))
                 c &+= vecWidth
             }
             dW[i &* cols &+ j] = horizontalSum(s0) * scale
         }
+        i &+= 1
+    }
+    for r in 0..<rows {
+        let row = delta + r &* ld
         var sum = Vec<S>()
         var c = 0
         while c < n {
-            sum += load(di + c)
+            sum += load(row + c)
             c &+= vecWidth
         }
-        db[i] = horizontalSum(sum) * scale
+        db[r] = horizontalSum(sum) * scale
     }
 }
 
@@ -191,7 +237,7 @@ func affineInputGradient<S: NNScalar>(
     }
 }
 
-/// C = L R, C: `rows x n`, with R's rows `rStride` apart and L(i, k) at
+/// C = L R for C's rows in `rows` (n columns), with R's rows `rStride` apart and L(i, k) at
 /// `L + i * lRow + k * lK` (so L may be read transposed without a copy). Register-blocked:
 /// 4 rows x 32 columns (8 accumulators) per tile, then narrower tails. `store(row, column,
 /// value)` receives each finished 16-lane chunk (for the bias, activation or scale).
@@ -199,10 +245,11 @@ func affineInputGradient<S: NNScalar>(
 @inline(__always)
 func gemm<S: NNScalar>(
     L: UnsafePointer<S>, lRow: Int, lK: Int, R: UnsafePointer<S>, rStride: Int,
-    rows: Int, k: Int, n: Int, store: (Int, Int, Vec<S>) -> Void
+    rows: Range<Int>, k: Int, n: Int, store: (Int, Int, Vec<S>) -> Void
 ) {
-    var i = 0
-    while i &+ 4 <= rows {
+    var i = rows.lowerBound
+    let end = rows.upperBound
+    while i &+ 4 <= end {
         let l0 = L + i &* lRow, l1 = l0 + lRow, l2 = l1 + lRow, l3 = l2 + lRow
         var c = 0
         while c &+ 2 &* vecWidth <= n {
@@ -241,7 +288,7 @@ func gemm<S: NNScalar>(
         }
         i &+= 4
     }
-    while i < rows {
+    while i < end {
         let l0 = L + i &* lRow
         var c = 0
         while c &+ 2 &* vecWidth <= n {

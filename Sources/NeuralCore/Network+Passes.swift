@@ -45,44 +45,65 @@ extension Network {
     }
 
     /// Writes each example's loss J(W, b; x, y) into `ws.losses` and returns their sum, in
-    /// double precision. Stable for large logits (softplus and log-sum-exp forms).
+    /// double precision. Stable for large logits (softplus and log-sum-exp forms); 16
+    /// examples at a time.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func computeLoss(_ ws: Workspace<S>) -> Double {
         let k = shapes.count - 1
         let s = shapes[k]
         guard case .output(let output) = s.function else { return 0 }
-        let ld = ws.ld
-        let z = ws.z[k], a = ws.a[k], y = ws.target
-        var total = 0.0
-        for c in 0..<ws.m {
-            var loss: S = 0
+        let (ld, n) = (ws.ld, ws.n)
+        let z = UnsafePointer(ws.z[k]), a = UnsafePointer(ws.a[k]), y = UnsafePointer(ws.target)
+        let units = s.units
+        var c = 0
+        while c < n {
+            var loss = Vec<S>()
             switch (output, architecture.loss) {
             case (.softmax, _):
-                var zMax = z[c]
-                for i in 1..<s.units { zMax = Swift.max(zMax, z[i &* ld &+ c]) }
-                var sum: S = 0, dot: S = 0
-                for i in 0..<s.units {
-                    let zi = z[i &* ld &+ c]
+                // ln sum_k e^{z_k} - z_t = zmax + ln sum_k e^{z_k - zmax} - sum_k y_k z_k
+                var zMax = load(z + c)
+                for i in 1..<units { zMax = S.maximum(zMax, load(z + (i &* ld &+ c))) }
+                var sum = Vec<S>(), dot = Vec<S>()
+                for i in 0..<units {
+                    let zi = load(z + (i &* ld &+ c))
                     sum += S.exp(zi - zMax)
-                    dot += y[i &* ld &+ c] * zi
+                    dot = dot.addingProduct(load(y + (i &* ld &+ c)), zi)
                 }
                 loss = zMax + S.log(sum) - dot
             case (.logistic, .crossEntropy):
-                for i in 0..<s.units {
-                    let zi = z[i &* ld &+ c], yi = y[i &* ld &+ c]
-                    loss += Swift.max(zi, 0) + S.log1p(S.exp(-Swift.abs(zi))) - yi * zi
+                // softplus(z) - y z = max(z, 0) + ln(1 + e^-|z|) - y z
+                for i in 0..<units {
+                    let zi = load(z + (i &* ld &+ c)), yi = load(y + (i &* ld &+ c))
+                    loss += S.relu(zi) + S.log(1 + S.exp(-S.magnitude(zi))) - yi * zi
                 }
             default:
-                for i in 0..<s.units {
-                    let e = a[i &* ld &+ c] - y[i &* ld &+ c]
-                    loss += e * e / 2
+                for i in 0..<units {
+                    let e = load(a + (i &* ld &+ c)) - load(y + (i &* ld &+ c))
+                    loss = loss.addingProduct(e * e, 0.5)
                 }
             }
-            ws.lossPerExample[c] = loss
-            total += Double(loss)
+            store(loss, ws.lossPerExample + c)
+            c &+= vecWidth
         }
+        var total = 0.0
+        for i in 0..<ws.m { total += Double(ws.lossPerExample[i]) }
         return total
+    }
+
+    /// One training step on the batch loaded in `ws`: forward, loss (if `wantLoss`), output
+    /// delta, backward, and the optimizer's update, in place. Returns the summed loss (0 if not
+    /// wanted). Allocates nothing.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public mutating func trainStep(_ ws: Workspace<S>, optimizer: inout OptimizerState<S>, learningRate: Double,
+                                   l1: S, l2: S, wantLoss: Bool) -> Double {
+        let loss = forwardBackward(ws, l1: l1, l2: l2, wantLoss: wantLoss)
+        let gradient = ws.gradient
+        parameters.withUnsafeMutableBufferPointer { p in
+            optimizer.apply(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: learningRate)
+        }
+        return loss
     }
 
     /// Backward pass after `forward` and `outputDelta`: every delta(l), then grad W(l) and
@@ -134,7 +155,7 @@ extension Network {
     private func forwardLayer(_ k: Int, parameters p: UnsafePointer<S>, _ ws: Workspace<S>) {
         let s = shapes[k]
         let pass = DenseForward(W: p + s.weightOffset, b: p + s.biasOffset, input: UnsafePointer(layerInput(k, ws)),
-                                Z: ws.z[k], A: ws.a[k], rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n)
+                                Z: ws.z[k], A: ws.a[k], rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n, helper: ws.helper)
         switch s.function {
         case .hidden(.maxout(let pieces)):
             pass.affine()
@@ -156,18 +177,22 @@ extension Network {
         let (ld, n) = (ws.ld, ws.n)
         let delta = UnsafePointer(ws.delta[k]), input = UnsafePointer(layerInput(k, ws))
         let dW = ws.gradient + s.weightOffset, db = ws.gradient + s.biasOffset
-        if s.inputs >= vecWidth {
-            // dW = Delta A^T as a GEMM over the batch, with A^T written out once.
+        if s.inputs >= vecWidth && s.rows >= 32 {
+            // dW = Delta A^T as a GEMM over the batch, with A^T written out once: worth it
+            // when W has many rows (the transpose costs cols x m, the GEMM rows x cols x m).
             let stride = roundUpToVector(s.inputs)
             transpose(input, rows: s.inputs, ld: ld, n: ws.m, into: ws.transposed, tStride: stride)
             let cols = s.inputs
-            gemm(L: delta, lRow: ld, lK: 1, R: ws.transposed, rStride: stride, rows: s.rows, k: ws.m, n: stride) { i, c, acc in
-                let out = dW + (i &* cols &+ c)
-                let v = acc * scale
-                if c &+ vecWidth <= cols {
-                    store(v, out)
-                } else {
-                    for lane in 0..<(cols &- c) { out[lane] = v[lane] }
+            let (delta, transposed, m) = (delta, UnsafePointer(ws.transposed), ws.m)
+            splitRows(s.rows, work: s.rows &* cols &* m, helper: ws.helper) { part in
+                gemm(L: delta, lRow: ld, lK: 1, R: transposed, rStride: stride, rows: part, k: m, n: stride) { i, c, acc in
+                    let out = dW + (i &* cols &+ c)
+                    let v = acc * scale
+                    if c &+ vecWidth <= cols {
+                        store(v, out)
+                    } else {
+                        for lane in 0..<(cols &- c) { out[lane] = v[lane] }
+                    }
                 }
             }
             rowSums(delta, rows: s.rows, ld: ld, n: n, scale: scale, into: db)
@@ -178,10 +203,10 @@ extension Network {
         guard k > 0 else { return }
         let below = shapes[k &- 1]
         let pass = DenseBackward(W: p + s.weightOffset, delta: delta, z: UnsafePointer(ws.z[k &- 1]), a: UnsafePointer(ws.a[k &- 1]),
-                                 out: ws.delta[k &- 1], rows: s.rows, cols: s.inputs, ld: ld, n: n)
+                                 out: ws.delta[k &- 1], rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.helper)
         switch below.function {
         case .hidden(.maxout(let pieces)):
-            let scratch = DenseBackward(W: pass.W, delta: delta, z: pass.z, a: pass.a, out: ws.scratch, rows: s.rows, cols: s.inputs, ld: ld, n: n)
+            let scratch = DenseBackward(W: pass.W, delta: delta, z: pass.z, a: pass.a, out: ws.scratch, rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.helper)
             scratch.inputGradient()
             maxoutBackward(dA: ws.scratch, delta: ws.delta[k &- 1], winners: ws.winners[k &- 1]!,
                            units: below.units, pieces: pieces, ld: ld, n: n)
@@ -197,25 +222,30 @@ struct DenseForward<S: NNScalar>: ActivationVisitor {
     let W: UnsafePointer<S>, b: UnsafePointer<S>, input: UnsafePointer<S>
     let Z: UnsafeMutablePointer<S>, A: UnsafeMutablePointer<S>
     let rows: Int, cols: Int, ld: Int, n: Int
+    let helper: HelperThread?
 
     /// Z and A = f(Z) in one pass.
     @inline(__always)
     func visit<K: ActivationKernel>(_ kernel: K) {
-        let (Z, A, b, ld) = (Z, A, b, ld)
-        gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: rows, k: cols, n: n) { i, c, acc in
-            let z = acc + Vec(repeating: b[i])
-            let o = i &* ld &+ c
-            store(z, Z + o)
-            store(kernel.f(z), A + o)
+        let (W, input, Z, A, b, ld, cols, n) = (W, input, Z, A, b, ld, cols, n)
+        splitRows(rows, work: rows &* cols &* n, helper: helper) { part in
+            gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: part, k: cols, n: n) { i, c, acc in
+                let z = acc + Vec(repeating: b[i])
+                let o = i &* ld &+ c
+                store(z, Z + o)
+                store(kernel.f(z), A + o)
+            }
         }
     }
 
     /// Z only (maxout and softmax finish with their own pass).
     @inline(__always)
     func affine() {
-        let (Z, b, ld) = (Z, b, ld)
-        gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: rows, k: cols, n: n) { i, c, acc in
-            store(acc + Vec(repeating: b[i]), Z + (i &* ld &+ c))
+        let (W, input, Z, b, ld, cols, n) = (W, input, Z, b, ld, cols, n)
+        splitRows(rows, work: rows &* cols &* n, helper: helper) { part in
+            gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: part, k: cols, n: n) { i, c, acc in
+                store(acc + Vec(repeating: b[i]), Z + (i &* ld &+ c))
+            }
         }
     }
 }
@@ -226,22 +256,27 @@ struct DenseBackward<S: NNScalar>: ActivationVisitor {
     let W: UnsafePointer<S>, delta: UnsafePointer<S>, z: UnsafePointer<S>, a: UnsafePointer<S>
     let out: UnsafeMutablePointer<S>
     let rows: Int, cols: Int, ld: Int, n: Int
+    let helper: HelperThread?
 
     @inline(__always)
     func visit<K: ActivationKernel>(_ kernel: K) {
-        let (z, a, out, ld) = (z, a, out, ld)
-        gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: cols, k: rows, n: n) { j, c, acc in
-            let o = j &* ld &+ c
-            store(acc * kernel.fPrime(z: load(z + o), a: load(a + o)), out + o)
+        let (W, delta, z, a, out, ld, rows, cols, n) = (W, delta, z, a, out, ld, rows, cols, n)
+        splitRows(cols, work: rows &* cols &* n, helper: helper) { part in
+            gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: part, k: rows, n: n) { j, c, acc in
+                let o = j &* ld &+ c
+                store(acc * kernel.fPrime(z: load(z + o), a: load(a + o)), out + o)
+            }
         }
     }
 
     /// out = W^T delta, without an activation.
     @inline(__always)
     func inputGradient() {
-        let (out, ld) = (out, ld)
-        gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: cols, k: rows, n: n) { j, c, acc in
-            store(acc, out + (j &* ld &+ c))
+        let (W, delta, out, ld, rows, cols, n) = (W, delta, out, ld, rows, cols, n)
+        splitRows(cols, work: rows &* cols &* n, helper: helper) { part in
+            gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: part, k: rows, n: n) { j, c, acc in
+                store(acc, out + (j &* ld &+ c))
+            }
         }
     }
 }

@@ -54,7 +54,9 @@ public final class Trainer: @unchecked Sendable {
     /// Mean loss of the last minibatch (before its update).
     public private(set) var lastBatchLoss = Double.nan
     /// Cores the kernels may use (1 or 2).
-    public var threads = 1
+    public var threads = 1 {
+        didSet { workspace.threads = threads }
+    }
     /// Mistakes in the current perceptron epoch so far.
     public private(set) var perceptronMistakes = 0
     /// Mistakes in the last complete perceptron epoch (0 means converged).
@@ -62,6 +64,12 @@ public final class Trainer: @unchecked Sendable {
 
     private var order: [Int]
     private var rng: SeededGenerator
+    /// Which batch the workspace holds: its start, size, and how many shuffles ago.
+    private struct BatchKey: Equatable {
+        let start: Int, count: Int, shuffles: Int
+    }
+    private var loadedBatch: BatchKey?
+    private var shuffles = 0
     private var optimizerState: OptimizerState<Float>
     /// The buffers of one minibatch.
     public private(set) var workspace: Workspace<Float>
@@ -95,14 +103,16 @@ public final class Trainer: @unchecked Sendable {
             perceptronMistakes += network.perceptronEpoch(train, order: slice, learningRate: settings.learningRate)
             lastBatchLoss = evaluation.meanLoss
         } else {
-            order.withUnsafeBufferPointer { workspace.load(train, order: $0, start: position, count: m) }
-            let sum = network.forwardBackward(workspace, l1: Float(settings.l1), l2: Float(settings.l2), wantLoss: true)
-            lastBatchLoss = sum / Double(m)
-            let gradient = workspace.gradient
-            let eta = settings.learningRate
-            network.parameters.withUnsafeMutableBufferPointer { p in
-                optimizerState.apply(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: eta)
+            // The same examples in the same order as last time (file order, whole set as one
+            // batch) are already in the workspace.
+            let key = BatchKey(start: position, count: m, shuffles: shuffles)
+            if key != loadedBatch {
+                order.withUnsafeBufferPointer { workspace.load(train, order: $0, start: position, count: m) }
+                loadedBatch = key
             }
+            let sum = network.trainStep(workspace, optimizer: &optimizerState, learningRate: settings.learningRate,
+                                        l1: Float(settings.l1), l2: Float(settings.l2), wantLoss: true)
+            lastBatchLoss = sum / Double(m)
         }
         stepCount += 1
         position += m
@@ -144,10 +154,15 @@ public final class Trainer: @unchecked Sendable {
     private func startEpoch() {
         position = 0
         perceptronMistakes = 0
-        if settings.shuffle { rng.shuffle(&order) }
+        if settings.shuffle {
+            rng.shuffle(&order)
+            shuffles += 1
+        }
     }
 
     private func resizeWorkspace() {
         workspace = Workspace(architecture: network.architecture, capacity: batchSize)
+        workspace.threads = threads
+        loadedBatch = nil
     }
 }

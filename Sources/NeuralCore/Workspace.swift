@@ -22,10 +22,10 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     let storage: UnsafeMutablePointer<S>
     let storageCount: Int
     let input: UnsafeMutablePointer<S>
-    let z: [UnsafeMutablePointer<S>]
-    let a: [UnsafeMutablePointer<S>]
-    let delta: [UnsafeMutablePointer<S>]
-    let winners: [UnsafeMutablePointer<S>?]
+    let z: PointerTable<UnsafeMutablePointer<S>>
+    let a: PointerTable<UnsafeMutablePointer<S>>
+    let delta: PointerTable<UnsafeMutablePointer<S>>
+    let winners: PointerTable<UnsafeMutablePointer<S>?>
     let target: UnsafeMutablePointer<S>
     let scratch: UnsafeMutablePointer<S>
     /// A(l)^T for the weight gradient of wide layers: ld x (widest input, rounded up to 16).
@@ -37,6 +37,17 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     public let gradient: UnsafeMutablePointer<S>
     /// Number of entries of `gradient`.
     public let parameterCount: Int
+    /// A second core for the large products, or nil to compute on one.
+    var helper: HelperThread?
+
+    /// Cores the passes compute on: 1, or 2 (a helper thread takes half of every large product).
+    public var threads: Int {
+        get { helper == nil ? 1 : 2 }
+        set {
+            if newValue > 1 && helper == nil { helper = HelperThread() }
+            if newValue <= 1 { helper = nil }
+        }
+    }
 
     /// A workspace for `architecture` and batches of up to `capacity` examples.
     public init(architecture: Architecture, capacity: Int) {
@@ -79,10 +90,10 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
                 w.append(nil)
             }
         }
-        self.z = z
-        self.a = a
-        self.delta = d
-        self.winners = w
+        self.z = PointerTable(z)
+        self.a = PointerTable(a)
+        self.delta = PointerTable(d)
+        self.winners = PointerTable(w)
         target = take(architecture.outputs * ld)
         scratch = take(maxWidth * ld)
         transposed = take(ld * widestInput)
@@ -95,8 +106,9 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     deinit {
         storage.deinitialize(count: storageCount)
         storage.deallocate()
-        for p in winners { p?.deallocate() }
+        for k in 0..<shapes.count { winners[k]?.deallocate() }
         labels.deallocate()
+        z.deallocate(); a.deallocate(); delta.deallocate(); winners.deallocate()
     }
 
     /// Columns the kernels compute: m rounded up to the vector width.
@@ -276,4 +288,24 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
 
     /// The output a(n_l) for column `c`.
     public func output(_ c: Int) -> [S] { aColumn(layer: shapes.count - 1, c) }
+}
+
+/// A fixed table of values in raw memory: reading an entry retains nothing (an array stored in
+/// a class costs a retain and release per read in the hot loop).
+struct PointerTable<T> {
+    private let base: UnsafeMutablePointer<T>
+    let count: Int
+
+    init(_ values: [T]) {
+        count = values.count
+        base = .allocate(capacity: Swift.max(1, values.count))
+        base.initialize(from: values, count: values.count)
+    }
+
+    @inline(__always) subscript(i: Int) -> T { base[i] }
+
+    func deallocate() {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
 }
