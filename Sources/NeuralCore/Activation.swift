@@ -168,10 +168,17 @@ public enum Activation: Hashable, Sendable {
 /// so every activation gets its own specialised, fully inlined copy of the loops: passing f
 /// as a closure value left ReLU unspecialised, 13x slower (see DECISIONS.md).
 protocol ActivationKernel {
+    /// True when f' needs z itself; the others compute f' from a = f(z), so a training pass
+    /// need not store z (abs loses z's sign in a; softplus' f' is sigma(z)).
+    static var needsZ: Bool { get }
     /// f on every lane.
     func f<S: NNScalar>(_ z: Vec<S>) -> Vec<S>
-    /// f' on every lane, given z and a = f(z).
+    /// f' on every lane, given z (meaningful only if `needsZ`) and a = f(z).
     func fPrime<S: NNScalar>(z: Vec<S>, a: Vec<S>) -> Vec<S>
+}
+
+extension ActivationKernel {
+    static var needsZ: Bool { false }
 }
 
 /// Something done with an activation's kernel (a layer's forward or backward pass).
@@ -192,16 +199,19 @@ struct TanhKernel: ActivationKernel {
 
 struct ReLUKernel: ActivationKernel {
     @inline(__always) func f<S: NNScalar>(_ z: Vec<S>) -> Vec<S> { S.relu(z) }
-    @inline(__always) func fPrime<S: NNScalar>(z: Vec<S>, a: Vec<S>) -> Vec<S> { S.selectPositive(z, Vec(repeating: 1), Vec()) }
+    // a > 0 exactly where z > 0.
+    @inline(__always) func fPrime<S: NNScalar>(z: Vec<S>, a: Vec<S>) -> Vec<S> { S.selectPositive(a, Vec(repeating: 1), Vec()) }
 }
 
 struct LeakyReLUKernel: ActivationKernel {
     let slope: Double
     @inline(__always) func f<S: NNScalar>(_ z: Vec<S>) -> Vec<S> { S.selectNegative(z, z * S(slope), z) }
-    @inline(__always) func fPrime<S: NNScalar>(z: Vec<S>, a: Vec<S>) -> Vec<S> { S.selectPositive(z, Vec(repeating: 1), Vec(repeating: S(slope))) }
+    // With slope >= 0, a > 0 exactly where z > 0.
+    @inline(__always) func fPrime<S: NNScalar>(z: Vec<S>, a: Vec<S>) -> Vec<S> { S.selectPositive(a, Vec(repeating: 1), Vec(repeating: S(slope))) }
 }
 
 struct AbsKernel: ActivationKernel {
+    static var needsZ: Bool { true }
     @inline(__always) func f<S: NNScalar>(_ z: Vec<S>) -> Vec<S> { S.magnitude(z) }
     @inline(__always) func fPrime<S: NNScalar>(z: Vec<S>, a: Vec<S>) -> Vec<S> {
         S.selectPositive(z, Vec(repeating: 1), S.selectPositive(-z, Vec(repeating: -1), Vec()))
@@ -209,6 +219,7 @@ struct AbsKernel: ActivationKernel {
 }
 
 struct SoftplusKernel: ActivationKernel {
+    static var needsZ: Bool { true }
     @inline(__always) func f<S: NNScalar>(_ z: Vec<S>) -> Vec<S> {
         S.relu(z) + S.log1p(S.exp(-S.magnitude(z)))
     }

@@ -61,24 +61,6 @@ public enum KernelBench {
             copy.parameters.withUnsafeMutableBufferPointer { opt.apply(to: $0.baseAddress!, gradient: ws.gradient, count: $0.count, learningRate: 0.1) }
         })
         results.append(time("W4 load batch", flops: 0) { ws.load(examples, range: 0..<256) })
-        do {
-            let L = buffer(256 * 256, 0.01), R = buffer(256 * 256, 0.02), C = buffer(256 * 256, 0), D = buffer(256 * 256, 0)
-            results.append(time("gemm 256^3 + relu epilogue", flops: 2.0 * 256 * 256 * 256) {
-                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 0..<256, k: 256, n: 256) { i, c, acc in
-                    store(acc, C + (i &* 256 &+ c))
-                    store(ReLUKernel().f(acc), D + (i &* 256 &+ c))
-                }
-            })
-            for i in 0..<(256 * 256) { R[i] = i % 2 == 0 ? 0 : 0.5 }
-            results.append(time("gemm 256^3, half the inputs 0", flops: 2.0 * 256 * 256 * 256) {
-                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 0..<256, k: 256, n: 256) { i, c, acc in store(acc, C + (i &* 256 &+ c)) }
-            })
-            var rng = SeededGenerator(seed: 1)
-            for i in 0..<(256 * 256) { R[i] = Float(rng.normal()) * 1e-20; L[i] = Float(rng.normal()) * 1e-19 }
-            results.append(time("gemm 256^3, products below 1e-38", flops: 2.0 * 256 * 256 * 256) {
-                gemm(L: L, lRow: 256, lK: 1, R: R, rStride: 256, rows: 0..<256, k: 256, n: 256) { i, c, acc in store(acc, C + (i &* 256 &+ c)) }
-            })
-        }
         for f in [Activation.relu, .linear, .tanh] {
             for (inputs, output) in [(256, OutputActivation.softmax), (256, .identity), (2, .identity)] {
                 let a = Architecture(inputs: inputs, hidden: [HiddenLayer(units: 256, activation: f)], outputs: 2, output: output)
@@ -91,24 +73,68 @@ public enum KernelBench {
                 results.append(time("forward \(inputs)-256 \(f.name)-2 \(output.rawValue)", flops: 2.0 * 256 * 256 * Double(inputs + 2)) { n.forward(w) })
             }
         }
+        do {
+            // The pieces of a W1 step (2-2-1 logistic, squared error, batch 4).
+            let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 2, activation: .logistic)], outputs: 1,
+                                    output: .logistic, loss: .squaredError)
+            var net = Network<Float>(architecture: arch, seed: 1)
+            let xor = Examples<Float>(inputWidth: 2, x: [0, 0, 0, 1, 1, 0, 1, 1], targets: .classes([0, 1, 1, 0], classCount: 2))
+            let ws = Workspace<Float>(architecture: arch, capacity: 4)
+            ws.load(xor, range: 0..<4)
+            var opt = OptimizerState<Float>(optimizer: .sgd, parameterCount: net.parameters.count)
+            let trainer = Trainer(network: net, train: xor, settings: TrainingSettings(learningRate: 0.5, batchSize: 4, shuffle: false), seed: 1)
+            results.append(time("W1 trainer.step x1000", flops: 0, repeats: 50) { trainer.run(steps: 1000) })
+            results.append(time("W1 trainStep x1000", flops: 0, repeats: 50) {
+                for _ in 0..<1000 { _ = net.trainStep(ws, optimizer: &opt, learningRate: 0.5, l1: 0, l2: 0, wantLoss: false) }
+            })
+            results.append(time("W1 forward x1000", flops: 0, repeats: 50) { for _ in 0..<1000 { net.forward(ws) } })
+            results.append(time("W1 outputDelta x1000", flops: 0, repeats: 50) { for _ in 0..<1000 { net.outputDelta(ws) } })
+            results.append(time("W1 backward x1000", flops: 0, repeats: 50) { for _ in 0..<1000 { net.backward(ws) } })
+            results.append(time("W1 sgd x1000", flops: 0, repeats: 50) {
+                for _ in 0..<1000 { net.parameters.withUnsafeMutableBufferPointer { opt.apply(to: $0.baseAddress!, gradient: ws.gradient, count: $0.count, learningRate: 0.5) } }
+            })
+        }
+        do {
+            // Latency of a horizontal sum: a chain where each sum feeds the next vector.
+            func chain(_ name: String, _ sum: (Vec<Float>) -> Float) {
+                var v = Vec<Float>((0..<16).map { Float($0) * 1e-9 })
+                var total: Float = 0
+                results.append(time("hsum chain x1000: \(name)", flops: 0, repeats: 50) {
+                    for _ in 0..<1000 { let s = sum(v); total += s; v = v + s * 1e-9 }
+                })
+                if total == 12345 { print(total) }
+            }
+            chain("halves") { horizontalSum($0) }
+            func vchain(_ name: String, _ f: (Vec<Float>) -> Vec<Float>) {
+                var v = Vec<Float>((0..<16).map { Float($0) * 0.01 })
+                results.append(time("vector chain x1000: \(name)", flops: 0, repeats: 50) {
+                    for _ in 0..<1000 { v = f(v) * 0.5 }
+                })
+                if v[0] == 12345 { print(v) }
+            }
+            vchain("multiply only") { $0 }
+            vchain("exp") { Float.exp($0) }
+            vchain("logistic") { LogisticKernel().f($0) }
+            vchain("tanh") { Float.tanh($0) }
+            vchain("division 1/(1+v)") { 1 / (1 + $0) }
+            vchain("clamp (sign-bit selects)") { Float.clamp($0, -87.3, 88) }
+            vchain("clamp (pointwiseMin/Max)") { pointwiseMin(pointwiseMax($0, Vec(repeating: -87.3)), Vec(repeating: 88)) }
+            vchain("relu (sign-bit select)") { Float.relu($0) - 0.3 }
+            vchain("max(a, b) (sign-bit select)") { Float.maximum($0, $0 * 0.3) }
+            vchain("max(a, b) (pointwiseMax)") { pointwiseMax($0, $0 * 0.3) }
+        }
         let X = buffer(65536, -0.25), Y = buffer(65536, 0)
-        for i in stride(from: 0, to: 65536, by: 3) { X[i] = 0.75 }
+        var signs = SeededGenerator(seed: 7)
+        for i in 0..<65536 { X[i] = Float(signs.uniform(-1, 1)) }  // random signs, as in a real layer
         func sweep(_ name: String, _ f: (Vec<Float>) -> Vec<Float>) {
-            results.append(time("relu 64k: \(name)", flops: 0) {
+            results.append(time("relu 64k random signs: \(name)", flops: 0) {
                 var i = 0
                 while i < 65536 { store(f(load(X + i)), Y + i); i &+= 16 }
             })
         }
-        sweep("replacing") { $0.replacing(with: 0, where: $0 .< 0) }
-        sweep("pointwiseMax") { pointwiseMax($0, Vec<Float>()) }
-        sweep("sign-bit mask") { z in
-            let b = unsafeBitCast(z, to: SIMD16<Int32>.self)
-            return unsafeBitCast(b & ~(b &>> 31), to: Vec<Float>.self)
-        }
-        sweep("(z + |z|) / 2") { z in
-            let m = unsafeBitCast(unsafeBitCast(z, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF, to: Vec<Float>.self)
-            return (z + m) * 0.5
-        }
+        sweep("replacing(with:where:)") { $0.replacing(with: 0, where: $0 .< 0) }
+        sweep("sign-bit select") { Float.relu($0) }
+        X.deallocate(); Y.deallocate()
         let A = buffer(256 * 256, 0.5), T = buffer(256 * 256, 0)
         results.append(time("transpose 256x256", flops: 0) { transpose(A, rows: 256, ld: 256, n: 256, into: T, tStride: 256) })
         A.deallocate(); T.deallocate()

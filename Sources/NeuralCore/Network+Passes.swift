@@ -10,6 +10,7 @@ extension Network {
     /// Forward pass over the batch loaded in `ws`: every z(l) and a(l). Allocates nothing.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
+    @inline(__always)
     public func forward(_ ws: Workspace<S>) {
         parameters.withUnsafeBufferPointer { p in
             let base = p.baseAddress!
@@ -20,27 +21,31 @@ extension Network {
     /// The output delta for the batch in `ws` (after `forward`); padding columns get zero.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
+    @inline(__always)
     public func outputDelta(_ ws: Workspace<S>) {
         let k = shapes.count - 1
         let s = shapes[k]
         guard case .output(let output) = s.function else { return }
         let (ld, n) = (ws.ld, ws.n)
         let lossKind = architecture.loss
+        let lastChunk = n &- vecWidth
+        let mask = ws.tailMask
         for i in 0..<s.units {
             let a = ws.a[k] + (i &* ld), y = ws.target + (i &* ld), d = ws.delta[k] + (i &* ld)
             var c = 0
             while c < n {
                 let av = load(a + c), yv = load(y + c)
-                let dv: Vec<S>
+                var dv: Vec<S>
                 switch (output, lossKind) {
                 case (.logistic, .squaredError): dv = (av - yv) * av * (1 - av)
                 case (.step, _): dv = Vec()
                 default: dv = av - yv
                 }
+                // Padding columns get a zero delta, so they never reach a gradient.
+                if c == lastChunk { dv *= mask }
                 store(dv, d + c)
                 c &+= vecWidth
             }
-            for c in ws.m..<n { d[c] = 0 }
         }
     }
 
@@ -111,10 +116,11 @@ extension Network {
     /// `ws.gradient`. Allocates nothing.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
+    @inline(__always)
     public func backward(_ ws: Workspace<S>, l1: S = 0, l2: S = 0) {
         parameters.withUnsafeBufferPointer { p in
             let base = p.baseAddress!
-            let scale = 1 / S(ws.m)
+            let scale = ws.inverseM
             for k in stride(from: shapes.count - 1, through: 0, by: -1) {
                 backwardLayer(k, parameters: base, ws, scale: scale)
                 let s = shapes[k]
@@ -155,7 +161,8 @@ extension Network {
     private func forwardLayer(_ k: Int, parameters p: UnsafePointer<S>, _ ws: Workspace<S>) {
         let s = shapes[k]
         let pass = DenseForward(W: p + s.weightOffset, b: p + s.biasOffset, input: UnsafePointer(layerInput(k, ws)),
-                                Z: ws.z[k], A: ws.a[k], rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n, helper: ws.helper)
+                                Z: ws.z[k], A: ws.a[k], rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n, helper: ws.helper,
+                                storesZ: ws.storesPreActivations || s.isOutput)
         switch s.function {
         case .hidden(.maxout(let pieces)):
             pass.affine()
@@ -198,7 +205,7 @@ extension Network {
             rowSums(delta, rows: s.rows, ld: ld, n: n, scale: scale, into: db)
         } else {
             affineWeightGradient(delta: delta, A: input, rows: s.rows, cols: s.inputs,
-                                 dW: dW, db: db, scale: scale, ld: ld, n: n)
+                                 dW: dW, db: db, scale: scale, ld: ld, n: n, lastValidLanes: ws.m &- (n &- vecWidth))
         }
         guard k > 0 else { return }
         let below = shapes[k &- 1]
@@ -223,16 +230,19 @@ struct DenseForward<S: NNScalar>: ActivationVisitor {
     let Z: UnsafeMutablePointer<S>, A: UnsafeMutablePointer<S>
     let rows: Int, cols: Int, ld: Int, n: Int
     let helper: HelperThread?
+    /// Store Z too (else only A, when f' comes from A).
+    var storesZ = true
 
     /// Z and A = f(Z) in one pass.
     @inline(__always)
     func visit<K: ActivationKernel>(_ kernel: K) {
         let (W, input, Z, A, b, ld, cols, n) = (W, input, Z, A, b, ld, cols, n)
+        let storeZ = storesZ || K.needsZ
         splitRows(rows, work: rows &* cols &* n, helper: helper) { part in
             gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: part, k: cols, n: n) { i, c, acc in
                 let z = acc + Vec(repeating: b[i])
                 let o = i &* ld &+ c
-                store(z, Z + o)
+                if storeZ { store(z, Z + o) }
                 store(kernel.f(z), A + o)
             }
         }
@@ -264,7 +274,8 @@ struct DenseBackward<S: NNScalar>: ActivationVisitor {
         splitRows(cols, work: rows &* cols &* n, helper: helper) { part in
             gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: part, k: rows, n: n) { j, c, acc in
                 let o = j &* ld &+ c
-                store(acc * kernel.fPrime(z: load(z + o), a: load(a + o)), out + o)
+                let zv = K.needsZ ? load(z + o) : Vec<S>()
+                store(acc * kernel.fPrime(z: zv, a: load(a + o)), out + o)
             }
         }
     }

@@ -180,6 +180,7 @@ public final class TrainingController: @unchecked Sendable {
             let elapsed = now - lastPublish
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             if dirty && (seconds >= 1.0 / 30 || !(status == .running)) {
+                if !session.checkDivergence() { status = .diverged }
                 let steps = session.trainer.stepCount - stepsAtPublish
                 if status == .running || steps > 0 {
                     let instant = seconds > 0 ? Double(steps) / seconds : 0

@@ -183,12 +183,20 @@ public final class TrainingSession: @unchecked Sendable {
     public func step() -> Bool {
         guard divergence == nil else { return false }
         let epochBefore = trainer.epoch
-        let loss = trainer.step()
-        if !loss.isFinite {
-            diverge(loss.isNaN ? "loss became NaN" : "loss became infinite")
-            return false
-        }
+        trainer.step()
         if trainer.epoch != epochBefore { finishEpoch() }
+        return divergence == nil
+    }
+
+    /// Checks the last minibatch's loss now (between epoch ends, which always check); a
+    /// screen calls this before drawing. Returns false if training has diverged.
+    @discardableResult
+    public func checkDivergence() -> Bool {
+        guard divergence == nil else { return false }
+        let loss = trainer.lastBatchLoss
+        if trainer.stepCount > 0 && !loss.isFinite {
+            diverge(loss.isNaN ? "loss became NaN" : "loss became infinite")
+        }
         return divergence == nil
     }
 
@@ -220,6 +228,7 @@ public final class TrainingSession: @unchecked Sendable {
     private lazy var evaluationWorkspace = Workspace<Float>(architecture: architecture, capacity: Swift.min(Swift.max(train.count, test.count, 1), 4096))
 
     private func finishEpoch() {
+        guard checkDivergence() else { return }
         recordEpoch()
         let m = history.last!
         let first = history.first!.train.meanLoss

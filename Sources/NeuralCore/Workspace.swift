@@ -17,7 +17,21 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     /// Row stride of every batch matrix (capacity rounded up to 16).
     public let ld: Int
     /// Examples in the current batch.
-    public internal(set) var m: Int = 0
+    public internal(set) var m: Int = 0 {
+        didSet {
+            if m != oldValue {
+                var mask = Vec<S>(repeating: 1)
+                for lane in (m &- (roundUpToVector(m) &- vecWidth))..<vecWidth { mask[lane] = 0 }
+                tailMask = mask
+                inverseM = 1 / S(Swift.max(m, 1))
+            }
+        }
+    }
+
+    /// 1 for the lanes of the last 16-column chunk that hold examples, 0 for padding.
+    private(set) var tailMask = Vec<S>(repeating: 1)
+    /// 1/m, the scale of every batch gradient.
+    private(set) var inverseM: S = 1
 
     let storage: UnsafeMutablePointer<S>
     let storageCount: Int
@@ -37,6 +51,9 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     public let gradient: UnsafeMutablePointer<S>
     /// Number of entries of `gradient`.
     public let parameterCount: Int
+    /// Whether hidden layers store z (probes and traces read it). A training workspace turns
+    /// it off: f' comes from a for every activation but abs and softplus, which keep z.
+    public var storesPreActivations = true
     /// A second core for the large products, or nil to compute on one.
     var helper: HelperThread?
 
@@ -113,6 +130,7 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
 
     /// Columns the kernels compute: m rounded up to the vector width.
     var n: Int { roundUpToVector(m) }
+
 
     // MARK: Loading a batch
 
