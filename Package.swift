@@ -28,16 +28,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "NeuralCore", swiftSettings: coreSettings),
         .target(name: "LabRendering", swiftSettings: optimisedInDebug),
-        .target(name: "LabApp", dependencies: ["NeuralCore", "LabRendering"], swiftSettings: optimisedInDebug),
+        .target(name: "Lessons", dependencies: ["NeuralCore", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedInDebug),
+        .target(name: "LabApp", dependencies: ["NeuralCore", "LabRendering", "Lessons"], swiftSettings: optimisedInDebug),
         .target(name: "Benchmarks", dependencies: ["NeuralCore", "LabRendering", "LabApp"], swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "nnlab",
             dependencies: [
-                "NeuralCore", "LabRendering", "LabApp", "Benchmarks",
+                "NeuralCore", "LabRendering", "LabApp", "Benchmarks", "Lessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),

@@ -93,12 +93,14 @@ final class HelperThread: @unchecked Sendable {
 
 /// Runs `body` over the row range 0..<rows, split across the workspace's helper thread when
 /// there is one and the work (multiply-adds) is large enough to pay for the hand-off.
+/// The helper is passed unmanaged: the workspace owns it, and a strong reference in every
+/// layer's pass cost a retain and release per layer per step.
 @inline(__always)
-func splitRows(_ rows: Int, work: Int, helper: HelperThread?, _ body: (Range<Int>) -> Void) {
+func splitRows(_ rows: Int, work: Int, helper: Unmanaged<HelperThread>?, _ body: (Range<Int>) -> Void) {
     guard let helper, work >= 1_000_000, rows >= 16 else {
         body(0..<rows)
         return
     }
     let half = (rows / 2) & ~3
-    helper.run(own: { body(0..<half) }, other: { body(half..<rows) })
+    helper._withUnsafeGuaranteedRef { $0.run(own: { body(0..<half) }, other: { body(half..<rows) }) }
 }

@@ -161,7 +161,7 @@ extension Network {
     private func forwardLayer(_ k: Int, parameters p: UnsafePointer<S>, _ ws: Workspace<S>) {
         let s = shapes[k]
         let pass = DenseForward(W: p + s.weightOffset, b: p + s.biasOffset, input: UnsafePointer(layerInput(k, ws)),
-                                Z: ws.z[k], A: ws.a[k], rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n, helper: ws.helper,
+                                Z: ws.z[k], A: ws.a[k], rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n, helper: ws.unmanagedHelper,
                                 storesZ: ws.storesPreActivations || s.isOutput)
         switch s.function {
         case .hidden(.maxout(let pieces)):
@@ -191,7 +191,7 @@ extension Network {
             transpose(input, rows: s.inputs, ld: ld, n: ws.m, into: ws.transposed, tStride: stride)
             let cols = s.inputs
             let (delta, transposed, m) = (delta, UnsafePointer(ws.transposed), ws.m)
-            splitRows(s.rows, work: s.rows &* cols &* m, helper: ws.helper) { part in
+            splitRows(s.rows, work: s.rows &* cols &* m, helper: ws.unmanagedHelper) { part in
                 gemm(L: delta, lRow: ld, lK: 1, R: transposed, rStride: stride, rows: part, k: m, n: stride) { i, c, acc in
                     let out = dW + (i &* cols &+ c)
                     let v = acc * scale
@@ -210,10 +210,10 @@ extension Network {
         guard k > 0 else { return }
         let below = shapes[k &- 1]
         let pass = DenseBackward(W: p + s.weightOffset, delta: delta, z: UnsafePointer(ws.z[k &- 1]), a: UnsafePointer(ws.a[k &- 1]),
-                                 out: ws.delta[k &- 1], rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.helper)
+                                 out: ws.delta[k &- 1], rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.unmanagedHelper)
         switch below.function {
         case .hidden(.maxout(let pieces)):
-            let scratch = DenseBackward(W: pass.W, delta: delta, z: pass.z, a: pass.a, out: ws.scratch, rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.helper)
+            let scratch = DenseBackward(W: pass.W, delta: delta, z: pass.z, a: pass.a, out: ws.scratch, rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.unmanagedHelper)
             scratch.inputGradient()
             maxoutBackward(dA: ws.scratch, delta: ws.delta[k &- 1], winners: ws.winners[k &- 1]!,
                            units: below.units, pieces: pieces, ld: ld, n: n)
@@ -229,7 +229,7 @@ struct DenseForward<S: NNScalar>: ActivationVisitor {
     let W: UnsafePointer<S>, b: UnsafePointer<S>, input: UnsafePointer<S>
     let Z: UnsafeMutablePointer<S>, A: UnsafeMutablePointer<S>
     let rows: Int, cols: Int, ld: Int, n: Int
-    let helper: HelperThread?
+    let helper: Unmanaged<HelperThread>?
     /// Store Z too (else only A, when f' comes from A).
     var storesZ = true
 
@@ -266,7 +266,7 @@ struct DenseBackward<S: NNScalar>: ActivationVisitor {
     let W: UnsafePointer<S>, delta: UnsafePointer<S>, z: UnsafePointer<S>, a: UnsafePointer<S>
     let out: UnsafeMutablePointer<S>
     let rows: Int, cols: Int, ld: Int, n: Int
-    let helper: HelperThread?
+    let helper: Unmanaged<HelperThread>?
 
     @inline(__always)
     func visit<K: ActivationKernel>(_ kernel: K) {

@@ -55,13 +55,19 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     /// it off: f' comes from a for every activation but abs and softplus, which keep z.
     public var storesPreActivations = true
     /// A second core for the large products, or nil to compute on one.
-    var helper: HelperThread?
+    private var helper: HelperThread? {
+        didSet { unmanagedHelper = helper.map { Unmanaged.passUnretained($0) } }
+    }
+    /// The helper, for the passes (the workspace keeps it alive).
+    private(set) var unmanagedHelper: Unmanaged<HelperThread>?
 
-    /// Cores the passes compute on: 1, or 2 (a helper thread takes half of every large product).
+    /// Cores the passes compute on: 1, or 2 (a helper thread takes half of every large
+    /// product). Networks whose products are all too small to split keep one core.
     public var threads: Int {
         get { helper == nil ? 1 : 2 }
         set {
-            if newValue > 1 && helper == nil { helper = HelperThread() }
+            let largest = shapes.map { $0.rows * $0.inputs * ld }.max() ?? 0
+            if newValue > 1 && helper == nil && largest >= 1_000_000 { helper = HelperThread() }
             if newValue <= 1 { helper = nil }
         }
     }

@@ -54,6 +54,10 @@ extension NNLab {
                 print(result.json)
                 FileHandle.standardOutput.synchronizeFile()
             }
+            if ui {
+                FileHandle.standardError.write(Data("bench: screen workloads...\n".utf8))
+                print(UIBench.decisionGrid().json)
+            }
         }
     }
 }

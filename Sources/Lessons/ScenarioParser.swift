@@ -1,0 +1,554 @@
+import Foundation
+import NeuralCore
+import Yams
+
+/// One problem in a scenario file: where it is and what is wrong.
+public struct ScenarioProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file, as given.
+    public let path: String
+    /// 1-based line.
+    public let line: Int
+    /// 1-based column.
+    public let column: Int
+    /// The key path ("network.activation", "expect[2].after"), or "" for the file itself.
+    public let key: String
+    /// What is wrong and what was expected.
+    public let message: String
+
+    /// `FILE:LINE:COLUMN: key: message`.
+    public var description: String {
+        "\(path):\(line):\(column): " + (key.isEmpty ? "" : "\(key): ") + message
+    }
+}
+
+/// All the problems of one file (a scenario is reported whole, not one error at a time).
+public struct ScenarioErrors: Error, Sendable, CustomStringConvertible {
+    /// The problems, in file order.
+    public let problems: [ScenarioProblem]
+
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// Limits of a scenario file.
+public enum ScenarioLimits {
+    /// Largest scenario file.
+    public static let maxBytes = 256 * 1024
+    /// Most hidden layers.
+    public static let maxLayers = 8
+    /// Widest hidden layer.
+    public static let maxWidth = 512
+    /// Most epochs.
+    public static let maxEpochs = 1_000_000
+    /// Most points.
+    public static let maxPoints = DatasetSpec.maxCount
+}
+
+/// Reads scenario files (YAML, read with Yams, which keeps every node's line and column).
+public enum ScenarioParser {
+    /// Reads and parses the scenario at `path`; relative data and model files are resolved
+    /// against its folder.
+    public static func load(_ path: String) throws -> Scenario {
+        let text: String
+        do {
+            text = try FileIO.readText(path, limit: ScenarioLimits.maxBytes)
+        } catch let e as NNLabError {
+            throw ScenarioErrors(problems: [ScenarioProblem(path: path, line: 1, column: 1, key: "", message: e.message)])
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try parse(text, path: path, directory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Parses scenario text. `directory` resolves relative files (nil: files are not allowed,
+    /// as for lessons compiled into the binary).
+    public static func parse(_ text: String, path: String, directory: String?) throws -> Scenario {
+        var reader = Reader(path: path, directory: directory)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ScenarioErrors(problems: [reader.yamlProblem(error)])
+        } catch {
+            throw ScenarioErrors(problems: [ScenarioProblem(path: path, line: 1, column: 1, key: "", message: "not valid YAML: \(error)")])
+        }
+        guard let root else {
+            throw ScenarioErrors(problems: [ScenarioProblem(path: path, line: 1, column: 1, key: "", message: "the file is empty; a scenario needs title, lesson, data, network and training")])
+        }
+        let scenario = reader.scenario(root)
+        if !reader.problems.isEmpty || scenario == nil {
+            throw ScenarioErrors(problems: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return scenario!
+    }
+
+    /// Every key the format knows, by section (for the documentation and the tests).
+    public static let keys: [String: [String]] = [
+        "": ["title", "lesson", "data", "network", "training", "view", "expect"],
+        "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "features", "seed"],
+        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model"],
+        "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
+        "view": ["main", "paused", "lock", "discretize", "test_points", "speed"],
+        "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "after", "says"],
+    ]
+}
+
+/// Walks the YAML tree, collecting every problem.
+private struct Reader {
+    let path: String
+    let directory: String?
+    var problems: [ScenarioProblem] = []
+
+    mutating func problem(_ node: Node?, _ key: String, _ message: String) {
+        let mark = node?.mark
+        problems.append(ScenarioProblem(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1, key: key, message: message))
+    }
+
+    func yamlProblem(_ error: YamlError) -> ScenarioProblem {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ScenarioProblem(path: path, line: mark.line, column: mark.column, key: "", message: "not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ScenarioProblem(path: path, line: context.mark.line, column: context.mark.column, key: "",
+                                   message: "the key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) appears twice")
+        case .reader(let problem, _, _, _):
+            return ScenarioProblem(path: path, line: 1, column: 1, key: "", message: "not valid YAML: \(problem)")
+        default:
+            return ScenarioProblem(path: path, line: 1, column: 1, key: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    // MARK: Typed values
+
+    /// The mapping's entries, checking for unknown keys (with a hint) and missing required ones.
+    mutating func entries(_ node: Node, _ key: String, allowed: [String], required: [String] = []) -> [String: Node]? {
+        guard case .mapping(let mapping) = node else {
+            problem(node, key, "expected a mapping of keys (\(allowed.joined(separator: ", "))), found \(describe(node))")
+            return nil
+        }
+        var out: [String: Node] = [:]
+        for (k, v) in mapping {
+            guard case .scalar(let scalar) = k else {
+                problem(k, key, "keys must be plain names")
+                continue
+            }
+            let name = scalar.string
+            let full = key.isEmpty ? name : "\(key).\(name)"
+            if !allowed.contains(name) {
+                var message = "unknown key"
+                if let hint = closestMatch(name, among: allowed) { message += "; did you mean \"\(hint)\"?" }
+                message += " (allowed: \(allowed.joined(separator: ", ")))"
+                problem(k, full, message)
+                continue
+            }
+            out[name] = v
+        }
+        for r in required where out[r] == nil {
+            problem(node, key, "missing key \"\(r)\"")
+        }
+        return out
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): "\"\(s.string)\""
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    mutating func string(_ node: Node, _ key: String) -> String? {
+        guard case .scalar(let s) = node else {
+            problem(node, key, "expected text, found \(describe(node))")
+            return nil
+        }
+        return s.string
+    }
+
+    mutating func number(_ node: Node, _ key: String, _ range: ClosedRange<Double>, exclusiveLower: Bool = false) -> Double? {
+        guard case .scalar(let s) = node, let v = Double(s.string.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            problem(node, key, "expected a number, found \(describe(node))")
+            return nil
+        }
+        if exclusiveLower && v <= range.lowerBound {
+            problem(node, key, "must be greater than \(formatClaimNumber(range.lowerBound)), found \(s.string)")
+            return nil
+        }
+        guard range.contains(v) else {
+            problem(node, key, "must be between \(formatClaimNumber(range.lowerBound)) and \(formatClaimNumber(range.upperBound)), found \(s.string)")
+            return nil
+        }
+        return v
+    }
+
+    mutating func integer(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+        guard case .scalar(let s) = node, let v = Int(s.string.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")) else {
+            problem(node, key, "expected a whole number, found \(describe(node))")
+            return nil
+        }
+        guard range.contains(v) else {
+            problem(node, key, "must be between \(range.lowerBound) and \(range.upperBound), found \(v)")
+            return nil
+        }
+        return v
+    }
+
+    mutating func bool(_ node: Node, _ key: String) -> Bool? {
+        guard case .scalar(let s) = node else {
+            problem(node, key, "expected true or false, found \(describe(node))")
+            return nil
+        }
+        switch s.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            problem(node, key, "expected true or false, found \"\(s.string)\"")
+            return nil
+        }
+    }
+
+    /// A single name or a list of names.
+    mutating func names(_ node: Node, _ key: String) -> [(String, Node)]? {
+        switch node {
+        case .scalar(let s):
+            return s.string.split(separator: ",").map { (String($0).trimmingCharacters(in: .whitespaces), node) }
+        case .sequence(let seq):
+            var out: [(String, Node)] = []
+            for item in seq {
+                if let s = string(item, key) { out.append((s.trimmingCharacters(in: .whitespaces), item)) }
+            }
+            return out
+        default:
+            problem(node, key, "expected a name or a list of names, found \(describe(node))")
+            return nil
+        }
+    }
+
+    mutating func choice(_ node: Node, _ key: String, _ allowed: [String]) -> String? {
+        guard let s = string(node, key) else { return nil }
+        guard allowed.contains(s) else {
+            problem(node, key, choiceMessage(found: s, allowed: allowed))
+            return nil
+        }
+        return s
+    }
+
+    mutating func file(_ node: Node, _ key: String, what: String) -> String? {
+        guard let name = string(node, key) else { return nil }
+        guard let directory else {
+            problem(node, key, "a lesson compiled into nnlab cannot read files; use a generated dataset")
+            return nil
+        }
+        let resolved = name.hasPrefix("/") ? name : directory + "/" + name
+        guard FileIO.isFile(resolved) else {
+            problem(node, key, "cannot find the \(what) \(name) (relative to the scenario's folder, \(directory))")
+            return nil
+        }
+        return resolved
+    }
+
+    // MARK: Sections
+
+    mutating func scenario(_ root: Node) -> Scenario? {
+        guard let top = entries(root, "", allowed: ScenarioParser.keys[""]!, required: ["title", "lesson", "data", "network", "training"]) else {
+            return nil
+        }
+        let title = top["title"].flatMap { string($0, "title") }
+        if let t = title, t.trimmingCharacters(in: .whitespaces).isEmpty { problem(top["title"], "title", "must not be empty") }
+        let lesson = top["lesson"].flatMap { string($0, "lesson") }
+        let data = top["data"].flatMap { dataSection($0) }
+        let network = top["network"].flatMap { networkSection($0) }
+        let training = top["training"].flatMap { trainingSection($0) }
+        let view = top["view"].map { viewSection($0) } ?? ViewSettings()
+        var claims: [Claim] = []
+        if let e = top["expect"] { claims = expectSection(e, epochs: training?.epochs, network: network) }
+        guard let title, let lesson, let data, let network, let training, problems.isEmpty else { return nil }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var configuration = SessionConfiguration(
+            data: data.source, trainRatio: data.trainRatio, features: data.features, hidden: network.hidden,
+            output: network.output, loss: network.loss, weightInit: network.weightInit, biasInit: network.biasInit,
+            settings: training.settings, seed: training.seed)
+        if case .generated(var spec) = data.source, let seed = data.seed {
+            spec.seed = seed
+            configuration.data = .generated(spec)
+        }
+        return Scenario(name: name, path: path, title: title, lesson: lesson.trimmingCharacters(in: .whitespacesAndNewlines),
+                        configuration: configuration, modelPath: network.model, epochs: training.epochs, view: view, claims: claims)
+    }
+
+    struct DataPart {
+        var source: DataSource
+        var trainRatio = 0.5
+        var features = FeatureSet.plain
+        var seed: UInt64?
+    }
+
+    mutating func dataSection(_ node: Node) -> DataPart? {
+        guard let d = entries(node, "data", allowed: ScenarioParser.keys["data"]!) else { return nil }
+        var source: DataSource?
+        if d["dataset"] != nil && d["file"] != nil {
+            problem(d["file"], "data.file", "give either dataset or file, not both")
+        } else if let n = d["dataset"] {
+            if let name = choice(n, "data.dataset", DatasetKind.names), let kind = DatasetKind(rawValue: name) {
+                var spec = DatasetSpec(kind: kind)
+                if let p = d["points"], let v = integer(p, "data.points", 4...ScenarioLimits.maxPoints) { spec.count = v }
+                if let p = d["noise"], let v = number(p, "data.noise", 0...50) { spec.noise = v }
+                if let p = d["classes"] {
+                    if kind != .spirals { problem(p, "data.classes", "only the spirals data set has a number of classes") }
+                    else if let v = integer(p, "data.classes", 2...5) { spec.classes = v }
+                }
+                source = .generated(spec)
+            }
+        } else if let f = d["file"] {
+            for k in ["points", "noise", "classes"] where d[k] != nil {
+                problem(d[k], "data.\(k)", "applies to generated data sets, not to a file")
+            }
+            if let resolved = file(f, "data.file", what: "data file") {
+                do {
+                    _ = try Dataset.load(csv: resolved)
+                    source = .file(resolved)
+                } catch let e as NNLabError {
+                    problem(f, "data.file", e.message)
+                } catch {
+                    problem(f, "data.file", "\(error)")
+                }
+            }
+        } else {
+            problem(node, "data", "missing key \"dataset\" (a generated data set) or \"file\" (a CSV file)")
+        }
+        var part = DataPart(source: source ?? .generated(DatasetSpec(kind: .circles)))
+        if let r = d["train_ratio"], let v = number(r, "data.train_ratio", 0.1...0.9) { part.trainRatio = v }
+        if let f = d["features"], let list = names(f, "data.features") {
+            var features: [Feature] = []
+            for (name, n) in list {
+                if let feature = Feature(name: name) { features.append(feature) } else {
+                    problem(n, "data.features", choiceMessage(found: name, allowed: Feature.names))
+                }
+            }
+            if features.isEmpty && !list.isEmpty { problem(f, "data.features", "at least one feature is needed") }
+            if !features.isEmpty { part.features = FeatureSet(features) }
+        }
+        if let s = d["seed"], let v = integer(s, "data.seed", 0...Int(Int32.max)) { part.seed = UInt64(v) }
+        return source == nil ? nil : part
+    }
+
+    struct NetworkPart {
+        var hidden: [HiddenLayer] = []
+        var output: OutputActivation?
+        var loss: Loss?
+        var weightInit: WeightInit?
+        var biasInit = 0.0
+        var model: String?
+    }
+
+    mutating func networkSection(_ node: Node) -> NetworkPart? {
+        guard let n = entries(node, "network", allowed: ScenarioParser.keys["network"]!) else { return nil }
+        var part = NetworkPart()
+        var widths: [Int] = []
+        if let l = n["layers"] {
+            switch l {
+            case .sequence(let seq):
+                if seq.count > ScenarioLimits.maxLayers {
+                    problem(l, "network.layers", "at most \(ScenarioLimits.maxLayers) hidden layers, found \(seq.count)")
+                }
+                for (i, item) in seq.enumerated() {
+                    if let w = integer(item, "network.layers[\(i)]", 1...ScenarioLimits.maxWidth) { widths.append(w) }
+                }
+            case .scalar(let s) where s.string == "none" || s.string == "[]" || s.string.isEmpty:
+                break
+            case .scalar:
+                if let w = integer(l, "network.layers", 1...ScenarioLimits.maxWidth) { widths = [w] }
+            default:
+                problem(l, "network.layers", "expected a list of hidden layer widths like [8, 8] ([] for a single neuron), found \(describe(l))")
+            }
+        } else if n["model"] == nil {
+            problem(node, "network", "missing key \"layers\" (hidden layer widths; [] for a single neuron)")
+        }
+        var activations = [Activation](repeating: .tanh, count: widths.count)
+        if let a = n["activation"], let list = names(a, "network.activation") {
+            var parsed: [Activation] = []
+            for (name, node) in list {
+                if let f = parseActivation(name, node, "network.activation") { parsed.append(f) }
+            }
+            if parsed.count == list.count {
+                if parsed.count == 1 {
+                    activations = [Activation](repeating: parsed[0], count: widths.count)
+                } else if parsed.count == widths.count {
+                    activations = parsed
+                } else {
+                    problem(a, "network.activation", "give one activation, or one per hidden layer (\(widths.count)); found \(parsed.count)")
+                }
+            }
+        }
+        part.hidden = zip(widths, activations).map { HiddenLayer(units: $0, activation: $1) }
+        if let o = n["output"], let name = choice(o, "network.output", OutputActivation.names) { part.output = OutputActivation(rawValue: name) }
+        if let l = n["loss"], let name = choice(l, "network.loss", Loss.names) { part.loss = Loss(rawValue: name) }
+        if let i = n["init"], let name = string(i, "network.init") {
+            if let w = WeightInit(name: name) { part.weightInit = w } else {
+                problem(i, "network.init", choiceMessage(found: name, allowed: ["glorot", "he", "uniform", "normal"]) + " (uniform:R and normal:STD take a positive number)")
+            }
+        }
+        if let b = n["bias_init"], let v = number(b, "network.bias_init", -100...100) { part.biasInit = v }
+        if let m = n["model"], let resolved = file(m, "network.model", what: "model file") {
+            do {
+                let _: Network<Float> = try ModelFile.load(resolved)
+                part.model = resolved
+            } catch let e as NNLabError {
+                problem(m, "network.model", e.message)
+            } catch {
+                problem(m, "network.model", "\(error)")
+            }
+        }
+        if let output = part.output, let message = outputCombinationProblem(output, part.loss ?? Loss.natural(for: output)) {
+            problem(n["loss"] ?? n["output"], n["loss"] == nil ? "network.output" : "network.loss", message)
+        }
+        if part.output == .step && !widths.isEmpty {
+            problem(n["output"], "network.output", "a step output is trained by the perceptron rule, which has no hidden layers; use layers: []")
+        }
+        return part
+    }
+
+    func outputCombinationProblem(_ output: OutputActivation, _ loss: Loss) -> String? {
+        let arch = Architecture(inputs: 2, hidden: [], outputs: output == .softmax ? 3 : 1, output: output, loss: loss)
+        do { try arch.validate(); return nil } catch { return (error as? NNLabError)?.message }
+    }
+
+    mutating func parseActivation(_ text: String, _ node: Node, _ key: String) -> Activation? {
+        let parts = text.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard let name = parts.first, Activation.names.contains(name), var f = Activation(name: name) else {
+            problem(node, key, choiceMessage(found: parts.first ?? text, allowed: Activation.names))
+            return nil
+        }
+        if parts.count == 2 {
+            switch f {
+            case .leakyReLU:
+                guard let slope = Double(parts[1]), slope >= 0, slope < 1 else {
+                    problem(node, key, "leaky_relu's slope must be a number in [0, 1), found \"\(parts[1])\"")
+                    return nil
+                }
+                f = .leakyReLU(slope: slope)
+            case .maxout:
+                guard let k = Int(parts[1]), (2...Limits.maxPieces).contains(k) else {
+                    problem(node, key, "maxout's pieces must be a whole number from 2 to \(Limits.maxPieces), found \"\(parts[1])\"")
+                    return nil
+                }
+                f = .maxout(pieces: k)
+            default:
+                problem(node, key, "\(name) takes no parameter (found \"\(text)\")")
+                return nil
+            }
+        }
+        return f
+    }
+
+    struct TrainingPart {
+        var settings = TrainingSettings()
+        var epochs = 100
+        var seed: UInt64 = 1
+    }
+
+    mutating func trainingSection(_ node: Node) -> TrainingPart? {
+        guard let t = entries(node, "training", allowed: ScenarioParser.keys["training"]!, required: ["epochs"]) else { return nil }
+        var part = TrainingPart()
+        if let o = t["optimizer"], let name = string(o, "training.optimizer") {
+            if let opt = Optimizer(name: name) { part.settings.optimizer = opt } else {
+                problem(o, "training.optimizer", choiceMessage(found: name, allowed: Optimizer.names))
+            }
+        }
+        if let v = t["learning_rate"].flatMap({ number($0, "training.learning_rate", 0...1000, exclusiveLower: true) }) { part.settings.learningRate = v }
+        if let v = t["batch"].flatMap({ integer($0, "training.batch", 1...ScenarioLimits.maxPoints) }) { part.settings.batchSize = v }
+        if let v = t["l1"].flatMap({ number($0, "training.l1", 0...100) }) { part.settings.l1 = v }
+        if let v = t["l2"].flatMap({ number($0, "training.l2", 0...100) }) { part.settings.l2 = v }
+        if let v = t["epochs"].flatMap({ integer($0, "training.epochs", 1...ScenarioLimits.maxEpochs) }) { part.epochs = v }
+        if let v = t["seed"].flatMap({ integer($0, "training.seed", 0...Int(Int32.max)) }) { part.seed = UInt64(v) }
+        if let v = t["shuffle"].flatMap({ bool($0, "training.shuffle") }) { part.settings.shuffle = v }
+        return part
+    }
+
+    mutating func viewSection(_ node: Node) -> ViewSettings {
+        var view = ViewSettings()
+        guard let v = entries(node, "view", allowed: ScenarioParser.keys["view"]!) else { return view }
+        if let m = v["main"], let name = choice(m, "view.main", ViewSettings.MainPanel.allCases.map(\.rawValue)) {
+            view.main = ViewSettings.MainPanel(rawValue: name)!
+        }
+        if let p = v["paused"], let b = bool(p, "view.paused") { view.paused = b }
+        if let d = v["discretize"], let b = bool(d, "view.discretize") { view.discretize = b }
+        if let t = v["test_points"], let b = bool(t, "view.test_points") { view.testPoints = b }
+        if let s = v["speed"], let n = integer(s, "view.speed", 0...10_000_000) { view.speed = n }
+        if let l = v["lock"], let list = names(l, "view.lock") {
+            for (name, n) in list {
+                if ViewSettings.lockable.contains(name) { view.locked.insert(name) } else {
+                    problem(n, "view.lock", choiceMessage(found: name, allowed: ViewSettings.lockable))
+                }
+            }
+        }
+        return view
+    }
+
+    mutating func expectSection(_ node: Node, epochs: Int?, network: NetworkPart?) -> [Claim] {
+        guard case .sequence(let items) = node else {
+            problem(node, "expect", "expected a list of claims like \"- train_accuracy: {at_least: 0.95}\", found \(describe(node))")
+            return []
+        }
+        var claims: [Claim] = []
+        for (index, item) in items.enumerated() {
+            let key = "expect[\(index)]"
+            guard case .mapping(let mapping) = item, mapping.count == 1, let (k, value) = mapping.first.map({ ($0.key, $0.value) }) else {
+                problem(item, key, "each claim is one measure, like \"- train_accuracy: {at_least: 0.95}\"")
+                continue
+            }
+            let name = k.string ?? ""
+            guard let measure = Claim.Measure(rawValue: name) else {
+                problem(k, key, choiceMessage(found: name, allowed: Claim.Measure.allCases.map(\.rawValue)))
+                continue
+            }
+            var claim = Claim(measure: measure)
+            let full = "\(key).\(name)"
+            switch value {
+            case .scalar:
+                if measure == .converges {
+                    claim.equals = bool(value, full).map { $0 ? 1 : 0 }
+                } else if measure == .parameters {
+                    claim.equals = integer(value, full, 1...Limits.maxParameters).map(Double.init)
+                } else {
+                    problem(value, full, "give bounds like {at_least: 0.9} or {at_most: 0.1}")
+                }
+            case .mapping:
+                guard let o = entries(value, full, allowed: ScenarioParser.keys["claim"]!) else { continue }
+                if let v = o["at_least"] { claim.atLeast = number(v, "\(full).at_least", -1e12...1e12) }
+                if let v = o["at_most"] { claim.atMost = number(v, "\(full).at_most", -1e12...1e12) }
+                if let v = o["equals"] {
+                    claim.equals = measure == .converges ? bool(v, "\(full).equals").map { $0 ? 1 : 0 } : number(v, "\(full).equals", -1e12...1e12)
+                }
+                if let v = o["layer"] { claim.layer = integer(v, "\(full).layer", 1...ScenarioLimits.maxLayers) }
+                if let v = o["to_layer"] { claim.toLayer = integer(v, "\(full).to_layer", 1...(ScenarioLimits.maxLayers + 1)) }
+                if let v = o["after"] {
+                    claim.after = integer(v, "\(full).after", 1...ScenarioLimits.maxEpochs)
+                    if let a = claim.after, let e = epochs, a > e {
+                        problem(v, "\(full).after", "is after the last epoch (training.epochs is \(e))")
+                    }
+                }
+                if let v = o["says"] { claim.says = string(v, "\(full).says") }
+                if claim.atLeast == nil && claim.atMost == nil && claim.equals == nil && o["at_least"] == nil && o["at_most"] == nil && o["equals"] == nil {
+                    problem(value, full, "give at_least, at_most or equals")
+                }
+            default:
+                problem(value, full, "expected bounds like {at_least: 0.9}, found \(describe(value))")
+            }
+            if measure.needsLayer {
+                if claim.layer == nil { problem(value, full, "needs layer: the hidden layer (1 = the first)") }
+                else if let hidden = network?.hidden.count, claim.layer! > hidden + (measure == .gradientNorm ? 1 : 0) {
+                    problem(value, "\(full).layer", "the network has \(hidden) hidden layer\(hidden == 1 ? "" : "s")")
+                }
+                if measure == .gradientRatio && claim.toLayer == nil { problem(value, full, "needs to_layer: the layer whose gradient norm divides") }
+            }
+            if measure == .converges, network?.output != .step {
+                problem(k, key, "converges applies to a perceptron (output: step)")
+            }
+            if measure == .perceptronAgreement, network.map({ !$0.hidden.isEmpty || ($0.output ?? .logistic) != .logistic }) ?? false {
+                problem(k, key, "perceptron_agreement needs a single logistic neuron (layers: [], output: logistic)")
+            }
+            claims.append(claim)
+        }
+        return claims
+    }
+}

@@ -1,0 +1,1 @@
+let shippedLessonTexts: [(name: String, text: String)] = []

@@ -1,0 +1,59 @@
+import Foundation
+import NeuralCore
+
+/// The lessons shipped with NNLab (the files in `scenarios/`, compiled in).
+public enum ShippedLessons {
+    /// The lesson the lab opens with no argument.
+    public static let defaultName = "04-xor-two-hidden-units"
+
+    /// Every shipped lesson's name, in order.
+    public static var names: [String] { shippedLessonTexts.map(\.name) }
+
+    /// The YAML text of a shipped lesson.
+    public static func text(_ name: String) -> String? {
+        shippedLessonTexts.first { $0.name == name }?.text
+    }
+
+    /// Parses a shipped lesson.
+    public static func load(_ name: String) throws -> Scenario {
+        guard let text = text(name) else { throw NNLabError("no shipped lesson is called \"\(name)\"") }
+        return try ScenarioParser.parse(text, path: "scenarios/\(name).yaml", directory: nil)
+    }
+
+    /// The default lesson.
+    public static func defaultLesson() throws -> Scenario { try load(defaultName) }
+
+    /// A scenario by file path, or a shipped lesson (or one in `directory`) by name: the exact
+    /// name, its number ("4", "04", "05b"), or a unique part of the name ("spiral-deep").
+    public static func resolve(_ reference: String, directory: String? = nil) throws -> Scenario {
+        if reference.hasSuffix(".yaml") || reference.hasSuffix(".yml") || reference.contains("/") || FileIO.isFile(reference) {
+            return try ScenarioParser.load(reference)
+        }
+        var candidates: [(name: String, load: () throws -> Scenario)] = names.map { n in (n, { try load(n) }) }
+        if let directory {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.hasSuffix(".yaml") {
+                let name = (file as NSString).deletingPathExtension
+                candidates.append((name, { try ScenarioParser.load(directory + "/" + file) }))
+            }
+        }
+        if let exact = candidates.first(where: { $0.name == reference }) { return try exact.load() }
+        let number = reference.count <= 3 && reference.first?.isNumber == true
+            ? (reference.count == 1 || (reference.count == 2 && reference.last!.isLetter) ? "0" + reference : reference) : nil
+        let matches = candidates.filter { c in
+            if let number { return c.name.hasPrefix(number + "-") || c.name.hasPrefix(number) && c.name.dropFirst(number.count).first == "-" || c.name.hasPrefix(number) && number.last!.isLetter }
+            return c.name.contains(reference)
+        }
+        if matches.count == 1 { return try matches[0].load() }
+        if matches.isEmpty {
+            var message = "no lesson called \"\(reference)\""
+            if let hint = closestMatch(reference, among: candidates.map(\.name)) { message += "; did you mean \"\(hint)\"?" }
+            throw NNLabError(message + " (nnlab list shows the lessons)")
+        }
+        throw NNLabError("\"\(reference)\" could be \(matches.map(\.name).joined(separator: ", ")); give more of the name")
+    }
+
+    /// Name and title of every shipped lesson.
+    public static func catalogue() -> [(name: String, title: String)] {
+        names.map { name in (name, (try? load(name))?.title ?? "(does not parse)") }
+    }
+}
