@@ -48,5 +48,6 @@ let package = Package(
         .testTarget(name: "LabAppTests", dependencies: ["LabApp", "NeuralCore", "LabRendering", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nnlab"]),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmarks", "NeuralCore"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "NeuralCore"]),
     ]
 )

@@ -36,9 +36,10 @@ public enum TrainReport {
     public static func render(_ session: TrainingSession, outcome: String, theme: Theme, plotWidth: Int = 47, plotHeight: Int = 22) -> String {
         var lines = header(session, theme: theme)
         let m = session.metrics
-        lines.append("outcome:  \(outcome) (\(NumberFormat.grouped(m.step)) steps)")
+        lines.append("outcome:  \(outcome) (\(NumberFormat.grouped(session.trainer.stepCount)) steps)")
         if let divergence = session.divergence {
-            lines.append("          training diverged: \(divergence)")
+            lines.append("          \(divergence)")
+            lines.append("          the figures below are of epoch \(m.epoch), the last before it diverged")
         }
         lines.append("")
         lines += metricsTable(m)

@@ -95,7 +95,8 @@ public struct Claim: Sendable, Equatable {
 
     /// What is measured.
     public var measure: Measure
-    /// The hidden layer (1 = first hidden layer, the lecture's a(2); W(l) for gradient norms).
+    /// The hidden layer (1 = the first hidden layer, the lecture's a(2)); for gradient norms
+    /// and ratios the l of W(l), up to the output layer's.
     public var layer: Int?
     /// The second layer of a gradient ratio.
     public var toLayer: Int?

@@ -66,7 +66,7 @@ public enum ScenarioParser {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw ScenarioErrors(problems: [reader.yamlProblem(error)])
+            throw ScenarioErrors(problems: [reader.yamlProblem(error, text: text)])
         } catch {
             throw ScenarioErrors(problems: [ScenarioProblem(path: path, line: 1, column: 1, key: "", message: "not valid YAML: \(error)")])
         }
@@ -102,13 +102,24 @@ private struct Reader {
         problems.append(ScenarioProblem(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1, key: key, message: message))
     }
 
-    func yamlProblem(_ error: YamlError) -> ScenarioProblem {
+    func yamlProblem(_ error: YamlError, text: String) -> ScenarioProblem {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ScenarioProblem(path: path, line: mark.line, column: mark.column, key: "", message: "not valid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return ScenarioProblem(path: path, line: context.mark.line, column: context.mark.column, key: "",
-                                   message: "the key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) appears twice")
+            // Yams points at the mapping; point at the key's second appearance instead.
+            let key = duplicates.first ?? ""
+            var seen = 0
+            var place = (context.mark.line, context.mark.column)
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.drop { $0 == " " }
+                if trimmed.hasPrefix(key + ":") {
+                    seen += 1
+                    if seen == 2 { place = (i + 1, line.count - trimmed.count + 1); break }
+                }
+            }
+            return ScenarioProblem(path: path, line: place.0, column: place.1, key: key,
+                                   message: "appears twice; give each key once")
         case .reader(let problem, _, _, _):
             return ScenarioProblem(path: path, line: 1, column: 1, key: "", message: "not valid YAML: \(problem)")
         default:
@@ -240,7 +251,7 @@ private struct Reader {
         }
         let resolved = name.hasPrefix("/") ? name : directory + "/" + name
         guard FileIO.isFile(resolved) else {
-            problem(node, key, "cannot find the \(what) \(name) (relative to the scenario's folder, \(directory))")
+            problem(node, key, "cannot find the \(what) \(name) (paths are relative to the scenario's folder)")
             return nil
         }
         return resolved
@@ -519,7 +530,7 @@ private struct Reader {
                 if let v = o["equals"] {
                     claim.equals = measure == .converges ? bool(v, "\(full).equals").map { $0 ? 1 : 0 } : number(v, "\(full).equals", -1e12...1e12)
                 }
-                if let v = o["layer"] { claim.layer = integer(v, "\(full).layer", 1...ScenarioLimits.maxLayers) }
+                if let v = o["layer"] { claim.layer = integer(v, "\(full).layer", 1...(ScenarioLimits.maxLayers + 1)) }
                 if let v = o["to_layer"] { claim.toLayer = integer(v, "\(full).to_layer", 1...(ScenarioLimits.maxLayers + 1)) }
                 if let v = o["after"] {
                     claim.after = integer(v, "\(full).after", 1...ScenarioLimits.maxEpochs)
@@ -536,8 +547,16 @@ private struct Reader {
             }
             if measure.needsLayer {
                 if claim.layer == nil { problem(value, full, "needs layer: the hidden layer (1 = the first)") }
-                else if let hidden = network?.hidden.count, claim.layer! > hidden + (measure == .gradientNorm ? 1 : 0) {
-                    problem(value, "\(full).layer", "the network has \(hidden) hidden layer\(hidden == 1 ? "" : "s")")
+                else if let hidden = network?.hidden.count {
+                    // Gradient norms are of W(l), which runs one past the hidden layers.
+                    let highest = measure == .gradientNorm || measure == .gradientRatio ? hidden + 1 : hidden
+                    for (name, l) in [("layer", claim.layer), ("to_layer", claim.toLayer)] {
+                        if let l, l > highest {
+                            problem(value, "\(full).\(name)", measure == .gradientNorm || measure == .gradientRatio
+                                    ? "W(\(l)) does not exist: the network has W(1) to W(\(highest))"
+                                    : "the network has \(hidden) hidden layer\(hidden == 1 ? "" : "s")")
+                        }
+                    }
                 }
                 if measure == .gradientRatio && claim.toLayer == nil { problem(value, full, "needs to_layer: the layer whose gradient norm divides") }
             }

@@ -90,7 +90,7 @@ public enum ScenarioRunner {
         }
         while session.trainer.epoch < total {
             if !session.runEpoch() {
-                outcome = "diverged at epoch \(session.trainer.epoch + 1): \(session.divergence ?? "")"
+                outcome = "stopped: training diverged"
                 break
             }
             if session.trainer.lastEpochMistakes == 0 { converged = true }

@@ -37,16 +37,28 @@ public enum ShippedLessons {
             }
         }
         if let exact = candidates.first(where: { $0.name == reference }) { return try exact.load() }
-        let number = reference.count <= 3 && reference.first?.isNumber == true
-            ? (reference.count == 1 || (reference.count == 2 && reference.last!.isLetter) ? "0" + reference : reference) : nil
+        // "5", "05", "6a": a lesson number, compared with the part of each name before its first
+        // dash ("05a"); a bare number also matches its lettered variants.
+        let digits = reference.prefix { $0.isNumber }
+        let letter = reference.dropFirst(digits.count)
+        let isNumber = (1...2).contains(digits.count) && letter.count <= 1 && letter.allSatisfy(\.isLetter)
+        let number = String(repeating: "0", count: max(0, 2 - digits.count)) + digits + letter.lowercased()
         let matches = candidates.filter { c in
-            if let number { return c.name.hasPrefix(number + "-") || c.name.hasPrefix(number) && c.name.dropFirst(number.count).first == "-" || c.name.hasPrefix(number) && number.last!.isLetter }
-            return c.name.contains(reference)
+            guard isNumber else { return c.name.contains(reference) }
+            let prefix = c.name.prefix { $0 != "-" }
+            return prefix == number || (letter.isEmpty && prefix.dropLast() == number && prefix.last!.isLetter)
         }
         if matches.count == 1 { return try matches[0].load() }
         if matches.isEmpty {
             var message = "no lesson called \"\(reference)\""
-            if let hint = closestMatch(reference, among: candidates.map(\.name)) { message += "; did you mean \"\(hint)\"?" }
+            // Compare with the names and with the names without their number ("spiral-deep").
+            let names = candidates.map(\.name)
+            let bare = names.map { String($0.drop { $0 != "-" }.dropFirst()) }
+            if let hint = closestMatch(reference, among: names) {
+                message += "; did you mean \"\(hint)\"?"
+            } else if let hint = closestMatch(reference, among: bare), let i = bare.firstIndex(of: hint) {
+                message += "; did you mean \"\(names[i])\"?"
+            }
             throw NNLabError(message + " (nnlab list shows the lessons)")
         }
         throw NNLabError("\"\(reference)\" could be \(matches.map(\.name).joined(separator: ", ")); give more of the name")

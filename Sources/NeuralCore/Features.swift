@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// An input feature computed from a point (x1, x2), as TensorFlow Playground offers, plus
-/// the lecture's polar pair r and theta.
+/// cos x1, cos x2 and the lecture's polar pair r and theta.
 public enum Feature: String, CaseIterable, Sendable {
     case x1
     case x2
@@ -14,6 +14,8 @@ public enum Feature: String, CaseIterable, Sendable {
     case x1x2 = "x1*x2"
     case sinX1 = "sin(x1)"
     case sinX2 = "sin(x2)"
+    case cosX1 = "cos(x1)"
+    case cosX2 = "cos(x2)"
     case r
     case theta
 
@@ -31,6 +33,8 @@ public enum Feature: String, CaseIterable, Sendable {
         case "x1*x2", "x1x2", "x1·x2": self = .x1x2
         case "sin(x1)", "sinx1", "sin_x1": self = .sinX1
         case "sin(x2)", "sinx2", "sin_x2": self = .sinX2
+        case "cos(x1)", "cosx1", "cos_x1": self = .cosX1
+        case "cos(x2)", "cosx2", "cos_x2": self = .cosX2
         case "r", "radius": self = .r
         case "theta", "angle", "θ": self = .theta
         default: return nil
@@ -48,6 +52,8 @@ public enum Feature: String, CaseIterable, Sendable {
         case .x1x2: x1 * x2
         case .sinX1: sin(x1)
         case .sinX2: sin(x2)
+        case .cosX1: cos(x1)
+        case .cosX2: cos(x2)
         case .r: (x1 * x1 + x2 * x2).squareRoot()
         case .theta: atan2(x2, x1)
         }
@@ -64,6 +70,8 @@ public enum Feature: String, CaseIterable, Sendable {
         case .x1x2: return "x₁x₂"
         case .sinX1: return "sin x₁"
         case .sinX2: return "sin x₂"
+        case .cosX1: return "cos x₁"
+        case .cosX2: return "cos x₂"
         case .r: return "r"
         case .theta: return "θ"
         }

@@ -14,7 +14,7 @@ struct NNLab: ParsableCommand {
           nnlab gradcheck --model model.json --data data.csv
         """,
         version: "0.1.0",
-        subcommands: [Train.self, Info.self, Grad.self, GradCheck.self, Bench.self])
+        subcommands: [Train.self, Run.self, List.self, Check.self, Info.self, Grad.self, GradCheck.self, Bench.self])
 
     /// Runs the command line. Usage errors and bad files print one clear line and exit 2.
     static func main() {

@@ -211,7 +211,7 @@ struct HeadlessRun {
         var outcome = "trained for \(epochs) epoch\(epochs == 1 ? "" : "s")"
         let firstEpoch = session.trainer.epoch
         while session.trainer.epoch - firstEpoch < epochs {
-            if !session.runEpoch() { outcome = "diverged at epoch \(session.trainer.epoch + 1)"; break }
+            if !session.runEpoch() { outcome = "stopped: training diverged"; break }
             logFile?.write(session)
             let m = session.metrics
             if let target = targetLoss, m.train.meanLoss <= target {

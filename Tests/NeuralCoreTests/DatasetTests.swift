@@ -83,7 +83,7 @@ import Testing
         #expect(e.x[0] == 3 && e.x[1] == 9 && e.x[2] == 12)
         #expect(abs(e.x[3] - 4.0.sin) < 1e-15)
         #expect(e.x[4] == 5 && abs(e.x[5] - 0.9272952180016122) < 1e-15)
-        #expect(throws: NNLabError(#""radius2" is not one of "x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)", "r", "theta""#)) {
+        #expect(throws: NNLabError(#""radius2" is not one of "x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)", "cos(x1)", "cos(x2)", "r", "theta""#)) {
             _ = try FeatureSet(parsing: "x1,radius2")
         }
     }
