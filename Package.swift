@@ -25,6 +25,7 @@ let package = Package(
     products: [
         .executable(name: "nnlab", targets: ["nnlab"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
+        .library(name: "LabRendering", targets: ["LabRendering"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),

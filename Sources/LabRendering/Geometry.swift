@@ -52,3 +52,11 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "Rect(\(x), \(y), \(width)x\(height))" }
 }
+
+/// `v` rounded and clamped to `lo...hi`; NaN gives `lo`. Plot coordinates go through this, so
+/// a huge or non-finite value can never trap in the `Int` conversion.
+@inlinable
+func clampedInt(_ v: Double, _ lo: Int, _ hi: Int) -> Int {
+    guard v == v else { return lo }
+    return Int(Swift.max(Double(lo), Swift.min(Double(hi), v.rounded())))
+}

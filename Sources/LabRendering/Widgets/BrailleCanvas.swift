@@ -31,15 +31,16 @@ public struct BrailleCanvas: Sendable {
         series[cell] = s
     }
 
-    /// A line between two dots (Bresenham).
-    public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, series s: Int) {
+    /// A line between two dots (Bresenham); `dashed` leaves out every other pair of dots, so
+    /// lines stay apart without colour.
+    public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, series s: Int, dashed: Bool = false) {
         var x = x0, y = y0
         let dx = Swift.abs(x1 - x0), dy = -Swift.abs(y1 - y0)
         let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
         var err = dx + dy
         var guardSteps = 0
         while guardSteps < 100_000 {
-            set(x, y, series: s)
+            if !dashed || (guardSteps / 2) % 2 == 0 { set(x, y, series: s) }
             if x == x1 && y == y1 { break }
             let e2 = 2 * err
             if e2 >= dy { err += dy; x += sx }

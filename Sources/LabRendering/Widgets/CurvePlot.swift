@@ -44,17 +44,17 @@ public struct CurvePlot: Sendable {
         func dotY(_ v: Double) -> Int? {
             guard v.isFinite else { return nil }
             let f = (y.upperBound - v) / spanY
-            return Int((f * Double(canvas.dotHeight - 1)).rounded())
+            return clampedInt(f * Double(canvas.dotHeight - 1), -1, canvas.dotHeight)
         }
         for p in points {
             guard p.x.isFinite, let dy = dotY(p.y) else { continue }
-            let dx = Int(((p.x - x.lowerBound) / spanX * Double(canvas.dotWidth - 1)).rounded())
+            let dx = clampedInt((p.x - x.lowerBound) / spanX * Double(canvas.dotWidth - 1), -1, canvas.dotWidth)
             canvas.set(dx, dy, series: 99)
         }
         for curve in curves where curve.values.count > 1 {
             var previous: (Int, Int)?
             for (i, v) in curve.values.enumerated() {
-                let dx = Int((Double(i) / Double(curve.values.count - 1) * Double(canvas.dotWidth - 1)).rounded())
+                let dx = clampedInt(Double(i) / Double(curve.values.count - 1) * Double(canvas.dotWidth - 1), 0, canvas.dotWidth - 1)
                 guard let dy = dotY(v) else { previous = nil; continue }
                 let clamped = Swift.min(Swift.max(dy, -1), canvas.dotHeight)
                 if let (px, py) = previous { canvas.line(px, py, dx, clamped, series: curve.series) } else { canvas.set(dx, clamped, series: curve.series) }
@@ -68,14 +68,14 @@ public struct CurvePlot: Sendable {
         let muted = theme.muted
         for (row, value) in [(plot.y, y.upperBound), (plot.bottom - 1, y.lowerBound)] {
             let label = NumberFormat.compact(value, significant: 2)
-            buffer.put(label, x: plot.x - 1 - displayWidth(label), y: row, style: muted)
+            buffer.put(label, x: plot.x - 1 - displayWidth(label), y: row, style: muted, clip: area)
         }
         for row in plot.y..<plot.bottom { buffer.set(plot.x - 1, row, theme.glyphs.vertical, muted) }
         for column in plot.x..<plot.right { buffer.set(column, plot.bottom, theme.glyphs.horizontal, muted) }
         buffer.set(plot.x - 1, plot.bottom, theme.glyphs.bottomLeft, muted)
         let left = NumberFormat.compact(x.lowerBound, significant: 2), right = NumberFormat.compact(x.upperBound, significant: 2)
-        buffer.put(left, x: plot.x, y: plot.bottom + 1, style: muted)
-        buffer.put(right, x: plot.right - displayWidth(right), y: plot.bottom + 1, style: muted)
+        buffer.put(left, x: plot.x, y: plot.bottom + 1, style: muted, clip: area)
+        buffer.put(right, x: plot.right - displayWidth(right), y: plot.bottom + 1, style: muted, clip: area)
         if legend {
             var column = plot.x
             for curve in curves where !curve.label.isEmpty {

@@ -1,0 +1,127 @@
+/// Series over epochs in braille (training and test loss, accuracy), with axes, a legend and
+/// the last values.
+public struct LineChart: Widget {
+    /// One line.
+    public struct Series: Sendable {
+        public var label: String
+        /// y values; x is `x[i]` if given, else the index.
+        public var values: [Double]
+        public var x: [Double]?
+        public init(label: String, values: [Double], x: [Double]? = nil) {
+            self.label = label
+            self.values = values
+            self.x = x
+        }
+    }
+
+    public var series: [Series]
+    /// Logarithmic y axis (non-positive values are left out).
+    public var logScale = false
+    /// Fixed y range (nil: fitted to the data).
+    public var yRange: ClosedRange<Double>?
+    /// Format of values in the legend and axis.
+    public var percent = false
+
+    public init(series: [Series], logScale: Bool = false, yRange: ClosedRange<Double>? = nil, percent: Bool = false) {
+        self.series = series
+        self.logScale = logScale
+        self.yRange = yRange
+        self.percent = percent
+    }
+
+    private func label(_ v: Double, _ glyphs: Glyphs) -> String {
+        percent ? NumberFormat.fixed(v * 100, decimals: 0) + "%" : NumberFormat.compact(v, significant: 2, glyphs: glyphs)
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        guard area.width >= 12, area.height >= 3 else { return }
+        // Legend with the last values.
+        var x = area.x
+        for (i, s) in series.enumerated() {
+            let last = s.values.last.map { label($0, theme.glyphs) } ?? "-"
+            // Without colour the second series is drawn dashed; the legend shows how.
+            let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
+            let mark = theme.hasColor || i == 0 ? solid : (theme.glyphs.unicode ? "╌╌" : "- ")
+            let text = "\(mark) \(s.label) \(last)  "
+            if x + displayWidth(text) > area.right { break }
+            buffer.put(mark, x: x, y: area.y, style: theme.series(i))
+            x += displayWidth(mark)
+            x += buffer.put(" \(s.label) ", x: x, y: area.y, style: theme.muted)
+            x += buffer.put(last + "  ", x: x, y: area.y, style: theme.series(i).bold)
+        }
+        let axis = 6
+        let plot = Rect(x: area.x + axis, y: area.y + 1, width: area.width - axis, height: area.height - 2)
+        guard !plot.isEmpty else { return }
+        func transform(_ v: Double) -> Double? {
+            guard v.isFinite else { return nil }
+            if logScale { return v > 0 ? log10Value(v) : nil }
+            return v
+        }
+        let all = series.flatMap { $0.values.compactMap(transform) }
+        var lo = yRange.flatMap { transform($0.lowerBound) } ?? all.min() ?? 0
+        var hi = yRange.flatMap { transform($0.upperBound) } ?? all.max() ?? 1
+        if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
+        let xs = series.flatMap { s in s.x ?? s.values.indices.map(Double.init) }
+        let xLo = xs.min() ?? 0, xHi = Swift.max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
+        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        for (si, s) in series.enumerated() {
+            var previous: (Int, Int)?
+            for (i, v) in s.values.enumerated() {
+                let xv = s.x?[i] ?? Double(i)
+                guard let yv = transform(v) else { previous = nil; continue }
+                let dx = clampedInt((xv - xLo) / (xHi - xLo) * Double(canvas.dotWidth - 1), -1, canvas.dotWidth)
+                let dy = clampedInt((hi - yv) / (hi - lo) * Double(canvas.dotHeight - 1), -1, canvas.dotHeight)
+                if let (px, py) = previous { canvas.line(px, py, dx, dy, series: si, dashed: !theme.hasColor && si % 2 == 1) } else { canvas.set(dx, dy, series: si) }
+                previous = (dx, dy)
+            }
+        }
+        canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: (0..<4).map { theme.series($0) }, glyphs: theme.glyphs)
+        let muted = theme.muted
+        for row in plot.y..<plot.bottom { buffer.set(plot.x - 1, row, theme.glyphs.vertical, muted) }
+        func yText(_ t: Double) -> String { label(logScale ? pow10Value(t) : t, theme.glyphs) }
+        buffer.put(truncate(yText(hi), to: axis - 1, glyphs: theme.glyphs), x: area.x, y: plot.y, style: muted)
+        buffer.put(truncate(yText(lo), to: axis - 1, glyphs: theme.glyphs), x: area.x, y: plot.bottom - 1, style: muted)
+        let bottom = area.bottom - 1
+        buffer.put(NumberFormat.compact(xLo, significant: 3), x: plot.x, y: bottom, style: muted, clip: area)
+        var right = (logScale ? "log scale, " : "") + "epoch " + NumberFormat.compact(xHi.rounded(), significant: 6)
+        if displayWidth(right) > plot.width - 4 { right = NumberFormat.compact(xHi.rounded(), significant: 6) }
+        buffer.put(right, x: Swift.max(plot.x, plot.right - displayWidth(right)), y: bottom, style: muted, clip: area)
+    }
+}
+
+func log10Value(_ v: Double) -> Double {
+    var e = 0.0
+    var m = v
+    while m >= 10 { m /= 10; e += 1 }
+    while m < 1 { m *= 10; e -= 1 }
+    // log10(m) for m in [1, 10) by ln via a short series around the nearest power.
+    return e + lnApprox(m) / 2.302585092994046
+}
+
+func pow10Value(_ t: Double) -> Double {
+    let e = t.rounded(.down)
+    var r = 1.0
+    if e >= 0 { for _ in 0..<Int(e) { r *= 10 } } else { for _ in 0..<Int(-e) { r /= 10 } }
+    return r * expApprox((t - e) * 2.302585092994046)
+}
+
+/// ln x for x in [1, 10) (axis labels only), by atanh series on (x-1)/(x+1).
+func lnApprox(_ x: Double) -> Double {
+    let u = (x - 1) / (x + 1), u2 = u * u
+    var term = u, sum = 0.0
+    for k in stride(from: 1, through: 41, by: 2) {
+        sum += term / Double(k)
+        term *= u2
+    }
+    return 2 * sum
+}
+
+/// e^x for small x (axis labels only).
+func expApprox(_ x: Double) -> Double {
+    var term = 1.0, sum = 1.0
+    for k in 1...30 {
+        term *= x / Double(k)
+        sum += term
+    }
+    return sum
+}
