@@ -34,19 +34,21 @@ let package = Package(
     targets: [
         .target(name: "NeuralCore", swiftSettings: coreSettings),
         .target(name: "LabRendering", swiftSettings: optimisedInDebug),
+        .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "LabTerminal", dependencies: ["CCurses", "LabRendering"], swiftSettings: optimisedInDebug),
         .target(name: "Lessons", dependencies: ["NeuralCore", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedInDebug),
         .target(name: "LabApp", dependencies: ["NeuralCore", "LabRendering", "Lessons"], swiftSettings: optimisedInDebug),
         .target(name: "Benchmarks", dependencies: ["NeuralCore", "LabRendering", "LabApp"], swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "nnlab",
             dependencies: [
-                "NeuralCore", "LabRendering", "LabApp", "Benchmarks", "Lessons",
+                "NeuralCore", "LabRendering", "LabApp", "Benchmarks", "Lessons", "LabTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "LabRenderingTests", dependencies: ["LabRendering", "GoldenSupport"]),
-        .testTarget(name: "LabAppTests", dependencies: ["LabApp", "NeuralCore", "LabRendering", "GoldenSupport"]),
+        .testTarget(name: "LabAppTests", dependencies: ["LabApp", "NeuralCore", "LabRendering", "Lessons", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nnlab"]),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmarks", "NeuralCore"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "NeuralCore"]),

@@ -70,6 +70,7 @@ public final class TrainingController: @unchecked Sendable {
         var edits: [@Sendable (TrainingSession) -> Void] = []
         var snapshot: TrainingSnapshot
         var stop = false
+        var speedLimit = 0
     }
 
     /// Most history points a snapshot carries (older epochs are thinned).
@@ -120,6 +121,22 @@ public final class TrainingController: @unchecked Sendable {
         shared.withLock { $0.edits.append(edit) }
     }
 
+    /// Limits running to `stepsPerSecond` steps a second (0: as fast as possible), so a class
+    /// can watch the boundary move; single steps and whole epochs are not limited.
+    public func setSpeedLimit(_ stepsPerSecond: Int) {
+        shared.withLock { $0.speedLimit = Swift.max(0, stepsPerSecond) }
+    }
+
+    /// Takes a new snapshot of the session now (only while the thread is not running: tests
+    /// train synchronously, then draw).
+    public func refreshSnapshot() {
+        precondition(thread == nil, "the training thread publishes its own snapshots")
+        let probes = session.probes()
+        let version = shared.withLock { $0.snapshot.version } + 1
+        let snapshot = Self.makeSnapshot(session, status: status, probes: probes, stepsPerSecond: 0, version: version)
+        shared.withLock { $0.snapshot = snapshot }
+    }
+
     /// The latest snapshot.
     public var snapshot: TrainingSnapshot { shared.withLock { $0.snapshot } }
 
@@ -141,10 +158,13 @@ public final class TrainingController: @unchecked Sendable {
         var stepsAtPublish = session.trainer.stepCount
         var rate = 0.0
         var dirty = true
+        // Speed limit: a budget of steps that refills at `limit` per second.
+        var budget = 0.0
+        var lastRefill = clock.now
         while true {
-            let (commands, edits, stop) = shared.withLock { s -> ([Command], [@Sendable (TrainingSession) -> Void], Bool) in
+            let (commands, edits, stop, limit) = shared.withLock { s -> ([Command], [@Sendable (TrainingSession) -> Void], Bool, Int) in
                 defer { s.commands.removeAll(); s.edits.removeAll() }
-                return (s.commands, s.edits, s.stop)
+                return (s.commands, s.edits, s.stop, s.speedLimit)
             }
             if stop { break }
             for edit in edits { edit(session); dirty = true }
@@ -159,7 +179,13 @@ public final class TrainingController: @unchecked Sendable {
                 case .epoch: if canTrain { pendingEpoch = true }
                 }
             }
-            let working = status == .running || pendingSteps > 0 || pendingEpoch
+            let refillTime = clock.now
+            if limit > 0 {
+                budget = Swift.min(Double(limit) / 10 + 1, budget + Double(limit) * seconds(refillTime - lastRefill))
+            }
+            lastRefill = refillTime
+            let limited = limit > 0 && pendingSteps == 0 && !pendingEpoch
+            let working = (status == .running && (!limited || budget >= 1)) || pendingSteps > 0 || pendingEpoch
             if working {
                 let deadline = clock.now.advanced(by: .milliseconds(8))
                 var taken = 0
@@ -167,6 +193,7 @@ public final class TrainingController: @unchecked Sendable {
                     let epochBefore = session.trainer.epoch
                     if !session.step() { status = .diverged; break }
                     taken += 1
+                    if limited { budget -= 1; if budget < 1 { break } }
                     if pendingSteps > 0 { pendingSteps -= 1 }
                     if session.trainer.epoch != epochBefore {
                         pendingEpoch = false
@@ -177,13 +204,12 @@ public final class TrainingController: @unchecked Sendable {
                 dirty = true
             }
             let now = clock.now
-            let elapsed = now - lastPublish
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            if dirty && (seconds >= 1.0 / 30 || !(status == .running)) {
+            let sincePublish = seconds(now - lastPublish)
+            if dirty && (sincePublish >= 1.0 / 30 || !(status == .running)) {
                 if !session.checkDivergence() { status = .diverged }
                 let steps = session.trainer.stepCount - stepsAtPublish
                 if status == .running || steps > 0 {
-                    let instant = seconds > 0 ? Double(steps) / seconds : 0
+                    let instant = sincePublish > 0 ? Double(steps) / sincePublish : 0
                     rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant
                 }
                 if status != .running { rate = 0 }
@@ -192,7 +218,7 @@ public final class TrainingController: @unchecked Sendable {
                 stepsAtPublish = session.trainer.stepCount
                 dirty = false
             }
-            if !working { sleepMilliseconds(2) }
+            if !working { sleepMilliseconds(limited && status == .running ? 1 : 2) }
         }
     }
 
@@ -241,6 +267,11 @@ public final class TrainingController: @unchecked Sendable {
         out.append(items[items.count - 1])
         return out
     }
+}
+
+/// A duration in seconds.
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 /// Sleeps the calling thread.

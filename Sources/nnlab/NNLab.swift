@@ -8,13 +8,19 @@ struct NNLab: ParsableCommand {
         commandName: "nnlab",
         abstract: "A terminal learning lab for feed-forward neural networks.",
         discussion: """
+        With no command, opens the lab on the default lesson (`nnlab open`).
+
         Examples:
+          nnlab                      the lab on the default lesson
+          nnlab open 6               the lab on lesson 6
+          nnlab run 4                train lesson 4 headless and check its claims
           nnlab info --layers 10,10,5,1
           nnlab grad --model model.json --data data.csv
           nnlab gradcheck --model model.json --data data.csv
         """,
         version: "0.1.0",
-        subcommands: [Train.self, Run.self, List.self, Check.self, Info.self, Grad.self, GradCheck.self, Bench.self])
+        subcommands: [Open.self, Train.self, Run.self, List.self, Check.self, Info.self, Grad.self, GradCheck.self, Bench.self],
+        defaultSubcommand: Open.self)
 
     /// Runs the command line. Usage errors and bad files print one clear line and exit 2.
     static func main() {

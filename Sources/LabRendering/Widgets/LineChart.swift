@@ -49,9 +49,6 @@ public struct LineChart: Widget {
             x += buffer.put(" \(s.label) ", x: x, y: area.y, style: theme.muted)
             x += buffer.put(last + "  ", x: x, y: area.y, style: theme.series(i).bold)
         }
-        let axis = 6
-        let plot = Rect(x: area.x + axis, y: area.y + 1, width: area.width - axis, height: area.height - 2)
-        guard !plot.isEmpty else { return }
         func transform(_ v: Double) -> Double? {
             guard v.isFinite else { return nil }
             if logScale { return v > 0 ? log10Value(v) : nil }
@@ -61,6 +58,11 @@ public struct LineChart: Widget {
         var lo = yRange.flatMap { transform($0.lowerBound) } ?? all.min() ?? 0
         var hi = yRange.flatMap { transform($0.upperBound) } ?? all.max() ?? 1
         if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
+        func yText(_ t: Double) -> String { label(logScale ? pow10Value(t) : t, theme.glyphs) }
+        // The axis is as wide as its labels (at most a third of the chart).
+        let axis = Swift.min(Swift.max(5, displayWidth(yText(hi)), displayWidth(yText(lo))) + 1, Swift.max(5, area.width / 3))
+        let plot = Rect(x: area.x + axis, y: area.y + 1, width: area.width - axis, height: area.height - 2)
+        guard !plot.isEmpty else { return }
         let xs = series.flatMap { s in s.x ?? s.values.indices.map(Double.init) }
         let xLo = xs.min() ?? 0, xHi = Swift.max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
@@ -78,7 +80,6 @@ public struct LineChart: Widget {
         canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: (0..<4).map { theme.series($0) }, glyphs: theme.glyphs)
         let muted = theme.muted
         for row in plot.y..<plot.bottom { buffer.set(plot.x - 1, row, theme.glyphs.vertical, muted) }
-        func yText(_ t: Double) -> String { label(logScale ? pow10Value(t) : t, theme.glyphs) }
         buffer.put(truncate(yText(hi), to: axis - 1, glyphs: theme.glyphs), x: area.x, y: plot.y, style: muted)
         buffer.put(truncate(yText(lo), to: axis - 1, glyphs: theme.glyphs), x: area.x, y: plot.bottom - 1, style: muted)
         let bottom = area.bottom - 1

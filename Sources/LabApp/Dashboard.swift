@@ -1,0 +1,309 @@
+import LabRendering
+import Lessons
+import NeuralCore
+
+/// The lab's screen, composed from the latest training snapshot into a buffer. Pure drawing:
+/// the terminal loop copies the buffer to the screen; tests compare it with golden files.
+extension Lab {
+    /// The smallest screen the dashboard is drawn on.
+    public static let minimumSize = (width: 80, height: 24)
+
+    /// The whole screen at `width` x `height`.
+    public func compose(width: Int, height: Int, theme: Theme) -> Buffer {
+        var buffer = Buffer(width: width, height: height)
+        guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
+            drawEnlarge(&buffer, theme: theme)
+            return buffer
+        }
+        let snapshot = controller.snapshot
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
+        header(snapshot, theme: theme).render(into: &buffer, area: rows[0], theme: theme)
+        footer(snapshot, theme: theme, into: &buffer, area: rows[2])
+
+        let tall = height >= 36
+        let columns = Layout.horizontal([.percentage(width >= 150 ? 52 : 49), .fill(1)]).split(rows[1])
+        let left = Layout.vertical(tall ? [.fill(3), .min(7)] : [.fill(1)]).split(columns[0])
+        let right = Layout.vertical(tall ? [.fill(2), .length(9), .fill(2)] : [.length(6), .length(5), .fill(1), .fill(1)]).split(columns[1])
+
+        drawMain(snapshot, theme: theme, into: &buffer, area: left[0])
+        drawNetwork(snapshot, theme: theme, into: &buffer, area: right[0])
+        drawLayer(snapshot, theme: theme, into: &buffer, area: right[1])
+        drawLoss(snapshot, theme: theme, into: &buffer, area: right[2])
+        drawLesson(theme: theme, into: &buffer, area: tall ? left[1] : right[3])
+        drawOverlay(theme: theme, into: &buffer, body: rows[1], settingsArea: columns[1])
+        return buffer
+    }
+
+    private func drawEnlarge(_ buffer: inout Buffer, theme: Theme) {
+        let lines = ["Please enlarge the terminal", "to at least \(Self.minimumSize.width)x\(Self.minimumSize.height)",
+                     "(now \(buffer.width)x\(buffer.height)).", "", "q quits"]
+        let top = Swift.max(0, (buffer.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() where top + i < buffer.height {
+            let x = Swift.max(0, (buffer.width - displayWidth(line)) / 2)
+            buffer.put(line, x: x, y: top + i, style: i == 0 ? theme.title : .plain, clip: buffer.area)
+        }
+    }
+
+    // MARK: Header and footer
+
+    func header(_ s: TrainingSnapshot, theme: Theme) -> StatusBar {
+        var segments: [(text: String, style: Style)] = [(" " + scenario.title, theme.title)]
+        segments.append(("epoch \(NumberFormat.grouped(s.epoch))", .plain))
+        let m = s.metrics
+        var loss = "loss \(formatLoss(m.train.meanLoss))"
+        if let t = m.test { loss += " / \(formatLoss(t.meanLoss))" }
+        segments.append((loss, .plain))
+        if let a = m.train.accuracy {
+            var acc = "acc \(Self.percent(a))"
+            if let t = m.test?.accuracy { acc += " / \(Self.percent(t))" }
+            segments.append((acc, .plain))
+        }
+        segments.append((s.status == .running ? "\(NumberFormat.compact(s.stepsPerSecond, significant: 3)) steps/s" : "\(NumberFormat.grouped(s.stepCount)) steps", theme.muted))
+        let state: Style = switch s.status {
+        case .running: theme.good.bold
+        case .paused: theme.warning.bold
+        case .diverged: theme.error
+        case .done: theme.accent
+        }
+        var name = s.status.name
+        if self.state.speed > 0 && s.status == .running { name += " (\(self.state.speed)/s)" }
+        return StatusBar(segments: segments, right: (name + " ", state), background: theme.hasColor ? Style(bg: theme.colorMode == .full ? .grey(0.15) : .black) : .plain)
+    }
+
+    static func percent(_ a: Double) -> String {
+        guard a.isFinite else { return "-" }
+        let p = a * 100
+        return p == 100 || p == 0 ? "\(Int(p))%" : NumberFormat.fixed(p, decimals: 1, trim: false) + "%"
+    }
+
+    private func footer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        let hints: [(key: String, action: String)]
+        switch state.overlay {
+        case .settings: hints = [("↑↓", "choose"), ("←→", "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
+        case .lessons: hints = [("↑↓", "choose"), ("enter", "open"), ("esc", "close")]
+        case .prompt(let kind, _): hints = [("enter", kind == .save ? "save" : "load"), ("esc", "cancel")]
+        case .help, .message: hints = [("any key", "close")]
+        case .none:
+            var h: [(key: String, action: String)] = [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),
+                                                      ("v", "view"), ("a", "activation"), ("s", "settings"), ("l", "lessons")]
+            if s.status == .diverged { h = [("[", "lower the rate"), ("r", "reset"), ("s", "settings"), ("l", "lessons")] }
+            // The keys that always matter come last and are never dropped: drop others first.
+            let tail: [(key: String, action: String)] = [("?", "help"), ("q", "quit")]
+            func width(_ list: [(key: String, action: String)]) -> Int { list.reduce(0) { $0 + displayWidth($1.key) + displayWidth($1.action) + 3 } }
+            while !h.isEmpty && width(h + tail) > area.width - 1 { h.removeLast() }
+            hints = h + tail
+        }
+        let glyphs = theme.glyphs
+        let keyed = hints.map { (glyphs.unicode ? $0.key : $0.key.replacingAll("↑↓", with: "up/down").replacingAll("←→", with: "left/right"), $0.action) }
+        if let notice = state.notice {
+            let text = " " + truncate(notice, to: Swift.max(1, area.width - 12), glyphs: glyphs)
+            let used = buffer.put(text, x: area.x, y: area.y, style: theme.accent, clip: area)
+            KeyHints([("?", "help"), ("q", "quit")]).render(into: &buffer, area: Rect(x: area.x + used + 2, y: area.y, width: Swift.max(0, area.width - used - 2), height: 1), theme: theme)
+        } else {
+            KeyHints(keyed).render(into: &buffer, area: area.inset(dx: 1, dy: 0), theme: theme)
+        }
+    }
+
+    // MARK: Panels
+
+    private func drawMain(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        let network = s.network
+        let dataset = session.dataset
+        switch state.main {
+        case .map:
+            let right: String = switch dataset.classCount {
+            case nil: "output F(x)"
+            case 2?: "P(class 1)" + (state.discretize ? ", hard" : "")
+            case let k?: "\(k) classes" + (state.discretize ? ", hard" : "")
+            }
+            Panel(title: "Decision map", rightTitle: right).render(into: &buffer, area: area, theme: theme)
+            let inner = Panel.inner(area)
+            let shown = state.showTest ? points : points.filter { !$0.isTest }
+            var map = Views.decisionMap(network, dataset: dataset, points: shown, sampler: sampler, area: inner, theme: theme)
+            map.discretize = state.discretize
+            map.showTest = state.showTest
+            map.render(into: &buffer, area: inner, theme: theme)
+        case .units:
+            Panel(title: "Each hidden unit", rightTitle: "a over the plane").render(into: &buffer, area: area, theme: theme)
+            let inner = Panel.inner(area)
+            let shapes = network.shapes.dropLast()
+            let count = shapes.reduce(0) { $0 + $1.units }
+            let size = Thumbnails.fit(count: count, in: inner)
+            guard size.width > 0 else { return }
+            let pixelRows = theme.glyphs.unicode && theme.hasColor ? size.height * 2 : size.height
+            sampler.sample(network, columns: size.width, rows: pixelRows, x: dataset.domain.x, y: dataset.domain.y, withUnits: true)
+            var tiles: [Thumbnails.Tile] = []
+            for shape in shapes {
+                for i in 0..<shape.units {
+                    let values = sampler.unitValues[shape.index][i]
+                    // Each tile on its own scale: -1...1 after dividing by its largest |a|.
+                    var peak: Float = 0
+                    for v in values where v.isFinite { peak = Swift.max(peak, Swift.abs(v)) }
+                    let scale = peak > 0 ? 1 / peak : 1
+                    let nonNegative = values.allSatisfy { !($0 < 0) }
+                    let scaled = values.map { nonNegative ? $0 * scale * 2 - 1 : $0 * scale }
+                    let label = shapes.count > 1 ? "a(\(shape.l + 1))\(i + 1)" : "unit \(i + 1)"
+                    tiles.append(.init(label: label, values: scaled, columns: size.width, rows: pixelRows))
+                }
+            }
+            Thumbnails(tiles: tiles, tileSize: size).render(into: &buffer, area: inner, theme: theme)
+        case .curve:
+            Panel(title: "f(x) and the network's F(x)", rightTitle: viewName == "f and F" ? "" : "and each unit").render(into: &buffer, area: area, theme: theme)
+            let inner = Panel.inner(area)
+            var plot = Views.curvePlot(network, dataset: dataset, kind: datasetKind, train: session.trainIndices, sampler: sampler,
+                                       width: inner.width, units: state.showContributions)
+            plot.legend = true
+            plot.render(into: &buffer, area: inner, theme: theme)
+        }
+    }
+
+    var datasetKind: DatasetKind? {
+        if case .generated(let spec) = configuration.data { return spec.kind }
+        return nil
+    }
+
+    private func drawNetwork(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        let network = s.network
+        let arch = network.architecture
+        Panel(title: "Network", rightTitle: "\(NumberFormat.grouped(arch.parameterCount)) parameters").render(into: &buffer, area: area, theme: theme)
+        let inner = Panel.inner(area)
+        let names: [String] = session.dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
+        let values = exampleActivations(network)
+        var layers = [NetworkDiagram.Layer(label: "in", units: arch.inputs, names: names, values: values.first)]
+        for (i, shape) in network.shapes.enumerated() {
+            let f = shape.activation.map { $0.label } ?? arch.output.rawValue
+            layers.append(.init(label: "\(shape.units) \(f)", units: shape.units, values: i + 1 < values.count ? values[i + 1] : nil))
+        }
+        let weights = network.shapes.map { shape -> [Double] in
+            let w = network.W(shape.l).values
+            return w.prefix(shape.units * shape.inputs).map(Double.init)
+        }
+        // The diagram counts parameters below the layers; the panel title has them already.
+        var diagram = NetworkDiagram(layers: layers, weights: weights, parameterCount: arch.parameterCount,
+                                     highlighted: state.overlay == .none ? state.selectedLayer + 1 : nil)
+        if arch.hidden.isEmpty { diagram.highlighted = nil }
+        diagram.render(into: &buffer, area: inner, theme: theme)
+    }
+
+    /// a(l) of every layer for the first training example (the node shading).
+    private func exampleActivations(_ network: Network<Float>) -> [[Double]] {
+        let train = session.train
+        guard train.count > 0 else { return [] }
+        let ws = singleWorkspace(network.architecture)
+        ws.load(train, range: 0..<1)
+        network.forward(ws)
+        var out = [ws.inputColumn(0).map(Double.init)]
+        for shape in network.shapes { out.append(ws.aColumn(layer: shape.index, 0).map(Double.init)) }
+        return out
+    }
+
+    private func drawLayer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        let hidden = s.probes.filter { !$0.activation.isOutputLike(session.architecture, layer: $0.layer) }
+        guard !hidden.isEmpty else {
+            Panel(title: "Layers").render(into: &buffer, area: area, theme: theme)
+            let inner = Panel.inner(area)
+            let text = "No hidden layer: each output is one neuron drawing one line (hyperplane). Add a layer in the settings (s)."
+            TextPanel(text: text).render(into: &buffer, area: inner, theme: theme)
+            return
+        }
+        let index = Swift.min(state.selectedLayer, hidden.count - 1)
+        let probe = hidden[index]
+        var right = ""
+        if let dead = probe.deadUnits { right = "\(dead)/\(probe.units) dead" }
+        else if let sat = probe.saturation { right = "sat \(Self.percent(sat))" }
+        let title = "Layer a(\(probe.layer)): \(probe.units) \(probe.activation.label)" + (hidden.count > 1 ? " (\(index + 1)/\(hidden.count))" : "")
+        Panel(title: title, rightTitle: right).render(into: &buffer, area: area, theme: theme)
+        let inner = Panel.inner(area)
+        let parts = Layout.horizontal([.fill(1), .length(Swift.min(30, inner.width / 2))], spacing: 1).split(inner)
+        let h = probe.histogram
+        HistogramView(counts: h.counts, lower: h.lower, upper: h.upper, zeros: h.zeros, nonFinite: h.nonFinite)
+            .render(into: &buffer, area: parts[0], theme: theme)
+        var lines: [Widget] = []
+        let history = s.probeHistory.compactMap { epoch in epoch.first { $0.layer == probe.layer } }
+        if let dead = probe.deadUnits {
+            lines.append(Gauge(label: "dead", fraction: Double(dead) / Double(Swift.max(1, probe.units)), text: "\(dead)/\(probe.units)",
+                               style: dead > 0 ? theme.warning : nil))
+            lines.append(Sparkline(values: history.map { Double($0.deadUnits ?? 0) }, range: 0...Double(Swift.max(1, probe.units))))
+        }
+        if let sat = probe.saturation {
+            lines.append(Gauge(label: "sat", fraction: sat, text: Self.percent(sat)))
+            lines.append(Sparkline(values: history.map { $0.saturation ?? 0 }, range: 0...1))
+        }
+        lines.append(LabelValue(label: "|grad W|", value: NumberFormat.scientific(probe.gradientNorm, digits: 1)))
+        if let ratio = probe.updateRatio { lines.append(LabelValue(label: "update/W", value: NumberFormat.scientific(ratio, digits: 1))) }
+        let box = parts[1]
+        for (i, widget) in lines.prefix(box.height).enumerated() {
+            widget.render(into: &buffer, area: Rect(x: box.x, y: box.y + i, width: box.width, height: 1), theme: theme)
+        }
+    }
+
+    private func drawLoss(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        var right = ""
+        if let a = s.metrics.train.accuracy {
+            right = "accuracy \(Self.percent(a))"
+            if let t = s.metrics.test?.accuracy { right += " / \(Self.percent(t))" }
+        }
+        Panel(title: "Loss", rightTitle: right).render(into: &buffer, area: area, theme: theme)
+        var series = [LineChart.Series(label: "train", values: s.history.map(\.train.meanLoss), x: s.history.map { Double($0.epoch) })]
+        if s.history.contains(where: { $0.test != nil }) {
+            series.append(LineChart.Series(label: "test", values: s.history.map { $0.test?.meanLoss ?? .nan }, x: s.history.map { Double($0.epoch) }))
+        }
+        LineChart(series: series, logScale: true).render(into: &buffer, area: Panel.inner(area), theme: theme)
+    }
+
+    private func drawLesson(theme: Theme, into buffer: inout Buffer, area: Rect) {
+        let inner = Panel.inner(area)
+        let text = TextPanel(text: scenario.lesson, scroll: state.lessonScroll)
+        let total = text.lineCount(width: Swift.max(1, inner.width - 1))
+        let right = total > inner.height ? "j/k scroll" : ""
+        Panel(title: "Lesson", rightTitle: right).render(into: &buffer, area: area, theme: theme)
+        text.render(into: &buffer, area: inner, theme: theme)
+    }
+
+    // MARK: Overlays
+
+    private func drawOverlay(theme: Theme, into buffer: inout Buffer, body: Rect, settingsArea: Rect) {
+        switch state.overlay {
+        case .none: return
+        case .help:
+            Dialog(title: "Keys", lines: KeyTable.helpLines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+        case .message(let title, let lines):
+            Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+        case .prompt(let kind, let text):
+            let question = kind == .save ? "Save the model (JSON) to:" : "Load a model (JSON) from:"
+            let cursor = theme.glyphs.unicode ? "█" : "_"
+            let line = "> " + text + cursor
+            let width = Swift.max(48, displayWidth(line) + 2)
+            Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padding(width)], hint: "enter confirms, esc cancels")
+                .render(into: &buffer, area: body, theme: theme)
+        case .settings:
+            buffer.fill(settingsArea)
+            Panel(title: "Settings", rightTitle: "←→ change", focused: true).render(into: &buffer, area: settingsArea, theme: theme)
+            settingsWidget().render(into: &buffer, area: Panel.inner(settingsArea).inset(dx: 1, dy: 0), theme: theme)
+        case .lessons:
+            let catalogue = ShippedLessons.catalogue()
+            let box = body.centered(width: Swift.min(body.width - 4, 84), height: Swift.min(body.height - 2, catalogue.count + 2))
+            buffer.fill(box)
+            Panel(title: "Lessons", rightTitle: "enter opens", focused: true).render(into: &buffer, area: box, theme: theme)
+            let rows = catalogue.map { SettingsList.Row(name: $0.name, value: $0.title) }
+            SettingsList(rows: rows, selected: state.lessonRow).render(into: &buffer, area: Panel.inner(box).inset(dx: 1, dy: 0), theme: theme)
+        }
+    }
+}
+
+/// "label value" on one line.
+struct LabelValue: Widget {
+    var label: String
+    var value: String
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        guard area.width > 0, area.height > 0 else { return }
+        let used = buffer.put(label + " ", x: area.x, y: area.y, style: theme.muted, clip: area)
+        buffer.put(value, x: area.x + used, y: area.y, style: .plain, clip: area)
+    }
+}
+
+extension Activation {
+    /// True for the output layer's probe (the probes cover hidden layers and, for some
+    /// outputs, the output layer).
+    func isOutputLike(_ arch: Architecture, layer: Int) -> Bool { layer > arch.hidden.count + 1 }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import LabApp
+import LabRendering
+import LabTerminal
+import Lessons
+import NeuralCore
+
+extension NNLab {
+    /// `nnlab` and `nnlab open`: the interactive lab.
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open the interactive lab on a lesson (the default lesson if none).",
+            discussion: """
+            Keys: space play/pause, . step, e epoch, r reset, v view, a activation, d dataset,
+            [ ] learning rate, + - units, s settings, l lessons, w save, o load, ? help, q quit.
+            Without a terminal (output piped), use `nnlab run` or `nnlab train` instead.
+            """)
+
+        @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list).")
+        var lesson: String = ShippedLessons.defaultName
+
+        @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"))
+        var dir: String?
+
+        @Flag(help: "Start paused (space starts training).")
+        var paused = false
+
+        @Option(help: ArgumentHelp("Settings students may not change, comma-separated: \(ViewSettings.lockable.joined(separator: ", ")).",
+                                   valueName: "settings"))
+        var lock: String?
+
+        @Flag(help: "Draw with ASCII characters only.")
+        var ascii = false
+
+        @Flag(help: "Draw with Unicode even when the locale does not say UTF-8.")
+        var unicode = false
+
+        @Flag(help: "No colours.")
+        var mono = false
+
+        @Option(help: ArgumentHelp("Where w saves the model by default.", valueName: "file"))
+        var save = "nnlab-model.json"
+
+        @Option(help: .hidden)
+        var quitAfter: Double?
+
+        func run() throws {
+            var options = LabOptions()
+            options.paused = paused
+            options.modelPath = save
+            if let lock {
+                for name in lock.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                    guard ViewSettings.lockable.contains(name) else {
+                        throw NNLabError("--lock: \(choiceMessage(found: name, allowed: ViewSettings.lockable))")
+                    }
+                    options.locked.insert(name)
+                }
+            }
+            let scenario = try loadScenario(lesson, directory: dir)
+            guard Terminal.isInteractive else {
+                throw NNLabError("the lab needs a terminal (standard input and output are not one). Without one, train headless: "
+                                 + "`nnlab run \(scenario.name)` checks the lesson's claims, `nnlab train --help` trains any network.")
+            }
+            let lab: Lab
+            do { lab = try Lab(scenario: scenario, options: options) } catch let e as NNLabError {
+                throw NNLabError("\(scenario.path): \(e.message)")
+            }
+            let terminal: Terminal
+            do {
+                terminal = try Terminal(unicode: ascii ? false : (unicode ? true : nil), color: mono ? .mono : nil)
+            } catch let e as TerminalError {
+                throw NNLabError("cannot open the lab: \(e.description). Try `nnlab run \(scenario.name)` for a headless run.")
+            }
+            let signal = runLoop(lab, terminal)
+            terminal.close()
+            lab.stop()
+            if let seconds = quitAfter {
+                let s = lab.controller.snapshot
+                FileHandle.standardError.write(Data("lab: \(s.stepCount) steps, epoch \(s.epoch) in \(seconds) s\n".utf8))
+            }
+            if signal != 0 { throw ExitCode(128 + signal) }
+        }
+
+        /// Draws about 30 frames a second and handles keys until `q`, a quit signal or the end
+        /// of input. Returns the signal that ended it, or 0.
+        func runLoop(_ lab: Lab, _ terminal: Terminal) -> Int32 {
+            let theme = Theme(colorMode: terminal.colorMode, glyphs: terminal.unicode ? .unicodeSet : .asciiSet)
+            let clock = ContinuousClock()
+            let start = clock.now
+            lab.start()
+            var immediateErrors = 0
+            while true {
+                if terminal.quitSignal != 0 { return terminal.quitSignal }
+                if let limit = quitAfter, clock.now - start > .milliseconds(Int(limit * 1000)) { return 0 }
+                lab.tick()
+                let (w, h) = terminal.size
+                terminal.draw(lab.compose(width: w, height: h, theme: theme))
+                let frameStart = clock.now
+                guard let key = terminal.readKey(timeout: 33) else {
+                    // A closed input returns at once, again and again: that is the end of input.
+                    immediateErrors = clock.now - frameStart < .milliseconds(2) ? immediateErrors + 1 : 0
+                    if immediateErrors > 50 { return 0 }
+                    continue
+                }
+                immediateErrors = 0
+                var next: KeyEvent? = key
+                var handled = 0
+                // Take every key already waiting before drawing again (fast typing, pasted keys).
+                while let k = next, handled < 64 {
+                    if k == .control("l") { terminal.invalidate() }
+                    if k == .control("c") { return 2 }
+                    lab.handle(k)
+                    if lab.state.quit { return 0 }
+                    handled += 1
+                    next = terminal.readKey(timeout: 0)
+                }
+            }
+        }
+    }
+}

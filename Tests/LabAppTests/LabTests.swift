@@ -1,0 +1,265 @@
+import Foundation
+import GoldenSupport
+import LabApp
+import LabRendering
+import Lessons
+import NeuralCore
+import Testing
+
+/// The lab without a terminal: every key's effect on the lab's state, the settings panel, and
+/// whole-screen goldens of the dashboard.
+@Suite struct LabTests {
+    static func lab(_ name: String = ShippedLessons.defaultName, locked: Set<String> = [], edit: ((inout Scenario) -> Void)? = nil) throws -> Lab {
+        var scenario = try ShippedLessons.load(name)
+        edit?(&scenario)
+        var options = LabOptions()
+        options.paused = true
+        options.locked = locked
+        return try Lab(scenario: scenario, options: options)
+    }
+
+    @Test func keyTableMapsEveryListedKey() {
+        let state = LabState()
+        for entry in KeyTable.dashboard {
+            for key in entry.keys {
+                #expect(KeyTable.action(for: key, in: state) == entry.action, "key \(key.name)")
+            }
+        }
+        #expect(KeyTable.action(for: .char("Z"), in: state) == nil)
+        // Overlays take their own keys first.
+        var s = state
+        s.overlay = .settings
+        #expect(KeyTable.action(for: .down, in: s) == .settingsMove(1))
+        #expect(KeyTable.action(for: .right, in: s) == .settingsChange(1))
+        #expect(KeyTable.action(for: .escape, in: s) == .closeOverlay)
+        #expect(KeyTable.action(for: .char(" "), in: s) == .togglePlay, "space still plays in the settings panel")
+        s.overlay = .help
+        #expect(KeyTable.action(for: .char("x"), in: s) == .closeOverlay)
+        s.overlay = .prompt(.save, text: "")
+        #expect(KeyTable.action(for: .char("q"), in: s) == .promptType("q"), "typing a file name does not quit")
+        #expect(KeyTable.action(for: .enter, in: s) == .promptConfirm)
+        // Every help line names its key.
+        #expect(KeyTable.helpLines.contains { $0.hasPrefix("space") && $0.contains("play / pause") })
+        #expect(KeyTable.helpLines.contains { $0.hasPrefix("] [") })
+    }
+
+    @Test func activationDatasetAndUnitsKeys() throws {
+        let lab = try Self.lab()
+        #expect(lab.configuration.hidden.map(\.activation) == [.logistic])
+        lab.handle(.char("a"))
+        #expect(lab.configuration.hidden.map(\.activation) == [.tanh])
+        #expect(lab.session.architecture.hidden[0].activation == .tanh, "the network itself changed")
+        #expect(lab.state.notice?.contains("tanh") == true)
+        lab.handle(.char("A"))
+        #expect(lab.configuration.hidden.map(\.activation) == [.logistic])
+
+        lab.handle(.char("+"))
+        #expect(lab.configuration.hidden[0].units == 3 && lab.session.architecture.parameterCount == 13)
+        lab.handle(.char("-"))
+        lab.handle(.char("-"))
+        lab.handle(.char("-"))
+        #expect(lab.configuration.hidden[0].units == 1, "never below one unit")
+
+        lab.handle(.char("d"))
+        guard case .generated(let spec) = lab.configuration.data else { Issue.record("data"); return }
+        #expect(spec.kind != .xorTable)
+        #expect(lab.session.dataset.count == spec.kind.defaultCount)
+    }
+
+    @Test func learningRateAppliesLiveAndKeepsWeights() throws {
+        let lab = try Self.lab()
+        lab.trainSynchronously(epochs: 5)
+        let before = lab.session.network.parameters
+        let rate = lab.configuration.settings.learningRate
+        lab.handle(.char("]"))
+        #expect(lab.configuration.settings.learningRate > rate)
+        #expect(lab.session.network.parameters == before, "no new weights for a new learning rate")
+        lab.handle(.char("["))
+        lab.handle(.char("["))
+        #expect(lab.configuration.settings.learningRate < rate)
+    }
+
+    @Test func resetNewSeedAndNewData() throws {
+        let lab = try Self.lab("05c-circles-hidden-layer")
+        let initial = lab.session.network.parameters
+        lab.trainSynchronously(epochs: 3)
+        #expect(lab.session.network.parameters != initial)
+        lab.handle(.char("r"))
+        #expect(lab.session.network.parameters == initial, "r: the same initial weights, bit for bit")
+        #expect(lab.controller.snapshot.epoch == 0)
+        let points = lab.points
+        lab.handle(.char("n"))
+        #expect(lab.points != points, "n: a new sample of the data")
+        #expect(lab.session.network.parameters == initial, "same weights on the new sample")
+        lab.handle(.char("R"))
+        #expect(lab.session.network.parameters != initial, "R: new initial weights")
+    }
+
+    @Test func viewsTogglesAndLayerSelection() throws {
+        let lab = try Self.lab("06a-spiral-deep")
+        #expect(lab.state.main == .map)
+        lab.handle(.char("v"))
+        #expect(lab.state.main == .units)
+        lab.handle(.char("v"))
+        #expect(lab.state.main == .map)
+        let test = lab.state.showTest, hard = lab.state.discretize
+        lab.handle(.char("t"))
+        lab.handle(.char("x"))
+        #expect(lab.state.showTest != test && lab.state.discretize != hard)
+        let layers = lab.configuration.hidden.count
+        #expect(layers > 1)
+        lab.handle(.down)
+        #expect(lab.state.selectedLayer == 1)
+        lab.handle(.up)
+        lab.handle(.up)
+        #expect(lab.state.selectedLayer == layers - 1, "wraps around")
+        lab.handle(.char("j"))
+        #expect(lab.state.lessonScroll == 3)
+
+        let curve = try Self.lab("11b-universal-approximation-3")
+        #expect(curve.state.main == .curve)
+        let contributions = curve.state.showContributions
+        curve.handle(.char("v"))
+        #expect(curve.state.main == .curve && curve.state.showContributions != contributions)
+    }
+
+    @Test func settingsPanelEditsALayer() throws {
+        let lab = try Self.lab()
+        lab.handle(.char("s"))
+        #expect(lab.state.overlay == .settings)
+        let first = lab.state.settingsRow
+        #expect(first > 0, "the selection skips the heading")
+        // Down to "hidden layers", then right: one more layer.
+        while !lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("> hidden layers") && lab.state.settingsRow < 40 {
+            lab.handle(.down)
+            let text = lab.compose(width: 120, height: 40, theme: .plain).plainText
+            if text.split(separator: "\n").contains(where: { $0.contains("hidden layers") && $0.contains("< ") }) { break }
+        }
+        let layers = lab.configuration.hidden.count
+        lab.handle(.right)
+        #expect(lab.configuration.hidden.count == layers + 1)
+        lab.handle(.left)
+        #expect(lab.configuration.hidden.count == layers)
+        lab.handle(.escape)
+        #expect(lab.state.overlay == .none)
+    }
+
+    @Test func lockedSettingsStay() throws {
+        let lab = try Self.lab(locked: ["activation", "learning_rate"])
+        let before = lab.configuration
+        lab.handle(.char("a"))
+        lab.handle(.char("]"))
+        #expect(lab.configuration == before)
+        #expect(lab.state.notice?.contains("locked") == true)
+    }
+
+    @Test func helpLessonsAndQuit() throws {
+        let lab = try Self.lab()
+        lab.handle(.char("?"))
+        #expect(lab.state.overlay == .help)
+        lab.handle(.char("z"))
+        #expect(lab.state.overlay == .none)
+        lab.handle(.char("l"))
+        #expect(lab.state.overlay == .lessons)
+        lab.handle(.up)
+        lab.handle(.enter)
+        #expect(lab.state.overlay == .none)
+        #expect(lab.scenario.name != ShippedLessons.defaultName)
+        #expect(!lab.state.quit)
+        lab.handle(.char("q"))
+        #expect(lab.state.quit)
+    }
+
+    @Test func saveAndLoadAModel() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnlab-lab-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.json").path
+        let lab = try Self.lab()
+        lab.trainSynchronously(epochs: 20)
+        lab.handle(.char("w"))
+        guard case .prompt(.save, let text) = lab.state.overlay else { Issue.record("no prompt"); return }
+        for _ in text { lab.handle(.backspace) }
+        for c in path { lab.handle(.char(c)) }
+        lab.handle(.enter)
+        #expect(lab.state.notice?.contains("saved") == true)
+        let saved: Network<Float> = try ModelFile.load(path)
+        #expect(saved.parameters == lab.controller.snapshot.network.parameters)
+
+        let other = try Self.lab()
+        other.handle(.char("o"))
+        guard case .prompt(.load, let t) = other.state.overlay else { Issue.record("no prompt"); return }
+        for _ in t { other.handle(.backspace) }
+        for c in path { other.handle(.char(c)) }
+        other.handle(.enter)
+        #expect(other.session.network.parameters == saved.parameters)
+        // A file that is not a model: a message, and the lab keeps its network.
+        other.handle(.char("o"))
+        for _ in 0..<300 { other.handle(.backspace) }
+        for c in "/nonexistent/model.json" { other.handle(.char(c)) }
+        other.handle(.enter)
+        guard case .message(let title, _) = other.state.overlay else { Issue.record("no message"); return }
+        #expect(title.contains("Cannot load"))
+        #expect(other.session.network.parameters == saved.parameters)
+    }
+
+    @Test func divergenceIsExplained() throws {
+        let lab = try Self.lab("11a-universal-approximation-1") { s in
+            s.configuration.settings.learningRate = 1e4
+            s.configuration.settings.optimizer = .sgd
+        }
+        lab.trainSynchronously(epochs: 30)
+        lab.tick()
+        #expect(lab.controller.snapshot.status == .diverged)
+        guard case .message(let title, let lines) = lab.state.overlay else { Issue.record("no message"); return }
+        #expect(title == "Training diverged")
+        #expect(lines.joined(separator: " ").contains("learning rate"))
+        let screen = lab.compose(width: 80, height: 24, theme: .plain).plainText
+        #expect(screen.contains("diverged"))
+        #expect(!screen.contains("nan") && !screen.contains("NaN NaN"), "no garbage numbers")
+    }
+
+    @Test func playPauseOnTheTrainingThread() throws {
+        let lab = try Self.lab()
+        lab.start()
+        defer { lab.stop() }
+        #expect(lab.controller.snapshot.status == .paused)
+        lab.handle(.char(" "))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while lab.controller.snapshot.epoch < 3 && ContinuousClock.now < deadline { usleep(5000) }
+        #expect(lab.controller.snapshot.epoch >= 3, "the epoch counter advances")
+        lab.handle(.char(" "))
+        while lab.controller.snapshot.status == .running && ContinuousClock.now < deadline { usleep(5000) }
+        #expect(lab.controller.snapshot.status == .paused)
+    }
+
+    @Test func smallTerminalAsksToEnlarge() throws {
+        let lab = try Self.lab()
+        let lines = lab.compose(width: 60, height: 20, theme: .plain).lines
+        #expect(lines.contains { $0.contains("Please enlarge the terminal") })
+        #expect(lines.contains { $0.contains("(now 60x20)") })
+    }
+
+    /// The dashboard of the default lesson after its training, at three sizes.
+    @Test(arguments: [(80, 24, "ascii"), (120, 40, "unicode"), (200, 60, "unicode")])
+    func dashboardGolden(_ size: (Int, Int, String)) throws {
+        let lab = try Self.lab()
+        lab.trainSynchronously(epochs: lab.scenario.epochs)
+        #expect(lab.controller.snapshot.metrics.train.accuracy == 1, "the lesson's XOR is learned")
+        let theme: Theme = size.2 == "ascii" ? .plain : .unicodeMono
+        let text = lab.compose(width: size.0, height: size.1, theme: theme).plainText
+        if let problem = Golden.check("dashboard-\(size.0)x\(size.1)-\(size.2).txt", text) { Issue.record(Comment(rawValue: problem)) }
+    }
+
+    @Test func settingsAndHelpGolden() throws {
+        let lab = try Self.lab("06a-spiral-deep")
+        lab.trainSynchronously(epochs: 5)
+        lab.handle(.char("s"))
+        let settings = lab.compose(width: 120, height: 40, theme: .unicodeMono).plainText
+        if let problem = Golden.check("dashboard-settings-120x40.txt", settings) { Issue.record(Comment(rawValue: problem)) }
+        lab.handle(.escape)
+        lab.handle(.char("?"))
+        let help = lab.compose(width: 80, height: 24, theme: .plain).plainText
+        if let problem = Golden.check("dashboard-help-80x24.txt", help) { Issue.record(Comment(rawValue: problem)) }
+    }
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# End-to-end test of the interactive lab in a real terminal (tmux), as a user sees it.
+# Usage: Tests/e2e/lab-tmux.sh PATH/TO/nnlab      (a release build; .ci/run builds one)
+set -uo pipefail
+APP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+WORK=$(mktemp -d)
+SOCK="$WORK/tmux-0.sock"
+RUN=0
+FAILED=0
+PANE_W=120
+PANE_H=40
+trap 'for s in "$WORK"/tmux-*.sock; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+pass() { echo "  ok   $1"; }
+fail() { echo "  FAIL $1"; FAILED=1; echo "----- screen -----"; screen; echo "------------------"; }
+screen() { tmux -S "$SOCK" capture-pane -p -t lab 2>/dev/null; }
+
+# Polls the screen every 20 ms until it matches the regex $1 or $2 seconds pass.
+wait_for() {
+    local pattern=$1 limit=${2:-5} start now
+    start=$(date +%s%N)
+    while true; do
+        if screen | grep -Eq -- "$pattern"; then return 0; fi
+        now=$(date +%s%N)
+        (( (now - start) / 1000000 > limit * 1000 )) && return 1
+        sleep 0.02
+    done
+}
+
+# Starts the lab (extra arguments passed on) in a fresh tmux session "lab"; the shell prints
+# the exit status and the terminal modes after it ends.
+start_lab() {
+    # A fresh tmux server (own socket) for every run: no race with the one shutting down.
+    tmux -S "$SOCK" kill-server 2>/dev/null
+    RUN=$((RUN + 1))
+    SOCK="$WORK/tmux-$RUN.sock"
+    tmux -S "$SOCK" -f /dev/null new-session -d -s lab -x $PANE_W -y $PANE_H \
+        -e LANG=C.UTF-8 -e SWIFT_BACKTRACE=enable=no -e TERM=tmux-256color \
+        "sh -c '\"$APP\" $*; echo RC=\$?; stty -a | tr \"\\n\" \" \"; echo; echo END; sleep 60'"
+}
+
+keys() { tmux -S "$SOCK" send-keys -t lab "$@"; }
+
+# The tty after the lab ended must be sane: canonical mode and echo on.
+check_exit() {
+    local want=$1 what=$2
+    if ! wait_for '^END' 5; then fail "$what: the lab did not end"; return; fi
+    local rc
+    rc=$(screen | sed -n 's/^RC=\([0-9]*\).*/\1/p' | head -1)
+    [ "$rc" = "$want" ] && pass "$what: exit status $rc" || fail "$what: exit status $rc, expected $want"
+    if screen | grep -q -- ' icanon' && screen | grep -q -- ' echo ' && ! screen | grep -q -- '-icanon' && ! screen | grep -Eq -- ' -echo '; then
+        pass "$what: tty sane (icanon, echo)"
+    else
+        fail "$what: tty not restored"
+    fi
+}
+
+epoch() { screen | head -1 | sed -n 's/.*epoch \([0-9,]*\).*/\1/p' | tr -d ,; }
+
+echo "lab in tmux: $APP"
+
+# 1. First frame within a second; the epoch counter advances.
+start_lab
+if wait_for 'Decision map' 1; then pass "first frame within 1 s"; else fail "first frame within 1 s"; fi
+wait_for 'epoch [1-9]' 5
+e1=$(epoch); sleep 0.5; e2=$(epoch)
+[ -n "$e1" ] && [ -n "$e2" ] && [ "$e2" -gt "$e1" ] && pass "epoch advances ($e1 -> $e2)" || fail "epoch advances ($e1 -> $e2)"
+
+# 2. `a` changes the activation shown (the network diagram and the layer panel).
+keys a
+wait_for '2 tanh' 2 && pass "a: activation logistic -> tanh" || fail "a: activation logistic -> tanh"
+
+# 3. The settings panel edits a layer: down to "layer 1 units", right adds a unit.
+keys s
+wait_for 'Settings' 2 || fail "s opens the settings panel"
+for _ in $(seq 1 20); do
+    screen | grep -Eq 'layer 1 units +<' && break
+    keys Down
+    sleep 0.05
+done
+keys Right
+wait_for 'layer 1 units +< 3 >' 2 && pass "settings: layer 1 widened to 3 units" || fail "settings: layer 1 widened to 3 units"
+keys Escape
+wait_for '13 parameters' 2 && wait_for '3 tanh' 1 && pass "esc closes the settings; the network has 3 hidden units" || fail "esc closes the settings; the network has 3 hidden units"
+
+# 4. Resize: 80x24 still draws the dashboard, 60x20 asks to enlarge, and back.
+tmux -S "$SOCK" resize-window -t lab -x 80 -y 24
+wait_for 'Decision map' 2 && [ "$(screen | head -1 | cut -c1-5)" != "" ] && pass "80x24 dashboard" || fail "80x24 dashboard"
+tmux -S "$SOCK" resize-window -t lab -x 60 -y 20
+wait_for 'enlarge the terminal' 2 && wait_for 'now 60x20' 1 && pass "60x20: please enlarge" || fail "60x20: please enlarge"
+tmux -S "$SOCK" resize-window -t lab -x 200 -y 60
+wait_for 'Decision map' 2 && ! screen | grep -q 'enlarge' && pass "200x60: dashboard again" || fail "200x60: dashboard again"
+
+# 5. Help.
+keys '?'
+wait_for 'play / pause' 2 && pass "? shows the help" || fail "? shows the help"
+keys Escape
+sleep 0.1
+
+# 6. q exits 0 with the terminal restored.
+keys q
+check_exit 0 "q"
+
+# 7. SIGTERM and SIGHUP restore the terminal too.
+for sig in TERM HUP; do
+    start_lab
+    wait_for 'Decision map' 2
+    shpid=$(tmux -S "$SOCK" display -p -t lab '#{pane_pid}')
+    pid=$(pgrep -P "$shpid" | head -1)
+    kill -s $sig "$pid"
+    [ $sig = TERM ] && check_exit 143 "SIGTERM" || check_exit 129 "SIGHUP"
+done
+
+# 8. ASCII and no colour still draw the dashboard.
+start_lab --ascii --mono --paused
+wait_for 'Decision map' 2 && wait_for 'paused' 1 && ! screen | grep -q '[─│█]' && pass "--ascii --mono --paused" || fail "--ascii --mono --paused"
+keys q
+check_exit 0 "q (ascii)"
+
+# 9. A few thousand random keys from a fixed seed; the lab stays alive and answers q.
+start_lab 06a-spiral-deep
+wait_for 'Decision map' 2
+python3 - "$SOCK" <<'PY'
+import random, subprocess, sys, time
+sock = sys.argv[1]
+rng = random.Random(20261130)
+chars = list(" .erRnvaAdD[]+-stlwoxjkhf?=_1z")
+named = ["Up", "Down", "Left", "Right", "Enter", "Escape", "Tab", "BTab", "PPage", "NPage", "BSpace", "Home", "End"]
+batch = []
+for i in range(3000):
+    if rng.random() < 0.3:
+        batch.append(("named", rng.choice(named)))
+    else:
+        batch.append(("lit", rng.choice(chars)))
+    if len(batch) == 40:
+        for kind, k in batch:
+            args = ["tmux", "-S", sock, "send-keys", "-t", "lab"] + (["-l", k] if kind == "lit" else [k])
+            subprocess.run(args, check=False)
+        batch = []
+        time.sleep(0.01)
+PY
+sleep 0.5
+shpid=$(tmux -S "$SOCK" display -p -t lab '#{pane_pid}')
+if pgrep -P "$shpid" >/dev/null; then pass "3000 random keys: still running"; else fail "3000 random keys: still running"; fi
+keys Escape; sleep 0.1; keys Escape; sleep 0.1; keys q
+check_exit 0 "q after random keys"
+
+# 10. Not a terminal: a message and exit status 2.
+out=$("$APP" 2>&1 | cat); rc=${PIPESTATUS[0]}
+"$APP" >/dev/null 2>&1 </dev/null; rc=$?
+echo "$out" | grep -q 'nnlab run' && [ "$rc" = 2 ] && pass "piped: message and exit 2" || { echo "$out"; echo "rc=$rc"; FAILED=1; echo "  FAIL piped"; }
+
+if [ $FAILED = 0 ]; then echo "lab in tmux: all passed"; else echo "lab in tmux: FAILED"; fi
+exit $FAILED
