@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "LabTerminal", dependencies: ["CCurses", "LabRendering"], swiftSettings: optimisedInDebug),
         .target(name: "Lessons", dependencies: ["NeuralCore", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedInDebug),
         .target(name: "LabApp", dependencies: ["NeuralCore", "LabRendering", "Lessons"], swiftSettings: optimisedInDebug),
-        .target(name: "Benchmarks", dependencies: ["NeuralCore", "LabRendering", "LabApp"], swiftSettings: optimisedInDebug),
+        .target(name: "Benchmarks", dependencies: ["NeuralCore", "LabRendering", "LabApp", "Lessons"], swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "nnlab",
             dependencies: [

@@ -1,5 +1,6 @@
 import LabApp
 import LabRendering
+import Lessons
 import NeuralCore
 
 /// The screen workloads of `nnlab bench --ui`.
@@ -32,5 +33,24 @@ public enum UIBench {
             sampler.sample(network, columns: columns, rows: rows, x: -6...6, y: -6...6)
         }
         return Result(json: "{\"workload\":\"ui-decision-grid\",\"cells\":\(columns * rows),\"frames\":\(frames),\"seconds\":\(seconds),\"ms_per_frame\":\((seconds / Double(frames) * 1e6).rounded() / 1e3)}")
+    }
+
+    /// Composing the whole training dashboard into a 200x60 buffer, as the lab does for every
+    /// frame: the 2-8-8-1 tanh spiral lesson after 50 epochs, decision map (sampled anew each
+    /// frame), network diagram, layer panel, loss chart, lesson text, header and footer, in
+    /// 256 colours with Unicode glyphs.
+    public static func dashboard(frames: Int = 300) throws -> Result {
+        var options = LabOptions()
+        options.paused = true
+        let lab = try Lab(scenario: ShippedLessons.load("06a-spiral-deep"), options: options)
+        lab.trainSynchronously(epochs: 50)
+        let (width, height) = (200, 60)
+        var cells = 0
+        let seconds = time(frames: frames) {
+            let buffer = lab.compose(width: width, height: height, theme: .full)
+            cells &+= buffer.width
+        }
+        precondition(cells > 0)
+        return Result(json: "{\"workload\":\"ui-dashboard\",\"width\":\(width),\"height\":\(height),\"frames\":\(frames),\"seconds\":\(seconds),\"ms_per_frame\":\((seconds / Double(frames) * 1e6).rounded() / 1e3)}")
     }
 }

@@ -56,6 +56,7 @@ extension NNLab {
             }
             if ui {
                 FileHandle.standardError.write(Data("bench: screen workloads...\n".utf8))
+                print(try UIBench.dashboard().json)
                 print(UIBench.decisionGrid().json)
             }
         }
