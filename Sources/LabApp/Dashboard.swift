@@ -15,6 +15,11 @@ extension Lab {
             drawEnlarge(&buffer, theme: theme)
             return buffer
         }
+        if state.stepping != nil {
+            composeStep(&buffer, theme: theme)
+            drawOverlay(theme: theme, into: &buffer, body: Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)[1], settingsArea: buffer.area)
+            return buffer
+        }
         let snapshot = controller.snapshot
         let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
         header(snapshot, theme: theme).render(into: &buffer, area: rows[0], theme: theme)
@@ -262,11 +267,11 @@ extension Lab {
 
     // MARK: Overlays
 
-    private func drawOverlay(theme: Theme, into buffer: inout Buffer, body: Rect, settingsArea: Rect) {
+    func drawOverlay(theme: Theme, into buffer: inout Buffer, body: Rect, settingsArea: Rect) {
         switch state.overlay {
         case .none: return
         case .help:
-            Dialog(title: "Keys", lines: KeyTable.helpLines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+            Dialog(title: state.stepping == nil ? "Keys" : "Keys of the step-through", lines: state.stepping == nil ? KeyTable.helpLines : KeyTable.stepHelpLines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .message(let title, let lines):
             Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .prompt(let kind, let text):

@@ -31,6 +31,8 @@ public final class Lab {
     public private(set) var points: [MapPoint] = []
     private var samplerCache: GridSampler?
     private var workspaceCache: Workspace<Float>?
+    /// The step-through's trace of the chosen example, and the point and weights it was made for.
+    var stepTrace: (trace: Trace, point: Int, version: Int)?
     private let options: LabOptions
     private var started = false
 
@@ -172,8 +174,9 @@ public final class Lab {
             state.notice = state.discretize ? "hard class regions" : "confidence shading"
         case .scrollLesson(let d): state.lessonScroll = Swift.max(0, state.lessonScroll + d * 3)
         case .redraw: break
-        case .stepThrough:
-            state.notice = "the step-through screen is not in this version yet; `nnlab grad` prints one example's gradients"
+        case .stepThrough: openStepThrough()
+        case .stepMove, .stepLayer, .stepEnd, .stepUnitMode, .stepUnit, .stepPoint, .stepCycle, .stepClose:
+            performStep(action)
         case .closeOverlay: state.overlay = .none
         case .settingsMove(let d):
             let rows = settingRows()

@@ -56,6 +56,8 @@ public struct LabState: Sendable, Equatable {
     public var speed = 0
     /// Set when the lab should end.
     public var quit = false
+    /// The step-through screen (`f`), when open.
+    public var stepping: StepCursor?
     /// The status seen last, to notice a divergence once.
     public var lastStatus = "paused"
 
@@ -63,6 +65,24 @@ public struct LabState: Sendable, Equatable {
 
     /// True if `name` may not be changed.
     public func isLocked(_ name: String) -> Bool { locked.contains(name) || locked.contains("all") }
+}
+
+/// Where the step-through is: which example, which computation, unit or vector mode.
+public struct StepCursor: Sendable, Equatable {
+    /// Index into the lab's map points (training points, then test points).
+    public var point = 0
+    /// The computation shown (index into the trace's entries).
+    public var index = 0
+    /// Unit mode: one unit's sum written out.
+    public var unitMode = false
+    /// The unit unit mode shows (0-based).
+    public var unit = 0
+    public init() {}
+}
+
+/// A direction on the map, for moving the step-through's point cursor.
+public enum Direction: Sendable, Equatable {
+    case up, down, left, right
 }
 
 /// What a key asks the lab to do.
@@ -74,6 +94,7 @@ public enum LabAction: Equatable, Sendable {
     case settingsMove(Int), settingsChange(Int)
     case lessonMove(Int), lessonOpen
     case promptType(Character), promptErase, promptConfirm
+    case stepMove(Int), stepLayer(Int), stepEnd(Bool), stepUnitMode, stepUnit(Int), stepPoint(Direction), stepCycle(Int), stepClose
 }
 
 /// The key table: which action a key means in the current state. One place, listed in the
@@ -107,7 +128,7 @@ public enum KeyTable {
         ([.char("j"), .pageDown], .scrollLesson(1), "scroll the lesson text (j k, pgdn pgup)"),
         ([.char("k"), .pageUp], .scrollLesson(-1), ""),
         ([.char("?"), .char("h"), .function(1)], .openHelp, "this help"),
-        ([.char("f")], .stepThrough, "step through one example (not in this version yet)"),
+        ([.char("f")], .stepThrough, "step through one example's forward and backward pass"),
         ([.control("l")], .redraw, "redraw the screen"),
         ([.char("q"), .endOfInput], .quit, "quit"),
     ]
@@ -149,28 +170,64 @@ public enum KeyTable {
             default: return nil
             }
         case .none:
-            break
+            if state.stepping != nil { return stepAction(for: key) }
         }
         // Dashboard keys (also in the settings panel, for those it does not take).
         for entry in dashboard where entry.keys.contains(key) { return entry.action }
         return nil
     }
 
+    /// Keys of the step-through screen, as its help lists them.
+    public static let stepKeys: [(keys: [KeyEvent], action: LabAction, help: String)] = [
+        ([.char("n"), .enter, .char(" ")], .stepMove(1), "next computation (n, enter, space)"),
+        ([.char("p"), .backspace], .stepMove(-1), "back one computation (p, backspace)"),
+        ([.char("N")], .stepLayer(1), "next layer (N), previous layer (P)"),
+        ([.char("P")], .stepLayer(-1), ""),
+        ([.home], .stepEnd(false), "first computation (home), last (end)"),
+        ([.end], .stepEnd(true), ""),
+        ([.char("u")], .stepUnitMode, "unit mode: one unit's sum written out / whole layers"),
+        ([.char("j"), .char("+"), .char("=")], .stepUnit(1), "next unit in unit mode (j), previous (k)"),
+        ([.char("k"), .char("-")], .stepUnit(-1), ""),
+        ([.up], .stepPoint(.up), "move the example cursor on the map (arrow keys)"),
+        ([.down], .stepPoint(.down), ""),
+        ([.left], .stepPoint(.left), ""),
+        ([.right], .stepPoint(.right), ""),
+        ([.tab], .stepCycle(1), "next example (tab), previous (shift-tab)"),
+        ([.backTab], .stepCycle(-1), ""),
+        ([.char("f"), .escape], .stepClose, "back to the dashboard (f, esc)"),
+        ([.char("?"), .function(1)], .openHelp, "help"),
+        ([.char("q"), .endOfInput], .quit, "quit"),
+    ]
+
+    static func stepAction(for key: KeyEvent) -> LabAction? {
+        if case .click = key { return nil }
+        for entry in stepKeys where entry.keys.contains(key) { return entry.action }
+        return nil
+    }
+
     /// The help overlay's lines.
     public static var helpLines: [String] {
-        // An entry without help text shares the line of the entry before it ("[ ]", "up down").
-        var merged: [(keys: [String], help: String)] = []
-        for entry in dashboard {
-            if entry.help.isEmpty, !merged.isEmpty { merged[merged.count - 1].keys += entry.keys.map(\.name) }
-            else { merged.append((entry.keys.map(\.name), entry.help)) }
-        }
-        let lines = merged.map { $0.keys.joined(separator: " ").padding(12) + $0.help }
-        var out = lines
+        var out = lines(dashboard)
         out.append("")
         out.append("In the settings panel: up/down choose, left/right change; esc closes.")
         out.append("Changes to data or network start again from new weights; learning")
         out.append("rate, batch size, optimizer and L1/L2 apply while training runs.")
         return out
+    }
+
+    /// The help of the step-through screen.
+    public static var stepHelpLines: [String] {
+        lines(stepKeys) + ["", "Training is paused while you step; f or esc returns to the dashboard."]
+    }
+
+    /// An entry without help text shares the line of the entry before it ("] [", "up down").
+    static func lines(_ table: [(keys: [KeyEvent], action: LabAction, help: String)]) -> [String] {
+        var merged: [(keys: [String], help: String)] = []
+        for entry in table {
+            if entry.help.isEmpty, !merged.isEmpty { merged[merged.count - 1].keys += entry.keys.map(\.name) }
+            else { merged.append((entry.keys.map(\.name), entry.help)) }
+        }
+        return merged.map { $0.keys.joined(separator: " ").padding(14) + $0.help }
     }
 }
 

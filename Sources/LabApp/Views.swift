@@ -4,10 +4,16 @@ import NeuralCore
 /// Builds widgets from training state: the only place where NeuralCore values become the
 /// plain numbers the widgets take.
 public enum Views {
-    /// The points of `dataset` for a map: training points, then test points.
+    /// The points of `dataset` for a map (or, for 1-D data, (x, y) pairs): training points, then test points.
     public static func mapPoints(_ dataset: Dataset, train: [Int], test: [Int]) -> [MapPoint] {
-        guard dataset.dimension == 2 else { return [] }
         let isTest = Set(test).subtracting(train)
+        if dataset.dimension == 1 {
+            // A 1-D function: the points are (x, f(x)), for the curve plot and the step-through.
+            return (train + test.filter { isTest.contains($0) }).map { i in
+                MapPoint(x: dataset.points[i], y: dataset.value(i), label: -1, value: dataset.value(i), isTest: isTest.contains(i))
+            }
+        }
+        guard dataset.dimension == 2 else { return [] }
         var points: [MapPoint] = []
         points.reserveCapacity(dataset.count)
         for i in train + test.filter({ isTest.contains($0) }) {

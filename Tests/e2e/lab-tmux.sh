@@ -98,11 +98,24 @@ wait_for 'play / pause' 2 && pass "? shows the help" || fail "? shows the help"
 keys Escape
 sleep 0.1
 
-# 6. q exits 0 with the terminal restored.
+# 6. The step-through: f, a full forward and backward pass and the update, and back.
+keys f
+wait_for 'Step-through' 2 && wait_for '1/17: forward pass' 1 && pass "f opens the step-through" || fail "f opens the step-through"
+for _ in $(seq 1 16); do keys n; done
+wait_for '17/17: update' 2 && wait_for 'J for this example' 1 && pass "n x16: through the backward pass to the update" || fail "n x16: through the backward pass to the update"
+screen | grep -q 'max relative error' || wait_for '(grad|fd) ' 1 || fail "gradient checks shown"
+for _ in $(seq 1 16); do keys p; done
+wait_for '1/17: forward pass' 2 && pass "p x16: back to a(1) = x" || fail "p x16: back to a(1) = x"
+keys u j
+wait_for 'unit mode' 2 && pass "u: unit mode" || fail "u: unit mode"
+keys Escape
+wait_for 'Decision map' 2 && pass "esc: back to the dashboard" || fail "esc: back to the dashboard"
+
+# 7. q exits 0 with the terminal restored.
 keys q
 check_exit 0 "q"
 
-# 7. SIGTERM and SIGHUP restore the terminal too.
+# 8. SIGTERM and SIGHUP restore the terminal too.
 for sig in TERM HUP; do
     start_lab
     wait_for 'Decision map' 2
@@ -112,13 +125,13 @@ for sig in TERM HUP; do
     [ $sig = TERM ] && check_exit 143 "SIGTERM" || check_exit 129 "SIGHUP"
 done
 
-# 8. ASCII and no colour still draw the dashboard.
+# 9. ASCII and no colour still draw the dashboard.
 start_lab --ascii --mono --paused
 wait_for 'Decision map' 2 && wait_for 'paused' 1 && ! screen | grep -q '[─│█]' && pass "--ascii --mono --paused" || fail "--ascii --mono --paused"
 keys q
 check_exit 0 "q (ascii)"
 
-# 9. A few thousand random keys from a fixed seed; the lab stays alive and answers q.
+# 10. A few thousand random keys from a fixed seed; the lab stays alive and answers q.
 start_lab 06a-spiral-deep
 wait_for 'Decision map' 2
 python3 - "$SOCK" <<'PY'
@@ -146,7 +159,7 @@ if pgrep -P "$shpid" >/dev/null; then pass "3000 random keys: still running"; el
 keys Escape; sleep 0.1; keys Escape; sleep 0.1; keys q
 check_exit 0 "q after random keys"
 
-# 10. Not a terminal: a message and exit status 2.
+# 11. Not a terminal: a message and exit status 2.
 out=$("$APP" 2>&1 | cat); rc=${PIPESTATUS[0]}
 "$APP" >/dev/null 2>&1 </dev/null; rc=$?
 echo "$out" | grep -q 'nnlab run' && [ "$rc" = 2 ] && pass "piped: message and exit 2" || { echo "$out"; echo "rc=$rc"; FAILED=1; echo "  FAIL piped"; }

@@ -1,0 +1,201 @@
+import LabRendering
+import NeuralCore
+
+/// One computation of a step-through drawn with its numbers: the formula, the operands as
+/// matrices (the row of unit i highlighted in unit mode), the result, and for gradients the
+/// finite-difference check. The lab's step-through screen and `nnlab step` draw the same.
+public struct StepDetail: Widget {
+    public let trace: Trace
+    public let index: Int
+    /// Unit mode: one unit's sum written out (nil: whole layers).
+    public let unit: Int?
+
+    public init(trace: Trace, index: Int, unit: Int? = nil) {
+        self.trace = trace
+        self.index = Swift.min(Swift.max(0, index), trace.entries.count - 1)
+        self.unit = unit
+    }
+
+    var entry: TraceEntry { trace.entries[index] }
+
+    /// The latest value of `symbol` at or before this step (z(2), a(3), delta(3), ...).
+    func value(_ symbol: String) -> Matrix<Double>? {
+        trace.entries[...index].last { $0.symbol == symbol && $0.phase != .update }?.value
+    }
+
+    static func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
+    static func transpose(_ m: Matrix<Double>) -> Matrix<Double> {
+        var v = [Double](repeating: 0, count: m.values.count)
+        for i in 0..<m.rows { for j in 0..<m.cols { v[j * m.rows + i] = m[i, j] } }
+        return Matrix(rows: m.cols, cols: m.rows, values: v)
+    }
+
+    /// A labelled operand of the formula.
+    struct Operand {
+        var label: String
+        var matrix: Matrix<Double>
+        /// The row unit mode highlights in it (nil: none).
+        var row: Int?
+        var column: Int?
+    }
+
+    /// The operands, the result's label, and the sign between (" " for a product, "=" before
+    /// the result).
+    func operands() -> (inputs: [Operand], result: Operand) {
+        let e = entry
+        let net = trace.network
+        let l = e.layer
+        let i = unit
+        let result = Operand(label: e.symbol, matrix: e.value, row: i)
+        switch (e.phase, e.symbol) {
+        case (.forward, "a(1)"):
+            return ([Operand(label: "x", matrix: Self.column(trace.input), row: i)], result)
+        case (.forward, let s) where s.hasPrefix("z("):
+            let w = net.W(l - 1)
+            return ([Operand(label: "W(\(l - 1))", matrix: w, row: i),
+                     Operand(label: "a(\(l - 1))", matrix: value("a(\(l - 1))") ?? Self.column([])),
+                     Operand(label: "b(\(l - 1))", matrix: Self.column(net.b(l - 1)), row: i)], result)
+        case (.forward, _):
+            return ([Operand(label: "z(\(l))", matrix: value("z(\(l))") ?? Self.column([]), row: i)], result)
+        case (.loss, _):
+            let out = value("a(\(trace.network.architecture.n_l))") ?? Self.column([])
+            return ([Operand(label: "a(\(net.architecture.n_l))", matrix: out, row: i), Operand(label: "y", matrix: Self.column(trace.target), row: i)], result)
+        case (.backward, let s) where s.hasPrefix("delta(") && l == net.architecture.n_l:
+            return ([Operand(label: "a(\(l))", matrix: value("a(\(l))") ?? Self.column([]), row: i),
+                     Operand(label: "y", matrix: Self.column(trace.target), row: i)], result)
+        case (.backward, let s) where s.hasPrefix("delta("):
+            let w = net.W(l)
+            var inputs = [Operand(label: "(W(\(l)))^T", matrix: Self.transpose(w), row: i),
+                          Operand(label: "delta(\(l + 1))", matrix: value("delta(\(l + 1))") ?? Self.column([]))]
+            if let fp = fPrime(layer: l) { inputs.append(Operand(label: "f'(z(\(l)))", matrix: fp, row: i)) }
+            return (inputs, result)
+        case (.backward, let s) where s.hasPrefix("grad W"):
+            return ([Operand(label: "delta(\(l + 1))", matrix: value("delta(\(l + 1))") ?? Self.column([]), row: i),
+                     Operand(label: "(a(\(l)))^T", matrix: Self.transpose(value("a(\(l))") ?? Self.column([])))],
+                    Operand(label: e.symbol, matrix: e.value, row: i))
+        case (.backward, _):
+            return ([Operand(label: "delta(\(l + 1))", matrix: value("delta(\(l + 1))") ?? Self.column([]), row: i)], result)
+        case (.update, let s) where s.hasPrefix("W(") || s.hasPrefix("b("):
+            let isW = s.hasPrefix("W(")
+            let before = isW ? net.W(l) : Self.column(net.b(l))
+            let grad = trace.entries.last { $0.symbol == "grad \(s)" }?.value ?? before
+            return ([Operand(label: "\(s) before", matrix: before, row: i), Operand(label: "grad \(s)", matrix: grad, row: i)],
+                    Operand(label: "\(s) after", matrix: e.value, row: i))
+        case (.update, _):
+            return ([Operand(label: "J before", matrix: Self.column([trace.loss]))], Operand(label: "J after", matrix: e.value))
+        }
+    }
+
+    /// f'(z(l)) of hidden layer a(l) (nil for maxout, whose f' routes to the winning piece).
+    func fPrime(layer l: Int) -> Matrix<Double>? {
+        let shapes = trace.network.shapes
+        guard l - 2 >= 0, l - 2 < shapes.count, let f = shapes[l - 2].activation, shapes[l - 2].pieces == 1,
+              let z = value("z(\(l))") else { return nil }
+        return Self.column(z.values.map { f.fPrime($0) })
+    }
+
+    /// Unit mode: the scalar computation of unit i written out.
+    func expansion(unicode: Bool = false) -> [String] {
+        guard let i = unit else { return [] }
+        let times = unicode ? " · " : " * "
+        let e = entry
+        let l = e.layer
+        let net = trace.network
+        func n(_ v: Double) -> String { NumberFormat.fixed(v, decimals: 4, trim: false) }
+        func p(_ v: Double) -> String { v < 0 ? "(\(n(v)))" : n(v) }
+        guard i < e.value.rows else { return [] }
+        switch (e.phase, e.symbol) {
+        case (.forward, let s) where s.hasPrefix("z("):
+            let w = net.W(l - 1)
+            let a = value("a(\(l - 1))")?.values ?? []
+            guard w.cols == a.count else { return [] }
+            let b = net.b(l - 1)[i]
+            let terms = (0..<w.cols).map { p(w[i, $0]) + times + p(a[$0]) }
+            return ["z(\(l))_\(i + 1) = sum_j W(\(l - 1))_\(i + 1)j a(\(l - 1))_j + b(\(l - 1))_\(i + 1)",
+                    "        = " + (terms + [p(b)]).joined(separator: " + "),
+                    "        = " + ((0..<w.cols).map { p(w[i, $0] * a[$0]) } + [p(b)]).joined(separator: " + ") + " = " + n(e.value[i, 0])]
+        case (.forward, let s) where s.hasPrefix("a(") && l > 1:
+            guard let z = value("z(\(l))"), i < z.rows else { return [] }
+            let name = l - 2 < net.shapes.count ? (net.shapes[l - 2].activation?.name ?? net.architecture.output.rawValue) : "f"
+            return ["a(\(l))_\(i + 1) = \(name)(z(\(l))_\(i + 1)) = \(name)(\(n(z[i, 0]))) = \(n(e.value[i, 0]))"]
+        case (.backward, let s) where s.hasPrefix("delta(") && l < net.architecture.n_l:
+            let w = net.W(l)
+            guard let d = value("delta(\(l + 1))")?.values, d.count == w.rows, i < w.cols else { return [] }
+            let sum = (0..<w.rows).reduce(0.0) { $0 + w[$1, i] * d[$1] }
+            var lines = ["delta(\(l))_\(i + 1) = (sum_j W(\(l))_j\(i + 1) delta(\(l + 1))_j) f'(z(\(l))_\(i + 1))",
+                         "        = (" + (0..<w.rows).map { p(w[$0, i]) + times + p(d[$0]) }.joined(separator: " + ") + ")" + times + "f'(z(\(l))_\(i + 1))"]
+            if let fp = fPrime(layer: l), i < fp.rows { lines.append("        = " + p(sum) + times + p(fp[i, 0]) + " = " + n(e.value[i, 0])) }
+            return lines
+        case (.backward, let s) where s.hasPrefix("grad W"):
+            guard let d = value("delta(\(l + 1))")?.values, let a = value("a(\(l))")?.values, i < d.count else { return [] }
+            return ["grad W(\(l))_\(i + 1)j = delta(\(l + 1))_\(i + 1) a(\(l))_j = " + p(d[i]) + times + "[" + a.map(n).joined(separator: "  ") + "]"]
+        case (.update, let s) where s.hasPrefix("W(") || s.hasPrefix("b("):
+            return ["row \(i + 1): \(s)_\(i + 1) <- \(s)_\(i + 1) - eta grad \(s)_\(i + 1)   (\(entry.note ?? ""))"]
+        default:
+            return []
+        }
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        guard area.width >= 20, area.height >= 3 else { return }
+        let e = entry
+        var y = area.y
+        func line(_ text: String, _ style: Style) {
+            guard y < area.bottom else { return }
+            buffer.put(truncate(text, to: area.width, glyphs: theme.glyphs), x: area.x, y: y, style: style)
+            y += 1
+        }
+        line(e.formula, theme.accent)
+        if let note = e.note { line(note, theme.muted) }
+        y += 1
+        // Operands side by side when they fit, each with its label above; then the result.
+        let (inputs, result) = operands()
+        let all = inputs + [result]
+        let tables = all.map { op in
+            MatrixTable(values: op.matrix.values, rows: op.matrix.rows, cols: op.matrix.cols, highlightRow: op.row, highlightColumn: op.column, decimals: 4)
+        }
+        let widths = zip(all, tables).map { Swift.max(displayWidth($0.0.label), $0.1.naturalWidth) }
+        let tallest = all.map(\.matrix.rows).max() ?? 1
+        let rowsLeft = area.bottom - y
+        // Two spaces between operands when they fit, one when the screen is narrow.
+        let gap = widths.reduce(0, +) + 2 * all.count + 2 <= area.width ? 2 : 1
+        let sideBySide = widths.reduce(0, +) + gap * all.count + 2 <= area.width
+        if sideBySide {
+            let h = Swift.min(tallest, Swift.max(1, rowsLeft - 2))
+            var x = area.x
+            for (k, (op, table)) in zip(all, tables).enumerated() {
+                if k == all.count - 1 {
+                    buffer.put("=", x: x, y: y + 1 + Swift.min(h, op.matrix.rows) / 2, style: .plain, clip: area)
+                    x += 2
+                }
+                buffer.put(op.label, x: x, y: y, style: op.row != nil ? theme.title : theme.muted, clip: area)
+                let rows = Swift.min(h + (op.matrix.rows > h ? 1 : 0), op.matrix.rows)
+                table.render(into: &buffer, area: Rect(x: x, y: y + 1, width: widths[k], height: Swift.max(1, Swift.min(rows, area.bottom - y - 1))), theme: theme)
+                x += widths[k] + gap
+            }
+            y += 1 + Swift.min(h + 1, tallest) + 1
+        } else {
+            for (k, (op, table)) in zip(all, tables).enumerated() where y < area.bottom - 1 {
+                buffer.put((k == all.count - 1 ? "= " : "") + op.label, x: area.x, y: y, style: op.row != nil ? theme.title : theme.muted, clip: area)
+                let h = Swift.min(op.matrix.rows, Swift.max(1, (area.bottom - y - 1) / Swift.max(1, all.count - k)))
+                table.render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: h), theme: theme)
+                y += 1 + h
+            }
+            y += 1
+        }
+        for text in expansion(unicode: theme.glyphs.unicode) { line(text, .plain) }
+        if let check = e.check {
+            let ok = check.maxRelativeError < 1e-6
+            let mark = ok ? (theme.glyphs.unicode ? "✓" : "ok") : (theme.glyphs.unicode ? "✗" : "!!")
+            line("finite differences: \(check.name) max relative error \(NumberFormat.scientific(check.maxRelativeError, digits: 1)) \(mark)"
+                 + (ok ? "  (backpropagation is exact)" : "  (check the derivative)"), ok ? theme.good : theme.error)
+        }
+        if e.phase == .update && e.symbol == "J" {
+            var text = "J for this example: \(n(trace.loss)) before the update, \(n(trace.lossAfterUpdate ?? .nan)) after"
+            if let p = trace.prediction, let q = trace.predictionAfterUpdate { text += "; predicted class \(p) -> \(q)" }
+            line(text, theme.title)
+        }
+    }
+
+    private func n(_ v: Double) -> String { NumberFormat.fixed(v, decimals: 6, trim: false) }
+}

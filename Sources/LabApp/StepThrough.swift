@@ -1,0 +1,226 @@
+import LabRendering
+import NeuralCore
+
+/// The step-through screen (`f`): one example's forward pass, loss, backward pass and update,
+/// one computation per key press, on the network being trained.
+extension Lab {
+    /// Opens the step-through on the chosen example (the first training point the first time);
+    /// training pauses.
+    func openStepThrough() {
+        guard !points.isEmpty else { state.notice = "there are no points to step through"; return }
+        controller.send(.pause)
+        var cursor = state.stepping ?? StepCursor()
+        cursor.point = Swift.min(cursor.point, points.count - 1)
+        state.stepping = cursor
+        stepTrace = nil
+        state.notice = nil
+    }
+
+    /// The trace for the current point and weights (made again when either changed).
+    func currentTrace() -> Trace? {
+        guard let cursor = state.stepping, cursor.point < points.count else { return nil }
+        let snapshot = controller.snapshot
+        if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { return t.trace }
+        let p = points[cursor.point]
+        let input: [Double]
+        if session.dataset.dimension == 1 {
+            input = [p.x]
+        } else {
+            var v = [Double](repeating: 0, count: configuration.features.count)
+            v.withUnsafeMutableBufferPointer { configuration.features.write(p.x, p.y, to: $0.baseAddress!, stride: 1) }
+            input = v
+        }
+        let arch = snapshot.network.architecture
+        let trace: Trace
+        if session.dataset.classCount != nil {
+            trace = snapshot.network.trace(input: input, label: p.label, learningRate: configuration.settings.learningRate)
+        } else {
+            trace = snapshot.network.trace(input: input, target: [Double](repeating: p.value, count: arch.outputs), learningRate: configuration.settings.learningRate)
+        }
+        stepTrace = (trace, cursor.point, snapshot.version)
+        return trace
+    }
+
+    func performStep(_ action: LabAction) {
+        guard var cursor = state.stepping else { return }
+        let trace = currentTrace()
+        let count = trace?.entries.count ?? 1
+        switch action {
+        case .stepMove(let d): cursor.index = Swift.min(count - 1, Swift.max(0, cursor.index + d))
+        case .stepEnd(let last): cursor.index = last ? count - 1 : 0
+        case .stepLayer(let d):
+            // The next (previous) computation in another layer or phase.
+            guard let entries = trace?.entries, !entries.isEmpty else { break }
+            let here = entries[cursor.index]
+            var i = cursor.index
+            repeat { i += d } while i > 0 && i < count - 1 && entries[i].layer == here.layer && entries[i].phase == here.phase
+            if d < 0 {
+                // Go to the first computation of that layer.
+                let target = entries[Swift.max(0, i)]
+                while i > 0 && entries[i - 1].layer == target.layer && entries[i - 1].phase == target.phase { i -= 1 }
+            }
+            cursor.index = Swift.min(count - 1, Swift.max(0, i))
+        case .stepUnitMode:
+            cursor.unitMode.toggle()
+            state.notice = cursor.unitMode ? "unit mode: unit \(cursor.unit + 1)'s sum written out (j/k another unit)" : "vector mode: whole layers"
+        case .stepUnit(let d):
+            if !cursor.unitMode { cursor.unitMode = true }
+            let rows = trace.map { $0.entries[Swift.min(cursor.index, count - 1)].value.rows } ?? 1
+            cursor.unit = ((cursor.unit + d) % Swift.max(rows, 1) + Swift.max(rows, 1)) % Swift.max(rows, 1)
+        case .stepCycle(let d):
+            cursor.point = (cursor.point + d + points.count) % points.count
+        case .stepPoint(let direction):
+            cursor.point = nearestPoint(from: cursor.point, direction)
+        case .stepClose:
+            state.stepping = nil
+            stepTrace = nil
+            return
+        default: break
+        }
+        state.stepping = cursor
+    }
+
+    /// The point nearest to point `from` in `direction` (itself when there is none).
+    func nearestPoint(from: Int, _ direction: Direction) -> Int {
+        let here = points[from]
+        let (dx, dy): (Double, Double) = switch direction {
+        case .up: (0, 1)
+        case .down: (0, -1)
+        case .left: (-1, 0)
+        case .right: (1, 0)
+        }
+        var best = from
+        var bestScore = Double.infinity
+        for (i, p) in points.enumerated() where i != from {
+            let along = (p.x - here.x) * dx + (p.y - here.y) * dy
+            guard along > 1e-9 else { continue }
+            let across = Swift.abs((p.x - here.x) * dy - (p.y - here.y) * dx)
+            let score = along + 2 * across
+            if score < bestScore { bestScore = score; best = i }
+        }
+        return best
+    }
+
+    /// The step-through screen.
+    func composeStep(_ buffer: inout Buffer, theme: Theme) {
+        guard let cursor = state.stepping, let trace = currentTrace() else { return }
+        let entry = trace.entries[Swift.min(cursor.index, trace.entries.count - 1)]
+        let p = points[cursor.point]
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
+        // Header: the example and where we are.
+        let coordinates = session.dataset.dimension == 1 ? "x = \(NumberFormat.compact(p.x, significant: 3))"
+            : "x = (\(NumberFormat.compact(p.x, significant: 3)), \(NumberFormat.compact(p.y, significant: 3)))"
+        let target = session.dataset.classCount != nil ? "label \(p.label)" : "target \(NumberFormat.compact(p.value, significant: 3))"
+        let phase: String = switch entry.phase {
+        case .forward: "forward pass"
+        case .loss: "loss"
+        case .backward: "backward pass"
+        case .update: "update"
+        }
+        StatusBar(segments: [(" Step-through", theme.title), ("\(cursor.index + 1)/\(trace.entries.count): \(phase)", theme.accent),
+                             ("example \(cursor.point + 1)/\(points.count): \(coordinates), \(target)" + (p.isTest ? " (test)" : ""), .plain)],
+                  right: (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
+                  background: theme.hasColor ? Style(bg: theme.colorMode == .full ? .grey(0.15) : .black) : .plain)
+            .render(into: &buffer, area: rows[0], theme: theme)
+        var hints: [(key: String, action: String)] = [("n", "next"), ("p", "back"), ("N P", "layer"), ("u", cursor.unitMode ? "vector mode" : "unit mode")]
+        if cursor.unitMode { hints.append(("j k", "unit")) }
+        hints += [(theme.glyphs.unicode ? "←↑↓→" : "arrows", "example"), ("f", "dashboard")]
+        let tail: [(key: String, action: String)] = [("?", "help"), ("q", "quit")]
+        func width(_ list: [(key: String, action: String)]) -> Int { list.reduce(0) { $0 + displayWidth($1.key) + displayWidth($1.action) + 3 } }
+        while hints.count > 3 && width(hints + tail) > rows[2].width - 1 { hints.remove(at: hints.count - 1) }
+        hints += tail
+        if let notice = state.notice {
+            let used = buffer.put(" " + truncate(notice, to: Swift.max(1, rows[2].width - 12), glyphs: theme.glyphs), x: 0, y: rows[2].y, style: theme.accent, clip: rows[2])
+            KeyHints([("?", "help"), ("q", "quit")]).render(into: &buffer, area: Rect(x: used + 2, y: rows[2].y, width: Swift.max(0, rows[2].width - used - 2), height: 1), theme: theme)
+        } else {
+            KeyHints(hints).render(into: &buffer, area: rows[2].inset(dx: 1, dy: 0), theme: theme)
+        }
+
+        let columns = Layout.horizontal([.percentage(buffer.width >= 150 ? 34 : buffer.width >= 100 ? 38 : 30), .fill(1)]).split(rows[1])
+        let left = Layout.vertical([.fill(1), .fill(1)]).split(columns[0])
+        // The map with the example marked.
+        let snapshot = controller.snapshot
+        if session.dataset.dimension == 2 {
+            Panel(title: "The example", rightTitle: p.isTest ? "test point" : "training point").render(into: &buffer, area: left[0], theme: theme)
+            let inner = Panel.inner(left[0])
+            var map = Views.decisionMap(snapshot.network, dataset: session.dataset, points: points, sampler: sampler, area: inner, theme: theme)
+            map.marked = (p.x, p.y)
+            map.showTest = true
+            map.render(into: &buffer, area: inner, theme: theme)
+        } else {
+            Panel(title: "The example").render(into: &buffer, area: left[0], theme: theme)
+            var plot = Views.curvePlot(snapshot.network, dataset: session.dataset, kind: datasetKind, train: session.trainIndices, sampler: sampler,
+                                       width: Panel.inner(left[0]).width, units: false)
+            plot.points = [(p.x, p.value)]
+            plot.render(into: &buffer, area: Panel.inner(left[0]), theme: theme)
+        }
+        // The network with the layer in focus.
+        let arch = trace.network.architecture
+        Panel(title: "Network", rightTitle: "layer in focus").render(into: &buffer, area: left[1], theme: theme)
+        let names: [String] = session.dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
+        let values = [trace.input] + trace.network.shapes.map { s in
+            trace.entries.last { $0.symbol == "a(\(s.l + 1))" }?.value.values ?? []
+        }
+        var layers = [NetworkDiagram.Layer(label: "a(1)", units: arch.inputs, names: names, values: values[0])]
+        for (i, shape) in trace.network.shapes.enumerated() {
+            let shown = i + 1 <= cursorForwardLayer(trace, cursor.index) ? values[i + 1] : nil
+            layers.append(.init(label: "a(\(shape.l + 1))", units: shape.units, values: shown))
+        }
+        let weights = trace.network.shapes.map { s in Array(trace.network.W(s.l).values.prefix(s.units * s.inputs)) }
+        let focus: Int = switch entry.phase {
+        case .forward, .loss: entry.symbol == "J" ? layers.count - 1 : entry.layer - 1
+        case .backward: entry.symbol.hasPrefix("delta") ? entry.layer - 1 : entry.layer
+        case .update: entry.symbol == "J" ? layers.count - 1 : entry.layer
+        }
+        NetworkDiagram(layers: layers, weights: weights, parameterCount: arch.parameterCount, highlighted: Swift.min(focus, layers.count - 1))
+            .render(into: &buffer, area: Panel.inner(left[1]), theme: theme)
+
+        // The computation in detail, and the ones before it.
+        let right = Layout.vertical(buffer.height >= 30 ? [.fill(3), .min(6)] : [.fill(1), .length(5)]).split(columns[1])
+        let title: String = switch entry.phase {
+        case .forward: "Forward pass"
+        case .loss: "Loss"
+        case .backward: "Backward pass"
+        case .update: "Update, eta = \(NumberFormat.compact(configuration.settings.learningRate))"
+        }
+        Panel(title: title, rightTitle: entry.symbol, focused: true).render(into: &buffer, area: right[0], theme: theme)
+        let unit = cursor.unitMode ? Swift.min(cursor.unit, Swift.max(0, entry.value.rows - 1)) : nil
+        StepDetail(trace: trace, index: cursor.index, unit: unit).render(into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0), theme: theme)
+
+        Panel(title: "So far").render(into: &buffer, area: right[1], theme: theme)
+        let inner = Panel.inner(right[1]).inset(dx: 1, dy: 0)
+        let done = Array(trace.entries[...cursor.index])
+        for (k, e) in done.suffix(inner.height).enumerated() {
+            let numbers = e.value.values.prefix(6).map { NumberFormat.fixed($0, decimals: 4, trim: false) }.joined(separator: " ")
+            let more = e.value.values.count > 6 ? " +\(e.value.values.count - 6)" : ""
+            let text = "\(e.symbol) = [\(numbers)\(more)]" + (e.check.map { "  fd \(NumberFormat.scientific($0.maxRelativeError, digits: 0))" } ?? "")
+            buffer.put(truncate(text, to: inner.width, glyphs: theme.glyphs), x: inner.x, y: inner.y + k,
+                       style: k == Swift.min(done.count, inner.height) - 1 ? theme.title : theme.muted)
+        }
+    }
+
+    /// How many layers' activations are computed by step `index` (the diagram shades those).
+    private func cursorForwardLayer(_ trace: Trace, _ index: Int) -> Int {
+        var n = 0
+        for e in trace.entries[...index] where e.phase == .forward && e.symbol.hasPrefix("a(") { n = Swift.max(n, e.layer - 1) }
+        return n
+    }
+
+    /// The whole trace as text, for handouts (`nnlab step`).
+    public static func traceText(_ trace: Trace, width: Int = 100, unit: Int? = nil, theme: Theme = .plain) -> String {
+        var out: [String] = []
+        for i in trace.entries.indices {
+            let detail = StepDetail(trace: trace, index: i, unit: unit)
+            let tallest = ([detail.entry.value] + detail.operands().inputs.map(\.matrix)).map(\.rows).max() ?? 1
+            var buffer = Buffer(width: width, height: tallest * 4 + 16)
+            detail.render(into: &buffer, area: buffer.area, theme: theme)
+            var lines = buffer.lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }
+            while lines.last?.isEmpty == true { lines.removeLast() }
+            let phase = trace.entries[i].phase.rawValue
+            out.append("[\(i + 1)/\(trace.entries.count) \(phase)] " + (lines.first ?? ""))
+            out += lines.dropFirst()
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import LabApp
+import LabRendering
+import Lessons
+import NeuralCore
+
+extension NNLab {
+    /// `nnlab step`: one example's forward and backward pass as text.
+    struct Step: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print one example's forward pass, loss, backward pass and update, value by value (for handouts).",
+            discussion: """
+            The same computations as the lab's step-through screen (f), in the lecture's notation,
+            every gradient beside its finite-difference check.
+
+            Examples:
+              nnlab step --model m.json --point 1,0 --label 1
+              nnlab step --model m.json --point 0.3 --target 0.5 --lr 0.1
+              nnlab step --model m.json --point 2,-1 --label 0 --scenario 05b --unit 2
+            """)
+
+        @Option(help: "Model file (nnlab-model JSON), e.g. saved with w in the lab.")
+        var model: String
+
+        @Option(help: ArgumentHelp("The example's coordinates: X1,X2 (or X for a 1-D model).", valueName: "x1,x2"))
+        var point: String
+
+        @Option(help: "The example's class (classification).")
+        var label: Int?
+
+        @Option(parsing: .unconditional, help: "The example's target value (regression).")
+        var target: Double?
+
+        @Option(help: ArgumentHelp("A lesson (file or name) whose input features and learning rate apply.", valueName: "scenario"))
+        var scenario: String?
+
+        @Option(help: "Learning rate of the update step (default: the scenario's, else 0.1).")
+        var lr: Double?
+
+        @Option(help: "Unit mode: write out unit N's sums (1-based) in every layer that has it.")
+        var unit: Int?
+
+        @Option(help: "Width of the text in columns.")
+        var width = 100
+
+        @Flag(help: "Plain ASCII output.")
+        var ascii = false
+
+        func run() throws {
+            let network: Network<Double> = try ModelFile.load(model)
+            var features = FeatureSet.plain
+            var rate = 0.1
+            if let scenario {
+                let s = try loadScenario(scenario, directory: nil)
+                features = s.configuration.features
+                rate = s.configuration.settings.learningRate
+            }
+            if let lr {
+                guard lr.isFinite, lr > 0 else { throw NNLabError("--lr: the learning rate must be greater than 0, found \(lr)") }
+                rate = lr
+            }
+            let coordinates = try point.split(separator: ",", omittingEmptySubsequences: false).map { part -> Double in
+                guard let v = Double(part.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                    throw NNLabError("--point: \"\(part)\" is not a number (give X1,X2, e.g. --point 1,0)")
+                }
+                return v
+            }
+            let arch = network.architecture
+            let input: [Double]
+            switch coordinates.count {
+            case 1 where arch.inputs == 1: input = coordinates
+            case 2:
+                var v = [Double](repeating: 0, count: features.count)
+                v.withUnsafeMutableBufferPointer { features.write(coordinates[0], coordinates[1], to: $0.baseAddress!, stride: 1) }
+                input = v
+            default:
+                throw NNLabError("--point: give \(arch.inputs == 1 ? "one coordinate (X)" : "two coordinates (X1,X2)"), found \(coordinates.count)")
+            }
+            guard input.count == arch.inputs else {
+                throw NNLabError("\(model): the model takes \(arch.inputs) inputs, but the features \(features) give \(input.count)"
+                                 + (scenario == nil ? " (--scenario names a lesson whose features fit)" : ""))
+            }
+            guard (1...10_000).contains(width) else { throw NNLabError("--width: between 1 and 10000, found \(width)") }
+            let trace: Trace
+            if arch.output == .identity {
+                guard let target else { throw NNLabError("--target: this model does regression (identity output); give the example's target value") }
+                guard label == nil else { throw NNLabError("--label: this model does regression; give --target instead") }
+                trace = network.trace(input: input, target: [Double](repeating: target, count: arch.outputs), learningRate: rate)
+            } else {
+                guard let label else { throw NNLabError("--label: this model classifies; give the example's class") }
+                let classes = arch.output == .softmax ? arch.outputs : 2
+                guard (0..<classes).contains(label) else { throw NNLabError("--label: the class must be 0 to \(classes - 1), found \(label)") }
+                trace = network.trace(input: input, label: label, learningRate: rate)
+            }
+            if let unit, unit < 1 { throw NNLabError("--unit: units count from 1, found \(unit)") }
+            let style = OutputStyle.detect(ascii: ascii)
+            let theme = Theme(colorMode: .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
+            print("Step-through of x = \(coordinates.map { NumberFormat.compact($0, significant: 6) }.joined(separator: ", "))"
+                  + (label.map { ", label \($0)" } ?? "") + (target.map { ", target \(NumberFormat.compact($0, significant: 6))" } ?? "")
+                  + " through \(arch.description(arrow: style.arrow)) (\(model)), eta = \(NumberFormat.compact(rate, significant: 6))")
+            print("")
+            print(Lab.traceText(trace, width: width, unit: unit.map { $0 - 1 }, theme: theme))
+        }
+    }
+}
