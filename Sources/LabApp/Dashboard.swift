@@ -127,6 +127,8 @@ extension Lab {
             var map = Views.decisionMap(network, dataset: dataset, points: shown, sampler: sampler, area: inner, theme: theme)
             map.discretize = state.discretize
             map.showTest = state.showTest
+            if let chosen = state.selectedPoint, chosen < points.count { map.marked = (points[chosen].x, points[chosen].y) }
+            mapGeometry = (DecisionMap.plotArea(inner), map.x, map.y)
             map.render(into: &buffer, area: inner, theme: theme)
         case .units:
             Panel(title: "Each hidden unit", rightTitle: "a over the plane").render(into: &buffer, area: area, theme: theme)
@@ -190,12 +192,22 @@ extension Lab {
         diagram.render(into: &buffer, area: inner, theme: theme)
     }
 
-    /// a(l) of every layer for the first training example (the node shading).
+    /// a(l) of every layer for the chosen example, or the first training example (the node
+    /// shading).
     private func exampleActivations(_ network: Network<Float>) -> [[Double]] {
         let train = session.train
         guard train.count > 0 else { return [] }
         let ws = singleWorkspace(network.architecture)
-        ws.load(train, range: 0..<1)
+        if let chosen = state.selectedPoint, chosen < points.count {
+            let p = points[chosen]
+            var input = [Float](repeating: 0, count: network.architecture.inputs)
+            if session.dataset.dimension == 1 { input[0] = Float(p.x) } else {
+                input.withUnsafeMutableBufferPointer { configuration.features.write(p.x, p.y, to: $0.baseAddress!, stride: 1) }
+            }
+            ws.loadSingle(input: input)
+        } else {
+            ws.load(train, range: 0..<1)
+        }
         network.forward(ws)
         var out = [ws.inputColumn(0).map(Double.init)]
         for shape in network.shapes { out.append(ws.aColumn(layer: shape.index, 0).map(Double.init)) }

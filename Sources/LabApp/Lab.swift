@@ -31,6 +31,8 @@ public final class Lab {
     public private(set) var points: [MapPoint] = []
     private var samplerCache: GridSampler?
     private var workspaceCache: Workspace<Float>?
+    /// Where the last frame drew the map's plot and which part of the plane it shows (for clicks).
+    var mapGeometry: (plot: Rect, x: ClosedRange<Double>, y: ClosedRange<Double>)?
     /// The step-through's trace of the chosen example, and the point and weights it was made for.
     var stepTrace: (trace: Trace, point: Int, version: Int)?
     private let options: LabOptions
@@ -175,6 +177,7 @@ public final class Lab {
         case .scrollLesson(let d): state.lessonScroll = Swift.max(0, state.lessonScroll + d * 3)
         case .redraw: break
         case .stepThrough: openStepThrough()
+        case .select(let x, let y): selectPoint(atColumn: x, row: y)
         case .stepMove, .stepLayer, .stepEnd, .stepUnitMode, .stepUnit, .stepPoint, .stepCycle, .stepClose:
             performStep(action)
         case .closeOverlay: state.overlay = .none
@@ -287,7 +290,9 @@ public final class Lab {
         controller = TrainingController(session: session, running: running)
         controller.setSpeedLimit(state.speed)
         if started { controller.start() }
-        points = Views.mapPoints(session.dataset, train: session.trainIndices, test: session.testIndices)
+        let newPoints = Views.mapPoints(session.dataset, train: session.trainIndices, test: session.testIndices)
+        if newPoints != points { state.selectedPoint = nil }
+        points = newPoints
         state.selectedLayer = Swift.min(state.selectedLayer, Swift.max(0, session.architecture.hidden.count - 1))
         state.lastStatus = controller.snapshot.status.name
         if session.dataset.dimension == 1 && state.main == .map { state.main = .curve }

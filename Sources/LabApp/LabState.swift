@@ -56,6 +56,9 @@ public struct LabState: Sendable, Equatable {
     public var speed = 0
     /// Set when the lab should end.
     public var quit = false
+    /// The example chosen by a click on the map: the network diagram shades its activations
+    /// and the step-through starts from it.
+    public var selectedPoint: Int?
     /// The step-through screen (`f`), when open.
     public var stepping: StepCursor?
     /// The status seen last, to notice a divergence once.
@@ -94,6 +97,7 @@ public enum LabAction: Equatable, Sendable {
     case settingsMove(Int), settingsChange(Int)
     case lessonMove(Int), lessonOpen
     case promptType(Character), promptErase, promptConfirm
+    case select(x: Int, y: Int)
     case stepMove(Int), stepLayer(Int), stepEnd(Bool), stepUnitMode, stepUnit(Int), stepPoint(Direction), stepCycle(Int), stepClose
 }
 
@@ -172,6 +176,7 @@ public enum KeyTable {
         case .none:
             if state.stepping != nil { return stepAction(for: key) }
         }
+        if case .click(let x, let y) = key { return .select(x: x, y: y) }
         // Dashboard keys (also in the settings panel, for those it does not take).
         for entry in dashboard where entry.keys.contains(key) { return entry.action }
         return nil
@@ -200,7 +205,7 @@ public enum KeyTable {
     ]
 
     static func stepAction(for key: KeyEvent) -> LabAction? {
-        if case .click = key { return nil }
+        if case .click(let x, let y) = key { return .select(x: x, y: y) }
         for entry in stepKeys where entry.keys.contains(key) { return entry.action }
         return nil
     }

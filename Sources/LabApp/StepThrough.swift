@@ -10,6 +10,7 @@ extension Lab {
         guard !points.isEmpty else { state.notice = "there are no points to step through"; return }
         controller.send(.pause)
         var cursor = state.stepping ?? StepCursor()
+        if let chosen = state.selectedPoint { cursor.point = chosen }
         cursor.point = Swift.min(cursor.point, points.count - 1)
         state.stepping = cursor
         stepTrace = nil
@@ -80,6 +81,29 @@ extension Lab {
         state.stepping = cursor
     }
 
+    /// A click at a screen cell: the data point nearest to it on the map becomes the chosen
+    /// example (of the step-through when it is open).
+    func selectPoint(atColumn column: Int, row: Int) {
+        guard let g = mapGeometry, g.plot.contains(column, row), !points.isEmpty else { return }
+        let px = g.x.lowerBound + (Double(column - g.plot.x) + 0.5) / Double(g.plot.width) * (g.x.upperBound - g.x.lowerBound)
+        let py = g.y.upperBound - (Double(row - g.plot.y) + 0.5) / Double(g.plot.height) * (g.y.upperBound - g.y.lowerBound)
+        // Distances in cells, so a click means the same in x and y.
+        let sx = Double(g.plot.width) / (g.x.upperBound - g.x.lowerBound), sy = Double(g.plot.height) / (g.y.upperBound - g.y.lowerBound)
+        var best = 0
+        var bestDistance = Double.infinity
+        for (i, p) in points.enumerated() where state.showTest || !p.isTest {
+            let d = ((p.x - px) * sx) * ((p.x - px) * sx) + ((p.y - py) * sy) * ((p.y - py) * sy)
+            if d < bestDistance { bestDistance = d; best = i }
+        }
+        if var cursor = state.stepping {
+            cursor.point = best
+            state.stepping = cursor
+        } else {
+            state.selectedPoint = best
+            state.notice = "example \(best + 1) chosen: the network shows its activations; f steps through it"
+        }
+    }
+
     /// The point nearest to point `from` in `direction` (itself when there is none).
     func nearestPoint(from: Int, _ direction: Direction) -> Int {
         let here = points[from]
@@ -145,6 +169,7 @@ extension Lab {
             let inner = Panel.inner(left[0])
             var map = Views.decisionMap(snapshot.network, dataset: session.dataset, points: points, sampler: sampler, area: inner, theme: theme)
             map.marked = (p.x, p.y)
+            mapGeometry = (DecisionMap.plotArea(inner), map.x, map.y)
             map.showTest = true
             map.render(into: &buffer, area: inner, theme: theme)
         } else {

@@ -22,6 +22,8 @@ public final class Terminal {
     private var last: Buffer?
     private var pairs: [UInt32: Int32] = [:]
     private var closed = false
+    /// Colours the terminal has (8 on some old terminals: indexes 8-15 fold onto 0-7).
+    private var colorCount = 0
 
     /// True if standard input and output are terminals.
     public static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
@@ -64,7 +66,8 @@ public final class Terminal {
         if has_colors() && !noColor && forcedColor != .mono {
             start_color()
             use_default_colors()
-            mode = nn_colors() >= 256 ? .full : .sixteen
+            colorCount = Int(nn_colors())
+            mode = colorCount >= 256 ? .full : .sixteen
             if let f = forcedColor, f == .sixteen { mode = .sixteen }
         }
         colorMode = mode
@@ -130,7 +133,7 @@ public final class Terminal {
     private func colorIndex(_ c: Color) -> Int32 {
         switch c {
         case .default: -1
-        case .indexed(let n): colorMode == .sixteen ? Int32(n % 16) : Int32(n)
+        case .indexed(let n): colorMode == .sixteen ? Int32(Int(n) % Swift.max(1, Swift.min(16, colorCount))) : Int32(n)
         }
     }
 

@@ -263,3 +263,30 @@ import Testing
         if let problem = Golden.check("dashboard-help-80x24.txt", help) { Issue.record(Comment(rawValue: problem)) }
     }
 }
+
+/// A click on the map chooses the nearest data point; the step-through starts from it.
+@Suite struct MouseTests {
+    @Test func clickChoosesThePointUnderIt() throws {
+        var options = LabOptions()
+        options.paused = true
+        let lab = try Lab(scenario: ShippedLessons.load(ShippedLessons.defaultName), options: options)
+        let lines = lab.compose(width: 80, height: 24, theme: .plain).lines
+        // The training points of the XOR table are drawn as O (class 0) and X (class 1).
+        var target: (Int, Int)?
+        for (y, line) in lines.enumerated() where y > 1 {
+            if let i = Array(line).prefix(38).firstIndex(of: "X") { target = (i, y); break }
+        }
+        guard let (x, y) = target else { Issue.record("no point drawn"); return }
+        lab.handle(.click(x: x, y: y))
+        guard let chosen = lab.state.selectedPoint else { Issue.record("nothing chosen"); return }
+        #expect(lab.points[chosen].label == 1)
+        let marked = lab.compose(width: 80, height: 24, theme: .plain).lines[y]
+        #expect(Array(marked)[x] != "X", "the chosen point is marked")
+        lab.handle(.char("f"))
+        #expect(lab.state.stepping?.point == chosen)
+        // A click outside the map changes nothing.
+        lab.handle(.escape)
+        lab.handle(.click(x: 79, y: 0))
+        #expect(lab.state.selectedPoint == chosen)
+    }
+}
