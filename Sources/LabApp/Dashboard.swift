@@ -265,7 +265,19 @@ extension Lab {
         if s.history.contains(where: { $0.test != nil }) {
             series.append(LineChart.Series(label: "test", values: s.history.map { $0.test?.meanLoss ?? .nan }, x: s.history.map { Double($0.epoch) }))
         }
-        LineChart(series: series, logScale: true).render(into: &buffer, area: Panel.inner(area), theme: theme)
+        let inner = Panel.inner(area)
+        // Tall enough: accuracy under the loss, on its own 0-100% scale.
+        let hasAccuracy = s.history.last?.train.accuracy != nil
+        let parts = Layout.vertical(hasAccuracy && inner.height >= 12 ? [.fill(2), .fill(1)] : [.fill(1)]).split(inner)
+        LineChart(series: series, logScale: true).render(into: &buffer, area: parts[0], theme: theme)
+        if parts.count > 1 {
+            let x = s.history.map { Double($0.epoch) }
+            var accuracy = [LineChart.Series(label: "train accuracy", values: s.history.map { $0.train.accuracy ?? .nan }, x: x)]
+            if s.history.contains(where: { $0.test?.accuracy != nil }) {
+                accuracy.append(LineChart.Series(label: "test", values: s.history.map { $0.test?.accuracy ?? .nan }, x: x))
+            }
+            LineChart(series: accuracy, yRange: 0...1, percent: true).render(into: &buffer, area: parts[1], theme: theme)
+        }
     }
 
     private func drawLesson(theme: Theme, into buffer: inout Buffer, area: Rect) {

@@ -17,6 +17,8 @@ public enum NumberFormat {
         if !x.isFinite { return compact(x) }
         var p = 1.0
         for _ in 0..<decimals { p *= 10 }
+        // Too large for fixed decimals (a diverging loss): scientific, never an Int overflow.
+        if Swift.abs(x) * p >= 1e15 { return scientific(x, digits: Swift.max(1, Swift.min(decimals, 6))) }
         let r = (Swift.abs(x) * p).rounded()
         let whole = Int(r / p)
         var frac = String(Int(r - Double(whole) * p))

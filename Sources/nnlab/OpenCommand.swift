@@ -45,6 +45,10 @@ extension NNLab {
         @Option(help: .hidden)
         var quitAfter: Double?
 
+        /// Crashes after the first frame (the end-to-end test checks the terminal is restored).
+        @Flag(help: .hidden)
+        var crashTest = false
+
         func run() throws {
             var options = LabOptions()
             options.paused = paused
@@ -96,6 +100,7 @@ extension NNLab {
                 lab.tick()
                 let (w, h) = terminal.size
                 terminal.draw(lab.compose(width: w, height: h, theme: theme))
+                if crashTest { fatalError("crash test: the signal guard must restore the terminal") }
                 let frameStart = clock.now
                 guard let key = terminal.readKey(timeout: 33) else {
                     // A closed input returns at once, again and again: that is the end of input.

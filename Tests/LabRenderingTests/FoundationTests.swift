@@ -54,6 +54,9 @@ import Testing
         #expect(NumberFormat.compact(1.234e-5) == "1.23e-05")
         #expect(NumberFormat.compact(.nan) == "NaN" && NumberFormat.compact(-.infinity) == "-inf")
         #expect(NumberFormat.fixed(2.5, decimals: 3, trim: false) == "2.500")
+        // A diverging loss: too large for fixed decimals, written in scientific form (no trap).
+        #expect(NumberFormat.fixed(1e300, decimals: 4, trim: false) == "1.0000e+300")
+        #expect(NumberFormat.fixed(-3e15, decimals: 1) == "-3.0e+15")
         #expect(NumberFormat.percent(0.9833) == "98.3%")
         #expect(NumberFormat.grouped(1234567) == "1,234,567")
         #expect(NumberFormat.scientific(9.999e-3, digits: 2) == "1.00e-02")

@@ -40,6 +40,7 @@ let awkwardWidgets: [(String, any Widget)] = [
               return m }()),
     ("map K", DecisionMap(kind: .classes(5), values: [Float](repeating: 0.2, count: 20), columns: 2, rows: 2, x: 0...1, y: 0...1)),
     ("map regression", DecisionMap(kind: .regression(-0...0), values: [1, -1, .nan, 0], columns: 2, rows: 2, x: 0...1, y: 0...1)),
+    ("map regression huge", DecisionMap(kind: .regression(-1...1), values: [1e30, -1e30, .greatestFiniteMagnitude, 5], columns: 2, rows: 2, x: 0...1, y: 0...1)),
     ("map empty", DecisionMap(kind: .classes(2), values: [], columns: 0, rows: 0, x: 0...1, y: 0...1)),
     ("curve", CurvePlot(x: 0...1, y: -1...1, curves: [.init(values: [.nan, 0, 1e300, -1e300], label: "f", series: 0)])),
 ]

@@ -37,7 +37,7 @@ start_lab() {
     SOCK="$WORK/tmux-$RUN.sock"
     tmux -S "$SOCK" -f /dev/null new-session -d -s lab -x $PANE_W -y $PANE_H \
         -e LANG=C.UTF-8 -e SWIFT_BACKTRACE=enable=no -e TERM=tmux-256color \
-        "sh -c '\"$APP\" $*; echo RC=\$?; stty -a | tr \"\\n\" \" \"; echo; echo END; sleep 60'"
+        "sh -c 'trap : INT; \"$APP\" $*; echo RC=\$?; stty -a | tr \"\\n\" \" \"; echo; echo END; sleep 60'"
 }
 
 keys() { tmux -S "$SOCK" send-keys -t lab "$@"; }
@@ -125,6 +125,14 @@ for sig in TERM HUP; do
     [ $sig = TERM ] && check_exit 143 "SIGTERM" || check_exit 129 "SIGHUP"
 done
 
+# Ctrl-C, and a crash (a Swift trap is SIGILL): the terminal is restored all the same.
+start_lab
+wait_for 'Decision map' 2
+keys C-c
+check_exit 130 "ctrl-c"
+start_lab --crash-test
+check_exit 132 "a crash (SIGILL)"
+
 # 9. ASCII and no colour still draw the dashboard.
 start_lab --ascii --mono --paused
 wait_for 'Decision map' 2 && wait_for 'paused' 1 && ! screen | grep -q '[─│█]' && pass "--ascii --mono --paused" || fail "--ascii --mono --paused"
@@ -155,7 +163,7 @@ for i in range(3000):
 PY
 sleep 0.5
 shpid=$(tmux -S "$SOCK" display -p -t lab '#{pane_pid}')
-if pgrep -P "$shpid" >/dev/null; then pass "3000 random keys: still running"; else fail "3000 random keys: still running"; fi
+if pgrep -P "$shpid" nnlab >/dev/null; then pass "3000 random keys: still running"; else fail "3000 random keys: still running"; fi
 keys Escape; sleep 0.1; keys Escape; sleep 0.1; keys q
 check_exit 0 "q after random keys"
 

@@ -172,14 +172,14 @@ public struct DecisionMap: Sendable {
         case .classes(let k) where k <= 2:
             // Light for class 0, dark for class 1, through the ramp by P(class 1).
             let t = p.k == 1 ? 0.5 + p.confidence / 2 : 0.5 - p.confidence / 2
-            return ramp[Swift.min(ramp.count - 1, Int(t * Double(ramp.count - 1) + 0.5))]
+            return ramp[clampedInt(t * Double(ramp.count - 1), 0, ramp.count - 1)]
         case .classes:
             if p.confidence < 0.15 { return " " }
             let marks = theme.glyphs.unicode ? ["·", "░", "▒", "▓", "█"] as [Character] : [".", ":", "+", "=", "#"]
             return marks[p.k % marks.count]
         case .regression:
             let t = (p.value + 1) / 2
-            return ramp[Swift.min(ramp.count - 1, Swift.max(0, Int(t * Double(ramp.count - 1) + 0.5)))]
+            return ramp[clampedInt(t * Double(ramp.count - 1), 0, ramp.count - 1)]
         }
     }
 

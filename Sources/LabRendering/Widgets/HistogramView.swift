@@ -52,7 +52,7 @@ public struct HistogramView: Widget {
             }
             // Mark the bin that holds zero.
             if zeros > 0, lower <= 0, upper > 0 {
-                let bin = Swift.min(columns - 1, Int((0 - lower) / (upper - lower) * Double(columns)))
+                let bin = clampedInt(((0 - lower) / (upper - lower) * Double(columns)).rounded(.down), 0, columns - 1)
                 buffer.set(area.x + bin * width, area.y, "0", theme.warning)
             }
         }
