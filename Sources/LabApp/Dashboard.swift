@@ -1,3 +1,4 @@
+import Foundation
 import LabRendering
 import Lessons
 import NeuralCore
@@ -247,7 +248,12 @@ extension Lab {
             lines.append(Sparkline(values: history.map { $0.saturation ?? 0 }, range: 0...1))
         }
         lines.append(LabelValue(label: "|grad W|", value: NumberFormat.scientific(probe.gradientNorm, digits: 1)))
-        if let ratio = probe.updateRatio { lines.append(LabelValue(label: "update/W", value: NumberFormat.scientific(ratio, digits: 1))) }
+        if let ratio = probe.updateRatio {
+            lines.append(LabelValue(label: "update/W", value: NumberFormat.scientific(ratio, digits: 1) + " (aim ~1e-3)"))
+            // Its history on a log scale, 1e-6 to 1: orders of magnitude are what matter.
+            let logs = history.compactMap(\.updateRatio).map { $0 > 0 ? Foundation.log10($0) : -6 }
+            if logs.count > 1 { lines.append(Sparkline(values: logs, range: -6...0)) }
+        }
         let box = parts[1]
         for (i, widget) in lines.prefix(box.height).enumerated() {
             widget.render(into: &buffer, area: Rect(x: box.x, y: box.y + i, width: box.width, height: 1), theme: theme)
