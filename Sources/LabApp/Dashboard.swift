@@ -88,7 +88,7 @@ extension Lab {
         case .settings: hints = [("↑↓", "choose"), ("←→", "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
         case .lessons: hints = [("↑↓", "choose"), ("enter", "open"), ("esc", "close")]
         case .prompt(let kind, _): hints = [("enter", kind == .save ? "save" : "load"), ("esc", "cancel")]
-        case .help, .message: hints = [("any key", "close")]
+        case .help, .message: hints = [("any key", "closes this window")]
         case .none:
             var h: [(key: String, action: String)] = [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),
                                                       ("v", "view"), ("a", "activation"), ("s", "settings"), ("l", "lessons")]
@@ -301,7 +301,9 @@ extension Lab {
         switch state.overlay {
         case .none: return
         case .help:
-            Dialog(title: state.stepping == nil ? "Keys" : "Keys of the step-through", lines: state.stepping == nil ? KeyTable.helpLines : KeyTable.stepHelpLines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+            let rows = body.height - 4
+            Dialog(title: state.stepping == nil ? "Keys" : "Keys of the step-through",
+                   lines: state.stepping == nil ? KeyTable.helpLines(rows: rows) : KeyTable.stepHelpLines(rows: rows), hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .message(let title, let lines):
             Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .prompt(let kind, let text):

@@ -107,32 +107,32 @@ public enum KeyTable {
     /// Keys on the dashboard, with what they do, as the help overlay lists them.
     public static let dashboard: [(keys: [KeyEvent], action: LabAction, help: String)] = [
         ([.char(" ")], .togglePlay, "play / pause"),
-        ([.char(".")], .step, "one step (one minibatch)"),
+        ([.char(".")], .step, "one step (a minibatch)"),
         ([.char("e")], .epoch, "one epoch"),
-        ([.char("r")], .reset, "reset to the same initial weights"),
-        ([.char("R")], .newSeed, "new seed: new initial weights"),
+        ([.char("r")], .reset, "reset: same initial weights"),
+        ([.char("R")], .newSeed, "new seed: new weights"),
         ([.char("n")], .newData, "new sample of the data"),
-        ([.char("v")], .cycleView, "main panel: map / each unit / curve"),
-        ([.char("a")], .nextActivation(1), "next activation (A: previous)"),
+        ([.char("v")], .cycleView, "main panel: map/units/curve"),
+        ([.char("a")], .nextActivation(1), "next / previous activation"),
         ([.char("A")], .nextActivation(-1), ""),
-        ([.char("d")], .nextDataset(1), "next dataset (D: previous)"),
+        ([.char("d")], .nextDataset(1), "next / previous dataset"),
         ([.char("D")], .nextDataset(-1), ""),
-        ([.char("]")], .learningRate(1), "learning rate up ([ down)"),
+        ([.char("]")], .learningRate(1), "learning rate up / down"),
         ([.char("[")], .learningRate(-1), ""),
-        ([.char("+"), .char("=")], .units(1), "one more unit in the selected layer (- one fewer)"),
+        ([.char("+"), .char("=")], .units(1), "units in the layer + / -"),
         ([.char("-"), .char("_")], .units(-1), ""),
-        ([.up], .selectLayer(-1), "select the previous / next hidden layer (up, down)"),
+        ([.up], .selectLayer(-1), "choose the hidden layer"),
         ([.down], .selectLayer(1), ""),
-        ([.char("s"), .tab], .openSettings, "settings panel (s or tab)"),
+        ([.char("s"), .tab], .openSettings, "settings panel (also tab)"),
         ([.char("l")], .openLessons, "lesson picker"),
         ([.char("w")], .save, "save the model (JSON)"),
         ([.char("o")], .load, "load a model"),
-        ([.char("t")], .toggleTest, "show / hide the test points"),
-        ([.char("x")], .toggleDiscretize, "discretize the map (hard class regions)"),
-        ([.char("j"), .pageDown], .scrollLesson(1), "scroll the lesson text (j k, pgdn pgup)"),
+        ([.char("t")], .toggleTest, "test points on / off"),
+        ([.char("x")], .toggleDiscretize, "hard class regions on / off"),
+        ([.char("j"), .pageDown], .scrollLesson(1), "scroll the lesson (pgup pgdn)"),
         ([.char("k"), .pageUp], .scrollLesson(-1), ""),
         ([.char("?"), .char("h"), .function(1)], .openHelp, "this help"),
-        ([.char("f")], .stepThrough, "step through one example's forward and backward pass"),
+        ([.char("f")], .stepThrough, "step through one example"),
         ([.control("l")], .redraw, "redraw the screen"),
         ([.char("q"), .endOfInput], .quit, "quit"),
     ]
@@ -184,22 +184,22 @@ public enum KeyTable {
 
     /// Keys of the step-through screen, as its help lists them.
     public static let stepKeys: [(keys: [KeyEvent], action: LabAction, help: String)] = [
-        ([.char("n"), .enter, .char(" ")], .stepMove(1), "next computation (n, enter, space)"),
-        ([.char("p"), .backspace], .stepMove(-1), "back one computation (p, backspace)"),
-        ([.char("N")], .stepLayer(1), "next layer (N), previous layer (P)"),
+        ([.char("n"), .enter, .char(" ")], .stepMove(1), "next computation (enter)"),
+        ([.char("p"), .backspace], .stepMove(-1), "back one computation"),
+        ([.char("N")], .stepLayer(1), "next / previous layer"),
         ([.char("P")], .stepLayer(-1), ""),
-        ([.home], .stepEnd(false), "first computation (home), last (end)"),
+        ([.home], .stepEnd(false), "first / last computation"),
         ([.end], .stepEnd(true), ""),
-        ([.char("u")], .stepUnitMode, "unit mode: one unit's sum written out / whole layers"),
-        ([.char("j"), .char("+"), .char("=")], .stepUnit(1), "next unit in unit mode (j), previous (k)"),
+        ([.char("u")], .stepUnitMode, "unit mode / vector mode"),
+        ([.char("j"), .char("+"), .char("=")], .stepUnit(1), "next / previous unit"),
         ([.char("k"), .char("-")], .stepUnit(-1), ""),
-        ([.up], .stepPoint(.up), "move the example cursor on the map (arrow keys)"),
+        ([.up], .stepPoint(.up), "move to another example"),
         ([.down], .stepPoint(.down), ""),
         ([.left], .stepPoint(.left), ""),
         ([.right], .stepPoint(.right), ""),
-        ([.tab], .stepCycle(1), "next example (tab), previous (shift-tab)"),
+        ([.tab], .stepCycle(1), "next / previous example"),
         ([.backTab], .stepCycle(-1), ""),
-        ([.char("f"), .escape], .stepClose, "back to the dashboard (f, esc)"),
+        ([.char("f"), .escape], .stepClose, "back to the dashboard (esc)"),
         ([.char("?"), .function(1)], .openHelp, "help"),
         ([.char("q"), .endOfInput], .quit, "quit"),
     ]
@@ -210,29 +210,42 @@ public enum KeyTable {
         return nil
     }
 
-    /// The help overlay's lines.
-    public static var helpLines: [String] {
-        var out = lines(dashboard)
-        out.append("")
-        out.append("In the settings panel: up/down choose, left/right change; esc closes.")
-        out.append("Changes to data or network start again from new weights; learning")
-        out.append("rate, batch size, optimizer and L1/L2 apply while training runs.")
-        return out
+    /// The help overlay's lines: one column, or two when `rows` cannot hold one.
+    public static func helpLines(rows: Int = 100) -> [String] {
+        layout(lines(dashboard), notes: [
+            "Settings panel: up/down choose, left/right change, esc closes.",
+            "Data and network changes start from new weights; learning rate,",
+            "batch size, optimizer and L1/L2 apply while training runs.",
+        ], rows: rows)
     }
 
     /// The help of the step-through screen.
-    public static var stepHelpLines: [String] {
-        lines(stepKeys) + ["", "Training is paused while you step; f or esc returns to the dashboard."]
+    public static func stepHelpLines(rows: Int = 100) -> [String] {
+        layout(lines(stepKeys), notes: ["Training is paused while you step; f or esc returns to the dashboard."], rows: rows)
+    }
+
+    static func layout(_ keys: [String], notes: [String], rows: Int) -> [String] {
+        if keys.count + notes.count + 1 <= rows { return keys + [""] + notes }
+        let half = (keys.count + 1) / 2
+        let width = (keys.prefix(half).map(\.count).max() ?? 0) + 2
+        var out: [String] = []
+        for i in 0..<half {
+            let right = i + half < keys.count ? keys[i + half] : ""
+            out.append(keys[i].padding(width) + right)
+        }
+        return out + [""] + notes
     }
 
     /// An entry without help text shares the line of the entry before it ("] [", "up down").
     static func lines(_ table: [(keys: [KeyEvent], action: LabAction, help: String)]) -> [String] {
+        // The first key of an entry, and the first of each merged entry's ("j k", "] [").
         var merged: [(keys: [String], help: String)] = []
         for entry in table {
-            if entry.help.isEmpty, !merged.isEmpty { merged[merged.count - 1].keys += entry.keys.map(\.name) }
-            else { merged.append((entry.keys.map(\.name), entry.help)) }
+            if entry.help.isEmpty, !merged.isEmpty { merged[merged.count - 1].keys += entry.keys.prefix(1).map(\.name) }
+            else { merged.append((entry.keys.prefix(1).map(\.name), entry.help)) }
         }
-        return merged.map { $0.keys.joined(separator: " ").padding(14) + $0.help }
+        let width = Swift.min(12, (merged.map { $0.keys.joined(separator: " ").count }.max() ?? 0) + 2)
+        return merged.map { $0.keys.joined(separator: " ").padding(width) + $0.help }
     }
 }
 

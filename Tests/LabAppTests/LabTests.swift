@@ -39,8 +39,12 @@ import Testing
         #expect(KeyTable.action(for: .char("q"), in: s) == .promptType("q"), "typing a file name does not quit")
         #expect(KeyTable.action(for: .enter, in: s) == .promptConfirm)
         // Every help line names its key.
-        #expect(KeyTable.helpLines.contains { $0.hasPrefix("space") && $0.contains("play / pause") })
-        #expect(KeyTable.helpLines.contains { $0.hasPrefix("] [") })
+        #expect(KeyTable.helpLines().contains { $0.hasPrefix("space") && $0.contains("play / pause") })
+        #expect(KeyTable.helpLines().contains { $0.hasPrefix("] [") })
+        // Every key of the table is in the help, also in two columns on a small screen.
+        let small = KeyTable.helpLines(rows: 18).joined(separator: "\n")
+        #expect(KeyTable.helpLines(rows: 18).count <= 18)
+        for entry in KeyTable.dashboard where !entry.help.isEmpty { #expect(small.contains(entry.help), "\(entry.help)") }
     }
 
     @Test func activationDatasetAndUnitsKeys() throws {
