@@ -244,6 +244,10 @@ public enum KeyTable {
             if entry.help.isEmpty, !merged.isEmpty { merged[merged.count - 1].keys += entry.keys.prefix(1).map(\.name) }
             else { merged.append((entry.keys.prefix(1).map(\.name), entry.help)) }
         }
+        for i in merged.indices {
+            if merged[i].keys == ["up", "down", "left", "right"] { merged[i].keys = ["arrows"] }
+            merged[i].keys = merged[i].keys.map { $0 == "shift-tab" ? "S-tab" : $0 }
+        }
         let width = Swift.min(12, (merged.map { $0.keys.joined(separator: " ").count }.max() ?? 0) + 2)
         return merged.map { $0.keys.joined(separator: " ").padding(width) + $0.help }
     }

@@ -156,7 +156,10 @@ public struct StepDetail: Widget {
         }
         let widths = zip(all, tables).map { Swift.max(displayWidth($0.0.label), $0.1.naturalWidth) }
         let tallest = all.map(\.matrix.rows).max() ?? 1
-        let rowsLeft = area.bottom - y
+        // Rows kept for the unit's sum and the gradient check under the matrices.
+        let expanded = expansion(unicode: theme.glyphs.unicode)
+        let reserve = expanded.count + (e.check != nil ? 1 : 0) + (e.phase == .update && e.symbol == "J" ? 1 : 0)
+        let rowsLeft = area.bottom - y - reserve
         // Two spaces between operands when they fit, one when the screen is narrow.
         let gap = widths.reduce(0, +) + 2 * all.count + 2 <= area.width ? 2 : 1
         let sideBySide = widths.reduce(0, +) + gap * all.count + 2 <= area.width
@@ -175,15 +178,15 @@ public struct StepDetail: Widget {
             }
             y += 1 + Swift.min(h + 1, tallest) + 1
         } else {
-            for (k, (op, table)) in zip(all, tables).enumerated() where y < area.bottom - 1 {
+            for (k, (op, table)) in zip(all, tables).enumerated() where y < area.bottom - reserve - 1 {
                 buffer.put((k == all.count - 1 ? "= " : "") + op.label, x: area.x, y: y, style: op.row != nil ? theme.title : theme.muted, clip: area)
-                let h = Swift.min(op.matrix.rows, Swift.max(1, (area.bottom - y - 1) / Swift.max(1, all.count - k)))
+                let h = Swift.min(op.matrix.rows, Swift.max(1, (area.bottom - reserve - y) / Swift.max(1, all.count - k) - 1))
                 table.render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: h), theme: theme)
                 y += 1 + h
             }
             y += 1
         }
-        for text in expansion(unicode: theme.glyphs.unicode) { line(text, .plain) }
+        for text in expanded { line(text, .plain) }
         if let check = e.check {
             let ok = check.maxRelativeError < 1e-6
             let mark = ok ? (theme.glyphs.unicode ? "✓" : "ok") : (theme.glyphs.unicode ? "✗" : "!!")

@@ -111,3 +111,17 @@ import Testing
         #expect(render(thumbs, 30, 6)[1] == "  --++@@   --**@@ ..--**@@")
     }
 }
+
+@Suite struct MatrixWindowTests {
+    /// Unit mode on a wide layer: the highlighted row is shown even far down the matrix.
+    @Test func highlightedRowStaysInView() {
+        let table = MatrixTable(values: (0..<40).map(Double.init), rows: 40, cols: 1, highlightRow: 30)
+        let lines = render(table, 20, 5)
+        #expect(lines.contains { $0.contains("30.000") }, "row 31 holds 30")
+        #expect(lines.last == " rows 29-32 of 40")
+        var buffer = Buffer(width: 20, height: 5)
+        table.render(into: &buffer, area: buffer.area, theme: .plain)
+        let row = lines.firstIndex { $0.contains("30.000") }!
+        #expect(buffer[4, row].style.attributes.contains(.bold), "the highlighted row is emphasised")
+    }
+}

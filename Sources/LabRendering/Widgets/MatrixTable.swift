@@ -45,9 +45,15 @@ public struct MatrixTable: Widget {
         let fitsCols = (area.width - 3) / cellWidth
         let shownCols = cols <= fitsCols ? cols : Swift.max(0, (area.width - 3 - 4) / cellWidth)
         let shownRows = rows <= area.height ? rows : Swift.max(1, area.height - 1)
+        // A highlighted row always shows: the window of rows moves to keep it in view.
+        var top = 0
+        if let h = highlightRow, h >= 0, h < rows, shownRows < rows {
+            top = Swift.min(Swift.max(0, h - shownRows / 2), rows - shownRows)
+        }
         let open: Character = theme.glyphs.unicode ? "⎡" : "[", close: Character = theme.glyphs.unicode ? "⎤" : "]"
-        for r in 0..<shownRows {
-            let y = area.y + r
+        for k in 0..<shownRows {
+            let r = top + k
+            let y = area.y + k
             let (left, right): (Character, Character)
             if theme.glyphs.unicode {
                 if rows == 1 { (left, right) = ("[", "]") }
@@ -72,7 +78,8 @@ public struct MatrixTable: Widget {
             buffer.set(Swift.min(x + 1, area.right - 1), y, right, theme.muted)
         }
         if shownRows < rows {
-            buffer.put("+\(rows - shownRows) rows", x: area.x + 1, y: area.y + shownRows, style: theme.muted, clip: area)
+            let text = top > 0 ? "rows \(top + 1)-\(top + shownRows) of \(rows)" : "+\(rows - shownRows) rows"
+            buffer.put(text, x: area.x + 1, y: area.y + shownRows, style: theme.muted, clip: area)
         }
     }
 }
