@@ -57,7 +57,7 @@ public struct NetworkDiagram: Widget {
         var dots = [UInt8](repeating: 0, count: plot.width * plot.height)
         let peak = Swift.max(weights.flatMap { $0.map { Swift.abs($0).isFinite ? Swift.abs($0) : 0 } }.max() ?? 1, 1e-12)
         for g in 0..<Swift.min(weights.count, columns - 1) {
-            let from = layers[g], to = layers[g + 1]
+            let from = layers[g]
             let matrix = weights[g]
             for j in 0..<shown(g + 1) {
                 for i in 0..<shown(g) {
