@@ -87,7 +87,7 @@ extension Lab {
         switch state.overlay {
         case .settings: hints = [("↑↓", "choose"), ("←→", "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
         case .lessons: hints = [("↑↓", "choose"), ("enter", "open"), ("esc", "close")]
-        case .prompt(let kind, _): hints = [("enter", kind == .save ? "save" : "load"), ("esc", "cancel")]
+        case .prompt(let kind, _): hints = [("enter", kind == .load ? "load" : kind == .save ? "save" : "replace"), ("esc", "cancel")]
         case .help, .message: hints = [("any key", "closes this window")]
         case .none:
             var h: [(key: String, action: String)] = [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),
@@ -307,12 +307,18 @@ extension Lab {
         case .message(let title, let lines):
             Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .prompt(let kind, let text):
-            let question = kind == .save ? "Save the model (JSON) to:" : "Load a model (JSON) from:"
             let cursor = theme.glyphs.unicode ? "█" : "_"
-            let line = "> " + text + cursor
-            let width = Swift.max(48, displayWidth(line) + 2)
-            Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padding(width)], hint: "enter confirms, esc cancels")
-                .render(into: &buffer, area: body, theme: theme)
+            switch kind {
+            case .replace:
+                Dialog(title: "Replace?", lines: ["\(text) exists already.", "Enter replaces it; esc keeps it (then w again with another name)."],
+                       hint: "enter replaces, esc keeps the file").render(into: &buffer, area: body, theme: theme)
+            case .save, .load:
+                let question = kind == .save ? "Save the model (JSON) to:" : "Load a model (JSON) from:"
+                let line = "> " + text + cursor
+                let width = Swift.max(48, displayWidth(line) + 2)
+                Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padding(width)], hint: "enter confirms, esc cancels")
+                    .render(into: &buffer, area: body, theme: theme)
+            }
         case .settings:
             buffer.fill(settingsArea)
             Panel(title: "Settings", rightTitle: "←→ change", focused: true).render(into: &buffer, area: settingsArea, theme: theme)

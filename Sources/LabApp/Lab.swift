@@ -164,7 +164,7 @@ public final class Lab {
         case .openLessons:
             state.overlay = .lessons
             state.lessonRow = ShippedLessons.names.firstIndex(of: scenario.name) ?? 0
-        case .save: state.overlay = .prompt(.save, text: options.modelPath)
+        case .save: state.overlay = .prompt(.save, text: Self.freeName(options.modelPath))
         case .load:
             guard allowed("network") else { return }
             state.overlay = .prompt(.load, text: options.modelPath)
@@ -197,15 +197,21 @@ public final class Lab {
             let name = ShippedLessons.names[state.lessonRow]
             do { try open(ShippedLessons.load(name)) } catch { state.overlay = .message(title: "Cannot open the lesson", lines: ["\(error)"]) }
         case .promptType(let c):
-            if case .prompt(let kind, let text) = state.overlay, text.count < 200 { state.overlay = .prompt(kind, text: text + String(c)) }
+            if case .prompt(let kind, let text) = state.overlay, kind != .replace, text.count < 200 { state.overlay = .prompt(kind, text: text + String(c)) }
         case .promptErase:
-            if case .prompt(let kind, let text) = state.overlay { state.overlay = .prompt(kind, text: String(text.dropLast())) }
+            if case .prompt(let kind, let text) = state.overlay, kind != .replace { state.overlay = .prompt(kind, text: String(text.dropLast())) }
         case .promptConfirm:
             guard case .prompt(let kind, let text) = state.overlay else { return }
             state.overlay = .none
             let path = text.trimmingSpaces
             guard !path.isEmpty else { state.notice = "no file name given"; return }
-            kind == .save ? saveModel(to: path) : loadModel(from: path)
+            switch kind {
+            case .save where FileIO.isFile(path):
+                // Never lose a saved model without being asked.
+                state.overlay = .prompt(.replace, text: path)
+            case .save, .replace: saveModel(to: path)
+            case .load: loadModel(from: path)
+            }
         }
     }
 
@@ -258,6 +264,15 @@ public final class Lab {
             return false
         }
         return true
+    }
+
+    /// `path`, or the first of path-2, path-3, ... that does not exist yet.
+    static func freeName(_ path: String) -> String {
+        guard FileIO.isFile(path) else { return path }
+        let dot = path.lastIndex(of: ".").flatMap { path[$0...].contains("/") ? nil : $0 }
+        let stem = dot.map { String(path[..<$0]) } ?? path, ext = dot.map { String(path[$0...]) } ?? ""
+        for n in 2..<1000 where !FileIO.isFile("\(stem)-\(n)\(ext)") { return "\(stem)-\(n)\(ext)" }
+        return path
     }
 
     static func nextSeed(_ seed: UInt64) -> UInt64 {

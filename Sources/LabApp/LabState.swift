@@ -29,6 +29,8 @@ public enum Overlay: Equatable, Sendable {
 /// What a prompt asks for.
 public enum PromptKind: String, Sendable {
     case save, load
+    /// The file to save to exists: enter replaces it, esc keeps it.
+    case replace
 }
 
 /// Everything the lab shows besides the training itself: the views, overlays and selections.

@@ -190,6 +190,24 @@ import Testing
         let saved: Network<Float> = try ModelFile.load(path)
         #expect(saved.parameters == lab.controller.snapshot.network.parameters)
 
+        // Saving again to the same file asks first; esc keeps the file as it was.
+        lab.trainSynchronously(epochs: 5)
+        lab.handle(.char("w"))
+        guard case .prompt(.save, let again) = lab.state.overlay else { Issue.record("no prompt"); return }
+        for _ in again { lab.handle(.backspace) }
+        for c in path { lab.handle(.char(c)) }
+        lab.handle(.enter)
+        #expect(lab.state.overlay == .prompt(.replace, text: path))
+        lab.handle(.escape)
+        #expect((try ModelFile.load(path) as Network<Float>).parameters == saved.parameters, "esc keeps the saved model")
+        // The proposed name never overwrites: m.json exists, so the prompt offers m-2.json.
+        var options = LabOptions()
+        options.paused = true
+        options.modelPath = path
+        let third = try Lab(scenario: ShippedLessons.load(ShippedLessons.defaultName), options: options)
+        third.handle(.char("w"))
+        #expect(third.state.overlay == .prompt(.save, text: dir.appendingPathComponent("m-2.json").path))
+
         let other = try Self.lab()
         other.handle(.char("o"))
         guard case .prompt(.load, let t) = other.state.overlay else { Issue.record("no prompt"); return }
