@@ -312,3 +312,29 @@ import Testing
         #expect(lab.state.selectedPoint == chosen)
     }
 }
+
+/// Every lesson's dashboard at every size: each panel present, every line exactly as wide as
+/// the screen, in Unicode and ASCII.
+@Suite struct DashboardSizesTests {
+    @Test(arguments: ShippedLessons.names)
+    func everyLessonAtEverySize(_ name: String) throws {
+        var options = LabOptions()
+        options.paused = true
+        let lab = try Lab(scenario: ShippedLessons.load(name), options: options)
+        lab.trainSynchronously(epochs: 2)
+        for (w, h) in [(80, 24), (81, 25), (100, 30), (150, 50), (320, 100)] {
+            for theme in [Theme.plain, .full] {
+                let buffer = lab.compose(width: w, height: h, theme: theme)
+                let text = buffer.plainText
+                for panel in ["Network", "Loss", "Lesson"] { #expect(text.contains(panel), "\(name) \(w)x\(h): \(panel)") }
+                #expect(text.contains("Decision map") || text.contains("f(x) and the network's F(x)"), "\(name) \(w)x\(h): main panel")
+                #expect(buffer.lines.allSatisfy { displayWidth($0) <= w }, "\(name) \(w)x\(h)")
+                #expect(!text.contains("nan"), "\(name) \(w)x\(h)")
+            }
+        }
+        // The units view and the settings panel too.
+        lab.handle(.char("v"))
+        lab.handle(.char("s"))
+        #expect(lab.compose(width: 80, height: 24, theme: .plain).plainText.contains("Settings"))
+    }
+}
