@@ -85,19 +85,21 @@ public struct StatusBar: Widget {
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard area.width > 0, area.height > 0 else { return }
         buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), with: Cell(" ", style: background))
+        // A segment without its own background takes the bar's, so the bar is one band.
+        func onBar(_ s: Style) -> Style { s.bg == .default ? s.bg(background.bg) : s }
         var limit = area.right
         if let right {
             let w = displayWidth(right.text)
             if w + 1 <= area.width {
                 limit = area.right - w - 1
-                buffer.put(right.text, x: area.right - w, y: area.y, style: right.style)
+                buffer.put(right.text, x: area.right - w, y: area.y, style: onBar(right.style))
             }
         }
         var x = area.x
         for segment in segments {
             let w = displayWidth(segment.text)
             if x + w > limit { break }
-            buffer.put(segment.text, x: x, y: area.y, style: segment.style)
+            buffer.put(segment.text, x: x, y: area.y, style: onBar(segment.style))
             x += w + 2
         }
     }

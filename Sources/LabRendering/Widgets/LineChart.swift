@@ -84,8 +84,9 @@ public struct LineChart: Widget {
         buffer.put(truncate(yText(lo), to: axis - 1, glyphs: theme.glyphs), x: area.x, y: plot.bottom - 1, style: muted)
         let bottom = area.bottom - 1
         buffer.put(NumberFormat.compact(xLo, significant: 3), x: plot.x, y: bottom, style: muted, clip: area)
-        var right = (logScale ? "log scale, " : "") + "epoch " + NumberFormat.compact(xHi.rounded(), significant: 6)
-        if displayWidth(right) > plot.width - 4 { right = NumberFormat.compact(xHi.rounded(), significant: 6) }
+        let last = Swift.abs(xHi) < 1e15 ? NumberFormat.grouped(Int(xHi.rounded())) : NumberFormat.compact(xHi, significant: 3)
+        var right = (logScale ? "log scale, " : "") + "epoch " + last
+        if displayWidth(right) > plot.width - 4 { right = last }
         buffer.put(right, x: Swift.max(plot.x, plot.right - displayWidth(right)), y: bottom, style: muted, clip: area)
     }
 }
