@@ -132,17 +132,24 @@ extension Lab {
             mapGeometry = (DecisionMap.plotArea(inner), map.x, map.y)
             map.render(into: &buffer, area: inner, theme: theme)
         case .units:
-            Panel(title: "Each hidden unit", rightTitle: "a over the plane").render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)
             let shapes = network.shapes.dropLast()
             let count = shapes.reduce(0) { $0 + $1.units }
-            let size = Thumbnails.fit(count: count, in: inner)
-            guard size.width > 0 else { return }
+            // Tiles no smaller than 10x4 cells: with many units, the first ones that fit.
+            var size = Thumbnails.fit(count: count, in: inner)
+            var shown = count
+            if size.width < 10 || size.height < 4 {
+                size = (10, 4)
+                shown = Swift.min(count, Swift.max(1, (inner.width + 1) / 11) * Swift.max(1, inner.height / 5))
+            }
+            Panel(title: "Each hidden unit", rightTitle: shown < count ? "the first \(shown) of \(count) units" : "a over the plane")
+                .render(into: &buffer, area: area, theme: theme)
+            guard size.width > 0, inner.width >= size.width, inner.height > size.height else { return }
             let pixelRows = theme.glyphs.unicode && theme.hasColor ? size.height * 2 : size.height
             sampler.sample(network, columns: size.width, rows: pixelRows, x: dataset.domain.x, y: dataset.domain.y, withUnits: true)
             var tiles: [Thumbnails.Tile] = []
             for shape in shapes {
-                for i in 0..<shape.units {
+                for i in 0..<shape.units where tiles.count < shown {
                     let values = sampler.unitValues[shape.index][i]
                     // Each tile on its own scale: -1...1 after dividing by its largest |a|.
                     var peak: Float = 0
@@ -150,7 +157,7 @@ extension Lab {
                     let scale = peak > 0 ? 1 / peak : 1
                     let nonNegative = values.allSatisfy { !($0 < 0) }
                     let scaled = values.map { nonNegative ? $0 * scale * 2 - 1 : $0 * scale }
-                    let label = shapes.count > 1 ? "a(\(shape.l + 1))\(i + 1)" : "unit \(i + 1)"
+                    let label = shapes.count > 1 ? "a(\(shape.l + 1))_\(i + 1)" : "unit \(i + 1)"
                     tiles.append(.init(label: label, values: scaled, columns: size.width, rows: pixelRows))
                 }
             }
