@@ -176,7 +176,8 @@ extension Lab {
             Panel(title: "The example").render(into: &buffer, area: left[0], theme: theme)
             var plot = Views.curvePlot(snapshot.network, dataset: session.dataset, kind: datasetKind, train: session.trainIndices, sampler: sampler,
                                        width: Panel.inner(left[0]).width, units: false)
-            plot.points = [(p.x, p.value)]
+            plot.points = []
+            plot.marked = (p.x, p.value)
             plot.render(into: &buffer, area: Panel.inner(left[0]), theme: theme)
         }
         // The network with the layer in focus.

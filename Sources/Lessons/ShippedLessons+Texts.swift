@@ -665,7 +665,7 @@ lesson: |
 
   Here f(x) = sin(2 pi x) on [0, 1] and the network is exactly F: one hidden layer of N = 1
   logistic unit and an identity output. The curve view shows f, F, and each term
-  alpha_i sigma(w_i x + b_i) (press [u] to show or hide them). Lessons 11a, 11b and 11c use
+  alpha_i sigma(w_i x + b_i) (press [v] to show or hide them). Lessons 11a, 11b and 11c use
   N = 1, 3 and 10: the error falls as N grows.
 data:
   dataset: sine
@@ -699,7 +699,7 @@ lesson: |
 
   Here f(x) = sin(2 pi x) on [0, 1] and the network is exactly F: one hidden layer of N = 3
   logistic units and an identity output. The curve view shows f, F, and each term
-  alpha_i sigma(w_i x + b_i) (press [u] to show or hide them). Lessons 11a, 11b and 11c use
+  alpha_i sigma(w_i x + b_i) (press [v] to show or hide them). Lessons 11a, 11b and 11c use
   N = 1, 3 and 10: the error falls as N grows.
 data:
   dataset: sine
@@ -731,7 +731,7 @@ lesson: |
 
   Here f(x) = sin(2 pi x) on [0, 1] and the network is exactly F: one hidden layer of N = 10
   logistic units and an identity output. The curve view shows f, F, and each term
-  alpha_i sigma(w_i x + b_i) (press [u] to show or hide them). Lessons 11a, 11b and 11c use
+  alpha_i sigma(w_i x + b_i) (press [v] to show or hide them). Lessons 11a, 11b and 11c use
   N = 1, 3 and 10: the error falls as N grows.
 data:
   dataset: sine

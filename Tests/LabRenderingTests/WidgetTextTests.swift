@@ -125,3 +125,13 @@ import Testing
         #expect(buffer[4, row].style.attributes.contains(.bold), "the highlighted row is emphasised")
     }
 }
+
+@Suite struct KeyMarkTests {
+    /// "[v]" in a lesson is a key and stands out; "[0, 1]" is an interval and does not.
+    @Test func onlyKeysAreHighlighted() {
+        var buffer = Buffer(width: 30, height: 1)
+        TextPanel(text: "on [0, 1] press [v]").render(into: &buffer, area: buffer.area, theme: .full)
+        #expect(buffer[3, 0].character == "[" && !buffer[3, 0].style.attributes.contains(.bold))
+        #expect(buffer[16, 0].character == "[" && buffer[16, 0].style.attributes.contains(.bold))
+    }
+}

@@ -23,6 +23,8 @@ public struct CurvePlot: Sendable {
     public var curves: [Curve]
     /// Data points (x, y), drawn as dots first.
     public var points: [(x: Double, y: Double)] = []
+    /// One point drawn as a mark on top (the step-through's example).
+    public var marked: (x: Double, y: Double)?
     /// A legend line under the plot.
     public var legend = true
 
@@ -64,6 +66,11 @@ public struct CurvePlot: Sendable {
         var styles = (0..<8).map { theme.series($0) }
         styles += [Style](repeating: theme.muted, count: 100 - styles.count)
         canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: styles, glyphs: theme.glyphs)
+        if let m = marked, m.x.isFinite, m.y.isFinite, spanX > 0, spanY > 0 {
+            let cx = plot.x + clampedInt((m.x - x.lowerBound) / spanX * Double(plot.width - 1), 0, plot.width - 1)
+            let cy = plot.y + clampedInt((y.upperBound - m.y) / spanY * Double(plot.height - 1), 0, plot.height - 1)
+            buffer.set(cx, cy, theme.glyphs.unicode ? "◉" : "@", theme.accent.reversed)
+        }
         // Axes
         let muted = theme.muted
         for (row, value) in [(plot.y, y.upperBound), (plot.bottom - 1, y.lowerBound)] {
@@ -78,12 +85,14 @@ public struct CurvePlot: Sendable {
         buffer.put(right, x: plot.right - displayWidth(right), y: plot.bottom + 1, style: muted, clip: area)
         if legend {
             var column = plot.x
-            for curve in curves where !curve.label.isEmpty {
+            // The legend lists the curves by series (the network first), each only if it fits.
+            for curve in curves.filter({ !$0.label.isEmpty }).sorted(by: { $0.series < $1.series }) {
+                guard column + displayWidth(curve.label) + 4 <= area.right else { break }
                 let mark = theme.hasColor ? String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal) : "[\(curve.series + 1)]"
                 column += buffer.put(mark, x: column, y: area.bottom - 1, style: theme.series(curve.series), clip: area)
                 column += buffer.put(" " + curve.label + "  ", x: column, y: area.bottom - 1, style: muted, clip: area)
             }
-            if !points.isEmpty { buffer.put(". data", x: column, y: area.bottom - 1, style: muted, clip: area) }
+            if !points.isEmpty && column + 6 <= area.right { buffer.put(". data", x: column, y: area.bottom - 1, style: muted, clip: area) }
         }
     }
 }

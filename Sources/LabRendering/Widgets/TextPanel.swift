@@ -83,7 +83,16 @@ public struct TextPanel: Widget {
         }
         for c in line {
             if c == "[" && !inKey { emit(token, .plain); token = "["; inKey = true; continue }
-            if c == "]" && inKey { token.append(c); emit(token, theme.accent); token = ""; inKey = false; continue }
+            if c == "]" && inKey {
+                // "[v]", "[space]" are keys; "[0, 1]" is an interval.
+                let inner = token.dropFirst()
+                let isKey = (1...6).contains(inner.count) && !inner.contains(" ") && !inner.contains(",")
+                token.append(c)
+                emit(token, isKey ? theme.accent : .plain)
+                token = ""
+                inKey = false
+                continue
+            }
             token.append(c)
         }
         emit(token, inKey ? .plain : .plain)
