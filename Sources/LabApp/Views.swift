@@ -52,7 +52,7 @@ public enum Views {
         var curves: [CurvePlot.Curve] = []
         if let kind, kind.isOneDimensional {
             let f = (0..<samples).map { Dataset.function(kind, x.lowerBound + (x.upperBound - x.lowerBound) * (Double($0) + 0.5) / Double(samples)) }
-            curves.append(CurvePlot.Curve(values: f, label: "f(x)", series: 1))
+            curves.append(CurvePlot.Curve(values: f, label: "target f(x)", series: 1))
         }
         if units, let parts = GridSampler.contributions(network, x: x, points: samples) {
             for (i, part) in parts.units.prefix(6).enumerated() {
