@@ -53,7 +53,7 @@ public struct StepDetail: Widget {
         case (.forward, let s) where s.hasPrefix("z("):
             let w = net.W(l - 1)
             return ([Operand(label: "W(\(l - 1))", matrix: w, row: i),
-                     Operand(label: "a(\(l - 1))", matrix: value("a(\(l - 1))") ?? Self.column([])),
+                     Operand(label: "a(\(l - 1))", matrix: value("a(\(l - 1))") ?? Self.column([]), column: i.map { _ in 0 }),
                      Operand(label: "b(\(l - 1))", matrix: Self.column(net.b(l - 1)), row: i)], result)
         case (.forward, _):
             return ([Operand(label: "z(\(l))", matrix: value("z(\(l))") ?? Self.column([]), row: i)], result)
@@ -158,7 +158,7 @@ public struct StepDetail: Widget {
         let tallest = all.map(\.matrix.rows).max() ?? 1
         // Rows kept for the unit's sum and the gradient check under the matrices.
         let expanded = expansion(unicode: theme.glyphs.unicode)
-        let reserve = expanded.count + (e.check != nil ? 1 : 0) + (e.phase == .update && e.symbol == "J" ? 1 : 0)
+        let reserve = expanded.count + (e.check != nil ? 2 : 0) + (e.phase == .update && e.symbol == "J" ? 1 : 0)
         let rowsLeft = area.bottom - y - reserve
         // Two spaces between operands when they fit, one when the screen is narrow.
         let gap = widths.reduce(0, +) + 2 * all.count + 2 <= area.width ? 2 : 1
@@ -188,6 +188,9 @@ public struct StepDetail: Widget {
         }
         for text in expanded { line(text, .plain) }
         if let check = e.check {
+            // The central-difference estimate itself, beside backpropagation's numbers.
+            let shown = check.numeric.prefix(8).map { NumberFormat.fixed($0, decimals: 4, trim: false) }.joined(separator: " ")
+            line("finite-difference estimate (J(w + h) - J(w - h)) / 2h: [\(shown)\(check.numeric.count > 8 ? " +\(check.numeric.count - 8)" : "")]", .plain)
             let ok = check.maxRelativeError < 1e-6
             let mark = ok ? (theme.glyphs.unicode ? "✓" : "ok") : (theme.glyphs.unicode ? "✗" : "!!")
             line("finite differences: \(check.name) max relative error \(NumberFormat.scientific(check.maxRelativeError, digits: 1)) \(mark)"
