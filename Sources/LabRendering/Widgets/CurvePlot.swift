@@ -59,7 +59,8 @@ public struct CurvePlot: Sendable {
                 let dx = clampedInt(Double(i) / Double(curve.values.count - 1) * Double(canvas.dotWidth - 1), 0, canvas.dotWidth - 1)
                 guard let dy = dotY(v) else { previous = nil; continue }
                 let clamped = Swift.min(Swift.max(dy, -1), canvas.dotHeight)
-                if let (px, py) = previous { canvas.line(px, py, dx, clamped, series: curve.series) } else { canvas.set(dx, clamped, series: curve.series) }
+                // Without colour, every series but the first is dashed, so the curves stay apart.
+                if let (px, py) = previous { canvas.line(px, py, dx, clamped, series: curve.series, dashed: !theme.hasColor && curve.series != 0) } else { canvas.set(dx, clamped, series: curve.series) }
                 previous = (dx, clamped)
             }
         }
@@ -88,7 +89,8 @@ public struct CurvePlot: Sendable {
             // The legend lists the curves by series (the network first), each only if it fits.
             for curve in curves.filter({ !$0.label.isEmpty }).sorted(by: { $0.series < $1.series }) {
                 guard column + displayWidth(curve.label) + 4 <= area.right else { break }
-                let mark = theme.hasColor ? String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal) : "[\(curve.series + 1)]"
+                let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
+                let mark = theme.hasColor || curve.series == 0 ? solid : (theme.glyphs.unicode ? "╌╌" : "- ")
                 column += buffer.put(mark, x: column, y: area.bottom - 1, style: theme.series(curve.series), clip: area)
                 column += buffer.put(" " + curve.label + "  ", x: column, y: area.bottom - 1, style: muted, clip: area)
             }
