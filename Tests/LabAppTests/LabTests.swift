@@ -289,9 +289,7 @@ import Testing
 /// A click on the map chooses the nearest data point; the step-through starts from it.
 @Suite struct MouseTests {
     @Test func clickChoosesThePointUnderIt() throws {
-        var options = LabOptions()
-        options.paused = true
-        let lab = try Lab(scenario: ShippedLessons.load(ShippedLessons.defaultName), options: options)
+        let lab = try LabTests.lab(ShippedLessons.defaultName)
         let lines = lab.compose(width: 80, height: 24, theme: .plain).lines
         // The training points of the XOR table are drawn as O (class 0) and X (class 1).
         var target: (Int, Int)?
@@ -318,9 +316,7 @@ import Testing
 @Suite struct DashboardSizesTests {
     @Test(arguments: ShippedLessons.names)
     func everyLessonAtEverySize(_ name: String) throws {
-        var options = LabOptions()
-        options.paused = true
-        let lab = try Lab(scenario: ShippedLessons.load(name), options: options)
+        let lab = try LabTests.lab(name)
         lab.trainSynchronously(epochs: 2)
         for (w, h) in [(80, 24), (81, 25), (100, 30), (150, 50), (320, 100)] {
             for theme in [Theme.plain, .full] {

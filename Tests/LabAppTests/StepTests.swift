@@ -64,9 +64,7 @@ import Testing
     }
 
     static func lab() throws -> Lab {
-        var options = LabOptions()
-        options.paused = true
-        let lab = try Lab(scenario: ShippedLessons.load(ShippedLessons.defaultName), options: options)
+        let lab = try LabTests.lab(ShippedLessons.defaultName)
         lab.trainSynchronously(epochs: 300)
         return lab
     }
@@ -132,9 +130,7 @@ import Testing
 @Suite struct StepEveryLessonTests {
     @Test(arguments: ShippedLessons.names)
     func stepsThroughEveryLesson(_ name: String) throws {
-        var options = LabOptions()
-        options.paused = true
-        let lab = try Lab(scenario: ShippedLessons.load(name), options: options)
+        let lab = try LabTests.lab(name)
         lab.handle(.char("f"))
         guard lab.state.stepping != nil else { Issue.record("no step-through"); return }
         lab.handle(.end)
