@@ -158,7 +158,8 @@ public struct StepDetail: Widget {
         let tallest = all.map(\.matrix.rows).max() ?? 1
         // Rows kept for the unit's sum and the gradient check under the matrices.
         let expanded = expansion(unicode: theme.glyphs.unicode)
-        let reserve = expanded.count + (e.check != nil ? 2 : 0) + (e.phase == .update && e.symbol == "J" ? 1 : 0)
+        let below = expanded.count + (e.check != nil ? 2 : 0) + (e.phase == .update && e.symbol == "J" ? 1 : 0)
+        let reserve = below > 0 ? below + 1 : 0   // and the blank line above them
         let rowsLeft = area.bottom - y - reserve
         // Two spaces between operands when they fit, one when the screen is narrow.
         let gap = widths.reduce(0, +) + 2 * all.count + 2 <= area.width ? 2 : 1

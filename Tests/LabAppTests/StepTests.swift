@@ -141,6 +141,14 @@ import Testing
                 let text = lab.compose(width: 80, height: 24, theme: .plain).plainText
                 #expect(text.contains("\(k + 1)/\(count)"), "\(name) step \(k + 1)")
                 #expect(!text.contains("nan") && !text.contains("NaN"), "\(name) step \(k + 1)")
+                if mode == 0 {
+                    // On a wide screen the check line shows whole: "... max relative error 3e-11 ok".
+                    let wide = lab.compose(width: 200, height: 60, theme: .plain).plainText
+                    #expect(!wide.contains("(check the derivative)"), "\(name) step \(k + 1): backpropagation disagrees with finite differences")
+                    // A gradient step (its panel's right title is "grad W(l)" or "grad b(l)") shows its check.
+                    let isGradient = wide.split(separator: "\n").contains { $0.contains("Backward pass") && $0.contains(" grad ") }
+                    if isGradient { #expect(wide.contains("(backpropagation is exact)"), "\(name) step \(k + 1): the check is shown") }
+                }
                 if mode == 0 { lab.handle(.char("u")) } else { lab.handle(.char("u")) }
             }
             lab.handle(.char("n"))
