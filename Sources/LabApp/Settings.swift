@@ -15,7 +15,8 @@ extension Lab {
         var isHeading = false
     }
 
-    static let datasets: [DatasetKind] = [.xor, .circles, .gauss, .spiral, .spirals, .moons, .xorTable, .plane, .multigauss, .sine, .abs, .step, .bump]
+    /// The data sets `d` and the settings panel cycle through.
+    public static let datasets: [DatasetKind] = [.xor, .circles, .gauss, .spiral, .spirals, .moons, .xorTable, .plane, .multigauss, .sine, .abs, .step, .bump]
     static let activations: [Activation] = [.logistic, .tanh, .relu, .leakyReLU(slope: Activation.defaultLeakySlope), .abs, .softplus, .linear, .maxout(pieces: 2)]
     static let learningRates: [Double] = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
     static let batchSizes = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500]
@@ -97,9 +98,10 @@ extension Lab {
             return
         }
         var c = configuration
+        // Choices wrap around (d after the last data set gives the first again).
         func step<T: Equatable>(_ list: [T], _ current: T) -> T {
             let i = list.firstIndex(of: current) ?? (delta > 0 ? -1 : list.count)
-            return list[Swift.min(list.count - 1, Swift.max(0, i + delta))]
+            return list[((i + delta) % list.count + list.count) % list.count]
         }
         func nearest(_ list: [Double], _ v: Double) -> Double {
             let i = list.firstIndex { $0 >= v * 0.999 } ?? list.count - 1
@@ -110,10 +112,13 @@ extension Lab {
         case "dataset":
             guard case .generated(var spec) = c.data else { state.notice = "the data comes from a file"; return }
             let kind = step(Self.datasets, spec.kind)
-            let wasRegression = spec.kind.isRegression
+            // Classes the data has: 2, K for the spirals, none for regression.
+            func classes(_ s: DatasetSpec) -> Int? { s.kind.isRegression ? nil : s.kind == .spirals ? s.classes : 2 }
+            let before = classes(spec)
             spec = DatasetSpec(kind: kind, classes: spec.classes, seed: spec.seed)
             c.data = .generated(spec)
-            if kind.isRegression != wasRegression || kind.isOneDimensional { c.output = nil; c.loss = nil }
+            // Another kind of target: the output and loss that fit it (logistic, softmax, identity).
+            if classes(spec) != before || kind.isOneDimensional { c.output = nil; c.loss = nil }
             if kind.isOneDimensional { c.features = .plain }
             rebuild(c, notice: "dataset \(kind.rawValue): \(kind.summary)")
         case "classes":

@@ -334,3 +334,24 @@ import Testing
         #expect(lab.compose(width: 80, height: 24, theme: .plain).plainText.contains("Settings"))
     }
 }
+
+/// `d` reaches every data set from lessons with different outputs and losses, and the network
+/// follows (softmax for K classes, identity for regression).
+@Suite struct DatasetCycleTests {
+    @Test(arguments: ["04-xor-two-hidden-units", "07b-spirals-relu", "11a-universal-approximation-1", "02a-perceptron-separable", "14-maxout"])
+    func everyDatasetFromLesson(_ name: String) throws {
+        let lab = try LabTests.lab(name)
+        var seen: Set<String> = []
+        for _ in 0..<14 {
+            lab.handle(.char("d"))
+            #expect(lab.state.notice?.hasPrefix("cannot") != true, "\(name): \(lab.state.notice ?? "")")
+            guard case .generated(let spec) = lab.configuration.data else { continue }
+            seen.insert(spec.kind.rawValue)
+            let arch = lab.session.architecture
+            if spec.kind.isRegression { #expect(arch.output == .identity || arch.output == .logistic) }
+            if spec.kind == .spirals { #expect(arch.output == .softmax && arch.outputs == spec.classes) }
+            _ = lab.compose(width: 80, height: 24, theme: .plain)
+        }
+        #expect(seen.count == Lab.datasets.count, "\(name): reached \(seen.sorted())")
+    }
+}
