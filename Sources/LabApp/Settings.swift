@@ -32,7 +32,7 @@ extension Lab {
 
     /// Output and loss pairs offered for classification and for regression.
     static func outputChoices(regression: Bool, classes: Int) -> [(OutputActivation, Loss)] {
-        if regression { return [(.identity, .squaredError), (.logistic, .squaredError)] }
+        if regression { return [(.identity, .squaredError)] }
         if classes > 2 { return [(.softmax, .crossEntropy)] }
         return [(.logistic, .crossEntropy), (.logistic, .squaredError), (.softmax, .crossEntropy)]
     }
@@ -153,6 +153,11 @@ extension Lab {
         case "output / loss":
             let classes = session.dataset.classCount ?? 1
             let choices = Self.outputChoices(regression: isRegression, classes: classes)
+            guard choices.count > 1 else {
+                state.notice = isRegression ? "regression: an identity output with squared error, the one pair that fits"
+                    : "\(classes) classes: softmax with cross-entropy, the one pair that fits"
+                return
+            }
             let arch = session.architecture
             let i = choices.firstIndex { $0.0 == arch.output && $0.1 == arch.loss } ?? 0
             let (output, loss) = choices[(i + delta + choices.count * 4) % choices.count]

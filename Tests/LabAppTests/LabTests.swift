@@ -355,3 +355,27 @@ import Testing
         #expect(seen.count == Lab.datasets.count, "\(name): reached \(seen.sorted())")
     }
 }
+
+/// Every row of the settings panel changes something, both ways, from lessons of every kind.
+@Suite struct SettingsSweepTests {
+    @Test(arguments: ["04-xor-two-hidden-units", "07b-spirals-relu", "11c-universal-approximation-10", "02b-perceptron-xor", "14-maxout"])
+    func everyRowChanges(_ name: String) throws {
+        let lab = try LabTests.lab(name)
+        lab.handle(.char("s"))
+        var visited = 0
+        var lastRow = -1
+        while lab.state.settingsRow > lastRow {
+            lastRow = lab.state.settingsRow
+            let before = lab.compose(width: 120, height: 40, theme: .plain).plainText
+            lab.handle(.right)
+            let notice = lab.state.notice ?? ""
+            #expect(!notice.hasPrefix("cannot"), "\(name) row \(lastRow): \(notice)")
+            let after = lab.compose(width: 120, height: 40, theme: .plain).plainText
+            #expect(after != before, "\(name) row \(lastRow): right changed nothing (\(notice))")
+            lab.handle(.left)
+            visited += 1
+            lab.handle(.down)
+        }
+        #expect(visited >= 15, "\(name): \(visited) rows")
+    }
+}
