@@ -12,6 +12,7 @@ extension Lab {
     /// The whole screen at `width` x `height`.
     public func compose(width: Int, height: Int, theme: Theme) -> Buffer {
         var buffer = Buffer(width: width, height: height)
+        lastSize = (width, height)
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
             drawEnlarge(&buffer, theme: theme)
             return buffer
@@ -23,7 +24,7 @@ extension Lab {
         }
         let snapshot = controller.snapshot
         let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
-        header(snapshot, theme: theme).render(into: &buffer, area: rows[0], theme: theme)
+        header(snapshot, theme: theme, width: width).render(into: &buffer, area: rows[0], theme: theme)
         footer(snapshot, theme: theme, into: &buffer, area: rows[2])
 
         let tall = height >= 36
@@ -52,7 +53,7 @@ extension Lab {
 
     // MARK: Header and footer
 
-    func header(_ s: TrainingSnapshot, theme: Theme) -> StatusBar {
+    func header(_ s: TrainingSnapshot, theme: Theme, width: Int) -> StatusBar {
         var segments: [(text: String, style: Style)] = [(" " + scenario.title, theme.title)]
         segments.append(("epoch \(NumberFormat.grouped(s.epoch))", .plain))
         let m = s.metrics
@@ -73,6 +74,9 @@ extension Lab {
         }
         var name = s.status.name
         if self.state.speed > 0 && s.status == .running { name += " (\(self.state.speed)/s)" }
+        // A long title gives way to the numbers: epoch, loss and accuracy stay in view.
+        let numbers = segments.dropFirst().prefix(3).reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
+        segments[0].text = " " + truncate(scenario.title, to: Swift.max(12, width - numbers - 2), glyphs: theme.glyphs)
         return StatusBar(segments: segments, right: (name + " ", state), background: theme.hasColor ? Style(bg: theme.colorMode == .full ? .grey(0.15) : .black) : .plain)
     }
 

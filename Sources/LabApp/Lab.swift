@@ -33,6 +33,8 @@ public final class Lab {
     private var workspaceCache: Workspace<Float>?
     /// Where the last frame drew the map's plot and which part of the plane it shows (for clicks).
     var mapGeometry: (plot: Rect, x: ClosedRange<Double>, y: ClosedRange<Double>)?
+    /// The size of the last screen composed.
+    var lastSize: (width: Int, height: Int)?
     /// The step-through's trace of the chosen example, and the point and weights it was made for.
     var stepTrace: (trace: Trace, point: Int, version: Int)?
     private let options: LabOptions
@@ -107,6 +109,8 @@ public final class Lab {
     /// Handles one key press.
     public func handle(_ key: KeyEvent) {
         guard let action = KeyTable.action(for: key, in: state) else { return }
+        // Below the smallest screen nothing is shown, so only quitting is taken.
+        if let size = lastSize, size.width < Self.minimumSize.width || size.height < Self.minimumSize.height, action != .quit { return }
         if case .settingsMove = action {} else if case .promptType = action {} else { state.notice = nil }
         perform(action)
     }

@@ -260,6 +260,12 @@ import Testing
         let lines = lab.compose(width: 60, height: 20, theme: .plain).lines
         #expect(lines.contains { $0.contains("Please enlarge the terminal") })
         #expect(lines.contains { $0.contains("(now 60x20)") })
+        // Keys do nothing there but quit: the screen shows none of what they would change.
+        let activation = lab.configuration.hidden.map(\.activation)
+        lab.handle(.char("a"))
+        #expect(lab.configuration.hidden.map(\.activation) == activation)
+        lab.handle(.char("q"))
+        #expect(lab.state.quit)
     }
 
     /// The dashboard of the default lesson after its training, at three sizes.
