@@ -61,8 +61,8 @@ extension Lab {
         if let t = m.test { loss += " / \(formatLoss(t.meanLoss))" }
         segments.append((loss, .plain))
         if let a = m.train.accuracy {
-            var acc = "acc \(Self.percent(a))"
-            if let t = m.test?.accuracy { acc += " / \(Self.percent(t))" }
+            var acc = "acc \(NumberFormat.percent(a))"
+            if let t = m.test?.accuracy { acc += " / \(NumberFormat.percent(t))" }
             segments.append((acc, .plain))
         }
         segments.append((s.status == .running ? "\(NumberFormat.compact(s.stepsPerSecond, significant: 3)) steps/s" : "\(NumberFormat.grouped(s.stepCount)) steps", theme.muted))
@@ -77,41 +77,36 @@ extension Lab {
         // A long title gives way to the numbers: epoch, loss and accuracy stay in view.
         let numbers = segments.dropFirst().prefix(3).reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
         segments[0].text = " " + truncate(scenario.title, to: Swift.max(12, width - numbers - 2), glyphs: theme.glyphs)
-        return StatusBar(segments: segments, right: (name + " ", state), background: theme.hasColor ? Style(bg: theme.colorMode == .full ? .grey(0.15) : .black) : .plain)
+        return StatusBar(segments: segments, right: (name + " ", state), background: theme.bar)
     }
 
-    static func percent(_ a: Double) -> String {
-        guard a.isFinite else { return "-" }
-        let p = a * 100
-        return p == 100 || p == 0 ? "\(Int(p))%" : NumberFormat.fixed(p, decimals: 1, trim: false) + "%"
-    }
 
     private func footer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
         let hints: [(key: String, action: String)]
         switch state.overlay {
-        case .settings: hints = [("↑↓", "choose"), ("←→", "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
-        case .lessons: hints = [("↑↓", "choose"), ("enter", "open"), ("esc", "close")]
+        case .settings: hints = [(theme.glyphs.upDownKeys, "choose"), (theme.glyphs.leftRightKeys, "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
+        case .lessons: hints = [(theme.glyphs.upDownKeys, "choose"), ("enter", "open"), ("esc", "close")]
         case .prompt(let kind, _): hints = [("enter", kind == .load ? "load" : kind == .save ? "save" : "replace"), ("esc", "cancel")]
         case .help, .message: hints = [("any key", "closes this window")]
         case .none:
-            var h: [(key: String, action: String)] = [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),
-                                                      ("v", "view"), ("a", "activation"), ("s", "settings"), ("l", "lessons")]
-            if s.status == .diverged { h = [("[", "lower the rate"), ("r", "reset"), ("s", "settings"), ("l", "lessons")] }
-            // The keys that always matter come last and are never dropped: drop others first.
-            let tail: [(key: String, action: String)] = [("?", "help"), ("q", "quit")]
-            func width(_ list: [(key: String, action: String)]) -> Int { list.reduce(0) { $0 + displayWidth($1.key) + displayWidth($1.action) + 3 } }
-            while !h.isEmpty && width(h + tail) > area.width - 1 { h.removeLast() }
-            hints = h + tail
+            hints = s.status == .diverged
+                ? [("[", "lower the rate"), ("r", "reset"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
+                : [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),
+                   ("v", "view"), ("a", "activation"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
         }
-        let glyphs = theme.glyphs
-        let keyed = hints.map { (glyphs.unicode ? $0.key : $0.key.replacingAll("↑↓", with: "up/down").replacingAll("←→", with: "left/right"), $0.action) }
+        drawFooter(hints, theme: theme, into: &buffer, area: area)
+    }
+
+    /// The footer: the notice of the last action if there is one, else the keys that matter
+    /// now; help and quit (the last two hints) always stay.
+    func drawFooter(_ hints: [(key: String, action: String)], theme: Theme, into buffer: inout Buffer, area: Rect) {
+        var keys = hints
+        var x = area.x + 1
         if let notice = state.notice {
-            let text = " " + truncate(notice, to: Swift.max(1, area.width - 12), glyphs: glyphs)
-            let used = buffer.put(text, x: area.x, y: area.y, style: theme.accent, clip: area)
-            KeyHints([("?", "help"), ("q", "quit")]).render(into: &buffer, area: Rect(x: area.x + used + 2, y: area.y, width: Swift.max(0, area.width - used - 2), height: 1), theme: theme)
-        } else {
-            KeyHints(keyed).render(into: &buffer, area: area.inset(dx: 1, dy: 0), theme: theme)
+            keys = Array(hints.suffix(2))
+            x += buffer.put(truncate(notice, to: Swift.max(1, area.width - 14), glyphs: theme.glyphs), x: x, y: area.y, style: theme.accent, clip: area) + 2
         }
+        KeyHints(keys, keep: 2).render(into: &buffer, area: Rect(x: x, y: area.y, width: Swift.max(0, area.right - x), height: 1), theme: theme)
     }
 
     // MARK: Panels
@@ -186,22 +181,30 @@ extension Lab {
         let arch = network.architecture
         Panel(title: "Network", rightTitle: "\(NumberFormat.grouped(arch.parameterCount)) parameters").render(into: &buffer, area: area, theme: theme)
         let inner = Panel.inner(area)
-        let names: [String] = session.dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
         let values = exampleActivations(network)
-        var layers = [NetworkDiagram.Layer(label: "in", units: arch.inputs, names: names, values: values.first)]
+        var layers = [NetworkDiagram.Layer(label: "in", units: arch.inputs, names: inputNames(theme), values: values.first)]
         for (i, shape) in network.shapes.enumerated() {
             let f = shape.activation.map { $0.label } ?? arch.output.rawValue
             layers.append(.init(label: "\(shape.units) \(f)", units: shape.units, values: i + 1 < values.count ? values[i + 1] : nil))
         }
-        let weights = network.shapes.map { shape -> [Double] in
-            let w = network.W(shape.l).values
-            return w.prefix(shape.units * shape.inputs).map(Double.init)
-        }
-        // The diagram counts parameters below the layers; the panel title has them already.
-        var diagram = NetworkDiagram(layers: layers, weights: weights, parameterCount: arch.parameterCount,
+        var diagram = NetworkDiagram(layers: layers, weights: Self.diagramWeights(network), parameterCount: arch.parameterCount,
                                      highlighted: state.overlay == .none ? state.selectedLayer + 1 : nil)
         if arch.hidden.isEmpty { diagram.highlighted = nil }
         diagram.render(into: &buffer, area: inner, theme: theme)
+    }
+
+    /// The input units' names for the network diagram.
+    func inputNames(_ theme: Theme) -> [String] {
+        session.dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
+    }
+
+    /// Each layer's W(l) for the network diagram (maxout: the first piece of each unit).
+    static func diagramWeights<S: NNScalar>(_ network: Network<S>) -> [[Double]] {
+        network.shapes.map { s in
+            let w = network.W(s.l)
+            // Row i * pieces is unit i's first piece (maxout); one row per unit otherwise.
+            return (0..<s.units).flatMap { i in w.row(i * s.pieces).map { Double($0) } }
+        }
     }
 
     /// a(l) of every layer for the chosen example, or the first training example (the node
@@ -211,12 +214,7 @@ extension Lab {
         guard train.count > 0 else { return [] }
         let ws = singleWorkspace(network.architecture)
         if let chosen = state.selectedPoint, chosen < points.count {
-            let p = points[chosen]
-            var input = [Float](repeating: 0, count: network.architecture.inputs)
-            if session.dataset.dimension == 1 { input[0] = Float(p.x) } else {
-                input.withUnsafeMutableBufferPointer { configuration.features.write(p.x, p.y, to: $0.baseAddress!, stride: 1) }
-            }
-            ws.loadSingle(input: input)
+            ws.loadSingle(input: input(of: points[chosen]).map(Float.init))
         } else {
             ws.load(train, range: 0..<1)
         }
@@ -239,7 +237,7 @@ extension Lab {
         let probe = hidden[index]
         var right = ""
         if let dead = probe.deadUnits { right = "\(dead)/\(probe.units) dead" }
-        else if let sat = probe.saturation { right = "sat \(Self.percent(sat))" }
+        else if let sat = probe.saturation { right = "sat \(NumberFormat.percent(sat))" }
         let title = "Layer a(\(probe.layer)): \(probe.units) \(probe.activation.label)" + (hidden.count > 1 ? " (\(index + 1)/\(hidden.count))" : "")
         Panel(title: title, rightTitle: right).render(into: &buffer, area: area, theme: theme)
         let inner = Panel.inner(area)
@@ -255,7 +253,7 @@ extension Lab {
             lines.append(Sparkline(values: history.map { Double($0.deadUnits ?? 0) }, range: 0...Double(Swift.max(1, probe.units))))
         }
         if let sat = probe.saturation {
-            lines.append(Gauge(label: "sat", fraction: sat, text: Self.percent(sat)))
+            lines.append(Gauge(label: "sat", fraction: sat, text: NumberFormat.percent(sat)))
             lines.append(Sparkline(values: history.map { $0.saturation ?? 0 }, range: 0...1))
         }
         lines.append(LabelValue(label: "|grad W|", value: NumberFormat.scientific(probe.gradientNorm, digits: 1)))
@@ -274,8 +272,8 @@ extension Lab {
     private func drawLoss(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
         var right = ""
         if let a = s.metrics.train.accuracy {
-            right = "accuracy \(Self.percent(a))"
-            if let t = s.metrics.test?.accuracy { right += " / \(Self.percent(t))" }
+            right = "accuracy \(NumberFormat.percent(a))"
+            if let t = s.metrics.test?.accuracy { right += " / \(NumberFormat.percent(t))" }
         }
         Panel(title: "Loss", rightTitle: right).render(into: &buffer, area: area, theme: theme)
         var series = [LineChart.Series(label: "train", values: s.history.map(\.train.meanLoss), x: s.history.map { Double($0.epoch) })]
@@ -332,7 +330,7 @@ extension Lab {
             }
         case .settings:
             buffer.fill(settingsArea)
-            Panel(title: "Settings", rightTitle: "←→ change", focused: true).render(into: &buffer, area: settingsArea, theme: theme)
+            Panel(title: "Settings", rightTitle: theme.glyphs.leftRightKeys + " change", focused: true).render(into: &buffer, area: settingsArea, theme: theme)
             settingsWidget().render(into: &buffer, area: Panel.inner(settingsArea).inset(dx: 1, dy: 0), theme: theme)
         case .lessons:
             let catalogue = ShippedLessons.catalogue()

@@ -1,3 +1,4 @@
+import Foundation
 import LabRendering
 import Lessons
 import NeuralCore
@@ -207,7 +208,7 @@ public final class Lab {
         case .promptConfirm:
             guard case .prompt(let kind, let text) = state.overlay else { return }
             state.overlay = .none
-            let path = text.trimmingSpaces
+            let path = text.trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { state.notice = "no file name given"; return }
             switch kind {
             case .save where FileIO.isFile(path):
@@ -264,7 +265,7 @@ public final class Lab {
 
     private func allowed(_ lock: String) -> Bool {
         if state.isLocked(lock) {
-            state.notice = "\(lock.replacingAll("_", with: " ")) is locked by the lesson"
+            state.notice = "\(lock.replacingOccurrences(of: "_", with: " ")) is locked by the lesson"
             return false
         }
         return true
@@ -375,18 +376,5 @@ public final class Lab {
         } catch {
             state.overlay = .message(title: "Cannot load the model", lines: ["\(error)"])
         }
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
-
-    func replacingAll(_ a: String, with b: String) -> String {
-        split(separator: Character(a), omittingEmptySubsequences: false).joined(separator: b)
     }
 }

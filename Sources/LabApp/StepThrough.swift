@@ -17,20 +17,18 @@ extension Lab {
         state.notice = nil
     }
 
+    /// The network's input for a data point (its features; x alone for 1-D data).
+    func input(of p: MapPoint) -> [Double] {
+        configuration.features.input(p.x, p.y, dimension: session.dataset.dimension)
+    }
+
     /// The trace for the current point and weights (made again when either changed).
     func currentTrace() -> Trace? {
         guard let cursor = state.stepping, cursor.point < points.count else { return nil }
         let snapshot = controller.snapshot
         if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { return t.trace }
         let p = points[cursor.point]
-        let input: [Double]
-        if session.dataset.dimension == 1 {
-            input = [p.x]
-        } else {
-            var v = [Double](repeating: 0, count: configuration.features.count)
-            v.withUnsafeMutableBufferPointer { configuration.features.write(p.x, p.y, to: $0.baseAddress!, stride: 1) }
-            input = v
-        }
+        let input = input(of: p)
         let arch = snapshot.network.architecture
         let trace: Trace
         if session.dataset.classCount != nil {
@@ -144,21 +142,12 @@ extension Lab {
         StatusBar(segments: [(" Step-through", theme.title), ("\(cursor.index + 1)/\(trace.entries.count): \(phase)", theme.accent),
                              ("example \(cursor.point + 1)/\(points.count): \(coordinates), \(target)" + (p.isTest ? " (test)" : ""), .plain)],
                   right: (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
-                  background: theme.hasColor ? Style(bg: theme.colorMode == .full ? .grey(0.15) : .black) : .plain)
+                  background: theme.bar)
             .render(into: &buffer, area: rows[0], theme: theme)
         var hints: [(key: String, action: String)] = [("n", "next"), ("p", "back"), ("N P", "layer"), ("u", cursor.unitMode ? "vector mode" : "unit mode")]
         if cursor.unitMode { hints.append(("j k", "unit")) }
-        hints += [(theme.glyphs.unicode ? "←↑↓→" : "arrows", "example"), ("f", "dashboard")]
-        let tail: [(key: String, action: String)] = [("?", "help"), ("q", "quit")]
-        func width(_ list: [(key: String, action: String)]) -> Int { list.reduce(0) { $0 + displayWidth($1.key) + displayWidth($1.action) + 3 } }
-        while hints.count > 3 && width(hints + tail) > rows[2].width - 1 { hints.remove(at: hints.count - 1) }
-        hints += tail
-        if let notice = state.notice {
-            let used = buffer.put(" " + truncate(notice, to: Swift.max(1, rows[2].width - 12), glyphs: theme.glyphs), x: 0, y: rows[2].y, style: theme.accent, clip: rows[2])
-            KeyHints([("?", "help"), ("q", "quit")]).render(into: &buffer, area: Rect(x: used + 2, y: rows[2].y, width: Swift.max(0, rows[2].width - used - 2), height: 1), theme: theme)
-        } else {
-            KeyHints(hints).render(into: &buffer, area: rows[2].inset(dx: 1, dy: 0), theme: theme)
-        }
+        hints += [(theme.glyphs.arrowKeys, "example"), ("f", "dashboard"), ("?", "help"), ("q", "quit")]
+        drawFooter(hints, theme: theme, into: &buffer, area: rows[2])
 
         let columns = Layout.horizontal([.percentage(buffer.width >= 150 ? 34 : buffer.width >= 100 ? 38 : 30), .fill(1)]).split(rows[1])
         let left = Layout.vertical([.fill(1), .fill(1)]).split(columns[0])
@@ -183,22 +172,20 @@ extension Lab {
         // The network with the layer in focus.
         let arch = trace.network.architecture
         Panel(title: "Network", rightTitle: "layer in focus").render(into: &buffer, area: left[1], theme: theme)
-        let names: [String] = session.dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
         let values = [trace.input] + trace.network.shapes.map { s in
             trace.entries.last { $0.symbol == "a(\(s.l + 1))" }?.value.values ?? []
         }
-        var layers = [NetworkDiagram.Layer(label: "a(1)", units: arch.inputs, names: names, values: values[0])]
+        var layers = [NetworkDiagram.Layer(label: "a(1)", units: arch.inputs, names: inputNames(theme), values: values[0])]
         for (i, shape) in trace.network.shapes.enumerated() {
             let shown = i + 1 <= cursorForwardLayer(trace, cursor.index) ? values[i + 1] : nil
             layers.append(.init(label: "a(\(shape.l + 1))", units: shape.units, values: shown))
         }
-        let weights = trace.network.shapes.map { s in Array(trace.network.W(s.l).values.prefix(s.units * s.inputs)) }
         let focus: Int = switch entry.phase {
         case .forward, .loss: entry.symbol == "J" ? layers.count - 1 : entry.layer - 1
         case .backward: entry.symbol.hasPrefix("delta") ? entry.layer - 1 : entry.layer
         case .update: entry.symbol == "J" ? layers.count - 1 : entry.layer
         }
-        NetworkDiagram(layers: layers, weights: weights, parameterCount: arch.parameterCount, highlighted: Swift.min(focus, layers.count - 1))
+        NetworkDiagram(layers: layers, weights: Self.diagramWeights(trace.network), parameterCount: arch.parameterCount, highlighted: Swift.min(focus, layers.count - 1))
             .render(into: &buffer, area: Panel.inner(left[1]), theme: theme)
 
         // The computation in detail, and the ones before it.

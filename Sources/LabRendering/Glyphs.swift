@@ -23,6 +23,10 @@ public struct Glyphs: Sendable, Equatable {
     public var upperHalf: Character { unicode ? "▀" : "#" }
     public var fullBlock: Character { unicode ? "█" : "#" }
     public var arrow: String { unicode ? "→" : "->" }
+    /// Key names in hints: the arrow keys.
+    public var upDownKeys: String { unicode ? "↑↓" : "up/down" }
+    public var leftRightKeys: String { unicode ? "←→" : "left/right" }
+    public var arrowKeys: String { unicode ? "←↑↓→" : "arrows" }
     public var ellipsis: String { unicode ? "…" : "..." }
     public var bullet: Character { unicode ? "•" : "*" }
     public var cursor: Character { unicode ? "◎" : "@" }

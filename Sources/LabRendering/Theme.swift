@@ -101,6 +101,8 @@ public struct Theme: Sendable, Equatable {
     public var frame: Style { hasColor ? Style(fg: colorMode == .full ? .grey(0.4) : .brightBlack) : .plain }
     /// The selected row of a list.
     public var selection: Style { Style(attributes: .reverse) }
+    /// The background of the header bar.
+    public var bar: Style { hasColor ? Style(bg: colorMode == .full ? .grey(0.15) : .black) : .plain }
     /// A line in a chart: series 0 (training) and 1 (test).
     public func series(_ i: Int) -> Style {
         guard hasColor else { return i == 0 ? .plain : Style(attributes: .dim) }

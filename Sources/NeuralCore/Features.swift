@@ -117,6 +117,12 @@ public struct FeatureSet: Hashable, Sendable, CustomStringConvertible {
         for (j, f) in features.enumerated() { out[j * stride] = S(f.value(x1, x2)) }
     }
 
+    /// The network's input for one point: the features of (x1, x2), or x1 alone for a 1-D
+    /// data set (x2 is then ignored).
+    public func input(_ x1: Double, _ x2: Double, dimension: Int) -> [Double] {
+        dimension == 1 ? [x1] : features.map { $0.value(x1, x2) }
+    }
+
     /// The input width a data set of `dimension` needs: the features for the plane, 1 for a line.
     public func inputCount(dimension: Int) -> Int { dimension == 1 ? 1 : count }
 }

@@ -131,10 +131,7 @@ public final class TrainingController: @unchecked Sendable {
     /// train synchronously, then draw).
     public func refreshSnapshot() {
         precondition(thread == nil, "the training thread publishes its own snapshots")
-        let probes = session.probes()
-        let version = shared.withLock { $0.snapshot.version } + 1
-        let snapshot = Self.makeSnapshot(session, status: status, probes: probes, stepsPerSecond: 0, version: version)
-        shared.withLock { $0.snapshot = snapshot }
+        publish(rate: 0)
     }
 
     /// The latest snapshot.

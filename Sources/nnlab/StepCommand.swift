@@ -70,10 +70,7 @@ extension NNLab {
             let input: [Double]
             switch coordinates.count {
             case 1 where arch.inputs == 1: input = coordinates
-            case 2:
-                var v = [Double](repeating: 0, count: features.count)
-                v.withUnsafeMutableBufferPointer { features.write(coordinates[0], coordinates[1], to: $0.baseAddress!, stride: 1) }
-                input = v
+            case 2: input = features.input(coordinates[0], coordinates[1], dimension: 2)
             default:
                 throw NNLabError("--point: give \(arch.inputs == 1 ? "one coordinate (X)" : "two coordinates (X1,X2)"), found \(coordinates.count)")
             }

@@ -334,10 +334,14 @@ import Testing
                 #expect(!text.contains("nan"), "\(name) \(w)x\(h)")
             }
         }
-        // The units view and the settings panel too.
+        // The units view and the settings panel too; ASCII screens hold only ASCII (key names
+        // included: "up/down", not arrows).
         lab.handle(.char("v"))
         lab.handle(.char("s"))
-        #expect(lab.compose(width: 80, height: 24, theme: .plain).plainText.contains("Settings"))
+        let settings = lab.compose(width: 80, height: 24, theme: .plain).plainText
+        #expect(settings.contains("Settings"))
+        #expect(settings.unicodeScalars.allSatisfy { $0.isASCII }, "\(name): non-ASCII in the ASCII settings screen")
+        #expect(settings.contains("up/down choose"))
     }
 }
 

@@ -108,13 +108,31 @@ public struct StatusBar: Widget {
 /// The keys that matter now: "space pause  . step  e epoch  ? help".
 public struct KeyHints: Widget {
     public var hints: [(key: String, action: String)]
+    /// The last `keep` hints (help, quit) are never dropped: when the line is too short, the
+    /// hints before them go first, from the end.
+    public var keep: Int
 
-    public init(_ hints: [(key: String, action: String)]) { self.hints = hints }
+    public init(_ hints: [(key: String, action: String)], keep: Int = 0) {
+        self.hints = hints
+        self.keep = keep
+    }
+
+    /// Columns `hints` take, two spaces between.
+    static func width(_ hints: ArraySlice<(key: String, action: String)>) -> Int {
+        hints.reduce(0) { $0 + displayWidth($1.key) + 1 + displayWidth($1.action) + 2 } - (hints.isEmpty ? 0 : 2)
+    }
 
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard area.width > 0, area.height > 0 else { return }
+        let kept = Swift.min(Swift.max(0, keep), hints.count)
+        var shown = hints[...]
+        var droppable = hints.count - kept
+        while droppable > 0 && Self.width(shown) > area.width {
+            shown.remove(at: shown.startIndex + droppable - 1)
+            droppable -= 1
+        }
         var x = area.x
-        for (key, action) in hints {
+        for (key, action) in shown {
             let w = displayWidth(key) + 1 + displayWidth(action)
             if x + w > area.right { break }
             x += buffer.put(key, x: x, y: area.y, style: theme.accent)

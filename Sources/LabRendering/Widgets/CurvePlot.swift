@@ -70,7 +70,7 @@ public struct CurvePlot: Sendable {
         if let m = marked, m.x.isFinite, m.y.isFinite, spanX > 0, spanY > 0 {
             let cx = plot.x + clampedInt((m.x - x.lowerBound) / spanX * Double(plot.width - 1), 0, plot.width - 1)
             let cy = plot.y + clampedInt((y.upperBound - m.y) / spanY * Double(plot.height - 1), 0, plot.height - 1)
-            buffer.set(cx, cy, theme.glyphs.unicode ? "◉" : "@", theme.accent.reversed)
+            buffer.set(cx, cy, theme.glyphs.cursor, theme.accent.reversed)
         }
         // Axes
         let muted = theme.muted
