@@ -17,13 +17,14 @@ extension Lab {
             drawEnlarge(&buffer, theme: theme)
             return buffer
         }
+        // Header, body, footer.
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
         if state.stepping != nil {
-            composeStep(&buffer, theme: theme)
-            drawOverlay(theme: theme, into: &buffer, body: Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)[1], settingsArea: buffer.area)
+            composeStep(&buffer, rows: rows, theme: theme)
+            drawOverlay(theme: theme, into: &buffer, body: rows[1], settingsArea: rows[1])
             return buffer
         }
         let snapshot = controller.snapshot
-        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
         header(snapshot, theme: theme, width: width).render(into: &buffer, area: rows[0], theme: theme)
         footer(snapshot, theme: theme, into: &buffer, area: rows[2])
 

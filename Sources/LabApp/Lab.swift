@@ -48,30 +48,42 @@ public final class Lab {
         configuration = scenario.configuration
         model = try scenario.modelPath.map { try ModelFile.load($0) }
         let session = try TrainingSession(configuration, model: model)
-        let running = !(options.paused || scenario.view.paused)
-        controller = TrainingController(session: session, running: running)
+        controller = TrainingController(session: session, running: !(options.paused || scenario.view.paused))
         applyView(scenario.view)
-        state.locked.formUnion(options.locked)
-        points = Views.mapPoints(session.dataset, train: session.trainIndices, test: session.testIndices)
-        controller.setSpeedLimit(state.speed)
-        state.lastStatus = controller.snapshot.status.name
+        adoptSession()
     }
 
     deinit { controller.shutdown() }
 
+    /// A lesson's `view:` settings, with the command line's locks added.
     private func applyView(_ view: ViewSettings) {
-        let oneD = controller.session.dataset.dimension == 1
-        switch view.main {
-        case .map: state.main = oneD ? .curve : .map
-        case .units: state.main = .units
-        case .curve: state.main = oneD ? .curve : .map
-        }
+        state.main = view.main
         state.discretize = view.discretize
         state.showTest = view.testPoints
         state.speed = view.speed
-        state.locked = view.locked
+        controller.setSpeedLimit(view.speed)
+        state.locked = view.locked.union(options.locked)
         state.lessonScroll = 0
         state.selectedLayer = 0
+        fitMainView()
+    }
+
+    /// The main panel must suit the data and network: the curve for 1-D data, a map or the
+    /// units' maps for the plane (units only with hidden units).
+    private func fitMainView() {
+        if session.dataset.dimension == 1 { state.main = .curve }
+        else if state.main == .curve || (state.main == .units && session.architecture.hidden.isEmpty) { state.main = .map }
+    }
+
+    /// Brings the view state in line with a new session: its points, layers and status.
+    private func adoptSession() {
+        controller.setSpeedLimit(state.speed)
+        let newPoints = Views.mapPoints(session.dataset, train: session.trainIndices, test: session.testIndices)
+        if newPoints != points { state.selectedPoint = nil }
+        points = newPoints
+        state.selectedLayer = Swift.min(state.selectedLayer, Swift.max(0, session.architecture.hidden.count - 1))
+        state.divergenceShown = controller.snapshot.status == .diverged
+        fitMainView()
     }
 
     /// Starts the training thread.
@@ -89,13 +101,13 @@ public final class Lab {
     /// Called once a frame: notices a divergence and opens its explanation once.
     public func tick() {
         let snapshot = controller.snapshot
-        let name = snapshot.status.name
-        if name == "diverged" && state.lastStatus != "diverged" {
+        let diverged = snapshot.status == .diverged
+        if diverged && !state.divergenceShown {
             var lines = [snapshot.divergence ?? "the loss stopped being a finite number", ""]
             lines += Self.divergenceAdvice(configuration)
             state.overlay = .message(title: "Training diverged", lines: lines)
         }
-        state.lastStatus = name
+        state.divergenceShown = diverged
     }
 
     static func divergenceAdvice(_ c: SessionConfiguration) -> [String] {
@@ -229,8 +241,6 @@ public final class Lab {
         configuration = lesson.configuration
         install(session, running: !lesson.view.paused)
         applyView(lesson.view)
-        state.locked.formUnion(options.locked)
-        controller.setSpeedLimit(state.speed)
         state.overlay = .none
         state.notice = "opened \(lesson.name)"
     }
@@ -308,16 +318,8 @@ public final class Lab {
     private func install(_ session: TrainingSession, running: Bool) {
         controller.shutdown()
         controller = TrainingController(session: session, running: running)
-        controller.setSpeedLimit(state.speed)
         if started { controller.start() }
-        let newPoints = Views.mapPoints(session.dataset, train: session.trainIndices, test: session.testIndices)
-        if newPoints != points { state.selectedPoint = nil }
-        points = newPoints
-        state.selectedLayer = Swift.min(state.selectedLayer, Swift.max(0, session.architecture.hidden.count - 1))
-        state.lastStatus = controller.snapshot.status.name
-        if session.dataset.dimension == 1 && state.main == .map { state.main = .curve }
-        if session.dataset.dimension == 2 && state.main == .curve { state.main = .map }
-        if session.architecture.hidden.isEmpty && state.main == .units { state.main = session.dataset.dimension == 1 ? .curve : .map }
+        adoptSession()
     }
 
     /// Applies live settings (learning rate, batch, optimizer, L1/L2) without new weights.

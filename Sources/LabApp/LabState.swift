@@ -1,15 +1,8 @@
 import LabRendering
 import Lessons
 
-/// What the main panel shows (`v` cycles).
-public enum MainView: String, Sendable, CaseIterable {
-    /// The decision map with the data points.
-    case map
-    /// One small map per hidden unit: what each neuron has learned.
-    case units
-    /// 1-D regression: target f, network F and each hidden unit's contribution.
-    case curve
-}
+/// What the main panel shows (`v` cycles): a lesson's `view: main:` choices.
+public typealias MainView = ViewSettings.MainPanel
 
 /// A window over the dashboard.
 public enum Overlay: Equatable, Sendable {
@@ -63,8 +56,8 @@ public struct LabState: Sendable, Equatable {
     public var selectedPoint: Int?
     /// The step-through screen (`f`), when open.
     public var stepping: StepCursor?
-    /// The status seen last, to notice a divergence once.
-    public var lastStatus = "paused"
+    /// The divergence message was shown for the current run (it opens once per divergence).
+    public var divergenceShown = false
 
     public init() {}
 
@@ -143,7 +136,6 @@ public enum KeyTable {
     public static func action(for key: KeyEvent, in state: LabState) -> LabAction? {
         switch state.overlay {
         case .help, .message:
-            if key == .char("q") && state.overlay == .help { return .closeOverlay }
             if key == .endOfInput { return .quit }
             return key == .resize ? nil : .closeOverlay
         case .prompt:

@@ -180,10 +180,7 @@ extension Lab {
             c.settings.learningRate = nearest(Self.learningRates, c.settings.learningRate)
             applyLive(c, notice: "learning rate \(NumberFormat.compact(c.settings.learningRate))")
         case "batch size":
-            let sizes = Self.batchSizes
-            let i = sizes.firstIndex { $0 >= c.settings.batchSize } ?? sizes.count - 1
-            let index = sizes[i] > c.settings.batchSize ? (delta > 0 ? i : i - 1) : i + delta
-            c.settings.batchSize = sizes[Swift.min(sizes.count - 1, Swift.max(0, index))]
+            c.settings.batchSize = Int(nearest(Self.batchSizes.map(Double.init), Double(c.settings.batchSize)))
             applyLive(c, notice: "batch size \(c.settings.batchSize)")
         case "L2":
             c.settings.l2 = nearest(Self.strengths, c.settings.l2)

@@ -48,24 +48,19 @@ extension Lab {
         case .stepMove(let d): cursor.index = Swift.min(count - 1, Swift.max(0, cursor.index + d))
         case .stepEnd(let last): cursor.index = last ? count - 1 : 0
         case .stepLayer(let d):
-            // The next (previous) computation in another layer or phase.
-            guard let entries = trace?.entries, !entries.isEmpty else { break }
-            let here = entries[cursor.index]
-            var i = cursor.index
-            repeat { i += d } while i > 0 && i < count - 1 && entries[i].layer == here.layer && entries[i].phase == here.phase
-            if d < 0 {
-                // Go to the first computation of that layer.
-                let target = entries[Swift.max(0, i)]
-                while i > 0 && entries[i - 1].layer == target.layer && entries[i - 1].phase == target.phase { i -= 1 }
-            }
-            cursor.index = Swift.min(count - 1, Swift.max(0, i))
+            // Computations come in groups of one layer and phase (z(2) and a(2)); N and P go to
+            // the first computation of the next or previous group.
+            guard let entries = trace?.entries else { break }
+            let starts = entries.indices.filter { $0 == 0 || entries[$0].layer != entries[$0 - 1].layer || entries[$0].phase != entries[$0 - 1].phase }
+            let current = starts.last { $0 <= cursor.index } ?? 0
+            cursor.index = d > 0 ? starts.first { $0 > current } ?? count - 1 : starts.last { $0 < current } ?? 0
         case .stepUnitMode:
             cursor.unitMode.toggle()
             state.notice = cursor.unitMode ? "unit mode: unit \(cursor.unit + 1)'s sum written out (j/k another unit)" : "vector mode: whole layers"
         case .stepUnit(let d):
-            if !cursor.unitMode { cursor.unitMode = true }
-            let rows = trace.map { $0.entries[Swift.min(cursor.index, count - 1)].value.rows } ?? 1
-            cursor.unit = ((cursor.unit + d) % Swift.max(rows, 1) + Swift.max(rows, 1)) % Swift.max(rows, 1)
+            cursor.unitMode = true
+            let rows = Swift.max(1, trace?.entries[cursor.index].value.rows ?? 1)
+            cursor.unit = ((cursor.unit + d) % rows + rows) % rows
         case .stepCycle(let d):
             cursor.point = (cursor.point + d + points.count) % points.count
         case .stepPoint(let direction):
@@ -124,11 +119,10 @@ extension Lab {
     }
 
     /// The step-through screen.
-    func composeStep(_ buffer: inout Buffer, theme: Theme) {
+    func composeStep(_ buffer: inout Buffer, rows: [Rect], theme: Theme) {
         guard let cursor = state.stepping, let trace = currentTrace() else { return }
         let entry = trace.entries[Swift.min(cursor.index, trace.entries.count - 1)]
         let p = points[cursor.point]
-        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
         // Header: the example and where we are.
         let coordinates = session.dataset.dimension == 1 ? "x = \(NumberFormat.compact(p.x, significant: 3))"
             : "x = (\(NumberFormat.compact(p.x, significant: 3)), \(NumberFormat.compact(p.y, significant: 3)))"

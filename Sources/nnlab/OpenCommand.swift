@@ -114,7 +114,6 @@ extension NNLab {
                 // Take every key already waiting before drawing again (fast typing, pasted keys).
                 while let k = next, handled < 64 {
                     if k == .control("l") { terminal.invalidate() }
-                    if k == .control("c") { return 2 }
                     lab.handle(k)
                     if lab.state.quit { return 0 }
                     handled += 1
