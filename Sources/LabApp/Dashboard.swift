@@ -226,7 +226,8 @@ extension Lab {
     }
 
     private func drawLayer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
-        let hidden = s.probes.filter { !$0.activation.isOutputLike(session.architecture, layer: $0.layer) }
+        // The probes are those of the hidden layers (the output layer has no activation probe).
+        let hidden = s.probes
         guard !hidden.isEmpty else {
             Panel(title: "Layers").render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)
@@ -353,10 +354,4 @@ struct LabelValue: Widget {
         let used = buffer.put(label + " ", x: area.x, y: area.y, style: theme.muted, clip: area)
         buffer.put(value, x: area.x + used, y: area.y, style: .plain, clip: area)
     }
-}
-
-extension Activation {
-    /// True for the output layer's probe (the probes cover hidden layers and, for some
-    /// outputs, the output layer).
-    func isOutputLike(_ arch: Architecture, layer: Int) -> Bool { layer > arch.hidden.count + 1 }
 }

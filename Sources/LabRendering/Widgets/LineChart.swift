@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Series over epochs in braille (training and test loss, accuracy), with axes, a legend and
 /// the last values.
 public struct LineChart: Widget {
@@ -51,14 +57,14 @@ public struct LineChart: Widget {
         }
         func transform(_ v: Double) -> Double? {
             guard v.isFinite else { return nil }
-            if logScale { return v > 0 ? log10Value(v) : nil }
+            if logScale { return v > 0 ? log10(v) : nil }
             return v
         }
         let all = series.flatMap { $0.values.compactMap(transform) }
         var lo = yRange.flatMap { transform($0.lowerBound) } ?? all.min() ?? 0
         var hi = yRange.flatMap { transform($0.upperBound) } ?? all.max() ?? 1
         if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
-        func yText(_ t: Double) -> String { label(logScale ? pow10Value(t) : t, theme.glyphs) }
+        func yText(_ t: Double) -> String { label(logScale ? pow(10, t) : t, theme.glyphs) }
         // The axis is as wide as its labels (at most a third of the chart).
         let axis = Swift.min(Swift.max(5, displayWidth(yText(hi)), displayWidth(yText(lo))) + 1, Swift.max(5, area.width / 3))
         let plot = Rect(x: area.x + axis, y: area.y + 1, width: area.width - axis, height: area.height - 2)
@@ -89,41 +95,4 @@ public struct LineChart: Widget {
         if displayWidth(right) > plot.width - 4 { right = last }
         buffer.put(right, x: Swift.max(plot.x, plot.right - displayWidth(right)), y: bottom, style: muted, clip: area)
     }
-}
-
-func log10Value(_ v: Double) -> Double {
-    var e = 0.0
-    var m = v
-    while m >= 10 { m /= 10; e += 1 }
-    while m < 1 { m *= 10; e -= 1 }
-    // log10(m) for m in [1, 10) by ln via a short series around the nearest power.
-    return e + lnApprox(m) / 2.302585092994046
-}
-
-func pow10Value(_ t: Double) -> Double {
-    let e = t.rounded(.down)
-    var r = 1.0
-    if e >= 0 { for _ in 0..<Int(e) { r *= 10 } } else { for _ in 0..<Int(-e) { r /= 10 } }
-    return r * expApprox((t - e) * 2.302585092994046)
-}
-
-/// ln x for x in [1, 10) (axis labels only), by atanh series on (x-1)/(x+1).
-func lnApprox(_ x: Double) -> Double {
-    let u = (x - 1) / (x + 1), u2 = u * u
-    var term = u, sum = 0.0
-    for k in stride(from: 1, through: 41, by: 2) {
-        sum += term / Double(k)
-        term *= u2
-    }
-    return 2 * sum
-}
-
-/// e^x for small x (axis labels only).
-func expApprox(_ x: Double) -> Double {
-    var term = 1.0, sum = 1.0
-    for k in 1...30 {
-        term *= x / Double(k)
-        sum += term
-    }
-    return sum
 }

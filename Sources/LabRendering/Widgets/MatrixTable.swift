@@ -21,14 +21,8 @@ public struct MatrixTable: Widget {
     /// A number in the table's format: fixed decimals, scientific when tiny or huge.
     func format(_ v: Double) -> String {
         guard v.isFinite else { return v.isNaN ? "NaN" : (v < 0 ? "-inf" : "inf") }
-        if v != 0 && (Swift.abs(v) >= 1e4 || Swift.abs(v) < 5 * pow10(-decimals - 1)) { return NumberFormat.scientific(v, digits: decimals >= 4 ? 3 : 1) }
+        if v != 0 && (Swift.abs(v) >= 1e4 || Swift.abs(v) < 5 * NumberFormat.pow10(-decimals - 1)) { return NumberFormat.scientific(v, digits: decimals >= 4 ? 3 : 1) }
         return NumberFormat.fixed(v, decimals: decimals, trim: false)
-    }
-
-    private func pow10(_ e: Int) -> Double {
-        var r = 1.0
-        for _ in 0..<Swift.abs(e) { r = e < 0 ? r / 10 : r * 10 }
-        return r
     }
 
     /// Columns the table needs to show everything.
