@@ -3,10 +3,14 @@ import Foundation
 /// Runs the `nnlab` binary: `NNLAB_BIN` if set (CI points it at the release build), else
 /// the debug build beside the tests.
 enum CLI {
+    /// The repository's root folder.
+    static var repository: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
     static var binary: String {
         if let b = ProcessInfo.processInfo.environment["NNLAB_BIN"], !b.isEmpty { return b }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/nnlab").path
+        return repository + "/.build/debug/nnlab"
     }
 
     struct Result {

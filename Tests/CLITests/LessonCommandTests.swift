@@ -49,3 +49,38 @@ import Testing
 }
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite struct LabCommandTests {
+    /// Without a terminal the lab says where to go instead, with exit status 2; a misspelt
+    /// lock is caught first.
+    @Test func openWithoutATerminal() throws {
+        let r = try CLI.run(["open", "6a"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("the lab needs a terminal") && r.stderr.contains("nnlab run 06a-spiral-deep"))
+        let lock = try CLI.run(["open", "--lock", "network,netwrk"])
+        #expect(lock.status == 2)
+        #expect(lock.stderr.contains("--lock: \"netwrk\" is not one of") && lock.stderr.contains("did you mean \"network\"?"))
+    }
+
+    /// `nnlab step` prints the trace the step-through shows: the lecture's 2-2-1 XOR network,
+    /// the same text as the golden file the trace tests check number by number.
+    @Test func stepPrintsTheTrace() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnlab-step-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("xor.json").path
+        try """
+        {"format": "nnlab-model", "version": 1, "inputs": 2, "loss": "cross_entropy",
+         "layers": [{"units": 2, "activation": "logistic", "W": [[1, -2], [0.5, 1.5]], "b": [0.1, -0.2]},
+                    {"units": 1, "activation": "logistic", "W": [[2, -1]], "b": [0.3]}]}
+        """.write(toFile: model, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["step", "--model", model, "--point", "1,0", "--label", "1", "--lr", "0.5", "--ascii"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let golden = try String(contentsOfFile: CLI.repository + "/Tests/Golden/step-xor-221-ascii.txt", encoding: .utf8)
+        let body = r.stdout.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).dropFirst(2).joined()
+        #expect(r.stdout.hasPrefix("Step-through of x = 1, 0, label 1 through 2 -> 2 logistic -> 1 logistic"))
+        #expect(body.trimmingCharacters(in: .newlines) == golden.trimmingCharacters(in: .newlines))
+        let bad = try CLI.run(["step", "--model", model, "--point", "1,0"])
+        #expect(bad.status == 2 && bad.stderr.contains("--label: this model classifies"))
+    }
+}

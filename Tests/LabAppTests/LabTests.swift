@@ -133,12 +133,12 @@ import Testing
         #expect(lab.state.overlay == .settings)
         let first = lab.state.settingsRow
         #expect(first > 0, "the selection skips the heading")
-        // Down to "hidden layers", then right: one more layer.
-        while !lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("> hidden layers") && lab.state.settingsRow < 40 {
-            lab.handle(.down)
-            let text = lab.compose(width: 120, height: 40, theme: .plain).plainText
-            if text.split(separator: "\n").contains(where: { $0.contains("hidden layers") && $0.contains("< ") }) { break }
+        // Down to "hidden layers" (the selected row shows "< value >"), then right: one more layer.
+        func selected() -> Bool {
+            lab.compose(width: 120, height: 40, theme: .plain).lines.contains { $0.contains("hidden layers") && $0.contains("< ") }
         }
+        for _ in 0..<40 where !selected() { lab.handle(.down) }
+        #expect(selected())
         let layers = lab.configuration.hidden.count
         lab.handle(.right)
         #expect(lab.configuration.hidden.count == layers + 1)
@@ -330,7 +330,9 @@ import Testing
                 let text = buffer.plainText
                 for panel in ["Network", "Loss", "Lesson"] { #expect(text.contains(panel), "\(name) \(w)x\(h): \(panel)") }
                 #expect(text.contains("Decision map") || text.contains("f(x) and the network's F(x)"), "\(name) \(w)x\(h): main panel")
-                #expect(buffer.lines.allSatisfy { displayWidth($0) <= w }, "\(name) \(w)x\(h)")
+                // The numbers and the way out stay in view at every size.
+                #expect(buffer.lines[0].contains("epoch ") && buffer.lines[0].contains("loss "), "\(name) \(w)x\(h): header")
+                #expect(buffer.lines[h - 1].contains("? help") && buffer.lines[h - 1].contains("q quit"), "\(name) \(w)x\(h): footer")
                 #expect(!text.contains("nan"), "\(name) \(w)x\(h)")
             }
         }
@@ -387,5 +389,29 @@ import Testing
             lab.handle(.down)
         }
         #expect(visited >= 15, "\(name): \(visited) rows")
+    }
+}
+
+/// Every key a lesson's text tells students to press ("[v]", "[f]") does something on the
+/// dashboard (lessons 11a-c once said [u], which only exists in the step-through).
+@Suite struct LessonKeyTests {
+    @Test func keysNamedInLessonsExist() throws {
+        let keys = Set(KeyTable.dashboard.flatMap(\.keys))
+        var mentioned = 0
+        for name in ShippedLessons.names {
+            let text = try ShippedLessons.load(name).lesson
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+                let inside = rest[rest.index(after: open)..<close]
+                rest = rest[rest.index(after: close)...]
+                // Only key-like marks: "[v]", "[space]"; not "[0, 1]".
+                guard (1...6).contains(inside.count), !inside.contains(" "), !inside.contains(",") else { continue }
+                mentioned += 1
+                let key: KeyEvent = inside == "space" ? .char(" ") : .char(inside.first!)
+                #expect(inside.count == 1 || inside == "space", "\(name): [\(inside)] is not a key name")
+                #expect(keys.contains(key), "\(name): the lesson says [\(inside)], which the dashboard does not take")
+            }
+        }
+        #expect(mentioned >= 10, "the lessons name keys")
     }
 }

@@ -78,9 +78,9 @@ import Testing
         for (name, theme) in [("256", Theme.full), ("16", Theme(colorMode: .sixteen, glyphs: .unicodeSet))] {
             let buffer = Self.gallery(width: 80, height: 24, theme: theme)
             if let problem = Golden.check("gallery-80x24-ansi\(name).txt", buffer.ansiText) { Issue.record(Comment(rawValue: problem)) }
-            // The same picture without the codes differs from the monochrome one only where
-            // monochrome needs shading characters instead of colours.
-            #expect(buffer.lines.count == 24)
+            // 256 colours use the xterm-256 codes; 16 colours only the 16 ANSI ones.
+            #expect(buffer.ansiText.contains("38;5;") == (name == "256"), "\(name)-colour codes")
+            #expect(buffer.ansiText.contains("48;5;") == (name == "256"), "\(name)-colour backgrounds")
         }
     }
 }
