@@ -189,8 +189,7 @@ extension Lab {
             c.settings.l1 = nearest(Self.strengths, c.settings.l1)
             applyLive(c, notice: "L1 \(NumberFormat.compact(c.settings.l1))")
         case "speed":
-            let i = Self.speeds.firstIndex(of: state.speed) ?? 0
-            state.speed = Self.speeds[(i + delta + Self.speeds.count) % Self.speeds.count]
+            state.speed = step(Self.speeds, state.speed)
             controller.setSpeedLimit(state.speed)
             state.notice = state.speed == 0 ? "training as fast as possible" : "at most \(state.speed) steps a second"
         case "test points": perform(.toggleTest)

@@ -62,3 +62,33 @@ import Testing
         #expect(NumberFormat.scientific(9.999e-3, digits: 2) == "1.00e-02")
     }
 }
+
+/// The palette the README describes: orange and blue for two classes (TensorFlow Playground),
+/// orange for negative and blue for positive weights, five distinct class hues.
+@Suite struct PaletteTests {
+    /// (r, g, b) levels 0...5 of an xterm-256 cube colour.
+    static func cube(_ c: Color) -> (Int, Int, Int)? {
+        guard case .indexed(let n) = c, n >= 16, n < 232 else { return nil }
+        let i = Int(n) - 16
+        return (i / 36, (i / 6) % 6, i % 6)
+    }
+
+    @Test func twoClassesAreOrangeAndBlue() throws {
+        let theme = Theme.full
+        let orange = try #require(Self.cube(theme.regionColor(0, of: 2, confidence: 1)))
+        let blue = try #require(Self.cube(theme.regionColor(1, of: 2, confidence: 1)))
+        #expect(orange.0 > orange.1 && orange.1 > orange.2, "class 0 is orange: \(orange)")
+        #expect(blue.2 > blue.1 && blue.1 > blue.0, "class 1 is blue: \(blue)")
+        #expect(theme.divergingColor(-1) == theme.regionColor(0, of: 2, confidence: 1), "negative weights are orange")
+        #expect(theme.divergingColor(1) == theme.regionColor(1, of: 2, confidence: 1), "positive weights are blue")
+        #expect(theme.regionColor(0, of: 2, confidence: 0.1) != theme.regionColor(0, of: 2, confidence: 1), "confidence shades")
+    }
+
+    @Test func fiveClassesAreDistinctInEveryColourMode() {
+        for theme in [Theme.full, Theme(colorMode: .sixteen, glyphs: .unicodeSet)] {
+            let colours = (0..<5).map { theme.pointColor($0, of: 5) }
+            #expect(Set(colours).count == 5, "\(theme.colorMode): \(colours)")
+        }
+        #expect(Theme.plain.regionColor(1, of: 2, confidence: 1) == .default, "monochrome uses no colour")
+    }
+}
