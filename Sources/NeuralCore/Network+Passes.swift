@@ -8,10 +8,8 @@
 
 extension Network {
     /// Forward pass over the batch loaded in `ws`: every z(l) and a(l). Allocates nothing.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    @inline(__always)
-    public func forward(_ ws: Workspace<S>) {
+    @inline(never)
+    fileprivate func forwardBody(_ ws: Workspace<S>) {
         parameters.withUnsafeBufferPointer { p in
             let base = p.baseAddress!
             for k in 0..<shapes.count { forwardLayer(k, parameters: base, ws) }
@@ -19,10 +17,8 @@ extension Network {
     }
 
     /// The output delta for the batch in `ws` (after `forward`); padding columns get zero.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    @inline(__always)
-    public func outputDelta(_ ws: Workspace<S>) {
+    @inline(never)
+    fileprivate func outputDeltaBody(_ ws: Workspace<S>) {
         let k = shapes.count - 1
         let s = shapes[k]
         guard case .output(let output) = s.function else { return }
@@ -52,9 +48,8 @@ extension Network {
     /// Writes each example's loss J(W, b; x, y) into `ws.losses` and returns their sum, in
     /// double precision. Stable for large logits (softplus and log-sum-exp forms); 16
     /// examples at a time.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    public func computeLoss(_ ws: Workspace<S>) -> Double {
+    @inline(never)
+    fileprivate func computeLossBody(_ ws: Workspace<S>) -> Double {
         let k = shapes.count - 1
         let s = shapes[k]
         guard case .output(let output) = s.function else { return 0 }
@@ -99,14 +94,13 @@ extension Network {
     /// One training step on the batch loaded in `ws`: forward, loss (if `wantLoss`), output
     /// delta, backward, and the optimizer's update, in place. Returns the summed loss (0 if not
     /// wanted). Allocates nothing.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    public mutating func trainStep(_ ws: Workspace<S>, optimizer: inout OptimizerState<S>, learningRate: Double,
-                                   l1: S, l2: S, wantLoss: Bool) -> Double {
-        let loss = forwardBackward(ws, l1: l1, l2: l2, wantLoss: wantLoss)
+    @inline(__always)
+    fileprivate mutating func trainStepBody(_ ws: Workspace<S>, optimizer: inout OptimizerState<S>, learningRate: Double,
+                                l1: S, l2: S, wantLoss: Bool) -> Double {
+        let loss = forwardBackwardBody(ws, l1: l1, l2: l2, wantLoss: wantLoss)
         let gradient = ws.gradient
         parameters.withUnsafeMutableBufferPointer { p in
-            optimizer.apply(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: learningRate)
+            optimizer.applyBody(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: learningRate)
         }
         return loss
     }
@@ -114,10 +108,8 @@ extension Network {
     /// Backward pass after `forward` and `outputDelta`: every delta(l), then grad W(l) and
     /// grad b(l) (means over the m examples, plus the L1 and L2 terms on weights) into
     /// `ws.gradient`. Allocates nothing.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    @inline(__always)
-    public func backward(_ ws: Workspace<S>, l1: S = 0, l2: S = 0) {
+    @inline(never)
+    fileprivate func backwardBody(_ ws: Workspace<S>, l1: S, l2: S) {
         parameters.withUnsafeBufferPointer { p in
             let base = p.baseAddress!
             let scale = ws.inverseM
@@ -138,13 +130,12 @@ extension Network {
 
     /// Forward, loss, output delta and backward in one call; returns the summed loss if
     /// `wantLoss`, else 0 (the loss pass is skipped).
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    public func forwardBackward(_ ws: Workspace<S>, l1: S = 0, l2: S = 0, wantLoss: Bool) -> Double {
-        forward(ws)
-        let loss = wantLoss ? computeLoss(ws) : 0
-        outputDelta(ws)
-        backward(ws, l1: l1, l2: l2)
+    @inline(__always)
+    fileprivate func forwardBackwardBody(_ ws: Workspace<S>, l1: S, l2: S, wantLoss: Bool) -> Double {
+        forwardBody(ws)
+        let loss = wantLoss ? computeLossBody(ws) : 0
+        outputDeltaBody(ws)
+        backwardBody(ws, l1: l1, l2: l2)
         return loss
     }
 
@@ -192,15 +183,8 @@ extension Network {
             let cols = s.inputs
             let (delta, transposed, m) = (delta, UnsafePointer(ws.transposed), ws.m)
             splitRows(s.rows, work: s.rows &* cols &* m, helper: ws.unmanagedHelper) { part in
-                gemm(L: delta, lRow: ld, lK: 1, R: transposed, rStride: stride, rows: part, k: m, n: stride) { i, c, acc in
-                    let out = dW + (i &* cols &+ c)
-                    let v = acc * scale
-                    if c &+ vecWidth <= cols {
-                        store(v, out)
-                    } else {
-                        for lane in 0..<(cols &- c) { out[lane] = v[lane] }
-                    }
-                }
+                gemm(L: delta, lRow: ld, lK: 1, R: transposed, rStride: stride, rows: part, k: m, n: stride,
+                     store: WeightGradientStore(dW: dW, cols: cols, scale: scale))
             }
             rowSums(delta, rows: s.rows, ld: ld, n: n, scale: scale, into: db)
         } else {
@@ -225,7 +209,7 @@ extension Network {
 }
 
 /// A dense layer's forward pass, specialised per activation: Z = W A + b 1^T, A = f(Z).
-struct DenseForward<S: NNScalar>: ActivationVisitor {
+private struct DenseForward<S: NNScalar>: ActivationVisitor {
     let W: UnsafePointer<S>, b: UnsafePointer<S>, input: UnsafePointer<S>
     let Z: UnsafeMutablePointer<S>, A: UnsafeMutablePointer<S>
     let rows: Int, cols: Int, ld: Int, n: Int
@@ -233,68 +217,99 @@ struct DenseForward<S: NNScalar>: ActivationVisitor {
     /// Store Z too (else only A, when f' comes from A).
     var storesZ = true
 
-    /// Z and A = f(Z) in one pass.
-    @inline(__always)
+    /// Z and A = f(Z) in one pass. One compiled function per precision and activation,
+    /// called by the layer loop (inlining all of them into every pass tripled the core's
+    /// machine code and its build time; see DECISIONS.md).
+    @inline(never)
     func visit<K: ActivationKernel>(_ kernel: K) {
-        let (W, input, Z, A, b, ld, cols, n) = (W, input, Z, A, b, ld, cols, n)
-        let storeZ = storesZ || K.needsZ
+        let (W, input, cols, n) = (W, input, cols, n)
+        let epilogue = ActivationStore(Z: Z, A: A, b: b, ld: ld, storesZ: storesZ || K.needsZ, kernel: kernel)
         splitRows(rows, work: rows &* cols &* n, helper: helper) { part in
-            gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: part, k: cols, n: n) { i, c, acc in
-                let z = acc + Vec(repeating: b[i])
-                let o = i &* ld &+ c
-                if storeZ { store(z, Z + o) }
-                store(kernel.f(z), A + o)
-            }
+            gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: part, k: cols, n: n, store: epilogue)
         }
     }
 
     /// Z only (maxout and softmax finish with their own pass).
-    @inline(__always)
+    @inline(never)
     func affine() {
-        let (W, input, Z, b, ld, cols, n) = (W, input, Z, b, ld, cols, n)
+        let (W, input, cols, n) = (W, input, cols, n)
+        let epilogue = ActivationStore(Z: Z, A: nil, b: b, ld: ld, storesZ: true, kernel: LinearKernel())
         splitRows(rows, work: rows &* cols &* n, helper: helper) { part in
-            gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: part, k: cols, n: n) { i, c, acc in
-                store(acc + Vec(repeating: b[i]), Z + (i &* ld &+ c))
-            }
+            gemm(L: W, lRow: cols, lK: 1, R: input, rStride: ld, rows: part, k: cols, n: n, store: epilogue)
+        }
+    }
+}
+
+/// z = acc + b(i) stored to Z (when wanted) and f(z) to A (when given).
+private struct ActivationStore<S: NNScalar, K: ActivationKernel>: TileStore {
+    let Z: UnsafeMutablePointer<S>, A: UnsafeMutablePointer<S>?, b: UnsafePointer<S>, ld: Int
+    let storesZ: Bool
+    let kernel: K
+    @inline(__always) func callAsFunction(_ i: Int, _ c: Int, _ acc: Vec<S>) {
+        let z = acc + Vec(repeating: b[i])
+        let o = i &* ld &+ c
+        if storesZ { store(z, Z + o) }
+        if let A { store(kernel.f(z), A + o) }
+    }
+}
+
+/// out(j, c) = acc .* f'(z, a): the input gradient through the activation of the layer below.
+private struct DerivativeStore<S: NNScalar, K: ActivationKernel>: TileStore {
+    let z: UnsafePointer<S>, a: UnsafePointer<S>, out: UnsafeMutablePointer<S>, ld: Int
+    let kernel: K
+    @inline(__always) func callAsFunction(_ j: Int, _ c: Int, _ acc: Vec<S>) {
+        let o = j &* ld &+ c
+        let zv = K.needsZ ? load(z + o) : Vec<S>()
+        store(acc * kernel.fPrime(z: zv, a: load(a + o)), out + o)
+    }
+}
+
+/// grad W(i, c..<c+16) = scale * acc, cut at the last column of W.
+private struct WeightGradientStore<S: NNScalar>: TileStore {
+    let dW: UnsafeMutablePointer<S>, cols: Int, scale: S
+    @inline(__always) func callAsFunction(_ i: Int, _ c: Int, _ acc: Vec<S>) {
+        let out = dW + (i &* cols &+ c)
+        let v = acc * scale
+        if c &+ vecWidth <= cols {
+            store(v, out)
+        } else {
+            for lane in 0..<(cols &- c) { out[lane] = v[lane] }
         }
     }
 }
 
 /// A dense layer's input gradient, specialised per activation of the layer below:
 /// out = (W^T delta) .* f'(z, a).
-struct DenseBackward<S: NNScalar>: ActivationVisitor {
+private struct DenseBackward<S: NNScalar>: ActivationVisitor {
     let W: UnsafePointer<S>, delta: UnsafePointer<S>, z: UnsafePointer<S>, a: UnsafePointer<S>
     let out: UnsafeMutablePointer<S>
     let rows: Int, cols: Int, ld: Int, n: Int
     let helper: Unmanaged<HelperThread>?
 
-    @inline(__always)
+    /// One compiled function per precision and activation (as `DenseForward.visit`).
+    @inline(never)
     func visit<K: ActivationKernel>(_ kernel: K) {
-        let (W, delta, z, a, out, ld, rows, cols, n) = (W, delta, z, a, out, ld, rows, cols, n)
+        let (W, delta, ld, rows, cols, n) = (W, delta, ld, rows, cols, n)
+        let epilogue = DerivativeStore(z: z, a: a, out: out, ld: ld, kernel: kernel)
         splitRows(cols, work: rows &* cols &* n, helper: helper) { part in
-            gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: part, k: rows, n: n) { j, c, acc in
-                let o = j &* ld &+ c
-                let zv = K.needsZ ? load(z + o) : Vec<S>()
-                store(acc * kernel.fPrime(z: zv, a: load(a + o)), out + o)
-            }
+            gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: part, k: rows, n: n, store: epilogue)
         }
     }
 
     /// out = W^T delta, without an activation.
-    @inline(__always)
+    @inline(never)
     func inputGradient() {
-        let (W, delta, out, ld, rows, cols, n) = (W, delta, out, ld, rows, cols, n)
+        let (W, delta, ld, rows, cols, n) = (W, delta, ld, rows, cols, n)
+        let epilogue = PlainStore(C: out, ld: ld)
         splitRows(cols, work: rows &* cols &* n, helper: helper) { part in
-            gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: part, k: rows, n: n) { j, c, acc in
-                store(acc, out + (j &* ld &+ c))
-            }
+            gemm(L: W, lRow: 1, lK: cols, R: delta, rStride: ld, rows: part, k: rows, n: n, store: epilogue)
         }
     }
 }
 
 /// out[i] = scale * (sum of the first n entries of row i of M).
 @inline(__always)
-func rowSums<S: NNScalar>(_ M: UnsafePointer<S>, rows: Int, ld: Int, n: Int, scale: S, into out: UnsafeMutablePointer<S>) {
+private func rowSums<S: NNScalar>(_ M: UnsafePointer<S>, rows: Int, ld: Int, n: Int, scale: S, into out: UnsafeMutablePointer<S>) {
     for i in 0..<rows {
         let row = M + i &* ld
         var s0 = Vec<S>(), s1 = Vec<S>()
@@ -313,7 +328,7 @@ func rowSums<S: NNScalar>(_ M: UnsafePointer<S>, rows: Int, ld: Int, n: Int, sca
 
 /// a_i = max over p of z_{i k + p}; remembers the winning piece (ties: the lowest).
 @inline(__always)
-func maxoutForward<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>, winners: UnsafeMutablePointer<S>,
+private func maxoutForward<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>, winners: UnsafeMutablePointer<S>,
                                 units: Int, pieces: Int, ld: Int, n: Int) {
     for i in 0..<units {
         var c = 0
@@ -335,7 +350,7 @@ func maxoutForward<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>,
 
 /// Routes dJ/da_i to the winning piece: delta_{i k + p} = dA_i if p won, else 0.
 @inline(__always)
-func maxoutBackward<S: NNScalar>(dA: UnsafePointer<S>, delta: UnsafeMutablePointer<S>, winners: UnsafePointer<S>,
+private func maxoutBackward<S: NNScalar>(dA: UnsafePointer<S>, delta: UnsafeMutablePointer<S>, winners: UnsafePointer<S>,
                                  units: Int, pieces: Int, ld: Int, n: Int) {
     for i in 0..<units {
         for p in 0..<pieces {
@@ -349,7 +364,7 @@ func maxoutBackward<S: NNScalar>(dA: UnsafePointer<S>, delta: UnsafeMutablePoint
 
 /// a = softmax(z) for every column: e^{z_k - max} / sum_j e^{z_j - max}.
 @inline(__always)
-func softmaxColumns<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>, rows: Int, ld: Int, n: Int) {
+private func softmaxColumns<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>, rows: Int, ld: Int, n: Int) {
     var c = 0
     while c < n {
         var zMax = load(z + c)
@@ -363,5 +378,54 @@ func softmaxColumns<S: NNScalar>(z: UnsafePointer<S>, a: UnsafeMutablePointer<S>
         let inverse = 1 / sum
         for k in 0..<rows { store(load(a + (k &* ld &+ c)) * inverse, a + (k &* ld &+ c)) }
         c &+= vecWidth
+    }
+}
+
+// MARK: One compiled copy per precision
+
+extension Network {
+    /// The generic body behind `NNScalar.batchPass`.
+    @inline(__always)
+    fileprivate func run(_ pass: BatchPass, _ ws: Workspace<S>, l1: S, l2: S) -> Double {
+        switch pass {
+        case .forward: forwardBody(ws)
+        case .loss: return computeLossBody(ws)
+        case .outputDelta: outputDeltaBody(ws)
+        case .backward: backwardBody(ws, l1: l1, l2: l2)
+        case .forwardBackward(let wantLoss): return forwardBackwardBody(ws, l1: l1, l2: l2, wantLoss: wantLoss)
+        }
+        return 0
+    }
+}
+
+// The same three lines for each precision: each calls the generic bodies above with a
+// concrete type, so each precision gets its specialised copy and, since the bodies are
+// private to this file, no unspecialised copy is compiled (not even for `@testable` builds).
+
+extension Float {
+    public static func batchPass(_ pass: BatchPass, _ network: Network<Float>, _ ws: Workspace<Float>, l1: Float, l2: Float) -> Double {
+        network.run(pass, ws, l1: l1, l2: l2)
+    }
+    public static func trainStepPass(_ network: inout Network<Float>, _ ws: Workspace<Float>, _ optimizer: inout OptimizerState<Float>,
+                                     learningRate: Double, l1: Float, l2: Float, wantLoss: Bool) -> Double {
+        network.trainStepBody(ws, optimizer: &optimizer, learningRate: learningRate, l1: l1, l2: l2, wantLoss: wantLoss)
+    }
+    public static func updatePass(_ optimizer: inout OptimizerState<Float>, _ theta: UnsafeMutablePointer<Float>,
+                                  _ gradient: UnsafePointer<Float>, _ count: Int, _ learningRate: Double) {
+        optimizer.applyBody(to: theta, gradient: gradient, count: count, learningRate: learningRate)
+    }
+}
+
+extension Double {
+    public static func batchPass(_ pass: BatchPass, _ network: Network<Double>, _ ws: Workspace<Double>, l1: Double, l2: Double) -> Double {
+        network.run(pass, ws, l1: l1, l2: l2)
+    }
+    public static func trainStepPass(_ network: inout Network<Double>, _ ws: Workspace<Double>, _ optimizer: inout OptimizerState<Double>,
+                                     learningRate: Double, l1: Double, l2: Double, wantLoss: Bool) -> Double {
+        network.trainStepBody(ws, optimizer: &optimizer, learningRate: learningRate, l1: l1, l2: l2, wantLoss: wantLoss)
+    }
+    public static func updatePass(_ optimizer: inout OptimizerState<Double>, _ theta: UnsafeMutablePointer<Double>,
+                                  _ gradient: UnsafePointer<Double>, _ count: Int, _ learningRate: Double) {
+        optimizer.applyBody(to: theta, gradient: gradient, count: count, learningRate: learningRate)
     }
 }

@@ -70,10 +70,12 @@ public struct OptimizerState<S: NNScalar>: Sendable {
     }
 
     /// theta <- update(theta, grad), for `count` parameters. Allocates nothing.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    @inline(__always)
     public mutating func apply(to theta: UnsafeMutablePointer<S>, gradient g: UnsafePointer<S>, count: Int, learningRate: Double) {
+        S.updatePass(&self, theta, g, count, learningRate)
+    }
+
+    @inline(__always)
+    mutating func applyBody(to theta: UnsafeMutablePointer<S>, gradient g: UnsafePointer<S>, count: Int, learningRate: Double) {
         steps += 1
         let eta = S(learningRate)
         let vectorEnd = count / vecWidth * vecWidth

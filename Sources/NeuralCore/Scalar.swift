@@ -14,7 +14,7 @@ public let vecWidth = 16
 ///
 /// The mathematics is written once, generically; this protocol supplies only the elementary
 /// functions, in scalar and vector form.
-public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, LosslessStringConvertible, Sendable
+public protocol NNScalar: BinaryFloatingPoint, SIMDScalar, LosslessStringConvertible, Codable, Sendable
 where Self.RawSignificand: FixedWidthInteger {
     /// e^x.
     static func exp(_ x: Self) -> Self
@@ -47,6 +47,20 @@ where Self.RawSignificand: FixedWidthInteger {
     static func magnitude(_ x: Vec<Self>) -> Vec<Self>
     /// |x| with the sign of `sign`, per lane.
     static func copySign(_ x: Vec<Self>, _ sign: Vec<Self>) -> Vec<Self>
+
+    // The batch passes, compiled once for each precision (Network+Passes.swift). The public
+    // methods of `Network` and `OptimizerState` call these, so the generic bodies are only
+    // ever used with a concrete type and no unspecialised copy of them is compiled (it was
+    // 85% of the core's machine code and of its build time; see DECISIONS.md).
+
+    /// Runs `pass` over the batch in `ws`; returns the summed loss where the pass computes one.
+    static func batchPass(_ pass: BatchPass, _ network: Network<Self>, _ ws: Workspace<Self>, l1: Self, l2: Self) -> Double
+    /// One training step in place.
+    static func trainStepPass(_ network: inout Network<Self>, _ ws: Workspace<Self>, _ optimizer: inout OptimizerState<Self>,
+                              learningRate: Double, l1: Self, l2: Self, wantLoss: Bool) -> Double
+    /// The optimizer's update of `count` parameters.
+    static func updatePass(_ optimizer: inout OptimizerState<Self>, _ theta: UnsafeMutablePointer<Self>,
+                           _ gradient: UnsafePointer<Self>, _ count: Int, _ learningRate: Double)
 }
 
 extension NNScalar {
@@ -167,7 +181,9 @@ extension Float: NNScalar {
         return (m + y).addingProduct(e, Vec(repeating: 0.693_359_375))
     }
 
-    @inline(__always)
+    /// libm per lane, out of line (softplus only; inlined into every product's store it was
+    /// 8% of the core's machine code).
+    @inline(never)
     public static func log1p(_ x: Vec<Float>) -> Vec<Float> {
         var out = Vec<Float>()
         for i in 0..<vecWidth { out[i] = libmLog1p(x[i]) }
@@ -206,29 +222,31 @@ extension Double: NNScalar {
         return unsafeBitCast(m | (unsafeBitCast(sign, to: SIMD16<UInt64>.self) & 0x8000_0000_0000_0000), to: Vec<Double>.self)
     }
 
-    /// libm's exp per lane: `Double` is the checking precision, where exactness matters most.
-    @inline(__always)
+    /// libm's exp per lane: `Double` is the checking precision, where exactness matters most
+    /// (one out-of-line loop: the checks need no speed, and inlining it everywhere doubled
+    /// the core's machine code).
+    @inline(never)
     public static func exp(_ x: Vec<Double>) -> Vec<Double> {
         var out = Vec<Double>()
         for i in 0..<vecWidth { out[i] = libmExp(x[i]) }
         return out
     }
 
-    @inline(__always)
+    @inline(never)
     public static func tanh(_ x: Vec<Double>) -> Vec<Double> {
         var out = Vec<Double>()
         for i in 0..<vecWidth { out[i] = libmTanh(x[i]) }
         return out
     }
 
-    @inline(__always)
+    @inline(never)
     public static func log(_ x: Vec<Double>) -> Vec<Double> {
         var out = Vec<Double>()
         for i in 0..<vecWidth { out[i] = libmLog(x[i]) }
         return out
     }
 
-    @inline(__always)
+    @inline(never)
     public static func log1p(_ x: Vec<Double>) -> Vec<Double> {
         var out = Vec<Double>()
         for i in 0..<vecWidth { out[i] = libmLog1p(x[i]) }
