@@ -1,5 +1,6 @@
 import Foundation
 import LabRendering
+import Synchronization
 import Lessons
 import NeuralCore
 
@@ -40,6 +41,8 @@ public final class Lab {
     var stepTrace: (trace: Trace, point: Int, version: Int)?
     private let options: LabOptions
     private var started = false
+    /// A model file being read on another thread (`o`).
+    private var pendingLoad: ModelLoad?
 
     /// The lab on `scenario`; the training thread starts with `start()`.
     public init(scenario: Scenario, options: LabOptions = LabOptions()) throws {
@@ -98,8 +101,10 @@ public final class Lab {
     /// The session being trained (read it through snapshots while the thread runs).
     public var session: TrainingSession { controller.session }
 
-    /// Called once a frame: notices a divergence and opens its explanation once.
+    /// Called once a frame: installs a model that finished loading, notices a divergence and
+    /// opens its explanation once.
     public func tick() {
+        finishLoading()
         let snapshot = controller.snapshot
         let diverged = snapshot.status == .diverged
         if diverged && !state.divergenceShown {
@@ -356,9 +361,33 @@ public final class Lab {
         }
     }
 
+    /// Starts reading the model file on another thread: a large file takes seconds to parse,
+    /// and the lab must answer keys (q) meanwhile. `tick` installs it when it is read.
     private func loadModel(from path: String) {
+        let loading = ModelLoad(path: path)
+        pendingLoad = loading
+        state.notice = "loading \(path)..."
+    }
+
+    /// Installs a model read by `ModelLoad`, if one has finished (called every frame).
+    func finishLoading() {
+        guard let loading = pendingLoad, let result = loading.result else { return }
+        pendingLoad = nil
+        switch result {
+        case .success(let network): adoptModel(network, from: loading.path)
+        case .failure(let error): state.overlay = .message(title: "Cannot load the model", lines: ["\(error)"])
+        }
+    }
+
+    /// Waits until a model being loaded is read and installs it (tests; the lab's loop
+    /// polls through `tick` instead).
+    public func waitForLoading() {
+        while let loading = pendingLoad, loading.result == nil { usleep(1000) }
+        finishLoading()
+    }
+
+    private func adoptModel(_ network: Network<Float>, from path: String) {
         do {
-            let network: Network<Float> = try ModelFile.load(path)
             var c = configuration
             let arch = network.architecture
             guard arch.inputs == session.architecture.inputs else {
@@ -379,4 +408,23 @@ public final class Lab {
             state.overlay = .message(title: "Cannot load the model", lines: ["\(error)"])
         }
     }
+}
+
+/// A model file read on its own thread, so that the lab's loop keeps answering keys.
+final class ModelLoad: @unchecked Sendable {
+    /// The file.
+    let path: String
+    private let outcome = Mutex<Result<Network<Float>, Error>?>(nil)
+
+    /// Starts reading `path`.
+    init(path: String) {
+        self.path = path
+        Thread.detachNewThread { [self] in
+            let read = Result { try ModelFile.load(path) as Network<Float> }
+            outcome.withLock { $0 = read }
+        }
+    }
+
+    /// The model or the error, once the file is read; nil before.
+    var result: Result<Network<Float>, Error>? { outcome.withLock { $0 } }
 }

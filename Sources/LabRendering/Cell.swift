@@ -17,8 +17,8 @@ public enum Color: Hashable, Sendable {
     /// The cube colour nearest to r, g, b in 0...1.
     public static func rgb(_ r: Double, _ g: Double, _ b: Double) -> Color {
         func level(_ v: Double) -> Int {
-            // The cube's levels are 0, 95, 135, 175, 215, 255.
-            let x = Swift.min(Swift.max(v, 0), 1) * 255
+            // The cube's levels are 0, 95, 135, 175, 215, 255 (NaN counts as 0).
+            let x = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1) * 255
             if x < 48 { return 0 }
             if x < 115 { return 1 }
             return Swift.min(5, Int((x - 35) / 40))
@@ -26,9 +26,9 @@ public enum Color: Hashable, Sendable {
         return .indexed(UInt8(16 + 36 * level(r) + 6 * level(g) + level(b)))
     }
 
-    /// A grey from 0 (black) to 1 (white), from the 24-step grey ramp.
+    /// A grey from 0 (black) to 1 (white), from the 24-step grey ramp (NaN gives black).
     public static func grey(_ v: Double) -> Color {
-        .indexed(UInt8(232 + Swift.min(23, Swift.max(0, Int((v * 23).rounded())))))
+        .indexed(UInt8(232 + clampedInt(v * 23, 0, 23)))
     }
 }
 
@@ -105,12 +105,13 @@ public struct Cell: Hashable, Sendable {
     }
 }
 
-/// Columns a character occupies in a terminal: 0 for combining marks, 2 for East Asian wide
-/// characters and most emoji, 1 otherwise.
+/// Columns a character occupies in a terminal: 0 for combining marks and for control
+/// characters (C0, DEL, C1: `Buffer.put` leaves them out, so no text can send a terminal an
+/// escape sequence), 2 for East Asian wide characters and most emoji, 1 otherwise.
 public func displayWidth(_ c: Character) -> Int {
     guard let scalar = c.unicodeScalars.first else { return 0 }
     let v = scalar.value
-    if v < 0x300 { return v < 0x20 ? 0 : 1 }
+    if v < 0x300 { return v < 0x20 || (0x7F...0x9F).contains(v) ? 0 : 1 }
     if (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || (0xFE00...0xFE0F).contains(v) { return 0 }
     let wide: [ClosedRange<UInt32>] = [
         0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,

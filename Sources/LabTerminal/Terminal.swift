@@ -54,6 +54,7 @@ public final class Terminal {
         window = stdscr_window()
         nn_install_quit_handlers()
         cbreak()
+        nn_disable_flow_control()
         noecho()
         nonl()
         _ = intrflush(window, false)
@@ -87,7 +88,7 @@ public final class Terminal {
         nn_guard_disarm()
     }
 
-    /// The quit signal received (SIGTERM, SIGINT, SIGHUP), or 0.
+    /// The quit signal received (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, ...), or 0.
     public var quitSignal: Int32 { nn_quit_signal() }
 
     /// The screen's size in cells.
@@ -111,6 +112,8 @@ public final class Terminal {
             if cell.isContinuation { continue }
             var scalars = Array(cell.character.unicodeScalars.prefix(3))
             if !unicode && !(scalars.first?.isASCII ?? true) { scalars = ["?"] }
+            // A control character never reaches the terminal, whatever a widget put in a cell.
+            if scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) { scalars = ["?"] }
             for i in 0..<4 { wide[i] = i < scalars.count ? wchar_t(bitPattern: scalars[i].value) : 0 }
             var attributes = attr_t(0)
             let a = cell.style.attributes

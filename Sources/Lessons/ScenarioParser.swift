@@ -15,9 +15,10 @@ public struct ScenarioProblem: Error, Sendable, Equatable, CustomStringConvertib
     /// What is wrong and what was expected.
     public let message: String
 
-    /// `FILE:LINE:COLUMN: key: message`.
+    /// `FILE:LINE:COLUMN: key: message`, with control characters written visibly (the file
+    /// name and the values quoted are text from the user).
     public var description: String {
-        "\(path):\(line):\(column): " + (key.isEmpty ? "" : "\(key): ") + message
+        ("\(path):\(line):\(column): " + (key.isEmpty ? "" : "\(key): ") + message).terminalSafeLine
     }
 }
 
@@ -160,7 +161,7 @@ private struct Reader {
 
     func describe(_ node: Node) -> String {
         switch node {
-        case .scalar(let s): "\"\(s.string)\""
+        case .scalar(let s): "\"\(s.string.quotedForMessage())\""
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .alias: "an alias"
@@ -282,7 +283,8 @@ private struct Reader {
             spec.seed = seed
             configuration.data = .generated(spec)
         }
-        return Scenario(name: name, path: path, title: title, lesson: lesson.trimmingCharacters(in: .whitespacesAndNewlines),
+        // The lesson's text reaches the terminal: control characters become visible text.
+        return Scenario(name: name, path: path, title: title.terminalSafeLine, lesson: lesson.trimmingCharacters(in: .whitespacesAndNewlines).terminalSafe,
                         configuration: configuration, modelPath: network.model, epochs: training.epochs, view: view, claims: claims)
     }
 
@@ -331,7 +333,9 @@ private struct Reader {
         if let f = d["features"], let list = names(f, "data.features") {
             var features: [Feature] = []
             for (name, n) in list {
-                if let feature = Feature(name: name) { features.append(feature) } else {
+                if let feature = Feature(name: name), features.contains(feature) {
+                    problem(n, "data.features", "\(feature.rawValue) is given twice; each feature is one input")
+                } else if let feature = Feature(name: name) { features.append(feature) } else {
                     problem(n, "data.features", choiceMessage(found: name, allowed: Feature.names))
                 }
             }
@@ -538,7 +542,7 @@ private struct Reader {
                         problem(v, "\(full).after", "is after the last epoch (training.epochs is \(e))")
                     }
                 }
-                if let v = o["says"] { claim.says = string(v, "\(full).says") }
+                if let v = o["says"] { claim.says = string(v, "\(full).says")?.terminalSafeLine }
                 if claim.atLeast == nil && claim.atMost == nil && claim.equals == nil && o["at_least"] == nil && o["at_most"] == nil && o["equals"] == nil {
                     problem(value, full, "give at_least, at_most or equals")
                 }

@@ -66,9 +66,10 @@ public struct ScenarioRun: Sendable {
 /// Trains a scenario headless and checks its claims.
 public enum ScenarioRunner {
     /// Trains `scenario` (for `epochs` instead of its own, with `seed` instead of its own, if
-    /// given) and checks every claim at its epoch. `progress` is called after every epoch.
+    /// given) and checks every claim at its epoch. `tick` is called after every epoch and
+    /// every 256 steps; when it returns false, training stops there (Ctrl-C).
     public static func run(_ scenario: Scenario, epochs: Int? = nil, seed: UInt64? = nil,
-                           progress: ((TrainingSession) -> Void)? = nil) throws -> ScenarioRun {
+                           tick: ((TrainingSession) -> Bool)? = nil) throws -> ScenarioRun {
         var configuration = scenario.configuration
         if let seed {
             configuration.seed = seed
@@ -88,13 +89,18 @@ public enum ScenarioRunner {
                 results[i] = evaluate(claim, session, converged: converged)
             }
         }
+        let stepTick = tick.map { t in { t(session) } }
         while session.trainer.epoch < total {
-            if !session.runEpoch() {
+            let end = session.runEpoch(tick: stepTick)
+            if end == .diverged {
                 outcome = "stopped: training diverged"
                 break
             }
+            if end == .stopped || tick?(session) == false {
+                outcome = "stopped by Ctrl-C at epoch \(session.trainer.epoch) of \(total)"
+                break
+            }
             if session.trainer.lastEpochMistakes == 0 { converged = true }
-            progress?(session)
             let epoch = session.trainer.epoch
             check { $0.after == epoch }
         }

@@ -1,15 +1,3 @@
-/// A problem with a network's configuration, a model file or a data file, in words a student
-/// can act on.
-public struct NNLabError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The message, naming the file, line and field where known.
-    public let message: String
-
-    /// An error with `message`.
-    public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
-}
-
 /// Sizes the lab accepts; beyond them it refuses with a message instead of exhausting memory.
 public enum Limits {
     /// Most input features of a network.
@@ -24,6 +12,8 @@ public enum Limits {
     public static let maxParameters = 20_000_000
     /// Most classes of a softmax output.
     public static let maxClasses = 1000
+    /// Most memory a training run may take (estimated from its shapes before it starts).
+    public static let maxTrainingBytes = 4 << 30
 }
 
 /// One hidden layer: its width and activation.

@@ -13,6 +13,11 @@ public struct CSVTable: Sendable {
     public static let maxBytes = 64 << 20
     /// Most data rows read.
     public static let maxRows = 1_000_000
+    /// Most columns of a row: a network's inputs and one target per output.
+    public static let maxColumns = Limits.maxInputs + Limits.maxUnits
+    /// Largest magnitude of a value. Beyond it float32 training overflows within a step or
+    /// two (squares of 1e20 are infinite), so such data is refused at load, with its line.
+    public static let maxMagnitude = 1e6
 
     /// Reads and parses `path`.
     public static func load(_ path: String) throws -> CSVTable {
@@ -31,16 +36,21 @@ public struct CSVTable: Sendable {
             lineNumber += 1
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            // Count before splitting: a 60 MB line of commas must not become 30M fields.
+            let columns = trimmed.utf8.reduce(1) { $1 == UInt8(ascii: ",") ? $0 + 1 : $0 }
+            guard columns <= maxColumns else {
+                throw NNLabError("\(path):\(lineNumber): \(columns) columns; a row has at most \(maxColumns)")
+            }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
             guard let names = header else {
                 if fields.allSatisfy({ Double($0) != nil }) {
                     throw NNLabError("\(path):\(lineNumber): expected a header line of column names (such as x1,x2,label), found numbers")
                 }
-                header = fields.map(String.init)
+                header = fields.map { String($0).quotedForMessage() }
                 continue
             }
             guard fields.count == names.count else {
-                throw NNLabError("\(path):\(lineNumber): expected \(names.count) values (\(names.joined(separator: ","))), found \(fields.count)")
+                throw NNLabError("\(path):\(lineNumber): expected \(names.count) values (\(names.joined(separator: ",").quotedForMessage(limit: 60))), found \(fields.count)")
             }
             guard rows.count < maxRows else {
                 throw NNLabError("\(path):\(lineNumber): more than \(maxRows) rows; the limit is \(maxRows)")
@@ -49,10 +59,13 @@ public struct CSVTable: Sendable {
             row.reserveCapacity(fields.count)
             for (c, field) in fields.enumerated() {
                 guard let x = Double(field) else {
-                    throw NNLabError("\(path):\(lineNumber): column \(c + 1) (\(names[c])): \"\(field)\" is not a number")
+                    throw NNLabError("\(path):\(lineNumber): column \(c + 1) (\(names[c])): \"\(String(field).quotedForMessage())\" is not a number")
                 }
                 guard x.isFinite else {
-                    throw NNLabError("\(path):\(lineNumber): column \(c + 1) (\(names[c])): \(field) is not a finite number")
+                    throw NNLabError("\(path):\(lineNumber): column \(c + 1) (\(names[c])): \(String(field).quotedForMessage()) is not a finite number")
+                }
+                guard Swift.abs(x) <= maxMagnitude else {
+                    throw NNLabError("\(path):\(lineNumber): column \(c + 1) (\(names[c])): \(String(field).quotedForMessage()) is out of range; values must be between -1e6 and 1e6")
                 }
                 row.append(x)
             }

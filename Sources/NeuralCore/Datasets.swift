@@ -315,7 +315,7 @@ public struct Dataset: Sendable {
     public static func load(csv path: String) throws -> Dataset {
         let table = try CSVTable.load(path)
         guard table.header.count == 2 || table.header.count == 3 else {
-            throw NNLabError("\(path):1: expected the columns x1,x2,label (or x,y for a 1-D function), found \(table.header.count) columns: \(table.header.joined(separator: ","))")
+            throw NNLabError("\(path):1: expected the columns x1,x2,label (or x,y for a 1-D function), found \(table.header.count) columns: \(table.header.joined(separator: ",").quotedForMessage(limit: 60))")
         }
         guard table.rows.count >= 2 else { throw NNLabError("\(path): at least 2 data rows are needed, found \(table.rows.count)") }
         guard table.rows.count <= DatasetSpec.maxCount else {
@@ -343,7 +343,7 @@ public struct Dataset: Sendable {
             return (lo - pad)...(hi + pad)
         }
         let domain: (x: ClosedRange<Double>, y: ClosedRange<Double>) = dimension == 2 ? (range(0), range(1)) : (range(0), range(1))
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = (path.split(separator: "/").last.map(String.init) ?? path).terminalSafeLine
         return Dataset(name: name, dimension: dimension, points: points, targets: targets, domain: domain)
     }
 }

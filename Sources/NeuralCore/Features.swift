@@ -91,14 +91,21 @@ public struct FeatureSet: Hashable, Sendable, CustomStringConvertible {
     /// x1 and x2.
     public static let plain = FeatureSet([.x1, .x2])
 
-    /// Parses `x1,x2,r`; an unknown name is an error with the allowed names.
+    /// Parses `x1,x2,r`; an unknown name, an empty name (`x1,,x2`) and a feature given twice
+    /// are errors.
     public init(parsing text: String) throws {
+        try self.init(names: text.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces) })
+    }
+
+    /// The features called `names`, checked as `init(parsing:)` describes.
+    public init(names: [String]) throws {
         var list: [Feature] = []
-        for part in text.split(separator: ",") {
-            let name = part.trimmingSpaces
-            guard let f = Feature(name: String(name)) else {
-                throw NNLabError(choiceMessage(found: String(name), allowed: Feature.names))
+        for name in names {
+            guard !name.isEmpty else { throw NNLabError("an empty feature name (two commas in a row?); give names like x1,x2") }
+            guard let f = Feature(name: name) else {
+                throw NNLabError(choiceMessage(found: name, allowed: Feature.names))
             }
+            guard !list.contains(f) else { throw NNLabError("\(f.rawValue) is given twice; each feature is one input") }
             list.append(f)
         }
         guard !list.isEmpty else { throw NNLabError("at least one feature is needed (for example x1,x2)") }

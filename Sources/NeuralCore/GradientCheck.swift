@@ -42,14 +42,21 @@ public struct GradientCheck: Sendable {
 
     /// The largest relative error over every tensor.
     public var maxRelativeError: Double { tensors.map(\.maxRelativeError).max() ?? 0 }
-    /// True when every tensor is within `tolerance`.
-    public var passed: Bool { maxRelativeError <= Self.tolerance }
+    /// True when the loss and every gradient, by backpropagation and by finite differences,
+    /// are finite numbers (a check of NaN against NaN proves nothing).
+    public var isFinite: Bool {
+        loss.isFinite && tensors.allSatisfy { t in t.backprop.allSatisfy(\.isFinite) && t.numeric.allSatisfy(\.isFinite) }
+    }
+    /// True when everything is finite and every tensor is within `tolerance`.
+    public var passed: Bool { isFinite && maxRelativeError <= Self.tolerance }
 
     /// Checks every parameter of `network` on `examples`: backpropagation against the
     /// central difference [-J(w+2h) + 8J(w+h) - 8J(w-h) + J(w-2h)] / 12h (error O(h^4)), with
     /// h = 1e-3; where a probe crosses a kink it retries with h = 1e-6, and leaves the entry
     /// out only if that crosses one too.
-    public init(network: Network<Double>, examples: Examples<Double>, l1: Double = 0, l2: Double = 0) {
+    /// `progress` is told (entries checked, entries in all) after every entry.
+    public init(network: Network<Double>, examples: Examples<Double>, l1: Double = 0, l2: Double = 0,
+                progress: ((Int, Int) -> Void)? = nil) {
         let (loss, gradient) = network.lossAndGradient(examples, l1: l1, l2: l2)
         self.loss = loss
         var probe = network
@@ -60,6 +67,7 @@ public struct GradientCheck: Sendable {
         }
         let (_, baseKinks) = evaluate()
         var tensors: [TensorCheck] = []
+        var done = 0
         for shape in network.shapes {
             for isBias in [false, true] {
                 let offset = isBias ? shape.biasOffset : shape.weightOffset
@@ -89,6 +97,8 @@ public struct GradientCheck: Sendable {
                         numeric[e] = (8 * (probes[1].0 - probes[2].0) - (probes[0].0 - probes[3].0)) / (12 * h)
                     }
                     atKink[e] = crossed
+                    done += 1
+                    progress?(done, network.parameters.count)
                 }
                 let backprop = (0..<count).map { gradient[offset + $0] }
                 var maxRel = 0.0, maxAbs = 0.0, worst = 0

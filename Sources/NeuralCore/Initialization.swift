@@ -12,6 +12,13 @@ public enum WeightInit: Hashable, Sendable, CustomStringConvertible {
     /// Accepted names, for error messages.
     public static let names = ["glorot", "he", "uniform:R", "normal:STD"]
 
+    /// The largest range R of uniform:R and standard deviation of normal:STD. Larger initial
+    /// weights saturate every unit at once or overflow float32; the saturation lessons use 8.
+    public static let maxScale = 1000.0
+
+    /// What `init(name:)` accepts, for messages.
+    public static let help = "glorot, he, uniform:R or normal:STD (R and STD greater than 0, at most 1000)"
+
     /// Parses `glorot` (or `xavier`), `he`, `uniform:0.5`, `normal:0.01`.
     public init?(name: String) {
         let parts = name.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
@@ -20,11 +27,11 @@ public enum WeightInit: Hashable, Sendable, CustomStringConvertible {
         case "he", "kaiming": self = .he
         case "uniform":
             let r = parts.count == 2 ? Double(parts[1]) : 0.5
-            guard let r, r.isFinite, r > 0 else { return nil }
+            guard let r, r > 0, r <= Self.maxScale else { return nil }
             self = .uniform(range: r)
         case "normal", "gaussian":
             let s = parts.count == 2 ? Double(parts[1]) : 0.01
-            guard let s, s.isFinite, s > 0 else { return nil }
+            guard let s, s > 0, s <= Self.maxScale else { return nil }
             self = .normal(std: s)
         default: return nil
         }

@@ -1,8 +1,9 @@
 /// A parsed JSON value with its position, so every problem can name its line and column.
 /// Numbers keep their text, so a `Float` and a `Double` both parse from the exact decimal.
 public struct JSONNode: Sendable {
-    /// The value.
-    public indirect enum Value: Sendable {
+    /// The value. (Not `indirect`: arrays already box their elements, and a box per value
+    /// tripled the memory of a large model file.)
+    public enum Value: Sendable {
         case object([(key: String, value: JSONNode)])
         case array([JSONNode])
         case number(String)
@@ -13,10 +14,17 @@ public struct JSONNode: Sendable {
 
     /// The value.
     public let value: Value
+    private let position: (line: Int32, column: Int32)
     /// 1-based line of the value's first character.
-    public let line: Int
+    public var line: Int { Int(position.line) }
     /// 1-based column of the value's first character.
-    public let column: Int
+    public var column: Int { Int(position.column) }
+
+    /// A node at `line`, `column`.
+    public init(value: Value, line: Int, column: Int) {
+        self.value = value
+        position = (Int32(clamping: line), Int32(clamping: column))
+    }
 
     /// A short name of the value's kind for messages: "a number", "an array", ...
     public var kind: String {
@@ -47,18 +55,43 @@ public struct JSONSyntaxError: Error, Sendable {
     public let message: String
 }
 
-/// A strict JSON parser (RFC 8259) over UTF-8 bytes.
+/// How much a parse may build: a reader bounds what it makes, not only the bytes it reads.
+public struct JSONLimits: Sendable {
+    /// Most elements of one array.
+    public var arrayLength: Int
+    /// Most values in the whole document.
+    public var values: Int
+    /// Limits of `arrayLength` elements per array and `values` in all.
+    public init(arrayLength: Int, values: Int) {
+        self.arrayLength = arrayLength
+        self.values = values
+    }
+    /// Ten million values, a million per array.
+    public static let standard = JSONLimits(arrayLength: 1_000_000, values: 10_000_000)
+}
+
+/// A strict JSON parser (RFC 8259) over UTF-8 bytes: no leading zeros, exactly four hex
+/// digits in `\u` escapes (surrogate pairs joined), no duplicate keys; a leading byte-order
+/// mark is skipped.
 public struct JSONParser {
     private let bytes: [UInt8]
+    private let limits: JSONLimits
     private var i = 0
     private var line = 1
     private var lineStart = 0
     private var depth = 0
+    private var values = 0
     private static let maxDepth = 64
 
     /// Parses `text`; throws `JSONSyntaxError` with the line and column of the problem.
-    public static func parse(_ text: String) throws -> JSONNode {
-        var parser = JSONParser(bytes: Array(text.utf8))
+    public static func parse(_ text: String, limits: JSONLimits = .standard) throws -> JSONNode {
+        try parse(bytes: Array(text.utf8), limits: limits)
+    }
+
+    /// Parses UTF-8 `bytes`.
+    public static func parse(bytes: [UInt8], limits: JSONLimits = .standard) throws -> JSONNode {
+        var parser = JSONParser(bytes: bytes, limits: limits)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.i = 3; parser.lineStart = 3 }
         parser.skipSpace()
         let node = try parser.value()
         parser.skipSpace()
@@ -66,7 +99,10 @@ public struct JSONParser {
         return node
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], limits: JSONLimits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
 
     private var column: Int { i - lineStart + 1 }
 
@@ -89,6 +125,8 @@ public struct JSONParser {
 
     private mutating func value() throws -> JSONNode {
         guard i < bytes.count else { throw error("unexpected end of file") }
+        values += 1
+        guard values <= limits.values else { throw error("more than \(limits.values) values; the file is too large to be one of ours") }
         let (l, c) = (line, column)
         func node(_ v: JSONNode.Value) -> JSONNode { JSONNode(value: v, line: l, column: c) }
         switch bytes[i] {
@@ -98,13 +136,19 @@ public struct JSONParser {
             guard depth <= Self.maxDepth else { throw error("nested more than \(Self.maxDepth) levels deep") }
             i += 1
             var members: [(key: String, value: JSONNode)] = []
+            var keys = Set<String>()
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return node(.object(members)) }
             while true {
                 skipSpace()
                 guard i < bytes.count else { throw error("unexpected end of file inside an object") }
                 guard bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
+                let keyPosition = (line, column)
                 let key = try string()
+                if !keys.insert(key).inserted {
+                    throw JSONSyntaxError(line: keyPosition.0, column: keyPosition.1,
+                                          message: "the key \"\(key.quotedForMessage())\" appears twice in this object")
+                }
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\"") }
                 i += 1
@@ -127,6 +171,9 @@ public struct JSONParser {
             while true {
                 skipSpace()
                 guard i < bytes.count else { throw error("unexpected end of file inside an array") }
+                guard elements.count < limits.arrayLength else {
+                    throw error("more than \(limits.arrayLength) elements in one array")
+                }
                 elements.append(try value())
                 skipSpace()
                 guard i < bytes.count else { throw error("unexpected end of file inside an array") }
@@ -150,7 +197,8 @@ public struct JSONParser {
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw error("NaN and Infinity are not JSON numbers")
         default:
-            throw error("unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
+            let b = bytes[i]
+            throw error(b >= 0x20 && b < 0x7F ? "unexpected character '\(Character(Unicode.Scalar(b)))'" : "unexpected byte 0x\(String(b, radix: 16, uppercase: true))")
         }
     }
 
@@ -170,7 +218,13 @@ public struct JSONParser {
             return i - s
         }
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard digits() > 0 else { throw error("expected digits in a number") }
+        let integerStart = i
+        let integerDigits = digits()
+        guard integerDigits > 0 else { throw error("expected digits in a number") }
+        if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") {
+            i = integerStart
+            throw error("a number may not start with 0 (found \(String(decoding: bytes[start..<Swift.min(bytes.count, integerStart + integerDigits)], as: UTF8.self)))")
+        }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             i += 1
             guard digits() > 0 else { throw error("expected digits after the decimal point") }
@@ -183,6 +237,24 @@ public struct JSONParser {
         return String(decoding: bytes[start..<i], as: UTF8.self)
     }
 
+    /// Exactly four hex digits (no sign, no spaces), as `\u` escapes need.
+    private mutating func hex4() throws -> UInt32 {
+        guard i + 4 <= bytes.count else { throw error("a \\u escape needs four hex digits") }
+        var code: UInt32 = 0
+        for b in bytes[i..<i + 4] {
+            let digit: UInt8
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
+            default: throw error("a \\u escape needs four hex digits")
+            }
+            code = code << 4 | UInt32(digit)
+        }
+        i += 4
+        return code
+    }
+
     private mutating func string() throws -> String {
         i += 1  // opening quote
         var out = [UInt8]()
@@ -191,7 +263,8 @@ public struct JSONParser {
             switch b {
             case UInt8(ascii: "\""):
                 i += 1
-                return String(decoding: out, as: UTF8.self)
+                guard let text = String(validating: out, as: UTF8.self) else { throw error("a string that is not UTF-8") }
+                return text
             case UInt8(ascii: "\\"):
                 guard i + 1 < bytes.count else { throw error("unfinished escape") }
                 let e = bytes[i + 1]
@@ -206,12 +279,20 @@ public struct JSONParser {
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
-                    guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else {
-                        throw error("bad \\u escape")
+                    var code = try hex4()
+                    if (0xD800..<0xDC00).contains(code) {
+                        // A high surrogate must be followed by \u and a low one: one scalar.
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                            throw error("a \\u escape of a high surrogate must be followed by its low surrogate")
+                        }
+                        i += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw error("expected a low surrogate after a high one") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(code) {
+                        throw error("a low surrogate without a high one")
                     }
-                    i += 4
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    out.append(contentsOf: Array(String(Character(Unicode.Scalar(code)!)).utf8))
                 default: throw error("unknown escape \\\(Character(Unicode.Scalar(e)))")
                 }
             case 0x00..<0x20:

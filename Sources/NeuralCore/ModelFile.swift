@@ -13,9 +13,14 @@ public enum ModelFile {
 
     /// Reads a model file; every problem names the file, line, column and field.
     public static func load<S: NNScalar>(_ path: String, as _: S.Type = S.self) throws -> Network<S> {
-        let text = try FileIO.readText(path, limit: maxBytes)
-        return try decode(text, path: path)
+        try decode(bytes: FileIO.readBytes(path, limit: maxBytes), path: path)
     }
+
+    /// What a model file may hold: no array longer than a row or a column of the largest
+    /// layer (4096 x 16 maxout rows), and no more values than the largest network has
+    /// parameters, plus room for the keys. A 290 MB file padded with one long array is
+    /// refused at that array, having built almost nothing.
+    public static let limits = JSONLimits(arrayLength: Limits.maxUnits * Limits.maxPieces, values: Limits.maxParameters + 1_000_000)
 
     /// Saves atomically (a temporary file, then a rename), so a crash never damages an
     /// existing file. `extras` are extra top-level members, as raw JSON (ignored by readers).
@@ -63,9 +68,14 @@ public enum ModelFile {
 
     /// Parses model text; `path` names the file in messages.
     public static func decode<S: NNScalar>(_ text: String, path: String) throws -> Network<S> {
+        try decode(bytes: Array(text.utf8), path: path)
+    }
+
+    /// Parses the UTF-8 bytes of a model file.
+    public static func decode<S: NNScalar>(bytes: [UInt8], path: String) throws -> Network<S> {
         let root: JSONNode
         do {
-            root = try JSONParser.parse(text)
+            root = try JSONParser.parse(bytes: bytes, limits: limits)
         } catch let e as JSONSyntaxError {
             throw NNLabError("\(path):\(e.line):\(e.column): not valid JSON: \(e.message)")
         }
@@ -95,17 +105,17 @@ public enum ModelFile {
         func integer(_ node: JSONNode, _ field: String, _ range: ClosedRange<Int>) throws -> Int {
             guard case .number(let text) = node.value else { throw fail(node, field, "expected an integer, found \(node.kind)") }
             guard let x = Double(text), x == x.rounded(), x.isFinite else {
-                throw fail(node, field, "expected an integer, found \(text)")
+                throw fail(node, field, "expected an integer, found \(text.quotedForMessage())")
             }
             guard x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
-                throw fail(node, field, "must be between \(range.lowerBound) and \(range.upperBound), found \(text)")
+                throw fail(node, field, "must be between \(range.lowerBound) and \(range.upperBound), found \(text.quotedForMessage())")
             }
             return Int(x)
         }
 
         func number(_ node: JSONNode, _ field: String) throws -> S {
             guard case .number(let text) = node.value else { throw fail(node, field, "expected a number, found \(node.kind)") }
-            guard let x = S(text), x.isFinite else { throw fail(node, field, "\(text) is not a finite \(S.precisionName) number") }
+            guard let x = S(text), x.isFinite else { throw fail(node, field, "\(text.quotedForMessage()) is not a finite \(S.precisionName) number") }
             return x
         }
 
@@ -122,7 +132,7 @@ public enum ModelFile {
             guard case .object = root.value else { throw fail(root, "model", "expected a JSON object, found \(root.kind)") }
             let format = try string(member(root, "format", "format"), "format")
             guard format == "nnlab-model" else {
-                throw fail(root["format"]!, "format", "expected \"nnlab-model\", found \"\(format)\"")
+                throw fail(root["format"]!, "format", "expected \"nnlab-model\", found \"\(format.quotedForMessage())\"")
             }
             let version = try integer(member(root, "version", "version"), "version", 0...Int(Int32.max))
             guard version == 1 else {
@@ -184,7 +194,7 @@ public enum ModelFile {
             do {
                 try architecture.validate()
             } catch let e as NNLabError {
-                throw NNLabError("\(path): \(e.message)")
+                throw fail(layersNode, "layers", e.message)
             }
 
             var parameters = [S]()

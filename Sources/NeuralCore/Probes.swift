@@ -34,14 +34,14 @@ public struct Histogram: Sendable, Equatable {
             lo = 0
             hi = 1
         }
-        if hi <= lo { hi = lo + 1 }
+        // Equal values (also huge ones, where lo + 1 == lo) get a range of width 1 around them.
+        if !(hi - lo > 0) { hi = lo + Swift.max(1, Swift.abs(lo)) }
         var counts = [Int](repeating: 0, count: bins)
         let scale = Double(bins) / (hi - lo)
         for v in values {
             let d = Double(v)
             guard d.isFinite else { continue }
-            let bin = Int(((d - lo) * scale).rounded(.down))
-            counts[Swift.min(Swift.max(bin, 0), bins - 1)] += 1
+            counts[binIndex((d - lo) * scale, bins)] += 1
         }
         self.lower = lo
         self.upper = hi
@@ -49,6 +49,13 @@ public struct Histogram: Sendable, Equatable {
         self.zeros = zeros
         self.nonFinite = nonFinite
     }
+}
+
+/// floor(t) clamped to 0..<bins, before any conversion to `Int` (a NaN or infinite t cannot
+/// become an index).
+func binIndex(_ t: Double, _ bins: Int) -> Int {
+    guard t == t else { return 0 }
+    return Int(Swift.max(0, Swift.min(Double(bins - 1), t.rounded(.down))))
 }
 
 /// What the lab shows about one hidden layer.

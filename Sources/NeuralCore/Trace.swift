@@ -47,7 +47,9 @@ extension Network {
     /// The step-through of one example: `label` for classification, `target` for regression.
     /// With a `learningRate`, the trace ends with the update W(l) <- W(l) - eta grad W(l) and
     /// the example's loss after it. Gradients are checked by finite differences.
-    public func trace(input: [Double], label: Int? = nil, target: [Double]? = nil, learningRate: Double? = nil) -> Trace {
+    /// `progress` follows the gradient check (entries checked, entries in all).
+    public func trace(input: [Double], label: Int? = nil, target: [Double]? = nil, learningRate: Double? = nil,
+                      progress: ((Int, Int) -> Void)? = nil) -> Trace {
         let net = converted(to: Double.self)
         let arch = net.architecture
         let ws = Workspace<Double>(architecture: arch, capacity: 1)
@@ -58,7 +60,7 @@ extension Network {
         let examples = Examples<Double>(
             inputWidth: arch.inputs, x: input,
             targets: label.map { .classes([Int32($0)], classCount: Swift.max(arch.outputs, 2)) } ?? .values(y, width: arch.outputs))
-        let check = GradientCheck(network: net, examples: examples)
+        let check = GradientCheck(network: net, examples: examples, progress: progress)
         let n_l = arch.n_l
         func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
         var entries: [TraceEntry] = []

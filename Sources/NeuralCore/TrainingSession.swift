@@ -159,6 +159,12 @@ public final class TrainingSession: @unchecked Sendable {
         // the architecture's own complaint would.
         if let problem = train.incompatibility(with: architecture) { throw NNLabError(problem) }
         try architecture.validate()
+        let bytes = Self.estimatedBytes(architecture, train: train.count, test: test.count, batch: configuration.settings.batchSize)
+        guard bytes <= Limits.maxTrainingBytes else {
+            throw NNLabError("this run would need about \(FileIO.describeBytes(bytes)) of memory (\(architecture.parameterCount) parameters, "
+                             + "batches of \(Swift.min(configuration.settings.batchSize, train.count)) examples); the limit is "
+                             + "\(FileIO.describeBytes(Limits.maxTrainingBytes)): use a smaller batch, fewer points or fewer units")
+        }
         let network = model ?? Network<Float>(architecture: architecture, weightInit: configuration.weightInit,
                                               biasInit: configuration.biasInit, seed: configuration.seed)
         initialNetwork = network
@@ -166,16 +172,32 @@ public final class TrainingSession: @unchecked Sendable {
         trainer = Trainer(network: network, train: train, settings: configuration.settings, seed: configuration.seed)
         prober = Prober(architecture: architecture, train: train)
         recordEpoch()
+        checkStart()
     }
 
     /// The network being trained.
     public var network: Network<Float> { trainer.network }
 
+    /// About how many bytes a session allocates: the training batch's buffers, the evaluation
+    /// and probe buffers, the examples, and the copies of the weights and the optimizer's
+    /// state. Computed from the shapes before anything is allocated.
+    public static func estimatedBytes(_ architecture: Architecture, train: Int, test: Int, batch: Int) -> Int {
+        let float = MemoryLayout<Float>.stride
+        var bytes = Workspace<Float>.bytes(architecture: architecture, capacity: Swift.max(1, Swift.min(batch, train)))
+        bytes += Workspace<Float>.bytes(architecture: architecture, capacity: Swift.max(1, Swift.min(Swift.max(train, test), 4096)))
+        bytes += Workspace<Float>.bytes(architecture: architecture, capacity: Swift.max(1, Swift.min(train, Prober.maxExamples)))
+        bytes += (train + test) * (architecture.inputs + architecture.outputs) * float
+        // The weights (initial, last finite, training, published), the optimizer's two moments.
+        bytes += 6 * architecture.parameterCount * float
+        return bytes
+    }
+
     /// True once training has diverged (further steps are refused).
     public var hasDiverged: Bool { divergence != nil }
 
-    /// The latest metrics (end of the last epoch).
-    public var metrics: Metrics { history.last! }
+    /// The latest metrics (end of the last epoch; epoch 0 before training). Never empty: the
+    /// history keeps its first entry even when that is not finite.
+    public var metrics: Metrics { history[history.count - 1] }
 
     /// One step; at the end of an epoch also evaluates, records history and checks for
     /// divergence. Returns false if training has diverged.
@@ -184,6 +206,12 @@ public final class TrainingSession: @unchecked Sendable {
         guard divergence == nil else { return false }
         let epochBefore = trainer.epoch
         trainer.step()
+        // A NaN or infinite gradient reaches the weights in the same step: stop at once, so
+        // nothing downstream ever sees a non-finite weight.
+        if let tensor = trainer.network.nonFiniteTensor() {
+            diverge("\(tensor) became NaN or infinite")
+            return false
+        }
         if trainer.epoch != epochBefore { finishEpoch() }
         return divergence == nil
     }
@@ -203,11 +231,30 @@ public final class TrainingSession: @unchecked Sendable {
     /// Steps to the end of the current epoch. Returns false if training diverged.
     @discardableResult
     public func runEpoch() -> Bool {
+        runEpoch(tick: nil) != .diverged
+    }
+
+    /// How `runEpoch(tick:)` ended.
+    public enum EpochEnd: Sendable {
+        /// The epoch is complete.
+        case finished
+        /// Training diverged (see `divergence`).
+        case diverged
+        /// `tick` asked to stop before the end of the epoch.
+        case stopped
+    }
+
+    /// Steps to the end of the current epoch, calling `tick` every 256 steps (for progress
+    /// lines and Ctrl-C in epochs that take long); stops early when `tick` returns false.
+    public func runEpoch(tick: (() -> Bool)?) -> EpochEnd {
         let target = trainer.epoch + 1
+        var steps = 0
         while trainer.epoch < target {
-            if !step() { return false }
+            if !step() { return .diverged }
+            steps &+= 1
+            if steps & 255 == 0, let tick, !tick() { return .stopped }
         }
-        return true
+        return .finished
     }
 
     /// Evaluates on the training and test sets now.
@@ -230,16 +277,29 @@ public final class TrainingSession: @unchecked Sendable {
     private func finishEpoch() {
         guard checkDivergence() else { return }
         recordEpoch()
-        let m = history.last!
-        let first = history.first!.train.meanLoss
-        let now = m.train.meanLoss
-        if !now.isFinite || !trainer.network.isFinite {
-            diverge(now.isNaN ? "loss became NaN" : "loss became infinite")
+        let first = history[0].train.meanLoss
+        let now = metrics.train.meanLoss
+        let test = metrics.test?.meanLoss ?? 0
+        if !now.isFinite {
+            diverge(now.isNaN ? "the training loss became NaN" : "the training loss became infinite")
+        } else if !test.isFinite {
+            diverge(test.isNaN ? "the test loss became NaN" : "the test loss became infinite")
         } else if now > 1e4 * Swift.max(first, 1e-2) {
-            diverge("loss exploded from \(formatLoss(first)) to \(formatLoss(now))")
+            diverge("the loss exploded from \(formatLoss(first)) to \(formatLoss(now))")
         } else {
             lastGood = trainer.network
         }
+    }
+
+    /// Refuses to start from a network whose outputs are not finite numbers before any step
+    /// (initial weights or inputs too large for float32): nothing could be learned.
+    private func checkStart() {
+        let m = history[0]
+        let losses = [m.train.meanLoss, m.test?.meanLoss ?? 0]
+        guard losses.contains(where: { !$0.isFinite }) || !trainer.network.isFinite else { return }
+        let scheme = configuration.weightInit ?? .default(for: architecture)
+        divergence = "the loss is not a finite number before training (epoch 0): the initial weights (\(scheme)) "
+            + "or the inputs are too large for float32; try glorot or a smaller range"
     }
 
     private func recordEpoch() {
@@ -260,10 +320,16 @@ public final class TrainingSession: @unchecked Sendable {
 
     private func diverge(_ what: String) {
         let eta = trainer.settings.learningRate
-        divergence = "\(what) at epoch \(trainer.epoch + (trainer.position > 0 ? 1 : 0)): the learning rate \(formatShort(eta)) is too high; try \(formatShort(eta / 10)) or lower"
+        let epoch = trainer.epoch + (trainer.position > 0 ? 1 : 0)
+        divergence = "\(what) at epoch \(epoch) (step \(trainer.stepCount)): the learning rate \(formatShort(eta)) is too high; try \(formatShort(eta / 10)) or lower"
         // Show the last weights that were still finite, not NaN.
         trainer.replaceNetwork(lastGood)
-        if !history.isEmpty, !history.last!.train.meanLoss.isFinite { history.removeLast(); probeHistory.removeLast() }
+        // Drop a non-finite last epoch, but never the first entry: `metrics` reads the last.
+        if history.count > 1, !Self.isFinite(history[history.count - 1]) { history.removeLast(); probeHistory.removeLast() }
+    }
+
+    private static func isFinite(_ m: Metrics) -> Bool {
+        m.train.meanLoss.isFinite && (m.test?.meanLoss.isFinite ?? true)
     }
 }
 

@@ -82,14 +82,8 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         self.ld = ld
         self.parameterCount = architecture.parameterCount
         let maxWidth = max(architecture.inputs, shapes.map { max($0.rows, $0.inputs) }.max() ?? 1)
-        var count = architecture.inputs * ld            // input
-        for s in shapes { count += (2 * s.rows + s.units) * ld }  // z, delta, a
-        count += architecture.outputs * ld              // target
-        count += maxWidth * ld                          // scratch
         let widestInput = roundUpToVector(shapes.map(\.inputs).max() ?? 1)
-        count += ld * widestInput                       // transposed
-        count += ld                                     // loss per example
-        count += architecture.parameterCount            // gradient
+        let count = Self.storageCount(architecture, ld: ld)
         storageCount = count
         storage = .allocate(capacity: count)
         storage.initialize(repeating: 0, count: count)
@@ -124,6 +118,27 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         gradient = take(architecture.parameterCount)
         labels = .allocate(capacity: ld)
         labels.initialize(repeating: 0, count: ld)
+    }
+
+    /// Values in the one allocation of a workspace for `architecture` with row stride `ld`.
+    static func storageCount(_ architecture: Architecture, ld: Int) -> Int {
+        let shapes = architecture.shapes
+        let maxWidth = max(architecture.inputs, shapes.map { max($0.rows, $0.inputs) }.max() ?? 1)
+        var count = architecture.inputs * ld            // input
+        for s in shapes { count += (2 * s.rows + s.units) * ld }  // z, delta, a
+        count += architecture.outputs * ld              // target
+        count += maxWidth * ld                          // scratch
+        count += ld * roundUpToVector(shapes.map(\.inputs).max() ?? 1)  // transposed
+        count += ld                                     // loss per example
+        count += architecture.parameterCount            // gradient
+        return count
+    }
+
+    /// The bytes a workspace for `architecture` and `capacity` examples allocates.
+    public static func bytes(architecture: Architecture, capacity: Int) -> Int {
+        let ld = roundUpToVector(capacity)
+        let winners = architecture.shapes.filter { $0.pieces > 1 }.reduce(0) { $0 + $1.units * ld }
+        return (storageCount(architecture, ld: ld) + winners) * MemoryLayout<S>.stride + ld * MemoryLayout<Int32>.stride
     }
 
     deinit {

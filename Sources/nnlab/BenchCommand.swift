@@ -49,13 +49,13 @@ extension NNLab {
             }
             for id in ids {
                 let workload = try Workload.load(id)
-                FileHandle.standardError.write(Data("bench: \(id) \(workload.name), \(steps ?? workload.steps) steps x \(`repeat`)...\n".utf8))
+                Console.error("bench: \(id) \(workload.name), \(steps ?? workload.steps) steps x \(`repeat`)...\n")
                 let result = BenchRunner.measure(workload, repeats: `repeat`, threads: threads, steps: steps)
                 print(result.json)
-                FileHandle.standardOutput.synchronizeFile()
+                Console.flush()
             }
             if ui {
-                FileHandle.standardError.write(Data("bench: screen workloads...\n".utf8))
+                Console.error("bench: screen workloads...\n")
                 print(try UIBench.dashboard().json)
                 print(UIBench.decisionGrid().json)
             }

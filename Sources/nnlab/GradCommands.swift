@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabRendering
 import NeuralCore
 
 /// Options shared by `grad` and `gradcheck`: a model, a data file, regularisation.
@@ -45,6 +46,13 @@ extension NNLab {
         func run() throws {
             let (network, examples) = try input.load()
             let (loss, gradient) = network.lossAndGradient(examples, l1: input.l1, l2: input.l2)
+            // JSON has no NaN or infinity: a result that is not a finite number is an error.
+            guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {
+                Console.error("nnlab: \(input.model.terminalSafeLine) on \(input.data.terminalSafeLine): the "
+                              + (loss.isFinite ? "gradient" : "loss (\(loss))") + " is not a finite number: "
+                              + "the weights or the inputs are too large for double precision\n")
+                throw ExitCode(1)
+            }
             var layers: [String] = []
             for s in network.shapes {
                 let rows = (0..<s.rows).map { r in
@@ -72,9 +80,14 @@ extension NNLab {
         func run() throws {
             let (network, examples) = try input.load()
             let style = OutputStyle.detect(ascii: ascii)
-            let check = GradientCheck(network: network, examples: examples, l1: input.l1, l2: input.l2)
-            print("\(input.model): \(network.architecture.description(arrow: style.arrow))")
-            print("\(examples.count) example\(examples.count == 1 ? "" : "s") from \(input.data), float64, J(W,b) = \(check.loss)")
+            var line = Progress()
+            let check = GradientCheck(network: network, examples: examples, l1: input.l1, l2: input.l2) { done, total in
+                line.update("gradcheck: \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) parameters "
+                            + "[\(Progress.bar(Double(done) / Double(total), unicode: style.unicode))] (Ctrl-C stops)")
+            }
+            line.finish()
+            print("\(input.model.terminalSafeLine): \(network.architecture.description(arrow: style.arrow))")
+            print("\(examples.count) example\(examples.count == 1 ? "" : "s") from \(input.data.terminalSafeLine), float64, J(W,b) = \(check.loss)")
             print("central differences, h = 1e-3 (4-point stencil)")
             print("")
             let header = ["tensor", "shape", "max rel error", "max abs error", "at kinks", ""]
@@ -88,6 +101,10 @@ extension NNLab {
             print(table(header: header, rows: rows))
             print("")
             let worst = scientific(check.maxRelativeError)
+            if !check.isFinite {
+                print("the loss or a gradient is not a finite number: nothing can be checked (the weights or the inputs are too large)")
+                throw ExitCode(1)
+            }
             if check.passed {
                 print("largest relative error \(worst) <= 1e-6: backpropagation agrees with finite differences")
             } else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabApp
 import LabRendering
+import LabTerminal
 import Lessons
 import NeuralCore
 
@@ -23,8 +24,8 @@ extension NNLab {
                 for file in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
                     let path = dir + "/" + file
                     let title: String
-                    do { title = try ScenarioParser.load(path).title } catch { title = "(has problems: nnlab check \(path))" }
-                    rows.append([path, title])
+                    do { title = try ScenarioParser.load(path).title } catch { title = "(has problems: nnlab check \(path.terminalSafeLine))" }
+                    rows.append([path.terminalSafeLine, title])
                 }
             }
             print(table(header: ["lesson", "title"], rows: rows))
@@ -46,10 +47,10 @@ extension NNLab {
             for file in files {
                 do {
                     let s = try ScenarioParser.load(file)
-                    print("\(file): ok: \(s.title) (\(s.claims.count) claim\(s.claims.count == 1 ? "" : "s"))")
+                    print("\(file.terminalSafeLine): ok: \(s.title) (\(s.claims.count) claim\(s.claims.count == 1 ? "" : "s"))")
                 } catch let e as ScenarioErrors {
                     failed = true
-                    FileHandle.standardError.write(Data((e.description + "\n").utf8))
+                    Console.error(e.description + "\n")
                 }
             }
             if failed { throw ExitCode(2) }
@@ -65,11 +66,11 @@ extension NNLab {
         @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list); the default lesson if none.")
         var lesson: String = ShippedLessons.defaultName
 
-        @Option(help: "Epochs to train instead of the lesson's own.")
+        @Option(parsing: .unconditional, help: "Epochs to train instead of the lesson's own.")
         var epochs: Int?
 
-        @Option(help: "Seed instead of the lesson's own.")
-        var seed: UInt64?
+        @Option(parsing: .unconditional, help: "Seed instead of the lesson's own (0 or more).")
+        var seed: Int?
 
         @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"))
         var dir: String?
@@ -84,20 +85,20 @@ extension NNLab {
             if let epochs, !(1...ScenarioLimits.maxEpochs).contains(epochs) {
                 throw NNLabError("--epochs: must be between 1 and \(ScenarioLimits.maxEpochs), found \(epochs)")
             }
+            if let seed, seed < 0 { throw NNLabError("--seed: must be 0 or more, found \(seed)") }
             let scenario = try loadScenario(lesson, directory: dir)
             let style = OutputStyle.detect(ascii: ascii)
             let theme = Theme(colorMode: style.color ? .full : .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
             let total = epochs ?? scenario.epochs
-            let showProgress = !quiet && isatty(STDERR_FILENO) == 1
-            let clock = ContinuousClock()
-            var lastDraw = clock.now
-            let run = try ScenarioRunner.run(scenario, epochs: epochs, seed: seed) { session in
-                guard showProgress, clock.now - lastDraw > .milliseconds(100) else { return }
-                lastDraw = clock.now
+            var line = Progress(enabled: !quiet)
+            ProcessSignals.catchInterrupt()
+            let run = try ScenarioRunner.run(scenario, epochs: epochs, seed: seed.map(UInt64.init)) { session in
                 let m = session.metrics
-                FileHandle.standardError.write(Data("\r\(scenario.name): epoch \(m.epoch)/\(total)  loss \(NumberFormat.fixed(m.train.meanLoss, decimals: 4, trim: false))\u{1B}[K".utf8))
+                line.update("\(scenario.name): [\(Progress.bar(Double(m.epoch) / Double(Swift.max(total, 1)), unicode: style.unicode))] "
+                            + "epoch \(m.epoch)/\(total)  loss \(NumberFormat.fixed(m.train.meanLoss, decimals: 4, trim: false))")
+                return !ProcessSignals.interrupted
             }
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            line.finish()
             print(run.scenario.title)
             print(String(repeating: theme.glyphs.unicode ? "═" : "=", count: min(78, displayWidth(run.scenario.title))))
             print(TrainReport.render(run.session, outcome: run.outcome, theme: theme))
@@ -108,6 +109,7 @@ extension NNLab {
                 print(theme.hasColor ? sgrWrap(line, result.passed ? theme.good : theme.error) : line)
             }
             if run.results.isEmpty { print("  (this lesson makes no claims)") }
+            if ProcessSignals.interrupted { throw ExitCode(130) }
             if !run.allPassed { throw ExitCode(1) }
         }
     }

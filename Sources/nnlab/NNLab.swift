@@ -24,28 +24,32 @@ struct NNLab: ParsableCommand {
 
     /// Runs the command line. Usage errors and bad files print one clear line and exit 2.
     static func main() {
+        CrashReports.prepare()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as NNLabError {
-            FileHandle.standardError.write(Data("nnlab: \(error.message)\n".utf8))
+            // Already safe for the terminal (NNLabError escapes control characters).
+            Console.error("nnlab: \(error.message)\n")
             Foundation.exit(2)
         } catch let error as ExitCode {
+            Console.flush()
             Foundation.exit(error.rawValue)
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
             if code == .success {
-                print(message)
+                print(fullMessage(for: error))
+                Console.flush()
                 Foundation.exit(0)
             }
-            // One line naming the problem, then where to read the usage.
-            var text = "nnlab: \(self.message(for: error))\n"
-            if let hint = message.split(separator: "\n").last(where: { $0.contains("--help") }) {
-                text += hint.trimmingCharacters(in: .whitespaces) + "\n"
-            }
-            FileHandle.standardError.write(Data(text.utf8))
+            // One line naming the problem (arguments are text from the user: made safe).
+            let line = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
+            // ArgumentParser's second line, "See 'nnlab train --help' for more information.",
+            // shortened into the same line.
+            let help = fullMessage(for: error).split(separator: "'").first { $0.hasSuffix("--help") }.map { " (see \($0))" } ?? ""
+            Console.error("nnlab: \(line.terminalSafeLine)\(help)\n")
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue)
         }
+        Console.flush()
     }
 }

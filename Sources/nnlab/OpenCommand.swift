@@ -81,7 +81,7 @@ extension NNLab {
             lab.stop()
             if let seconds = quitAfter {
                 let s = lab.controller.snapshot
-                FileHandle.standardError.write(Data("lab: \(s.stepCount) steps, epoch \(s.epoch) in \(seconds) s\n".utf8))
+                Console.error("lab: \(s.stepCount) steps, epoch \(s.epoch) in \(seconds) s\n")
             }
             if signal != 0 { throw ExitCode(128 + signal) }
         }

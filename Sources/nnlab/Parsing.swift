@@ -3,15 +3,19 @@ import NeuralCore
 
 /// Parsers for option values shared by the commands; each error names its flag.
 enum Parse {
-    /// "10,10,5,1" -> [10, 10, 5, 1]; `none` or an empty string -> [].
+    /// "10,10,5,1" -> [10, 10, 5, 1]; `none` -> [] (where `allowNone`). An empty list and a
+    /// width of 0 are errors that say how to ask for no hidden layer.
     static func widths(_ text: String, flag: String, allowNone: Bool) throws -> [Int] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if allowNone && (trimmed.isEmpty || trimmed.lowercased() == "none" || trimmed == "0") { return [] }
+        let noneHint = allowNone ? " (use none for no hidden layer)" : ""
+        if allowNone && trimmed.lowercased() == "none" { return [] }
+        guard !trimmed.isEmpty else { throw NNLabError("\(flag): no widths given\(noneHint)") }
         var widths: [Int] = []
         for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
             let p = part.trimmingCharacters(in: .whitespaces)
-            guard let w = Int(p) else { throw NNLabError("\(flag): \"\(p)\" is not a whole number (expected widths like 8,8)") }
-            guard w >= 1 else { throw NNLabError("\(flag): layer widths must be at least 1, found \(w)") }
+            guard !p.isEmpty else { throw NNLabError("\(flag): an empty width (two commas in a row?); give widths like 8,8") }
+            guard let w = Int(p) else { throw NNLabError("\(flag): \"\(p.quotedForMessage())\" is not a whole number (expected widths like 8,8)") }
+            guard w >= 1 else { throw NNLabError("\(flag): layer widths must be at least 1, found \(w)\(noneHint)") }
             guard w <= Limits.maxUnits else { throw NNLabError("\(flag): layer widths must be at most \(Limits.maxUnits), found \(w)") }
             widths.append(w)
         }

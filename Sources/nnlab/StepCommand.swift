@@ -26,7 +26,7 @@ extension NNLab {
         @Option(help: ArgumentHelp("The example's coordinates: X1,X2 (or X for a 1-D model).", valueName: "x1,x2"))
         var point: String
 
-        @Option(help: "The example's class (classification).")
+        @Option(parsing: .unconditional, help: "The example's class (classification).")
         var label: Int?
 
         @Option(parsing: .unconditional, help: "The example's target value (regression).")
@@ -35,13 +35,13 @@ extension NNLab {
         @Option(help: ArgumentHelp("A lesson (file or name) whose input features and learning rate apply.", valueName: "scenario"))
         var scenario: String?
 
-        @Option(help: "Learning rate of the update step (default: the scenario's, else 0.1).")
+        @Option(parsing: .unconditional, help: "Learning rate of the update step (default: the scenario's, else 0.1).")
         var lr: Double?
 
-        @Option(help: "Unit mode: write out unit N's sums (1-based) in every layer that has it.")
+        @Option(parsing: .unconditional, help: "Unit mode: write out unit N's sums (1-based) in every layer that has it.")
         var unit: Int?
 
-        @Option(help: "Width of the text in columns.")
+        @Option(parsing: .unconditional, help: "Width of the text in columns (40 to 10000).")
         var width = 100
 
         @Flag(help: "Plain ASCII output.")
@@ -78,24 +78,31 @@ extension NNLab {
                 throw NNLabError("\(model): the model takes \(arch.inputs) inputs, but the features \(features) give \(input.count)"
                                  + (scenario == nil ? " (--scenario names a lesson whose features fit)" : ""))
             }
-            guard (1...10_000).contains(width) else { throw NNLabError("--width: between 1 and 10000, found \(width)") }
+            guard (40...10_000).contains(width) else { throw NNLabError("--width: between 40 and 10000 columns, found \(width)") }
+            let style = OutputStyle.detect(ascii: ascii)
+            var line = Progress()
+            let progress = { (done: Int, total: Int) in
+                line.update("step: checking the gradients by finite differences, \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) "
+                            + "[\(Progress.bar(Double(done) / Double(total), unicode: style.unicode))] (Ctrl-C stops)")
+            }
+            defer { line.finish() }
             let trace: Trace
             if arch.output == .identity {
                 guard let target else { throw NNLabError("--target: this model does regression (identity output); give the example's target value") }
                 guard label == nil else { throw NNLabError("--label: this model does regression; give --target instead") }
-                trace = network.trace(input: input, target: [Double](repeating: target, count: arch.outputs), learningRate: rate)
+                trace = network.trace(input: input, target: [Double](repeating: target, count: arch.outputs), learningRate: rate, progress: progress)
             } else {
                 guard let label else { throw NNLabError("--label: this model classifies; give the example's class") }
                 let classes = arch.output == .softmax ? arch.outputs : 2
                 guard (0..<classes).contains(label) else { throw NNLabError("--label: the class must be 0 to \(classes - 1), found \(label)") }
-                trace = network.trace(input: input, label: label, learningRate: rate)
+                trace = network.trace(input: input, label: label, learningRate: rate, progress: progress)
             }
+            line.finish()
             if let unit, unit < 1 { throw NNLabError("--unit: units count from 1, found \(unit)") }
-            let style = OutputStyle.detect(ascii: ascii)
             let theme = Theme(colorMode: .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
             print("Step-through of x = \(coordinates.map { NumberFormat.compact($0, significant: 6) }.joined(separator: ", "))"
                   + (label.map { ", label \($0)" } ?? "") + (target.map { ", target \(NumberFormat.compact($0, significant: 6))" } ?? "")
-                  + " through \(arch.description(arrow: style.arrow)) (\(model)), eta = \(NumberFormat.compact(rate, significant: 6))")
+                  + " through \(arch.description(arrow: style.arrow)) (\(model.terminalSafeLine)), eta = \(NumberFormat.compact(rate, significant: 6))")
             print("")
             print(Lab.traceText(trace, width: width, unit: unit.map { $0 - 1 }, theme: theme))
         }

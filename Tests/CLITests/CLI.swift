@@ -19,10 +19,23 @@ enum CLI {
         let stderr: String
     }
 
-    /// Runs `nnlab arguments...` with stdin from /dev/null and `environment` added.
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Result {
+    /// Runs `nnlab arguments...` with stdin from /dev/null and `environment` added. A run
+    /// that has not ended after `timeout` seconds is killed (status 137), so a hang fails the
+    /// test instead of stopping the suite.
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+                    timeout: Double = 120) throws -> Result {
+        try run(executable: binary, arguments, environment: environment, directory: directory, timeout: timeout)
+    }
+
+    /// Runs `sh -c script` with `$NNLAB` set to the binary (for redirections such as `2>&-`).
+    static func shell(_ script: String, timeout: Double = 120) throws -> Result {
+        try run(executable: "/bin/sh", ["-c", script], environment: ["NNLAB": binary], directory: nil, timeout: timeout)
+    }
+
+    private static func run(executable: String, _ arguments: [String], environment: [String: String], directory: String?,
+                            timeout: Double) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "enable=no"
@@ -39,6 +52,10 @@ enum CLI {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes before waiting, so a full pipe cannot block the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -214,15 +214,25 @@ import Testing
         for _ in t { other.handle(.backspace) }
         for c in path { other.handle(.char(c)) }
         other.handle(.enter)
+        #expect(other.state.notice?.hasPrefix("loading") == true, "the file is read on another thread")
+        other.waitForLoading()
         #expect(other.session.network.parameters == saved.parameters)
-        // A file that is not a model: a message, and the lab keeps its network.
-        other.handle(.char("o"))
-        for _ in 0..<300 { other.handle(.backspace) }
-        for c in "/nonexistent/model.json" { other.handle(.char(c)) }
-        other.handle(.enter)
-        guard case .message(let title, _) = other.state.overlay else { Issue.record("no message"); return }
-        #expect(title.contains("Cannot load"))
-        #expect(other.session.network.parameters == saved.parameters)
+        // A file that is not a model, and a FIFO (refused at once, never waited on): a
+        // message, and the lab keeps its network.
+        let fifo = dir.appendingPathComponent("fifo.json").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for bad in ["/nonexistent/model.json", fifo] {
+            other.handle(.char("o"))
+            for _ in 0..<300 { other.handle(.backspace) }
+            for c in bad { other.handle(.char(c)) }
+            other.handle(.enter)
+            other.waitForLoading()
+            guard case .message(let title, let lines) = other.state.overlay else { Issue.record("no message for \(bad)"); return }
+            #expect(title.contains("Cannot load"))
+            #expect(bad != fifo || lines.joined().contains("a FIFO (named pipe), not a regular file"))
+            #expect(other.session.network.parameters == saved.parameters)
+            other.handle(.escape)
+        }
     }
 
     @Test func divergenceIsExplained() throws {

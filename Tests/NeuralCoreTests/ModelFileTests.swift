@@ -90,14 +90,40 @@ import Testing
         ("absurd size", #"{"format": "nnlab-model", "version": 1, "inputs": 2, "loss": "squared_error", "layers": [{"units": 100000000, "activation": "identity", "W": [], "b": []}]}"#,
          "m.json:1:100: layers[0].units: must be between 1 and 4096, found 100000000"),
         ("too many parameters", #"{"format": "nnlab-model", "version": 1, "inputs": 4096, "loss": "squared_error", "layers": [{"units": 4096, "activation": "relu", "W": [], "b": []}, {"units": 4096, "activation": "identity", "W": [], "b": []}]}"#,
-         "m.json: the network has 33562624 parameters; the limit is 20000000"),
+         "m.json:1:92: layers: the network has 33562624 parameters; the limit is 20000000"),
         ("maxout without pieces", #"{"format": "nnlab-model", "version": 1, "inputs": 1, "loss": "squared_error", "layers": [{"units": 1, "activation": "maxout", "W": [[1]], "b": [0]}, {"units": 1, "activation": "identity", "W": [[1]], "b": [0]}]}"#,
          #"m.json:1:90: layers[0]: missing key "pieces""#),
         ("inconsistent loss", #"{"format": "nnlab-model", "version": 1, "inputs": 1, "loss": "squared_error", "layers": [{"units": 2, "activation": "softmax", "W": [[1], [2]], "b": [0, 0]}]}"#,
-         "m.json: softmax is trained with cross_entropy; use cross_entropy, or a logistic output with squared_error"),
+         "m.json:1:89: layers: softmax is trained with cross_entropy; use cross_entropy, or a logistic output with squared_error"),
         ("units not an integer", #"{"format": "nnlab-model", "version": 1, "inputs": 1.5, "loss": "squared_error", "layers": []}"#,
          "m.json:1:51: inputs: expected an integer, found 1.5"),
+        // RFC 8259: no leading zeros, exactly four hex digits in \u, each key once.
+        ("leading zero", #"{"format": "nnlab-model", "version": 1, "inputs": 00.5, "loss": "squared_error", "layers": []}"#,
+         "m.json:1:51: not valid JSON: a number may not start with 0 (found 00)"),
+        ("signed \\u escape", #"{"format": "nnlab-model", "version": 1, "inputs": 1, "loss": "\u+02D", "layers": []}"#,
+         "m.json:1:65: not valid JSON: a \\u escape needs four hex digits"),
+        ("duplicate key", #"{"format": "nnlab-model", "version": 1, "version": 1, "inputs": 1, "loss": "squared_error", "layers": []}"#,
+         #"m.json:1:41: not valid JSON: the key "version" appears twice in this object"#),
+        // Text from a file reaches the terminal only with its control characters visible.
+        ("escape sequence in a field", #"{"format": "nnlab-model", "version": 1, "inputs": 1, "loss": "\u001b[31mRED\u001b[0m", "layers": []}"#,
+         #"m.json:1:62: loss: "\u{1B}[31mRED\u{1B}[0m" is not one of "squared_error", "cross_entropy""#),
     ]
+
+    @Test func aByteOrderMarkIsSkipped() throws {
+        let text = "\u{FEFF}" + #"{"format": "nnlab-model", "version": 1, "inputs": 1, "loss": "squared_error", "layers": [{"units": 1, "activation": "identity", "W": [[2]], "b": [1]}]}"#
+        let network: Network<Double> = try ModelFile.decode(text, path: "m.json")
+        #expect(network.parameters == [2, 1])
+    }
+
+    /// A file padded with one long array is refused at that array, long before its end (the
+    /// memory this takes is measured by the end-to-end script on a 290 MB file).
+    @Test func aLongArrayIsRefusedAtItsLimit() {
+        let padding = Array(repeating: "0", count: ModelFile.limits.arrayLength + 10).joined(separator: ",")
+        let text = #"{"format": "nnlab-model", "version": 1, "padding": ["# + padding + "]}"
+        #expect(throws: NNLabError("m.json:1:\(53 + 2 * ModelFile.limits.arrayLength): not valid JSON: more than 65536 elements in one array")) {
+            let _: Network<Float> = try ModelFile.decode(text, path: "m.json")
+        }
+    }
 
     @Test(arguments: badFiles.indices)
     func badFilesAreRejectedWithTheirMessage(_ index: Int) {

@@ -29,9 +29,10 @@ static inline int nn_key_code_yes(void) { return KEY_CODE_YES; }
 /// True when the locale's character set is UTF-8 (after setlocale(LC_ALL, "")).
 bool nn_locale_is_utf8(void);
 
-/// Saves the terminal modes and the terminfo strings that undo curses, and installs handlers
-/// for crashes and SIGHUP that write those strings and restore the modes before the signal
-/// goes on. Call before newterm. Safe to call more than once.
+/// Saves the terminal modes and the terminfo strings that undo curses (attributes, cursor,
+/// keypad, mouse reporting, alternate screen), and makes the crash handlers write those
+/// strings and restore the modes before the signal goes on. Call before newterm. Safe to call
+/// more than once.
 void nn_guard_install(void);
 
 /// Restores the terminal now (used by atexit and the guard); idempotent.
@@ -40,14 +41,32 @@ void nn_guard_restore(void);
 /// Marks curses as ended normally, so the guard does nothing more.
 void nn_guard_disarm(void);
 
-/// Unblocks the signals the lab relies on (SIGWINCH, SIGTERM, SIGINT, SIGHUP) on this thread.
+/// Installs handlers for crashes (SIGILL, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGTRAP) that
+/// restore the terminal if the guard is armed, write `message` (if any) to standard error and
+/// hand the signal on. Safe to call more than once (the last message wins).
+void nn_crash_guard_install(const char *message);
+
+/// Turns off XON/XOFF flow control, so Ctrl-S and Ctrl-Q are keys instead of freezing the
+/// screen (curses' shell mode, restored by endwin and by the guard, has it back on).
+void nn_disable_flow_control(void);
+
+/// Unblocks the signals the lab relies on (SIGWINCH, SIGTSTP, SIGCONT and the quit signals)
+/// on this thread.
 void nn_unblock_signals(void);
 
-/// The number of SIGTERM/SIGINT/SIGHUP received since start (the lab's loop polls it).
+/// The last quit signal received (the lab's loop polls it), or 0.
 int nn_quit_signal(void);
 
-/// Installs handlers that only record SIGTERM, SIGINT and SIGHUP, so the main loop can end
-/// curses properly and exit with the usual status.
+/// Installs handlers that only record the signals that would end the process (TERM, INT, HUP,
+/// QUIT, USR1, USR2, ALRM, PIPE, VTALRM, PROF, XCPU, XFSZ), so the main loop can end curses
+/// properly and exit with the usual status.
 void nn_install_quit_handlers(void);
+
+/// Catches the first SIGINT (Ctrl-C) for headless work, which then stops at the next
+/// convenient point; a second one ends the process.
+void nn_catch_interrupt(void);
+
+/// True once SIGINT arrived after `nn_catch_interrupt`.
+bool nn_interrupted(void);
 
 #endif
