@@ -42,7 +42,7 @@ public struct Workload: Sendable {
               let initText = embeddedFiles["\(id)-init.json"] else {
             throw NNLabError("unknown workload \"\(id)\"; the workloads are \(ids.joined(separator: ", "))")
         }
-        let specs = try JSONParser.parse(specText)
+        let specs = try JSONParser.parse(specText).root
         guard let spec = specs[id] else { throw NNLabError("workloads.json has no \(id)") }
         func string(_ key: String) throws -> String {
             guard case .string(let s)? = spec[key]?.value else { throw NNLabError("workloads.json: \(id).\(key) missing") }
@@ -91,7 +91,7 @@ public struct Workload: Sendable {
 
     /// Parses `{"layers": [{"W": [[...]], "b": [...]}, ...]}` as float32, exactly.
     static func initialWeights(_ text: String, architecture: Architecture, id: String) throws -> Network<Float> {
-        let root = try JSONParser.parse(text)
+        let root = try JSONParser.parse(text).root
         guard case .array(let layers)? = root["layers"]?.value, layers.count == architecture.layerCount else {
             throw NNLabError("\(id)-init.json: expected \(architecture.layerCount) layers")
         }

@@ -54,7 +54,6 @@ public final class Terminal {
         window = stdscr_window()
         nn_install_quit_handlers()
         cbreak()
-        nn_disable_flow_control()
         noecho()
         nonl()
         _ = intrflush(window, false)
@@ -62,6 +61,10 @@ public final class Terminal {
         _ = curs_set(0)
         set_escdelay(25)
         mousemask(mmask_t(nn_mouse_clicks()), nil)
+        // Ctrl-S and Ctrl-Q are keys, not a frozen screen: flow control off, and that saved as
+        // curses' program mode, so its later mode changes keep it off.
+        nn_disable_flow_control()
+        def_prog_mode()
         var mode: ColorMode = .mono
         let noColor = !(getenv("NO_COLOR").map { String(cString: $0) } ?? "").isEmpty
         if has_colors() && !noColor && forcedColor != .mono {

@@ -73,27 +73,27 @@ public enum ModelFile {
 
     /// Parses the UTF-8 bytes of a model file.
     public static func decode<S: NNScalar>(bytes: [UInt8], path: String) throws -> Network<S> {
-        let root: JSONNode
+        let document: JSONDocument
         do {
-            root = try JSONParser.parse(bytes: bytes, limits: limits)
+            document = try JSONParser.parse(bytes: bytes, limits: limits)
         } catch let e as JSONSyntaxError {
             throw NNLabError("\(path):\(e.line):\(e.column): not valid JSON: \(e.message)")
         }
-        var reader = Reader<S>(path: path)
-        return try reader.network(root)
+        var reader = Reader<S>(path: path, document: document)
+        return try reader.network(document.root)
     }
 
     private struct Reader<S: NNScalar> {
         let path: String
+        let document: JSONDocument
 
         func fail(_ node: JSONNode, _ field: String, _ message: String) -> NNLabError {
-            NNLabError("\(path):\(node.line):\(node.column): \(field): \(message)")
+            let (line, column) = document.position(of: node)
+            return NNLabError("\(path):\(line):\(column): \(field): \(message)")
         }
 
         func member(_ object: JSONNode, _ key: String, _ field: String) throws -> JSONNode {
-            guard let node = object[key] else {
-                throw NNLabError("\(path):\(object.line):\(object.column): \(field): missing key \"\(key)\"")
-            }
+            guard let node = object[key] else { throw fail(object, field, "missing key \"\(key)\"") }
             return node
         }
 
@@ -179,7 +179,7 @@ public enum ModelFile {
                         throw fail(activationNode, field + ".activation", message)
                     }
                     if case .leakyReLU = f, let slopeNode = layer["slope"] {
-                        let slope = try Reader<Double>(path: path).number(slopeNode, field + ".slope")
+                        let slope = try Reader<Double>(path: path, document: document).number(slopeNode, field + ".slope")
                         guard slope >= 0, slope < 1 else { throw fail(slopeNode, field + ".slope", "must be in [0, 1), found \(slope)") }
                         f = .leakyReLU(slope: slope)
                     }

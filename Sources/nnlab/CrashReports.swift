@@ -27,7 +27,10 @@ enum CrashReports {
             let folder = directory
             if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil {
                 setenv("SWIFT_BACKTRACE", "enable=yes,interactive=no,color=no,output-to=\(folder)", 1)
-                execv("/proc/self/exe", CommandLine.unsafeArgv)
+                // The real path, not /proc/self/exe: the report is named after the program.
+                if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+                    execv(executable, CommandLine.unsafeArgv)
+                }
             }
             // Could not run itself again: at least never wait for a keypress.
             setenv("SWIFT_BACKTRACE", "interactive=no", 1)
@@ -46,7 +49,7 @@ enum CrashReports {
         if keys["enable"] == "no" {
             text += " (No crash report: SWIFT_BACKTRACE has enable=no.)"
         } else if let folder = keys["output-to"], folder.hasPrefix("/") {
-            text += " A report is being written to \(folder.terminalSafeLine)/crash-\(getpid())-*.log; please send it with the steps that led here."
+            text += " A report is being written to \(folder.terminalSafeLine)/nnlab-\(getpid())-*.log; please send it with the steps that led here."
         }
         return text + "\n"
     }

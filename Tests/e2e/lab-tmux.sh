@@ -172,5 +172,82 @@ out=$("$APP" 2>&1 | cat); rc=${PIPESTATUS[0]}
 "$APP" >/dev/null 2>&1 </dev/null; rc=$?
 echo "$out" | grep -q 'nnlab run' && [ "$rc" = 2 ] && pass "piped: message and exit 2" || { echo "$out"; echo "rc=$rc"; FAILED=1; echo "  FAIL piped"; }
 
+# 12. Lessons that diverge at once, in regression and in classification: the lab pauses with
+# its divergence message, stays usable, and q exits 0.
+cat > "$WORK/div-sine.yaml" <<'YAML'
+title: "Diverges at once (regression)"
+lesson: "The learning rate is far too high."
+data: {dataset: sine}
+network: {layers: [8], activation: tanh, init: "normal:1000"}
+training: {epochs: 100, learning_rate: 1000}
+YAML
+cat > "$WORK/div-circles.yaml" <<'YAML'
+title: "Diverges at once (classification)"
+lesson: "The learning rate is far too high."
+data: {dataset: circles}
+network: {layers: [8], activation: relu}
+training: {epochs: 100, learning_rate: 1000}
+YAML
+for kind in sine circles; do
+    start_lab "$WORK/div-$kind.yaml"
+    wait_for 'Training diverged' 3 && wait_for 'too high' 1 && pass "$kind: diverges, paused with its message" || fail "$kind: diverges, paused with its message"
+    keys x; wait_for 'lower the rate' 2 && screen | head -1 | grep -q 'diverged' && pass "$kind: usable after the message" || fail "$kind: usable after the message"
+    keys s; wait_for 'Settings' 2 && keys Escape
+    keys q
+    check_exit 0 "$kind: q after a divergence"
+done
+
+# 13. Ctrl-S is a key, not a frozen screen (flow control is off while the lab runs).
+start_lab
+wait_for 'Decision map' 2
+keys C-s; sleep 0.2; keys q
+check_exit 0 "ctrl-s then q"
+
+# 14. Signals that would end the lab (USR1, QUIT, ALRM): every mode it turned on
+# is off again (mouse, keypad, alternate screen) and the cursor is back.
+for sig in USR1 QUIT ALRM; do
+    start_lab
+    wait_for 'Decision map' 2
+    modes=$(tmux -S "$SOCK" display -p -t lab '#{mouse_any_flag} #{keypad_flag} #{alternate_on}')
+    shpid=$(tmux -S "$SOCK" display -p -t lab '#{pane_pid}')
+    kill -s "$sig" "$(pgrep -P "$shpid" | head -1)"
+    wait_for '^END' 5
+    after=$(tmux -S "$SOCK" display -p -t lab '#{mouse_any_flag} #{keypad_flag} #{alternate_on} #{cursor_flag}')
+    [ "$modes" = "1 1 1" ] && [ "$after" = "0 0 0 1" ] && pass "SIG$sig: modes $modes restored to $after" || fail "SIG$sig: modes $modes, after $after"
+    check_exit $((128 + $(kill -l "$sig"))) "SIG$sig"
+done
+
+# 15. A crash without SWIFT_BACKTRACE set: the terminal is restored, one message says where
+# the report is, and nothing waits for a key.
+RUN=$((RUN + 1)); SOCK="$WORK/tmux-$RUN.sock"
+tmux -S "$SOCK" -f /dev/null new-session -d -s lab -x $PANE_W -y $PANE_H -e LANG=C.UTF-8 -e TERM=tmux-256color \
+    -e XDG_STATE_HOME="$WORK/state" "sh -c 'unset SWIFT_BACKTRACE; \"$APP\" open --crash-test; echo RC=\$?; stty -a | tr \"\\n\" \" \"; echo; echo END; sleep 60'"
+if wait_for '^END' 10; then
+    joined=$(tmux -S "$SOCK" capture-pane -p -J -t lab)
+    echo "$joined" | grep -q 'nnlab crashed' && echo "$joined" | grep -q 'state/nnlab/crashes/nnlab-' && ! echo "$joined" | grep -q 'Press space' \
+        && ls "$WORK"/state/nnlab/crashes/nnlab-*.log >/dev/null 2>&1 && pass "crash: message, report file, no prompt" || fail "crash: message, report file, no prompt"
+else
+    fail "crash: the lab did not end"
+fi
+check_exit 132 "crash without SWIFT_BACKTRACE"
+
+# 16. A 290 MB model file padded with one long array is refused with a little memory.
+python3 - "$WORK/padded.json" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('{"format": "nnlab-model", "version": 1, "inputs": 2, "padding": [')
+    chunk = ",".join(["0.5"] * 100000)
+    for i in range(290 * 1024 * 1024 // (len(chunk) + 1)):
+        f.write(("," if i else "") + chunk)
+    f.write("]}")
+PY
+printf 'x1,x2,label\n0,0,0\n' > "$WORK/d.csv"
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v "$APP" gradcheck --model "$WORK/padded.json" --data "$WORK/d.csv" > "$WORK/rss.txt" 2>&1; rc=$?
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/rss.txt")
+    [ "$rc" = 2 ] && [ -n "$rss" ] && [ "$rss" -lt 1048576 ] && pass "290 MB padded model: exit 2, peak $((rss / 1024)) MB" || { cat "$WORK/rss.txt"; fail "290 MB padded model refused under 1 GB"; }
+fi
+rm -f "$WORK/padded.json"
+
 if [ $FAILED = 0 ]; then echo "lab in tmux: all passed"; else echo "lab in tmux: FAILED"; fi
 exit $FAILED
