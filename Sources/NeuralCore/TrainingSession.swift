@@ -298,8 +298,9 @@ public final class TrainingSession: @unchecked Sendable {
         let losses = [m.train.meanLoss, m.test?.meanLoss ?? 0]
         guard losses.contains(where: { !$0.isFinite }) || !trainer.network.isFinite else { return }
         let scheme = configuration.weightInit ?? .default(for: architecture)
-        divergence = "the loss is not a finite number before training (epoch 0): the initial weights (\(scheme)) "
-            + "or the inputs are too large for float32; try glorot or a smaller range"
+        divergence = "the loss is not a finite number before training (epoch 0): the targets, the inputs or the initial "
+            + "weights (\(scheme)) are too large for float32"
+        if case .uniform = scheme { divergence! += "; try glorot" } else if case .normal = scheme { divergence! += "; try glorot" }
     }
 
     private func recordEpoch() {

@@ -54,7 +54,7 @@ struct HeadlessRun {
         let steps = session.trainer.stepCount
         let rate = seconds > 0 ? Double(steps) / seconds : 0
         Console.error("trained \(NumberFormat.grouped(steps)) steps in \(NumberFormat.fixed(seconds, decimals: 2, trim: false)) s "
-                      + "(\(NumberFormat.compact(rate, significant: 3)) steps/s, including per-epoch evaluation)\n")
+                      + "(\(NumberFormat.grouped(Int(Swift.min(rate, 1e15)))) steps/s, including per-epoch evaluation)\n")
         try log?.close()
         return outcome
     }

@@ -49,4 +49,24 @@ import Testing
         #expect(!TrainReport.render(s, outcome: "x", theme: .unicodeMono).contains("\u{1B}"))
         #expect(TrainReport.render(s, outcome: "x", theme: .plain).unicodeScalars.allSatisfy { $0.isASCII })
     }
+
+    /// Targets of 1e30 (too large for float32 squares): the session diverges before its first
+    /// step and says so; the report prints its numbers as words, never NaN digits or a trap.
+    @Test func aRunThatCannotStartIsReported() throws {
+        let n = 8
+        let dataset = Dataset(name: "huge", dimension: 2, points: (0..<2 * n).map { Double($0) },
+                              targets: .values((0..<n).map { _ in 1e30 }, width: 1), domain: (-1...10, -1...20))
+        let s = try TrainingSession(SessionConfiguration(data: .generated(DatasetSpec(kind: .plane)), hidden: [HiddenLayer(units: 2, activation: .tanh)]),
+                                    dataset: dataset)
+        #expect(s.hasDiverged && s.divergence!.contains("before training"))
+        #expect(!s.runEpoch(), "no step after a divergence")
+        let text = TrainReport.render(s, outcome: "x", theme: .plain)
+        #expect(text.contains("the loss is not a finite number before training"))
+        #expect(text.contains("  train       inf           -"), "\(text)")
+        let probes = TrainReport.probeLines(s.probes(), glyphs: .asciiSet)
+        #expect(probes.count == 1)
+        // Colours of NaN pick a colour, never trap.
+        #expect(Color.grey(.nan) == .indexed(232) && Color.rgb(.nan, .infinity, -.infinity) == Color.rgb(0, 1, 0))
+    }
 }
+

@@ -78,3 +78,30 @@ import Testing
         #expect(abs(Double(sampler.values[2 * 5 + 1]) - expected.entries[4].value.values[0]) < 1e-6)
     }
 }
+
+/// NaN, the infinities and 1e308 never become an index: they are counted apart or clamped.
+@Suite struct NonFiniteProbeTests {
+    @Test func histogramsCountNonFiniteValuesApart() {
+        let h = Histogram([Double.nan, .infinity, -.infinity, 1e308, -1e308, 0, 1], bins: 10)
+        #expect(h.nonFinite == 3 && h.total == 7 && h.counts.reduce(0, +) == 4)
+        // Equal huge values (lo + 1 == lo in double precision) still get a range.
+        let same = Histogram([Float](repeating: 3e38, count: 5), bins: 4)
+        #expect(same.counts.reduce(0, +) == 5 && same.upper > same.lower)
+        let fixed = Histogram([1e308, -1e308, .nan], bins: 3, range: 0...1)
+        #expect(fixed.counts == [1, 0, 1] && fixed.nonFinite == 1)
+    }
+
+    /// Weights near the float32 limit: activations overflow to infinity and NaN; the probes
+    /// still describe the layer (the lab draws them as markers).
+    @Test(arguments: [Activation.relu, .tanh, .logistic, .softplus, .maxout(pieces: 2)])
+    func probesOfAnOverflowingNetwork(_ f: Activation) {
+        let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 3, activation: f), HiddenLayer(units: 2, activation: f)],
+                                outputs: 1, output: .logistic)
+        var net = Network<Float>(architecture: arch, seed: 1)
+        net.parameters = net.parameters.enumerated().map { $0.offset % 2 == 0 ? 3e38 : -3e38 }
+        let probes = Prober(architecture: arch, train: ProbeTests.examples).probe(net, updateNorms: [Double.nan, .infinity, 1e308])
+        #expect(probes.count == 2)
+        #expect(probes.allSatisfy { $0.histogram.total == $0.units * 100 })
+        #expect(net.nonFiniteTensor() == nil, "3e38 is finite")
+    }
+}
