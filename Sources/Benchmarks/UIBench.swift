@@ -17,7 +17,7 @@ public enum UIBench {
         let start = clock.now
         for _ in 0..<frames { body() }
         let d = clock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        return d / .seconds(1)
     }
 
     /// Sampling the decision function on the map's grid: the map panel of a 200x60 dashboard

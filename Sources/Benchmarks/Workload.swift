@@ -155,7 +155,7 @@ public enum BenchRunner {
         let start = clock.now
         trainer.run(steps: steps)
         let elapsed = clock.now - start
-        return (trainer, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return (trainer, elapsed / .seconds(1))
     }
 
     /// The training objective and accuracy of `network` on the whole training set, in float64.

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import LabRendering
 import Lessons
@@ -58,8 +59,8 @@ extension Lab {
         var segments: [(text: String, style: Style)] = [(" " + scenario.title, theme.title)]
         segments.append(("epoch \(NumberFormat.grouped(s.epoch))", .plain))
         let m = s.metrics
-        var loss = "loss \(formatLoss(m.train.meanLoss))"
-        if let t = m.test { loss += " / \(formatLoss(t.meanLoss))" }
+        var loss = "loss \(NumberFormat.loss(m.train.meanLoss))"
+        if let t = m.test { loss += " / \(NumberFormat.loss(t.meanLoss))" }
         segments.append((loss, .plain))
         if let a = m.train.accuracy {
             var acc = "acc \(NumberFormat.percent(a))"
@@ -327,7 +328,7 @@ extension Lab {
                 let question = kind == .save ? "Save the model (JSON) to:" : "Load a model (JSON) from:"
                 let line = "> " + text + cursor
                 let width = Swift.max(48, displayWidth(line) + 2)
-                Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padding(width)], hint: "enter confirms, esc cancels")
+                Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padded(width)], hint: "enter confirms, esc cancels")
                     .render(into: &buffer, area: body, theme: theme)
             }
         case .settings:

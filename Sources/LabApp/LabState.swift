@@ -225,7 +225,7 @@ public enum KeyTable {
         var out: [String] = []
         for i in 0..<half {
             let right = i + half < keys.count ? keys[i + half] : ""
-            out.append(keys[i].padding(width) + right)
+            out.append(keys[i].padded(width) + right)
         }
         return out + [""] + notes
     }
@@ -243,13 +243,6 @@ public enum KeyTable {
             merged[i].keys = merged[i].keys.map { $0 == "shift-tab" ? "S-tab" : $0 }
         }
         let width = Swift.min(12, (merged.map { $0.keys.joined(separator: " ").count }.max() ?? 0) + 2)
-        return merged.map { $0.keys.joined(separator: " ").padding(width) + $0.help }
-    }
-}
-
-extension String {
-    /// The string padded with spaces to `width` columns.
-    func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+        return merged.map { ($0.keys.joined(separator: " ") + " ").padded(width) + $0.help }
     }
 }

@@ -1,3 +1,4 @@
+import Formatting
 import LabRendering
 import Lessons
 import NeuralCore

@@ -1,3 +1,4 @@
+import Formatting
 import LabRendering
 import NeuralCore
 
@@ -142,19 +143,5 @@ public enum TrainReport {
             }
         }
         return title
-    }
-}
-
-extension String {
-    /// The string padded with spaces on the right to `width` columns.
-    func padded(_ width: Int) -> String {
-        let w = displayWidth(self)
-        return w >= width ? self : self + String(repeating: " ", count: width - w)
-    }
-
-    /// The string padded with spaces on the left to `width` columns.
-    func leftPadded(_ width: Int) -> String {
-        let w = displayWidth(self)
-        return w >= width ? self : String(repeating: " ", count: width - w) + self
     }
 }

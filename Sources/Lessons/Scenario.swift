@@ -1,3 +1,4 @@
+import Formatting
 import NeuralCore
 
 /// One lesson: its text, its data, network and training settings, how the lab shows it, and
@@ -117,19 +118,13 @@ public struct Claim: Sendable, Equatable {
         if let layer, measure == .gradientRatio, let to = toLayer { name += "(layer \(layer) / layer \(to))" }
         else if let layer { name += "(layer \(layer))" }
         var parts: [String] = []
-        if let atLeast { parts.append("\(name) >= \(formatClaimNumber(atLeast))") }
-        if let atMost { parts.append("\(name) <= \(formatClaimNumber(atMost))") }
+        if let atLeast { parts.append("\(name) >= \(NumberFormat.short(atLeast))") }
+        if let atMost { parts.append("\(name) <= \(NumberFormat.short(atMost))") }
         if let equals {
-            parts.append(measure == .converges ? "\(name) = \(equals == 1 ? "yes" : "no")" : "\(name) = \(formatClaimNumber(equals))")
+            parts.append(measure == .converges ? "\(name) = \(equals == 1 ? "yes" : "no")" : "\(name) = \(NumberFormat.short(equals))")
         }
         var text = parts.joined(separator: " and ")
         if let after { text += " after \(after) epoch\(after == 1 ? "" : "s")" }
         return text
     }
-}
-
-/// A number in a claim: 0.95, 171, 1e-3.
-func formatClaimNumber(_ x: Double) -> String {
-    if x == x.rounded() && abs(x) < 1e9 { return String(Int(x)) }
-    return "\(x)"
 }

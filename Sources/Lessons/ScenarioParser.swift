@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import NeuralCore
 import Yams
@@ -182,11 +183,11 @@ private struct Reader {
             return nil
         }
         if exclusiveLower && v <= range.lowerBound {
-            problem(node, key, "must be greater than \(formatClaimNumber(range.lowerBound)), found \(s.string)")
+            problem(node, key, "must be greater than \(NumberFormat.short(range.lowerBound)), found \(s.string)")
             return nil
         }
         guard range.contains(v) else {
-            problem(node, key, "must be between \(formatClaimNumber(range.lowerBound)) and \(formatClaimNumber(range.upperBound)), found \(s.string)")
+            problem(node, key, "must be between \(NumberFormat.short(range.lowerBound)) and \(NumberFormat.short(range.upperBound)), found \(s.string)")
             return nil
         }
         return v

@@ -1,3 +1,4 @@
+import Formatting
 import NeuralCore
 
 /// A claim's outcome in a run.
@@ -20,7 +21,7 @@ public struct ClaimResult: Sendable {
             switch claim.measure {
             case .converges: value = m == 1 ? "yes" : "no"
             case .parameters, .deadUnits: value = String(Int(m))
-            default: value = formatMeasured(m)
+            default: value = NumberFormat.measured(m)
             }
         } else {
             value = "not measured"
@@ -34,18 +35,6 @@ public struct ClaimResult: Sendable {
         if let says = claim.says { text += "\n      \(says)" }
         return text
     }
-}
-
-func formatMeasured(_ x: Double) -> String {
-    guard x.isFinite else { return "\(x)" }
-    if x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e5) {
-        var e = 0
-        var m = abs(x)
-        while m >= 10 { m /= 10; e += 1 }
-        while m < 1 { m *= 10; e -= 1 }
-        return (x < 0 ? "-" : "") + "\((m * 100).rounded() / 100)e\(e)"
-    }
-    return "\((x * 10000).rounded() / 10000)"
 }
 
 /// The result of running a scenario headless.

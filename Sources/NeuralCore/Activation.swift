@@ -1,3 +1,4 @@
+import Formatting
 /// A hidden unit's activation function f, as in the lecture's table (NOTATION.md).
 public enum Activation: Hashable, Sendable {
     /// 1 / (1 + e^-z); saturates away from 0.
@@ -46,7 +47,7 @@ public enum Activation: Hashable, Sendable {
     /// The name with its parameter, as shown in descriptions: `leaky_relu(0.01)`, `maxout(3)`.
     public var label: String {
         switch self {
-        case .leakyReLU(let slope): "leaky_relu(\(formatShort(slope)))"
+        case .leakyReLU(let slope): "leaky_relu(\(NumberFormat.short(slope)))"
         case .maxout(let pieces): "maxout(\(pieces))"
         default: name
         }
@@ -152,7 +153,7 @@ public enum Activation: Hashable, Sendable {
         case .logistic: ("sigma(z) = 1 / (1 + e^-z)", "sigma(z) (1 - sigma(z))")
         case .tanh: ("tanh(z)", "1 - tanh^2(z)")
         case .relu: ("max(0, z)", "1 if z > 0 else 0")
-        case .leakyReLU(let slope): ("max(0, z) + \(formatShort(slope)) min(0, z)", "1 if z > 0 else \(formatShort(slope))")
+        case .leakyReLU(let slope): ("max(0, z) + \(NumberFormat.short(slope)) min(0, z)", "1 if z > 0 else \(NumberFormat.short(slope))")
         case .abs: ("|z|", "sign(z)")
         case .softplus: ("ln(1 + e^z)", "sigma(z)")
         case .linear: ("z", "1")
@@ -267,10 +268,4 @@ private struct ApplyF<S: NNScalar>: ActivationVisitor {
 private struct ApplyFPrime<S: NNScalar>: ActivationVisitor {
     let z: Vec<S>, a: Vec<S>
     func visit<K: ActivationKernel>(_ kernel: K) -> Vec<S> { kernel.fPrime(z: z, a: a) }
-}
-
-/// A number in its shortest form: 0.01, 1e-05, 3.
-func formatShort(_ x: Double) -> String {
-    if x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int(x)) }
-    return "\(x)"
 }

@@ -1,3 +1,4 @@
+import Formatting
 /// A numeric CSV file: a header line of column names, then rows of numbers.
 public struct CSVTable: Sendable {
     /// Column names from the header.
@@ -103,7 +104,7 @@ public struct CSVTable: Sendable {
         for (r, row) in rows.enumerated() {
             let v = row[d]
             guard v == v.rounded(), v >= 0, v < Double(classCount) else {
-                throw NNLabError("\(path):\(lines[r]): column \(d + 1) (\(header[d])): expected a class label 0..\(classCount - 1), found \(formatShort(v))")
+                throw NNLabError("\(path):\(lines[r]): column \(d + 1) (\(header[d])): expected a class label 0..\(classCount - 1), found \(NumberFormat.short(v))")
             }
             labels.append(Int32(v))
         }

@@ -1,3 +1,4 @@
+import Formatting
 /// The closest of `choices` to `word` (case-insensitive edit distance at most 2, or a prefix),
 /// for "did you mean" hints.
 public func closestMatch(_ word: String, among choices: [String]) -> String? {

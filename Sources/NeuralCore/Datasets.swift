@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Formatting
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -127,7 +128,7 @@ public struct DatasetSpec: Hashable, Sendable {
 
     /// Throws a message naming the first value out of range.
     public func validate() throws {
-        guard (0...50).contains(noise) else { throw NNLabError("noise must be between 0 and 50 (percent), found \(formatShort(noise))") }
+        guard (0...50).contains(noise) else { throw NNLabError("noise must be between 0 and 50 (percent), found \(NumberFormat.short(noise))") }
         guard (2...5).contains(classes) || kind != .spirals else { throw NNLabError("the spiral has 2 to 5 arms (classes), found \(classes)") }
         guard kind == .xorTable || (4...Self.maxCount).contains(count) else {
             throw NNLabError("a data set has between 4 and \(Self.maxCount) points, found \(count)")

@@ -1,3 +1,4 @@
+import Formatting
 /// How initial weights are drawn. Biases are set to a constant (`biasInit`), not drawn.
 public enum WeightInit: Hashable, Sendable, CustomStringConvertible {
     /// U(-r, r) (TensorFlow Playground uses r = 0.5).
@@ -40,10 +41,10 @@ public enum WeightInit: Hashable, Sendable, CustomStringConvertible {
     /// The name that `init(name:)` reads back.
     public var description: String {
         switch self {
-        case .uniform(let r): "uniform:\(formatShort(r))"
+        case .uniform(let r): "uniform:\(NumberFormat.short(r))"
         case .glorot: "glorot"
         case .he: "he"
-        case .normal(let s): "normal:\(formatShort(s))"
+        case .normal(let s): "normal:\(NumberFormat.short(s))"
         }
     }
 

@@ -1,3 +1,4 @@
+import Formatting
 /// A parsed JSON value with its position, so every problem can name its line and column.
 /// Numbers keep their text, so a `Float` and a `Double` both parse from the exact decimal.
 public struct JSONNode: Sendable {

@@ -17,7 +17,7 @@ public enum KernelBench {
             let start = clock.now
             for _ in 0..<repeats { body() }
             let d = clock.now - start
-            best = Swift.min(best, (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) / Double(repeats))
+            best = Swift.min(best, (d / .seconds(1)) / Double(repeats))
         }
         return Result(name: name, microseconds: best * 1e6, gflops: flops / best / 1e9)
     }

@@ -1,3 +1,4 @@
+import Formatting
 /// The `nnlab-model` JSON format, version 1:
 ///
 ///     {"format": "nnlab-model", "version": 1, "inputs": 2, "loss": "cross_entropy",

@@ -1,3 +1,4 @@
+import Formatting
 /// A problem with a network's configuration, a model file or a data file, in words a student
 /// can act on.
 public struct NNLabError: Error, CustomStringConvertible, Equatable, Sendable {

@@ -1,3 +1,4 @@
+import Formatting
 /// How a gradient becomes a parameter update.
 public enum Optimizer: Hashable, Sendable, CustomStringConvertible {
     /// Minibatch gradient descent: theta <- theta - eta grad.
@@ -28,7 +29,7 @@ public enum Optimizer: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .sgd: "sgd"
-        case .momentum(let mu): mu == 0.9 ? "momentum" : "momentum:\(formatShort(mu))"
+        case .momentum(let mu): mu == 0.9 ? "momentum" : "momentum:\(NumberFormat.short(mu))"
         case .adam: "adam"
         }
     }

@@ -1,3 +1,4 @@
+import Formatting
 /// One computed value of a step-through: its symbol, its formula and its numbers.
 public struct TraceEntry: Sendable {
     /// Where in the algorithm the value is computed.
@@ -77,8 +78,8 @@ extension Network {
             entries.append(TraceEntry(phase: .forward, symbol: "a(\(l + 1))", formula: formula, layer: l + 1,
                                       value: column(ws.aColumn(layer: s.index, 0)), check: nil, note: note))
         }
-        let yText = label.map { "true label y = \($0)" + (arch.outputs > 1 ? " (one-hot y = \(y.map(formatShort)))" : "") }
-            ?? "target y = \(y.map(formatShort))"
+        let yText = label.map { "true label y = \($0)" + (arch.outputs > 1 ? " (one-hot y = \(y.map(NumberFormat.short)))" : "") }
+            ?? "target y = \(y.map(NumberFormat.short))"
         entries.append(TraceEntry(phase: .loss, symbol: "J", formula: arch.loss.formula(for: arch.output), layer: 0,
                                   value: column([loss]), check: nil, note: yText))
 
@@ -122,9 +123,9 @@ extension Network {
             for s in net.shapes {
                 let l = s.l
                 entries.append(TraceEntry(phase: .update, symbol: "W(\(l))", formula: "W(\(l)) <- W(\(l)) - eta grad W(\(l))",
-                                          layer: l, value: updated.W(l), check: nil, note: "eta = \(formatShort(eta))"))
+                                          layer: l, value: updated.W(l), check: nil, note: "eta = \(NumberFormat.short(eta))"))
                 entries.append(TraceEntry(phase: .update, symbol: "b(\(l))", formula: "b(\(l)) <- b(\(l)) - eta grad b(\(l))",
-                                          layer: l, value: column(updated.b(l)), check: nil, note: "eta = \(formatShort(eta))"))
+                                          layer: l, value: column(updated.b(l)), check: nil, note: "eta = \(NumberFormat.short(eta))"))
             }
             let after = Workspace<Double>(architecture: arch, capacity: 1)
             after.loadSingle(input: input, label: label.map { Int32($0) }, target: target)

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Formatting
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -178,7 +179,7 @@ public final class TrainingController: @unchecked Sendable {
             }
             let refillTime = clock.now
             if limit > 0 {
-                budget = Swift.min(Double(limit) / 10 + 1, budget + Double(limit) * seconds(refillTime - lastRefill))
+                budget = Swift.min(Double(limit) / 10 + 1, budget + Double(limit) * ((refillTime - lastRefill) / .seconds(1)))
             }
             lastRefill = refillTime
             let limited = limit > 0 && pendingSteps == 0 && !pendingEpoch
@@ -201,7 +202,7 @@ public final class TrainingController: @unchecked Sendable {
                 dirty = true
             }
             let now = clock.now
-            let sincePublish = seconds(now - lastPublish)
+            let sincePublish = (now - lastPublish) / .seconds(1)
             if dirty && (sincePublish >= 1.0 / 30 || !(status == .running)) {
                 if !session.checkDivergence() { status = .diverged }
                 let steps = session.trainer.stepCount - stepsAtPublish
@@ -230,7 +231,7 @@ public final class TrainingController: @unchecked Sendable {
         let m = session.metrics
         if let n = stopAtEpoch, m.epoch >= n { return "reached \(n) epoch\(n == 1 ? "" : "s")" }
         if let target = targetLoss, m.train.meanLoss <= target {
-            return "training loss \(formatLoss(m.train.meanLoss)) reached the target \(formatLoss(target))"
+            return "training loss \(NumberFormat.loss(m.train.meanLoss)) reached the target \(NumberFormat.loss(target))"
         }
         if session.architecture.usesPerceptronRule, session.trainer.lastEpochMistakes == 0 {
             return "the perceptron rule converged: no mistakes in epoch \(m.epoch)"
@@ -264,11 +265,6 @@ public final class TrainingController: @unchecked Sendable {
         out.append(items[items.count - 1])
         return out
     }
-}
-
-/// A duration in seconds.
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 /// Sleeps the calling thread.

@@ -1,3 +1,4 @@
+import Formatting
 /// Where a session's data comes from.
 public enum DataSource: Hashable, Sendable {
     /// A generated toy data set.
@@ -76,17 +77,17 @@ public struct SessionConfiguration: Hashable, Sendable {
     /// Throws a message naming the first setting out of range.
     public func validate() throws {
         guard (0.1...0.9).contains(trainRatio) else {
-            throw NNLabError("the training share must be between 10% and 90%, found \(formatShort(trainRatio * 100))%")
+            throw NNLabError("the training share must be between 10% and 90%, found \(NumberFormat.short(trainRatio * 100))%")
         }
         guard settings.learningRate.isFinite, settings.learningRate > 0 else {
-            throw NNLabError("the learning rate must be greater than 0, found \(formatShort(settings.learningRate))")
+            throw NNLabError("the learning rate must be greater than 0, found \(NumberFormat.short(settings.learningRate))")
         }
         guard settings.batchSize >= 1 else { throw NNLabError("the batch size must be at least 1, found \(settings.batchSize)") }
         guard settings.l1 >= 0, settings.l1.isFinite, settings.l2 >= 0, settings.l2.isFinite else {
             throw NNLabError("regularisation strengths must be 0 or more")
         }
         guard biasInit.isFinite, Swift.abs(biasInit) <= 100 else {
-            throw NNLabError("the initial bias must be between -100 and 100, found \(formatShort(biasInit))")
+            throw NNLabError("the initial bias must be between -100 and 100, found \(NumberFormat.short(biasInit))")
         }
     }
 }
@@ -285,7 +286,7 @@ public final class TrainingSession: @unchecked Sendable {
         } else if !test.isFinite {
             diverge(test.isNaN ? "the test loss became NaN" : "the test loss became infinite")
         } else if now > 1e4 * Swift.max(first, 1e-2) {
-            diverge("the loss exploded from \(formatLoss(first)) to \(formatLoss(now))")
+            diverge("the loss exploded from \(NumberFormat.loss(first)) to \(NumberFormat.loss(now))")
         } else {
             lastGood = trainer.network
         }
@@ -322,7 +323,7 @@ public final class TrainingSession: @unchecked Sendable {
     private func diverge(_ what: String) {
         let eta = trainer.settings.learningRate
         let epoch = trainer.epoch + (trainer.position > 0 ? 1 : 0)
-        divergence = "\(what) at epoch \(epoch) (step \(trainer.stepCount)): the learning rate \(formatShort(eta)) is too high; try \(formatShort(eta / 10)) or lower"
+        divergence = "\(what) at epoch \(epoch) (step \(trainer.stepCount)): the learning rate \(NumberFormat.short(eta)) is too high; try \(NumberFormat.short(eta / 10)) or lower"
         // Show the last weights that were still finite, not NaN.
         trainer.replaceNetwork(lastGood)
         // Drop a non-finite last epoch, but never the first entry: `metrics` reads the last.
@@ -332,20 +333,4 @@ public final class TrainingSession: @unchecked Sendable {
     private static func isFinite(_ m: Metrics) -> Bool {
         m.train.meanLoss.isFinite && (m.test?.meanLoss.isFinite ?? true)
     }
-}
-
-/// A loss for messages: 0.693, 2.3e+08.
-public func formatLoss(_ x: Double) -> String {
-    guard x.isFinite else { return x.isNaN ? "NaN" : "infinity" }
-    if x != 0 && (Swift.abs(x) >= 1e5 || Swift.abs(x) < 1e-3) {
-        var e = 0
-        var m = Swift.abs(x)
-        while m >= 10 { m /= 10; e += 1 }
-        while m < 1 { m *= 10; e -= 1 }
-        var mantissa = (m * 10).rounded() / 10
-        if mantissa >= 10 { mantissa /= 10; e += 1 }
-        return (x < 0 ? "-" : "") + "\(mantissa)e\(e >= 0 ? "+" : "-")\(e.magnitude < 10 ? "0" : "")\(e.magnitude)"
-    }
-    let scaled = (x * 10000).rounded() / 10000
-    return "\(scaled)"
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formatting
 import Foundation
 import LabRendering
 import NeuralCore
@@ -95,12 +96,12 @@ extension NNLab {
             for t in check.tensors {
                 let shape = t.isBias ? "\(t.shape.rows)" : "\(t.shape.rows)x\(t.shape.cols)"
                 let verdict = t.maxRelativeError <= GradientCheck.tolerance ? "ok" : "MISMATCH"
-                rows.append([t.name, shape, scientific(t.maxRelativeError), scientific(t.maxAbsoluteError),
+                rows.append([t.name, shape, NumberFormat.scientific(t.maxRelativeError), NumberFormat.scientific(t.maxAbsoluteError),
                              t.entriesAtKinks == 0 ? "-" : "\(t.entriesAtKinks) skipped", verdict])
             }
             print(table(header: header, rows: rows))
             print("")
-            let worst = scientific(check.maxRelativeError)
+            let worst = NumberFormat.scientific(check.maxRelativeError)
             if !check.isFinite {
                 print("the loss or a gradient is not a finite number: nothing can be checked (the weights or the inputs are too large)")
                 throw ExitCode(1)
@@ -113,21 +114,4 @@ extension NNLab {
             }
         }
     }
-}
-
-/// 1.23e-11 style.
-func scientific(_ x: Double, digits: Int = 2) -> String {
-    guard x.isFinite else { return "\(x)" }
-    if x == 0 { return "0" }
-    return String(format: "%.\(digits)e", x)
-}
-
-/// A left-aligned text table with two spaces between columns.
-func table(header: [String], rows: [[String]]) -> String {
-    let all = [header] + rows
-    let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
-    return all.map { row in
-        row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-    }.joined(separator: "\n")
 }

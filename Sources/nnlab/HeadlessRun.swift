@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import LabRendering
 import LabTerminal
@@ -41,7 +42,7 @@ struct HeadlessRun {
             _ = tick()
             let m = session.metrics
             if let target = targetLoss, m.train.meanLoss <= target {
-                outcome.text = "stopped at epoch \(m.epoch): the training loss \(formatLoss(m.train.meanLoss)) reached the target \(formatLoss(target))"
+                outcome.text = "stopped at epoch \(m.epoch): the training loss \(NumberFormat.loss(m.train.meanLoss)) reached the target \(NumberFormat.loss(target))"
                 break
             }
             if session.architecture.usesPerceptronRule, session.trainer.lastEpochMistakes == 0 {

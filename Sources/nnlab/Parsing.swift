@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import NeuralCore
 
@@ -78,12 +79,8 @@ enum Parse {
     static func number(_ value: Double, flag: String, minimum: Double = 0, exclusive: Bool = false) throws -> Double {
         guard value.isFinite else { throw NNLabError("\(flag): must be a finite number, found \(value)") }
         if exclusive ? value <= minimum : value < minimum {
-            throw NNLabError("\(flag): must be \(exclusive ? "greater than" : "at least") \(formatNumber(minimum)), found \(formatNumber(value))")
+            throw NNLabError("\(flag): must be \(exclusive ? "greater than" : "at least") \(NumberFormat.short(minimum)), found \(NumberFormat.short(value))")
         }
         return value
-    }
-
-    static func formatNumber(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formatting
 import Foundation
 import NeuralCore
 
@@ -73,7 +74,7 @@ struct TrainingOptions: ParsableArguments {
                 throw NNLabError("--dataset: " + choiceMessage(found: dataset, allowed: DatasetKind.names))
             }
             if let noise { _ = try Parse.number(noise, flag: "--noise") }
-            if let noise, noise > 50 { throw NNLabError("--noise: must be between 0 and 50 (percent), found \(Parse.formatNumber(noise))") }
+            if let noise, noise > 50 { throw NNLabError("--noise: must be between 0 and 50 (percent), found \(NumberFormat.short(noise))") }
             if let points, !(4...DatasetSpec.maxCount).contains(points) {
                 throw NNLabError("--points: must be between 4 and \(DatasetSpec.maxCount), found \(points)")
             }
@@ -82,10 +83,10 @@ struct TrainingOptions: ParsableArguments {
         }
         var ratio = try Parse.number(trainRatio, flag: "--train-ratio", minimum: 0, exclusive: true)
         if ratio > 1 {
-            guard (10...90).contains(ratio) else { throw NNLabError("--train-ratio: give 0.1 to 0.9 or 10 to 90 (percent), found \(Parse.formatNumber(ratio))") }
+            guard (10...90).contains(ratio) else { throw NNLabError("--train-ratio: give 0.1 to 0.9 or 10 to 90 (percent), found \(NumberFormat.short(ratio))") }
             ratio /= 100
         }
-        guard (0.1...0.9).contains(ratio) else { throw NNLabError("--train-ratio: give 0.1 to 0.9 or 10 to 90 (percent), found \(Parse.formatNumber(ratio))") }
+        guard (0.1...0.9).contains(ratio) else { throw NNLabError("--train-ratio: give 0.1 to 0.9 or 10 to 90 (percent), found \(NumberFormat.short(ratio))") }
         let featureSet: FeatureSet
         do { featureSet = try FeatureSet(parsing: features) } catch let e as NNLabError { throw NNLabError("--features: \(e.message)") }
         let widths = try Parse.widths(layers, flag: "--layers", allowNone: true)
@@ -107,7 +108,7 @@ struct TrainingOptions: ParsableArguments {
             throw NNLabError("--optimizer: " + choiceMessage(found: optimizer, allowed: Optimizer.names))
         }
         _ = try Parse.number(lr, flag: "--lr", minimum: 0, exclusive: true)
-        guard lr <= 1000 else { throw NNLabError("--lr: must be at most 1000, found \(Parse.formatNumber(lr))") }
+        guard lr <= 1000 else { throw NNLabError("--lr: must be at most 1000, found \(NumberFormat.short(lr))") }
         guard batch >= 1 else { throw NNLabError("--batch: must be at least 1, found \(batch)") }
         guard batch <= DatasetSpec.maxCount else { throw NNLabError("--batch: must be at most \(DatasetSpec.maxCount), found \(batch)") }
         _ = try Parse.number(l1, flag: "--l1")

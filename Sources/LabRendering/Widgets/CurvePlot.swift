@@ -1,3 +1,4 @@
+import Formatting
 /// Curves y = f(x) over an interval, with data points: the 1-D regression view (the target
 /// f, the network's F, and optionally each hidden unit's contribution alpha_i sigma(w_i x + b_i)).
 public struct CurvePlot: Sendable {

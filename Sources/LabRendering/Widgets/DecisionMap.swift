@@ -1,3 +1,4 @@
+import Formatting
 /// A data point drawn over a map.
 public struct MapPoint: Sendable, Equatable {
     /// Coordinates in data units.

@@ -1,3 +1,4 @@
+import Formatting
 /// A distribution as vertical eighth-block bars, with the range underneath and the share of
 /// exact zeros (dead ReLU outputs) marked.
 public struct HistogramView: Widget {

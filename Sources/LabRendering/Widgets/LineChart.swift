@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Formatting
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -36,7 +37,7 @@ public struct LineChart: Widget {
     }
 
     private func label(_ v: Double, _ glyphs: Glyphs) -> String {
-        percent ? NumberFormat.fixed(v * 100, decimals: 0) + "%" : NumberFormat.compact(v, significant: 2, glyphs: glyphs)
+        percent ? NumberFormat.fixed(v * 100, decimals: 0) + "%" : NumberFormat.compact(v, significant: 2, nan: glyphs.notANumber, infinity: glyphs.infinity)
     }
 
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {

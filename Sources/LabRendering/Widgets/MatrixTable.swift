@@ -1,3 +1,4 @@
+import Formatting
 /// A matrix or vector of numbers with brackets, one row, column or element highlighted (the
 /// step-through shows W(l), a(l), z(l), delta(l) this way). Too wide or too tall: the first
 /// rows and columns and "+N".
@@ -19,11 +20,7 @@ public struct MatrixTable: Widget {
     }
 
     /// A number in the table's format: fixed decimals, scientific when tiny or huge.
-    func format(_ v: Double) -> String {
-        guard v.isFinite else { return v.isNaN ? "NaN" : (v < 0 ? "-inf" : "inf") }
-        if v != 0 && (Swift.abs(v) >= 1e4 || Swift.abs(v) < 5 * NumberFormat.pow10(-decimals - 1)) { return NumberFormat.scientific(v, digits: decimals >= 4 ? 3 : 1) }
-        return NumberFormat.fixed(v, decimals: decimals, trim: false)
-    }
+    func format(_ v: Double) -> String { NumberFormat.entry(v, decimals: decimals) }
 
     /// Columns the table needs to show everything.
     public var naturalWidth: Int { cols * cellWidth + 3 }

@@ -1,3 +1,4 @@
+import Formatting
 /// Layers as columns of nodes, edges shaded by weight sign and magnitude, nodes by their
 /// activation for one example; layer labels and the parameter count.
 public struct NetworkDiagram: Widget {

@@ -47,21 +47,3 @@ public struct Panel: Widget {
         }
     }
 }
-
-/// `text` cut to `width` columns, ending in an ellipsis when cut.
-public func truncate(_ text: String, to width: Int, glyphs: Glyphs) -> String {
-    guard width > 0 else { return "" }
-    if displayWidth(text) <= width { return text }
-    let ellipsis = glyphs.ellipsis
-    let room = width - displayWidth(ellipsis)
-    guard room > 0 else { return String(text.prefix(width)) }
-    var out = ""
-    var w = 0
-    for c in text {
-        let cw = displayWidth(c)
-        if w + cw > room { break }
-        out.append(c)
-        w += cw
-    }
-    return out + ellipsis
-}
