@@ -236,6 +236,20 @@ private struct Reader {
         }
     }
 
+    /// The text of `node` read by one of NeuralCore's parsers (`Activation(spec:)`, ...); its
+    /// message becomes a problem at the node.
+    mutating func parsed<T>(_ node: Node, _ key: String, _ parse: (String) throws -> T) -> T? {
+        guard let text = string(node, key) else { return nil }
+        do {
+            return try parse(text.trimmingCharacters(in: .whitespaces))
+        } catch let e as NNLabError {
+            problem(node, key, e.message)
+        } catch {
+            problem(node, key, "\(error)")
+        }
+        return nil
+    }
+
     mutating func choice(_ node: Node, _ key: String, _ allowed: [String]) -> String? {
         guard let s = string(node, key) else { return nil }
         guard allowed.contains(s) else {
@@ -302,7 +316,7 @@ private struct Reader {
         if d["dataset"] != nil && d["file"] != nil {
             problem(d["file"], "data.file", "give either dataset or file, not both")
         } else if let n = d["dataset"] {
-            if let name = choice(n, "data.dataset", DatasetKind.names), let kind = DatasetKind(rawValue: name) {
+            if let kind = parsed(n, "data.dataset", DatasetKind.init(spec:)) {
                 var spec = DatasetSpec(kind: kind)
                 if let p = d["points"], let v = integer(p, "data.points", 4...ScenarioLimits.maxPoints) { spec.count = v }
                 if let p = d["noise"], let v = number(p, "data.noise", 0...50) { spec.noise = v }
@@ -334,10 +348,11 @@ private struct Reader {
         if let f = d["features"], let list = names(f, "data.features") {
             var features: [Feature] = []
             for (name, n) in list {
-                if let feature = Feature(name: name), features.contains(feature) {
+                guard let feature = parsed(n, "data.features", { _ in try Feature(spec: name) }) else { continue }
+                if features.contains(feature) {
                     problem(n, "data.features", "\(feature.rawValue) is given twice; each feature is one input")
-                } else if let feature = Feature(name: name) { features.append(feature) } else {
-                    problem(n, "data.features", choiceMessage(found: name, allowed: Feature.names))
+                } else {
+                    features.append(feature)
                 }
             }
             if features.isEmpty && !list.isEmpty { problem(f, "data.features", "at least one feature is needed") }
@@ -383,7 +398,7 @@ private struct Reader {
         if let a = n["activation"], let list = names(a, "network.activation") {
             var parsed: [Activation] = []
             for (name, node) in list {
-                if let f = parseActivation(name, node, "network.activation") { parsed.append(f) }
+                if let f = self.parsed(node, "network.activation", { _ in try Activation(spec: name) }) { parsed.append(f) }
             }
             if parsed.count == list.count {
                 if parsed.count == 1 {
@@ -396,13 +411,9 @@ private struct Reader {
             }
         }
         part.hidden = zip(widths, activations).map { HiddenLayer(units: $0, activation: $1) }
-        if let o = n["output"], let name = choice(o, "network.output", OutputActivation.names) { part.output = OutputActivation(rawValue: name) }
-        if let l = n["loss"], let name = choice(l, "network.loss", Loss.names) { part.loss = Loss(rawValue: name) }
-        if let i = n["init"], let name = string(i, "network.init") {
-            if let w = WeightInit(name: name) { part.weightInit = w } else {
-                problem(i, "network.init", choiceMessage(found: name, allowed: ["glorot", "he", "uniform", "normal"]) + " (uniform:R and normal:STD take a positive number)")
-            }
-        }
+        if let o = n["output"] { part.output = parsed(o, "network.output", OutputActivation.init(spec:)) }
+        if let l = n["loss"] { part.loss = parsed(l, "network.loss", Loss.init(spec:)) }
+        if let i = n["init"] { part.weightInit = parsed(i, "network.init", WeightInit.init(spec:)) }
         if let b = n["bias_init"], let v = number(b, "network.bias_init", -100...100) { part.biasInit = v }
         if let m = n["model"], let resolved = file(m, "network.model", what: "model file") {
             do {
@@ -428,34 +439,6 @@ private struct Reader {
         do { try arch.validate(); return nil } catch { return (error as? NNLabError)?.message }
     }
 
-    mutating func parseActivation(_ text: String, _ node: Node, _ key: String) -> Activation? {
-        let parts = text.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard let name = parts.first, Activation.names.contains(name), var f = Activation(name: name) else {
-            problem(node, key, choiceMessage(found: parts.first ?? text, allowed: Activation.names))
-            return nil
-        }
-        if parts.count == 2 {
-            switch f {
-            case .leakyReLU:
-                guard let slope = Double(parts[1]), slope >= 0, slope < 1 else {
-                    problem(node, key, "leaky_relu's slope must be a number in [0, 1), found \"\(parts[1])\"")
-                    return nil
-                }
-                f = .leakyReLU(slope: slope)
-            case .maxout:
-                guard let k = Int(parts[1]), (2...Limits.maxPieces).contains(k) else {
-                    problem(node, key, "maxout's pieces must be a whole number from 2 to \(Limits.maxPieces), found \"\(parts[1])\"")
-                    return nil
-                }
-                f = .maxout(pieces: k)
-            default:
-                problem(node, key, "\(name) takes no parameter (found \"\(text)\")")
-                return nil
-            }
-        }
-        return f
-    }
-
     struct TrainingPart {
         var settings = TrainingSettings()
         var epochs = 100
@@ -465,11 +448,7 @@ private struct Reader {
     mutating func trainingSection(_ node: Node) -> TrainingPart? {
         guard let t = entries(node, "training", allowed: ScenarioParser.keys["training"]!, required: ["epochs"]) else { return nil }
         var part = TrainingPart()
-        if let o = t["optimizer"], let name = string(o, "training.optimizer") {
-            if let opt = Optimizer(name: name) { part.settings.optimizer = opt } else {
-                problem(o, "training.optimizer", choiceMessage(found: name, allowed: Optimizer.names))
-            }
-        }
+        if let o = t["optimizer"], let opt = parsed(o, "training.optimizer", Optimizer.init(spec:)) { part.settings.optimizer = opt }
         if let v = t["learning_rate"].flatMap({ number($0, "training.learning_rate", 0...1000, exclusiveLower: true) }) { part.settings.learningRate = v }
         if let v = t["batch"].flatMap({ integer($0, "training.batch", 1...ScenarioLimits.maxPoints) }) { part.settings.batchSize = v }
         if let v = t["l1"].flatMap({ number($0, "training.l1", 0...100) }) { part.settings.l1 = v }

@@ -56,20 +56,43 @@ public enum Activation: Hashable, Sendable {
     /// Every accepted name, for error messages.
     public static let names = ["logistic", "tanh", "relu", "leaky_relu", "abs", "softplus", "linear", "step", "maxout"]
 
-    /// The activation called `name`, with default parameters; nil if there is none.
-    /// Also accepts `sigmoid` for logistic, `perceptron` for step and `identity` for linear.
-    public init?(name: String) {
-        switch name.lowercased() {
+    /// Parses an activation as flags, lesson files and model files write it: one of `names`
+    /// (any case; `sigmoid` is logistic), with a parameter after a colon for two of them:
+    /// `leaky_relu:0.1` (the slope, in [0, 1)) and `maxout:3` (the pieces, 2 to 16). The one
+    /// parser every front end uses; each adds where the text was.
+    public init(spec: String) throws {
+        let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            .map { String($0.trimmingSpaces) }
+        let name = parts[0].lowercased()
+        switch name {
         case "logistic", "sigmoid": self = .logistic
         case "tanh": self = .tanh
         case "relu": self = .relu
-        case "leaky_relu", "leaky-relu", "leakyrelu": self = .leakyReLU(slope: Self.defaultLeakySlope)
+        case "leaky_relu": self = .leakyReLU(slope: Self.defaultLeakySlope)
         case "abs": self = .abs
         case "softplus": self = .softplus
-        case "linear", "identity": self = .linear
-        case "step", "perceptron": self = .step
+        case "linear": self = .linear
+        case "step": self = .step
         case "maxout": self = .maxout(pieces: 2)
-        default: return nil
+        case "identity", "softmax":
+            throw NNLabError("\"\(parts[0].quotedForMessage())\" is an output activation; a hidden layer takes one of "
+                             + Self.names.map { "\"\($0)\"" }.joined(separator: ", "))
+        default: throw NNLabError(choiceMessage(found: parts[0], allowed: Self.names))
+        }
+        guard parts.count == 2 else { return }
+        switch self {
+        case .leakyReLU:
+            guard let slope = Double(parts[1]), slope >= 0, slope < 1 else {
+                throw NNLabError("leaky_relu's slope must be a number in [0, 1), found \"\(parts[1].quotedForMessage())\"")
+            }
+            self = .leakyReLU(slope: slope)
+        case .maxout:
+            guard let k = Int(parts[1]), (2...Limits.maxPieces).contains(k) else {
+                throw NNLabError("maxout's pieces must be a whole number from 2 to \(Limits.maxPieces), found \"\(parts[1].quotedForMessage())\"")
+            }
+            self = .maxout(pieces: k)
+        default:
+            throw NNLabError("\(name) takes no parameter (found \"\(spec.quotedForMessage())\")")
         }
     }
 

@@ -37,6 +37,12 @@ public enum DatasetKind: String, CaseIterable, Sendable {
     /// Every name, for error messages.
     public static let names = allCases.map(\.rawValue)
 
+    /// Parses a data set's name (any case).
+    public init(spec: String) throws {
+        guard let kind = Self(rawValue: spec.lowercased()) else { throw NNLabError(choiceMessage(found: spec, allowed: Self.names)) }
+        self = kind
+    }
+
     /// True for regression data sets (real-valued targets).
     public var isRegression: Bool {
         switch self {

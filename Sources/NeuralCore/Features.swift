@@ -22,8 +22,13 @@ public enum Feature: String, CaseIterable, Sendable {
     /// Every name, for error messages.
     public static let names = allCases.map(\.rawValue)
 
-    /// The feature called `name`; also accepts `x1sq`, `x1x2`, `sinx1`, `radius`, `angle`.
-    public init?(name: String) {
+    /// Parses a feature's name (any case); also accepts `x1sq`, `x1x2`, `sinx1`, `radius`, `angle`.
+    public init(spec: String) throws {
+        guard let f = Self(alias: spec) else { throw NNLabError(choiceMessage(found: spec, allowed: Self.names)) }
+        self = f
+    }
+
+    private init?(alias name: String) {
         let key = name.lowercased().replacingAll(" ", with: "")
         switch key {
         case "x1", "x": self = .x1
@@ -102,9 +107,7 @@ public struct FeatureSet: Hashable, Sendable, CustomStringConvertible {
         var list: [Feature] = []
         for name in names {
             guard !name.isEmpty else { throw NNLabError("an empty feature name (two commas in a row?); give names like x1,x2") }
-            guard let f = Feature(name: name) else {
-                throw NNLabError(choiceMessage(found: name, allowed: Feature.names))
-            }
+            let f = try Feature(spec: name)
             guard !list.contains(f) else { throw NNLabError("\(f.rawValue) is given twice; each feature is one input") }
             list.append(f)
         }

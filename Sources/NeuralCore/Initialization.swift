@@ -20,25 +20,27 @@ public enum WeightInit: Hashable, Sendable, CustomStringConvertible {
     /// What `init(name:)` accepts, for messages.
     public static let help = "glorot, he, uniform:R or normal:STD (R and STD greater than 0, at most 1000)"
 
-    /// Parses `glorot` (or `xavier`), `he`, `uniform:0.5`, `normal:0.01`.
-    public init?(name: String) {
-        let parts = name.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
-        switch parts.first ?? "" {
+    /// Parses `glorot` (or `xavier`), `he` (or `kaiming`), `uniform:R` (R 0.5 if omitted),
+    /// `normal:STD` (0.01 if omitted), any case; R and STD are greater than 0 and at most
+    /// `maxScale`.
+    public init(spec: String) throws {
+        let parts = spec.lowercased().split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let problem = NNLabError("expected \(Self.help), found \"\(spec.quotedForMessage())\"")
+        func scale(_ fallback: Double) throws -> Double {
+            guard let v = parts.count == 2 ? Double(parts[1]) : fallback, v > 0, v <= Self.maxScale else { throw problem }
+            return v
+        }
+        switch parts[0] {
         case "glorot", "xavier": self = .glorot
         case "he", "kaiming": self = .he
-        case "uniform":
-            let r = parts.count == 2 ? Double(parts[1]) : 0.5
-            guard let r, r > 0, r <= Self.maxScale else { return nil }
-            self = .uniform(range: r)
-        case "normal", "gaussian":
-            let s = parts.count == 2 ? Double(parts[1]) : 0.01
-            guard let s, s > 0, s <= Self.maxScale else { return nil }
-            self = .normal(std: s)
-        default: return nil
+        case "uniform": self = .uniform(range: try scale(0.5))
+        case "normal": self = .normal(std: try scale(0.01))
+        default: throw problem
         }
+        if parts.count == 2, parts[0] != "uniform", parts[0] != "normal" { throw problem }
     }
 
-    /// The name that `init(name:)` reads back.
+    /// The spec that `init(spec:)` reads back.
     public var description: String {
         switch self {
         case .uniform(let r): "uniform:\(NumberFormat.short(r))"

@@ -120,6 +120,13 @@ public enum ModelFile {
             return x
         }
 
+        /// The string at `node` read by one of NeuralCore's parsers; its message gets the
+        /// file, line, column and field.
+        func parse<T>(_ node: JSONNode, _ field: String, _ parser: (String) throws -> T) throws -> T {
+            let text = try string(node, field)
+            do { return try parser(text) } catch let e as NNLabError { throw fail(node, field, e.message) }
+        }
+
         func array(_ node: JSONNode, _ field: String, count: Int, what: String) throws -> [JSONNode] {
             guard case .array(let elements) = node.value else { throw fail(node, field, "expected an array, found \(node.kind)") }
             guard elements.count == count else {
@@ -141,10 +148,7 @@ public enum ModelFile {
             }
             let inputs = try integer(member(root, "inputs", "inputs"), "inputs", 1...Limits.maxInputs)
             let lossNode = try member(root, "loss", "loss")
-            let lossName = try string(lossNode, "loss")
-            guard let loss = Loss(name: lossName), Loss.names.contains(lossName) else {
-                throw fail(lossNode, "loss", choiceMessage(found: lossName, allowed: Loss.names))
-            }
+            let loss = try parse(lossNode, "loss", Loss.init(spec:))
             let layersNode = try member(root, "layers", "layers")
             guard case .array(let layers) = layersNode.value else {
                 throw fail(layersNode, "layers", "expected an array of layers, found \(layersNode.kind)")
@@ -163,22 +167,11 @@ public enum ModelFile {
                 guard case .object = layer.value else { throw fail(layer, field, "expected an object, found \(layer.kind)") }
                 let units = try integer(member(layer, "units", field), field + ".units", 1...Limits.maxUnits)
                 let activationNode = try member(layer, "activation", field)
-                let name = try string(activationNode, field + ".activation")
                 if k == layers.count - 1 {
-                    let outputNames = ["identity", "logistic", "softmax", "step"]
-                    guard outputNames.contains(name), let o = OutputActivation(name: name) else {
-                        var message = choiceMessage(found: name, allowed: ["identity", "logistic", "softmax"])
-                        if Activation(name: name) != nil { message = "the last layer is the output layer: expected \"identity\", \"logistic\" or \"softmax\", found \"\(name)\"" }
-                        throw fail(activationNode, field + ".activation", message)
-                    }
-                    output = o
+                    output = try parse(activationNode, field + ".activation", OutputActivation.init(spec:))
                     outputs = units
                 } else {
-                    guard Activation.names.contains(name), var f = Activation(name: name) else {
-                        var message = choiceMessage(found: name, allowed: Activation.names)
-                        if name == "softmax" || name == "identity" { message = "\"\(name)\" is an output activation; a hidden layer takes one of " + Activation.names.map { "\"\($0)\"" }.joined(separator: ", ") }
-                        throw fail(activationNode, field + ".activation", message)
-                    }
+                    var f = try parse(activationNode, field + ".activation", Activation.init(spec:))
                     if case .leakyReLU = f, let slopeNode = layer["slope"] {
                         let slope = try Reader<Double>(path: path, document: document).number(slopeNode, field + ".slope")
                         guard slope >= 0, slope < 1 else { throw fail(slopeNode, field + ".slope", "must be in [0, 1), found \(slope)") }

@@ -11,21 +11,23 @@ public enum Optimizer: Hashable, Sendable, CustomStringConvertible {
     /// Accepted names, for error messages.
     public static let names = ["sgd", "momentum", "adam"]
 
-    /// Parses `sgd`, `momentum` (mu 0.9), `momentum:0.8`, `adam`.
-    public init?(name: String) {
-        let parts = name.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
-        switch parts.first ?? "" {
-        case "sgd", "gd": self = .sgd
+    /// Parses `sgd`, `momentum` (mu 0.9), `momentum:0.8` (mu in [0, 1)), `adam` (any case).
+    public init(spec: String) throws {
+        let parts = spec.lowercased().split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        switch parts[0] {
+        case "sgd": self = .sgd
         case "momentum":
-            let mu = parts.count == 2 ? Double(parts[1]) : 0.9
-            guard let mu, mu >= 0, mu < 1 else { return nil }
+            guard let mu = parts.count == 2 ? Double(parts[1]) : 0.9, mu >= 0, mu < 1 else {
+                throw NNLabError("momentum's mu must be a number in [0, 1), found \"\(spec.quotedForMessage())\"")
+            }
             self = .momentum(mu: mu)
         case "adam": self = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
-        default: return nil
+        default: throw NNLabError(choiceMessage(found: spec, allowed: Self.names))
         }
+        if parts.count == 2, parts[0] != "momentum" { throw NNLabError("\(parts[0]) takes no parameter (found \"\(spec.quotedForMessage())\")") }
     }
 
-    /// The name that `init(name:)` reads back.
+    /// The spec that `init(spec:)` reads back.
     public var description: String {
         switch self {
         case .sgd: "sgd"

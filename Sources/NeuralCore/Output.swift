@@ -1,3 +1,5 @@
+import Formatting
+
 /// The output layer's activation: how the last layer's z becomes the network's output h(x).
 public enum OutputActivation: String, Hashable, Sendable, CaseIterable {
     /// a = z (regression).
@@ -12,14 +14,19 @@ public enum OutputActivation: String, Hashable, Sendable, CaseIterable {
     /// Every accepted name, for error messages.
     public static let names = allCases.map(\.rawValue)
 
-    /// The output activation called `name` (`sigmoid` is accepted for logistic).
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "identity", "linear": self = .identity
+    /// Parses an output activation: one of `names` (any case; `sigmoid` is logistic).
+    public init(spec: String) throws {
+        switch spec.lowercased() {
+        case "identity": self = .identity
         case "logistic", "sigmoid": self = .logistic
         case "softmax": self = .softmax
-        case "step", "perceptron": self = .step
-        default: return nil
+        case "step": self = .step
+        default:
+            if (try? Activation(spec: spec)) != nil {
+                throw NNLabError("\"\(spec.quotedForMessage())\" is a hidden activation; the output layer takes one of "
+                                 + Self.names.map { "\"\($0)\"" }.joined(separator: ", "))
+            }
+            throw NNLabError(choiceMessage(found: spec, allowed: Self.names))
         }
     }
 
@@ -37,12 +44,13 @@ public enum Loss: String, Hashable, Sendable, CaseIterable {
     /// Every accepted name, for error messages.
     public static let names = allCases.map(\.rawValue)
 
-    /// The loss called `name` (`mse`, `se`, `ce`, `nll`, `bce` are accepted too).
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "squared_error", "mse", "se", "squared-error": self = .squaredError
-        case "cross_entropy", "ce", "nll", "bce", "cross-entropy", "log_loss": self = .crossEntropy
-        default: return nil
+    /// Parses a loss: one of `names` (any case), or `mse` for squared error and `ce` for
+    /// cross-entropy.
+    public init(spec: String) throws {
+        switch spec.lowercased() {
+        case "squared_error", "mse": self = .squaredError
+        case "cross_entropy", "ce": self = .crossEntropy
+        default: throw NNLabError(choiceMessage(found: spec, allowed: Self.names))
         }
     }
 

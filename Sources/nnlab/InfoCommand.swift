@@ -31,9 +31,9 @@ extension NNLab {
             let hiddenWidths = Array(widths.dropFirst().dropLast())
             let fs = try Parse.activations(activation, flag: "--activation", hiddenCount: max(hiddenWidths.count, 1))
             let outputs = widths.last!
-            let o = try output.map { try Parse.output($0, flag: "--output") } ?? (outputs == 1 ? .logistic : .softmax)
+            let o = try output.map { o in try flagged("--output") { try OutputActivation(spec: o) } } ?? (outputs == 1 ? .logistic : .softmax)
             let arch = Architecture(inputs: widths[0], hidden: zip(hiddenWidths, fs).map { HiddenLayer(units: $0, activation: $1) },
-                                    outputs: outputs, output: o, loss: try loss.map { try Parse.loss($0, flag: "--loss") })
+                                    outputs: outputs, output: o, loss: try loss.map { l in try flagged("--loss") { try Loss(spec: l) } })
             try arch.validate()
             let style = OutputStyle.detect(ascii: ascii)
             print(arch.description(arrow: style.arrow))

@@ -23,56 +23,20 @@ enum Parse {
         return widths
     }
 
-    /// One activation name (with `leaky_relu:0.1` or `maxout:3` parameters).
+    /// One activation (with `leaky_relu:0.1` or `maxout:3` parameters).
     static func activation(_ text: String, flag: String) throws -> Activation {
-        let parts = text.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-        let name = parts.first ?? ""
-        guard Activation.names.contains(name.lowercased()) || ["sigmoid", "perceptron", "identity"].contains(name.lowercased()),
-              var f = Activation(name: name) else {
-            throw NNLabError("\(flag): " + choiceMessage(found: name, allowed: Activation.names))
-        }
-        if parts.count == 2 {
-            switch f {
-            case .leakyReLU:
-                guard let slope = Double(parts[1]), slope >= 0, slope < 1 else {
-                    throw NNLabError("\(flag): leaky_relu's slope must be a number in [0, 1), found \"\(parts[1])\"")
-                }
-                f = .leakyReLU(slope: slope)
-            case .maxout:
-                guard let k = Int(parts[1]), (2...Limits.maxPieces).contains(k) else {
-                    throw NNLabError("\(flag): maxout's pieces must be a whole number from 2 to \(Limits.maxPieces), found \"\(parts[1])\"")
-                }
-                f = .maxout(pieces: k)
-            default:
-                throw NNLabError("\(flag): \(name) takes no parameter (found \"\(text)\")")
-            }
-        }
-        return f
+        try flagged(flag) { try Activation(spec: text) }
     }
 
     /// One activation for every hidden layer, or one per hidden layer (comma-separated).
     static func activations(_ text: String, flag: String, hiddenCount: Int) throws -> [Activation] {
-        let names = text.split(separator: ",").map(String.init)
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let list = try names.map { try activation($0, flag: flag) }
         if list.count == 1 { return Array(repeating: list[0], count: hiddenCount) }
         guard list.count == hiddenCount else {
             throw NNLabError("\(flag): give one activation, or one per hidden layer (\(hiddenCount)); found \(list.count)")
         }
         return list
-    }
-
-    /// An output activation name.
-    static func output(_ text: String, flag: String) throws -> OutputActivation {
-        guard let o = OutputActivation(name: text) else {
-            throw NNLabError("\(flag): " + choiceMessage(found: text, allowed: OutputActivation.names))
-        }
-        return o
-    }
-
-    /// A loss name.
-    static func loss(_ text: String, flag: String) throws -> Loss {
-        guard let l = Loss(name: text) else { throw NNLabError("\(flag): " + choiceMessage(found: text, allowed: Loss.names)) }
-        return l
     }
 
     /// A finite number that is at least `minimum`.

@@ -70,9 +70,7 @@ struct TrainingOptions: ParsableArguments {
         if let data {
             source = .file(data)
         } else {
-            guard let kind = DatasetKind(rawValue: dataset.lowercased()) else {
-                throw NNLabError("--dataset: " + choiceMessage(found: dataset, allowed: DatasetKind.names))
-            }
+            let kind = try flagged("--dataset") { try DatasetKind(spec: dataset) }
             if let noise { _ = try Parse.number(noise, flag: "--noise") }
             if let noise, noise > 50 { throw NNLabError("--noise: must be between 0 and 50 (percent), found \(NumberFormat.short(noise))") }
             if let points, !(4...DatasetSpec.maxCount).contains(points) {
@@ -88,25 +86,17 @@ struct TrainingOptions: ParsableArguments {
         }
         guard (0.1...0.9).contains(ratio) else { throw NNLabError("--train-ratio: give 0.1 to 0.9 or 10 to 90 (percent), found \(NumberFormat.short(ratio))") }
         let featureSet: FeatureSet
-        do { featureSet = try FeatureSet(parsing: features) } catch let e as NNLabError { throw NNLabError("--features: \(e.message)") }
+        featureSet = try flagged("--features") { try FeatureSet(parsing: features) }
         let widths = try Parse.widths(layers, flag: "--layers", allowNone: true)
         guard widths.count <= Limits.maxHiddenLayers else {
             throw NNLabError("--layers: at most \(Limits.maxHiddenLayers) hidden layers, found \(widths.count)")
         }
         let activations = try Parse.activations(activation, flag: "--activation", hiddenCount: max(widths.count, 1))
-        let out = try output.map { try Parse.output($0, flag: "--output") }
-        let lossKind = try loss.map { try Parse.loss($0, flag: "--loss") }
-        var weightInit: WeightInit?
-        if let initialization {
-            guard let w = WeightInit(name: initialization) else {
-                throw NNLabError("--init: expected \(WeightInit.help), found \"\(initialization.quotedForMessage())\"")
-            }
-            weightInit = w
-        }
+        let out = try output.map { o in try flagged("--output") { try OutputActivation(spec: o) } }
+        let lossKind = try loss.map { l in try flagged("--loss") { try Loss(spec: l) } }
+        let weightInit = try initialization.map { i in try flagged("--init") { try WeightInit(spec: i) } }
         guard biasInit.isFinite, abs(biasInit) <= 100 else { throw NNLabError("--bias-init: must be between -100 and 100, found \(biasInit)") }
-        guard let opt = Optimizer(name: optimizer) else {
-            throw NNLabError("--optimizer: " + choiceMessage(found: optimizer, allowed: Optimizer.names))
-        }
+        let opt = try flagged("--optimizer") { try Optimizer(spec: optimizer) }
         _ = try Parse.number(lr, flag: "--lr", minimum: 0, exclusive: true)
         guard lr <= 1000 else { throw NNLabError("--lr: must be at most 1000, found \(NumberFormat.short(lr))") }
         guard batch >= 1 else { throw NNLabError("--batch: must be at least 1, found \(batch)") }

@@ -30,11 +30,30 @@ import Testing
         #expect(Activation.logistic.f(-1000.0) == 0 && Activation.logistic.f(1000.0) == 1)
     }
 
-    @Test func namesRoundTrip() {
+    /// One parser for every front end: the label and the spec read back; aliases, case and
+    /// parameters as documented; the same messages for the CLI, lessons and model files.
+    @Test func specsRoundTrip() throws {
         for f in Activation.all {
-            #expect(Activation(name: f.name)?.name == f.name)
+            #expect(try Activation(spec: f.name).name == f.name)
         }
-        #expect(Activation(name: "rellu") == nil)
+        #expect(try Activation(spec: "leaky_relu:0.2") == .leakyReLU(slope: 0.2))
+        #expect(try Activation(spec: "MAXOUT:3") == .maxout(pieces: 3))
+        #expect(try Activation(spec: "Sigmoid") == .logistic)
+        #expect(throws: NNLabError(#""rellu" is not one of "logistic", "tanh", "relu", "leaky_relu", "abs", "softplus", "linear", "step", "maxout"; did you mean "relu"?"#)) {
+            try Activation(spec: "rellu")
+        }
+        #expect(throws: NNLabError(#""identity" is an output activation; a hidden layer takes one of "logistic", "tanh", "relu", "leaky_relu", "abs", "softplus", "linear", "step", "maxout""#)) {
+            try Activation(spec: "identity")
+        }
+        #expect(throws: NNLabError("maxout's pieces must be a whole number from 2 to 16, found \"40\"")) { try Activation(spec: "maxout:40") }
+        #expect(throws: NNLabError(#""tanh" is a hidden activation; the output layer takes one of "identity", "logistic", "softmax", "step""#)) {
+            try OutputActivation(spec: "tanh")
+        }
+        #expect(try Loss(spec: "MSE") == .squaredError && Optimizer(spec: "momentum:0.8") == .momentum(mu: 0.8))
+        #expect(try WeightInit(spec: "uniform:8") == .uniform(range: 8) && DatasetKind(spec: "Circles") == .circles)
+        #expect(throws: NNLabError("expected glorot, he, uniform:R or normal:STD (R and STD greater than 0, at most 1000), found \"uniform:0\"")) {
+            try WeightInit(spec: "uniform:0")
+        }
         #expect(closestMatch("rellu", among: Activation.names) == "relu")
         #expect(closestMatch("tahn", among: Activation.names) == "tanh")
         #expect(closestMatch("xyzzy", among: Activation.names) == nil)

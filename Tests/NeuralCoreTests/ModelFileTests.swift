@@ -74,7 +74,7 @@ import Testing
         ("softmax hidden", #"{"format": "nnlab-model", "version": 1, "inputs": 1, "loss": "squared_error", "layers": [{"units": 2, "activation": "softmax", "W": [[1], [3]], "b": [0, 0]}, {"units": 1, "activation": "identity", "W": [[1, 1]], "b": [0]}]}"#,
          #"m.json:1:117: layers[0].activation: "softmax" is an output activation; a hidden layer takes one of "logistic", "tanh", "relu", "leaky_relu", "abs", "softplus", "linear", "step", "maxout""#),
         ("hidden activation as output", #"{"format": "nnlab-model", "version": 1, "inputs": 1, "loss": "squared_error", "layers": [{"units": 1, "activation": "tanh", "W": [[1]], "b": [0]}]}"#,
-         #"m.json:1:117: layers[0].activation: the last layer is the output layer: expected "identity", "logistic" or "softmax", found "tanh""#),
+         #"m.json:1:117: layers[0].activation: "tanh" is a hidden activation; the output layer takes one of "identity", "logistic", "softmax", "step""#),
         ("too few rows", #"{"format": "nnlab-model", "version": 1, "inputs": 2, "loss": "squared_error", "layers": [{"units": 2, "activation": "identity", "W": [[1, 2]], "b": [0, 0]}]}"#,
          "m.json:1:134: layers[0].W: expected 2 rows (one per unit), found 1"),
         ("short row", #"{"format": "nnlab-model", "version": 1, "inputs": 2, "loss": "squared_error", "layers": [{"units": 1, "activation": "identity", "W": [[1]], "b": [0]}]}"#,

@@ -18,11 +18,11 @@ import Testing
     /// The documented setting of the spiral lesson: 2-8-8-1 tanh, Adam 0.01, batch 10.
     @Test func spiralNeedsDepth() throws {
         let deep = try Self.session(.spiral, hidden: [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)],
-                                    settings: TrainingSettings(learningRate: 0.01, batchSize: 10, optimizer: Optimizer(name: "adam")!))
+                                    settings: TrainingSettings(learningRate: 0.01, batchSize: 10, optimizer: try! Optimizer(spec: "adam")))
         for _ in 0..<300 { deep.runEpoch() }
         #expect(deep.metrics.train.accuracy! >= 0.95, "2-8-8-1 tanh on the spiral: \(deep.metrics.train)")
         let shallow = try Self.session(.spiral, hidden: [HiddenLayer(units: 2, activation: .tanh)],
-                                       settings: TrainingSettings(learningRate: 0.01, batchSize: 10, optimizer: Optimizer(name: "adam")!))
+                                       settings: TrainingSettings(learningRate: 0.01, batchSize: 10, optimizer: try! Optimizer(spec: "adam")))
         for _ in 0..<300 { shallow.runEpoch() }
         #expect(shallow.metrics.train.accuracy! < 0.8, "2-2-1 should not fit the spiral: \(shallow.metrics.train)")
     }

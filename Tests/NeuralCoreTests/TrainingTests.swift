@@ -19,7 +19,7 @@ import Testing
         let net = Network<Float>(architecture: arch, seed: 1)
         let before = net.evaluate(Self.examples).meanLoss
         let trainer = Trainer(network: net, train: Self.examples,
-                              settings: TrainingSettings(learningRate: name == "adam" ? 0.02 : 0.1, batchSize: 16, optimizer: Optimizer(name: name)!), seed: 1)
+                              settings: TrainingSettings(learningRate: name == "adam" ? 0.02 : 0.1, batchSize: 16, optimizer: try! Optimizer(spec: name)), seed: 1)
         for _ in 0..<100 { trainer.runEpoch() }
         let after = trainer.network.evaluate(Self.examples).meanLoss
         #expect(after < 0.6 * before, "\(name): \(before) -> \(after)")
