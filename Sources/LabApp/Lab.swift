@@ -10,16 +10,20 @@ public struct LabOptions: Sendable {
     /// Start paused whatever the lesson says.
     public var paused = false
     /// Settings students may not change, added to the lesson's.
-    public var locked: Set<String> = []
+    public var locked: Set<Lock> = []
     /// Where `w` saves by default.
     public var modelPath = "nnlab-model.json"
     public init() {}
 }
 
 /// The interactive lab without its terminal: the lesson, the training controller, the view
-/// state, and the reducer that turns key presses into changes. The terminal loop feeds it keys
-/// and draws `compose(...)`; tests do the same with no terminal.
+/// state, and the reducer that turns key presses into changes. Each frame the terminal loop
+/// calls `tick`, draws `render(...)` (a screen value makes a `Frame`) and hands that frame
+/// with the next key to `handle`; tests do the same with no terminal.
 public final class Lab {
+    /// The smallest screen the lab is drawn on; below it, only q acts.
+    public static let minimumSize = (width: 80, height: 24)
+
     /// The lesson open now.
     public private(set) var scenario: Scenario
     /// The configuration being trained (the lesson's, as changed in the lab).
@@ -29,21 +33,17 @@ public final class Lab {
     /// The training thread.
     public private(set) var controller: TrainingController
     /// The model training started from, if one was loaded.
-    private var model: Network<Float>?
+    var model: Network<Float>?
     /// Map points of the current data, cached.
     public private(set) var points: [MapPoint] = []
     private var samplerCache: GridSampler?
     private var workspaceCache: Workspace<Float>?
-    /// Where the last frame drew the map's plot and which part of the plane it shows (for clicks).
-    var mapGeometry: (plot: Rect, x: ClosedRange<Double>, y: ClosedRange<Double>)?
-    /// The size of the last screen composed.
-    var lastSize: (width: Int, height: Int)?
-    /// The step-through's trace of the chosen example, and the point and weights it was made for.
-    var stepTrace: (trace: Trace, point: Int, version: Int)?
+    /// The step-through's trace of the chosen example (made by the reducer, not by drawing).
+    var stepTrace: StepTrace?
     private let options: LabOptions
     private var started = false
     /// A model file being read on another thread (`o`).
-    private var pendingLoad: ModelLoad?
+    var pendingLoad: ModelLoad?
 
     /// The lab on `scenario`; the training thread starts with `start()`.
     public init(scenario: Scenario, options: LabOptions = LabOptions()) throws {
@@ -102,10 +102,11 @@ public final class Lab {
     /// The session being trained (read it through snapshots while the thread runs).
     public var session: TrainingSession { controller.session }
 
-    /// Called once a frame: installs a model that finished loading, notices a divergence and
-    /// opens its explanation once.
+    /// Called once a frame: installs a model that finished loading, brings the step-through's
+    /// trace up to date, notices a divergence and opens its explanation once.
     public func tick() {
         finishLoading()
+        refreshTrace()
         let snapshot = controller.snapshot
         let diverged = snapshot.status == .diverged
         if diverged && !state.divergenceShown {
@@ -125,12 +126,16 @@ public final class Lab {
 
     // MARK: The reducer
 
-    /// Handles one key press.
-    public func handle(_ key: KeyEvent) {
+    /// Handles one key press on the last frame drawn (its map takes clicks; below the
+    /// smallest screen only q acts). Without a frame, clicks do nothing.
+    public func handle(_ key: KeyEvent, in frame: Frame? = nil) {
         guard let action = KeyTable.action(for: key, in: state) else { return }
-        // Below the smallest screen nothing is shown, so only quitting is taken.
-        if let size = lastSize, size.width < Self.minimumSize.width || size.height < Self.minimumSize.height, action != .quit { return }
+        if frame?.isTooSmall == true, action != .quit { return }
         if case .settingsMove = action {} else if case .promptType = action {} else { state.notice = nil }
+        if case .select(let x, let y) = action {
+            selectPoint(atColumn: x, row: y, in: frame)
+            return
+        }
         perform(action)
     }
 
@@ -143,12 +148,12 @@ public final class Lab {
         case .quit: state.quit = true
         case .reset: rebuild(configuration, notice: "reset to the same initial weights")
         case .newSeed:
-            guard allowed("network") else { return }
+            guard allowed(.network) else { return }
             var c = configuration
             c.seed = Self.nextSeed(c.seed)
             rebuild(c, notice: "new seed \(c.seed): new initial weights")
         case .newData:
-            guard allowed("data") else { return }
+            guard allowed(.data) else { return }
             guard case .generated(var spec) = configuration.data, spec.kind != .xorTable else {
                 state.notice = "this data set has no random sample to draw again"
                 return
@@ -158,10 +163,11 @@ public final class Lab {
             c.data = .generated(spec)
             rebuild(c, notice: "new sample of \(spec.kind.rawValue)")
         case .cycleView:
+            let canShow = Views.canShowContributions(session.architecture, dataset: session.dataset)
             if session.dataset.dimension == 1 {
                 // 1-D: the curve with and without each unit's contribution.
                 state.main = .curve
-                state.showContributions = canShowContributions ? !state.showContributions : false
+                state.showContributions = canShow ? !state.showContributions : false
             } else if session.architecture.hidden.isEmpty {
                 state.main = .map
                 state.notice = "one neuron has no hidden units to show; the map it is"
@@ -169,11 +175,9 @@ public final class Lab {
             } else {
                 state.main = state.main == .map ? .units : .map
             }
-            state.notice = "main panel: \(viewName)"
-        case .nextActivation(let d): changeSetting(named: "activation", by: d)
-        case .nextDataset(let d): changeSetting(named: "dataset", by: d)
-        case .learningRate(let d): changeSetting(named: "learning rate", by: d)
-        case .units(let d): changeSetting(named: "layer \(state.selectedLayer + 1) units", by: d)
+            state.notice = "main panel: \(Views.mainViewName(state, canShowContributions: canShow))"
+        case .change(let setting, let d): change(setting, by: d)
+        case .changeUnits(let d): change(.units(layer: state.selectedLayer), by: d)
         case .selectLayer(let d):
             let n = configuration.hidden.count
             guard n > 0 else { state.notice = "this network has no hidden layer"; return }
@@ -189,7 +193,7 @@ public final class Lab {
             state.lessonRow = ShippedLessons.names.firstIndex(of: scenario.name) ?? 0
         case .save: state.overlay = .prompt(.save, text: Self.freeName(options.modelPath))
         case .load:
-            guard allowed("network") else { return }
+            guard allowed(.network) else { return }
             state.overlay = .prompt(.load, text: options.modelPath)
         case .toggleTest:
             state.showTest.toggle()
@@ -200,7 +204,7 @@ public final class Lab {
         case .scrollLesson(let d): state.lessonScroll = Swift.max(0, state.lessonScroll + d * 3)
         case .redraw: break
         case .stepThrough: openStepThrough()
-        case .select(let x, let y): selectPoint(atColumn: x, row: y)
+        case .select: break  // needs the frame: `handle(_:in:)`
         case .stepMove, .stepLayer, .stepEnd, .stepUnitMode, .stepUnit, .stepPoint, .stepCycle, .stepClose:
             performStep(action)
         case .closeOverlay: state.overlay = .none
@@ -211,8 +215,8 @@ public final class Lab {
             state.settingsRow = i
         case .settingsChange(let d):
             let rows = settingRows()
-            guard state.settingsRow < rows.count else { return }
-            changeSetting(named: rows[state.settingsRow].name, by: d)
+            guard state.settingsRow < rows.count, let setting = rows[state.settingsRow].setting else { return }
+            change(setting, by: d)
         case .lessonMove(let d):
             let n = ShippedLessons.names.count
             state.lessonRow = Swift.min(n - 1, Swift.max(0, state.lessonRow + d))
@@ -251,6 +255,47 @@ public final class Lab {
         state.notice = "opened \(lesson.name)"
     }
 
+    // MARK: Drawing
+
+    /// The screen at `width` x `height`: the dashboard or the step-through, with the open
+    /// overlay; below `minimumSize`, a request to enlarge the terminal.
+    public func render(width: Int, height: Int, theme: Theme) -> Frame {
+        guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
+            return Self.enlargeFrame(width: width, height: height, theme: theme)
+        }
+        let context = screenContext()
+        return state.stepping != nil
+            ? StepScreen(context: context).render(width: width, height: height, theme: theme)
+            : DashboardScreen(context: context).render(width: width, height: height, theme: theme)
+    }
+
+    /// The screen's cells (tests and goldens compare them).
+    public func compose(width: Int, height: Int, theme: Theme) -> Buffer {
+        render(width: width, height: height, theme: theme).buffer
+    }
+
+    /// What the screens read this frame.
+    func screenContext() -> ScreenContext {
+        let snapshot = controller.snapshot
+        return ScreenContext(scenario: scenario, configuration: configuration, dataset: session.dataset, trainIndices: session.trainIndices,
+                             points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
+                             settingRows: state.overlay == .settings ? settingRows() : [],
+                             sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture))
+    }
+
+    private static func enlargeFrame(width: Int, height: Int, theme: Theme) -> Frame {
+        var frame = Frame(width: width, height: height)
+        frame.isTooSmall = true
+        let lines = ["Please enlarge the terminal", "to at least \(minimumSize.width)x\(minimumSize.height)",
+                     "(now \(width)x\(height)).", "", "q quits"]
+        let top = Swift.max(0, (height - lines.count) / 2)
+        for (i, line) in lines.enumerated() where top + i < height {
+            let x = Swift.max(0, (width - displayWidth(line)) / 2)
+            frame.buffer.put(line, x: x, y: top + i, style: i == 0 ? theme.title : .plain, clip: frame.buffer.area)
+        }
+        return frame
+    }
+
     /// A grid sampler for the network being trained (made again when the network changes).
     var sampler: GridSampler {
         let arch = session.architecture, features = configuration.features, dimension = session.dataset.dimension
@@ -268,20 +313,9 @@ public final class Lab {
         return ws
     }
 
-    var canShowContributions: Bool { session.architecture.hidden.count == 1 && session.dataset.dimension == 1 }
-
-    /// The main panel's name for notices and the panel title.
-    public var viewName: String {
-        switch state.main {
-        case .map: "decision map"
-        case .units: "each hidden unit"
-        case .curve: state.showContributions && canShowContributions ? "f, F and each unit's contribution" : "f and F"
-        }
-    }
-
-    private func allowed(_ lock: String) -> Bool {
+    private func allowed(_ lock: Lock) -> Bool {
         if state.isLocked(lock) {
-            state.notice = "\(lock.replacingOccurrences(of: "_", with: " ")) is locked by the lesson"
+            state.notice = "\(lock.label) is locked by the lesson"
             return false
         }
         return true
@@ -321,7 +355,7 @@ public final class Lab {
         }
     }
 
-    private func install(_ session: TrainingSession, running: Bool) {
+    func install(_ session: TrainingSession, running: Bool) {
         controller.shutdown()
         controller = TrainingController(session: session, running: running)
         if started { controller.start() }
@@ -348,84 +382,4 @@ public final class Lab {
         for _ in 0..<epochs where session.runEpoch() {}
         controller.refreshSnapshot()
     }
-
-    // MARK: Files
-
-    private func saveModel(to path: String) {
-        do {
-            let network = controller.snapshot.network
-            let lesson = "{\"lesson\":\"\(scenario.name)\",\"epoch\":\(controller.snapshot.epoch)}"
-            try ModelFile.save(network, to: path, extras: [("nnlab", lesson)])
-            state.notice = "saved the model to \(path)"
-        } catch {
-            state.overlay = .message(title: "Cannot save", lines: ["\(error)", "", "The model was not written; nothing was overwritten."])
-        }
-    }
-
-    /// Starts reading the model file on another thread: a large file takes seconds to parse,
-    /// and the lab must answer keys (q) meanwhile. `tick` installs it when it is read.
-    private func loadModel(from path: String) {
-        let loading = ModelLoad(path: path)
-        pendingLoad = loading
-        state.notice = "loading \(path)..."
-    }
-
-    /// Installs a model read by `ModelLoad`, if one has finished (called every frame).
-    func finishLoading() {
-        guard let loading = pendingLoad, let result = loading.result else { return }
-        pendingLoad = nil
-        switch result {
-        case .success(let network): adoptModel(network, from: loading.path)
-        case .failure(let error): state.overlay = .message(title: "Cannot load the model", lines: ["\(error)"])
-        }
-    }
-
-    /// Waits until a model being loaded is read and installs it (tests; the lab's loop
-    /// polls through `tick` instead).
-    public func waitForLoading() {
-        while let loading = pendingLoad, loading.result == nil { usleep(1000) }
-        finishLoading()
-    }
-
-    private func adoptModel(_ network: Network<Float>, from path: String) {
-        do {
-            var c = configuration
-            let arch = network.architecture
-            guard arch.inputs == session.architecture.inputs else {
-                throw NNLabError("\(path): the model takes \(arch.inputs) inputs, but the data and features here give \(session.architecture.inputs)")
-            }
-            c.hidden = arch.hidden
-            c.output = arch.output
-            c.loss = arch.loss
-            guard c.architecture(for: session.dataset) == arch else {
-                throw NNLabError("\(path): the model has \(arch.outputs) output(s) for \(arch.output.rawValue), which does not fit the data here")
-            }
-            let newSession = try TrainingSession(c, model: network)
-            configuration = c
-            model = network
-            install(newSession, running: false)
-            state.notice = "loaded \(path): \(arch.description(arrow: "->"))"
-        } catch {
-            state.overlay = .message(title: "Cannot load the model", lines: ["\(error)"])
-        }
-    }
-}
-
-/// A model file read on its own thread, so that the lab's loop keeps answering keys.
-final class ModelLoad: @unchecked Sendable {
-    /// The file.
-    let path: String
-    private let outcome = Mutex<Result<Network<Float>, Error>?>(nil)
-
-    /// Starts reading `path`.
-    init(path: String) {
-        self.path = path
-        Thread.detachNewThread { [self] in
-            let read = Result { try ModelFile.load(path) as Network<Float> }
-            outcome.withLock { $0 = read }
-        }
-    }
-
-    /// The model or the error, once the file is read; nil before.
-    var result: Result<Network<Float>, Error>? { outcome.withLock { $0 } }
 }

@@ -71,3 +71,31 @@ public enum Views {
         return -m...m
     }
 }
+
+extension Views {
+    /// True when the curve view can show each hidden unit's contribution (1-D data through
+    /// one hidden layer).
+    static func canShowContributions(_ architecture: Architecture, dataset: Dataset) -> Bool {
+        architecture.hidden.count == 1 && dataset.dimension == 1
+    }
+
+    /// The main panel's name, for notices and its title.
+    static func mainViewName(_ state: LabState, canShowContributions: Bool) -> String {
+        switch state.main {
+        case .map: "decision map"
+        case .units: "each hidden unit"
+        case .curve: state.showContributions && canShowContributions ? "f, F and each unit's contribution" : "f and F"
+        }
+    }
+}
+
+extension Views {
+    /// Each layer's W(l) for the network diagram (maxout: the first piece of each unit).
+    static func diagramWeights<S: NNScalar>(_ network: Network<S>) -> [[Double]] {
+        network.shapes.map { s in
+            let w = network.W(s.l)
+            // Row i * pieces is unit i's first piece (maxout); one row per unit otherwise.
+            return (0..<s.units).flatMap { i in w.row(i * s.pieces).map { Double($0) } }
+        }
+    }
+}

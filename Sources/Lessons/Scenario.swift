@@ -1,3 +1,4 @@
+import Foundation
 import Formatting
 import NeuralCore
 
@@ -40,8 +41,8 @@ public struct ViewSettings: Sendable, Equatable {
     public var main: MainPanel = .map
     /// Start paused (the teacher presses space).
     public var paused = false
-    /// Settings students may not change (for a demo): names from `lockable`.
-    public var locked: Set<String> = []
+    /// Settings students may not change (for a demo).
+    public var locked: Set<Lock> = []
     /// Hard class regions instead of confidence shading.
     public var discretize = false
     /// Draw the test points.
@@ -49,12 +50,25 @@ public struct ViewSettings: Sendable, Equatable {
     /// Training speed limit in steps per second (0: as fast as possible).
     public var speed = 0
 
-    /// Settings a lesson can lock.
-    public static let lockable = ["data", "features", "network", "activation", "output", "init", "optimizer",
-                                  "learning_rate", "batch", "regularization", "all"]
+    /// True if `lock` (or `all`) is locked.
+    public func isLocked(_ lock: Lock) -> Bool { locked.contains(lock) || locked.contains(.all) }
 
-    /// True if the setting `name` may not be changed.
-    public func isLocked(_ name: String) -> Bool { locked.contains(name) || locked.contains("all") }
+}
+
+/// A group of settings a lesson (`view: lock:`) or `nnlab open --lock` keeps students from
+/// changing; its raw value is the name in files and flags.
+public enum Lock: String, CaseIterable, Sendable {
+    case data, features, network, activation, output
+    case initialization = "init"
+    case optimizer
+    case learningRate = "learning_rate"
+    case batch, regularization, all
+
+    /// Every name, for messages and help.
+    public static let names = allCases.map(\.rawValue)
+
+    /// How notices name it: "learning rate".
+    public var label: String { rawValue.replacingOccurrences(of: "_", with: " ") }
 }
 
 /// A claim of a lesson, checked by a headless run.

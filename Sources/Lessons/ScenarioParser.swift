@@ -471,8 +471,8 @@ private struct Reader {
         if let s = v["speed"], let n = integer(s, "view.speed", 0...10_000_000) { view.speed = n }
         if let l = v["lock"], let list = names(l, "view.lock") {
             for (name, n) in list {
-                if ViewSettings.lockable.contains(name) { view.locked.insert(name) } else {
-                    problem(n, "view.lock", choiceMessage(found: name, allowed: ViewSettings.lockable))
+                if let lock = Lock(rawValue: name) { view.locked.insert(lock) } else {
+                    problem(n, "view.lock", choiceMessage(found: name, allowed: Lock.names))
                 }
             }
         }

@@ -26,7 +26,7 @@ extension NNLab {
         @Flag(help: "Start paused (space starts training).")
         var paused = false
 
-        @Option(help: ArgumentHelp("Settings students may not change, comma-separated: \(ViewSettings.lockable.joined(separator: ", ")).",
+        @Option(help: ArgumentHelp("Settings students may not change, comma-separated: \(Lock.names.joined(separator: ", ")).",
                                    valueName: "settings"))
         var lock: String?
 
@@ -55,10 +55,10 @@ extension NNLab {
             options.modelPath = save
             if let lock {
                 for name in lock.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
-                    guard ViewSettings.lockable.contains(name) else {
-                        throw NNLabError("--lock: \(choiceMessage(found: name, allowed: ViewSettings.lockable))")
+                    guard let lock = Lock(rawValue: name) else {
+                        throw NNLabError("--lock: \(choiceMessage(found: name, allowed: Lock.names))")
                     }
-                    options.locked.insert(name)
+                    options.locked.insert(lock)
                 }
             }
             let scenario = try loadScenario(lesson, directory: dir)
@@ -99,7 +99,8 @@ extension NNLab {
                 if let limit = quitAfter, clock.now - start > .milliseconds(Int(limit * 1000)) { return 0 }
                 lab.tick()
                 let (w, h) = terminal.size
-                terminal.draw(lab.compose(width: w, height: h, theme: theme))
+                let frame = lab.render(width: w, height: h, theme: theme)
+                terminal.draw(frame.buffer)
                 if crashTest { fatalError("crash test: the signal guard must restore the terminal") }
                 let frameStart = clock.now
                 guard let key = terminal.readKey(timeout: 33) else {
@@ -114,7 +115,7 @@ extension NNLab {
                 // Take every key already waiting before drawing again (fast typing, pasted keys).
                 while let k = next, handled < 64 {
                     if k == .control("l") { terminal.invalidate() }
-                    lab.handle(k)
+                    lab.handle(k, in: frame)
                     if lab.state.quit { return 0 }
                     handled += 1
                     next = terminal.readKey(timeout: 0)

@@ -9,7 +9,7 @@ import Testing
 /// The lab without a terminal: every key's effect on the lab's state, the settings panel, and
 /// whole-screen goldens of the dashboard.
 @Suite struct LabTests {
-    static func lab(_ name: String = ShippedLessons.defaultName, locked: Set<String> = [], edit: ((inout Scenario) -> Void)? = nil) throws -> Lab {
+    static func lab(_ name: String = ShippedLessons.defaultName, locked: Set<Lock> = [], edit: ((inout Scenario) -> Void)? = nil) throws -> Lab {
         var scenario = try ShippedLessons.load(name)
         edit?(&scenario)
         var options = LabOptions()
@@ -149,7 +149,7 @@ import Testing
     }
 
     @Test func lockedSettingsStay() throws {
-        let lab = try Self.lab(locked: ["activation", "learning_rate"])
+        let lab = try Self.lab(locked: [.activation, .learningRate])
         let before = lab.configuration
         lab.handle(.char("a"))
         lab.handle(.char("]"))
@@ -267,14 +267,16 @@ import Testing
 
     @Test func smallTerminalAsksToEnlarge() throws {
         let lab = try Self.lab()
-        let lines = lab.compose(width: 60, height: 20, theme: .plain).lines
+        let frame = lab.render(width: 60, height: 20, theme: .plain)
+        let lines = frame.buffer.lines
+        #expect(frame.isTooSmall && frame.map == nil)
         #expect(lines.contains { $0.contains("Please enlarge the terminal") })
         #expect(lines.contains { $0.contains("(now 60x20)") })
         // Keys do nothing there but quit: the screen shows none of what they would change.
         let activation = lab.configuration.hidden.map(\.activation)
-        lab.handle(.char("a"))
+        lab.handle(.char("a"), in: frame)
         #expect(lab.configuration.hidden.map(\.activation) == activation)
-        lab.handle(.char("q"))
+        lab.handle(.char("q"), in: frame)
         #expect(lab.state.quit)
     }
 
@@ -306,7 +308,8 @@ import Testing
 @Suite struct MouseTests {
     @Test func clickChoosesThePointUnderIt() throws {
         let lab = try LabTests.lab(ShippedLessons.defaultName)
-        let lines = lab.compose(width: 80, height: 24, theme: .plain).lines
+        let frame = lab.render(width: 80, height: 24, theme: .plain)
+        let lines = frame.buffer.lines
         // The training points of the XOR table are drawn as O (class 0) and X (class 1).
         var target: (Int, Int)?
         for (y, line) in lines.enumerated() where y > 1 {
@@ -314,6 +317,8 @@ import Testing
         }
         guard let (x, y) = target else { Issue.record("no point drawn"); return }
         lab.handle(.click(x: x, y: y))
+        #expect(lab.state.selectedPoint == nil, "without the frame it was drawn on, a click means nothing")
+        lab.handle(.click(x: x, y: y), in: frame)
         guard let chosen = lab.state.selectedPoint else { Issue.record("nothing chosen"); return }
         #expect(lab.points[chosen].label == 1)
         let marked = lab.compose(width: 80, height: 24, theme: .plain).lines[y]
@@ -322,7 +327,7 @@ import Testing
         #expect(lab.state.stepping?.point == chosen)
         // A click outside the map changes nothing.
         lab.handle(.escape)
-        lab.handle(.click(x: 79, y: 0))
+        lab.handle(.click(x: 79, y: 0), in: frame)
         #expect(lab.state.selectedPoint == chosen)
     }
 }
@@ -374,7 +379,7 @@ import Testing
             if spec.kind == .spirals { #expect(arch.output == .softmax && arch.outputs == spec.classes) }
             _ = lab.compose(width: 80, height: 24, theme: .plain)
         }
-        #expect(seen.count == Lab.datasets.count, "\(name): reached \(seen.sorted())")
+        #expect(seen.count == DatasetKind.allCases.count, "\(name): reached \(seen.sorted())")
     }
 }
 

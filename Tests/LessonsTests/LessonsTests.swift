@@ -41,7 +41,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         let yaml = String(readme[start.upperBound..<end.lowerBound])
         let scenario = try ScenarioParser.parse(yaml, path: "README example", directory: nil)
         #expect(scenario.title == "Two hidden units solve XOR")
-        #expect(scenario.view.isLocked("network") && !scenario.view.isLocked("learning_rate"))
+        #expect(scenario.view.isLocked(.network) && !scenario.view.isLocked(.learningRate))
         #expect(scenario.view.speed == 1000)
         let run = try ScenarioRunner.run(scenario)
         #expect(run.allPassed, "\(run.results.map(\.line))")

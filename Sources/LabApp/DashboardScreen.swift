@@ -4,59 +4,40 @@ import LabRendering
 import Lessons
 import NeuralCore
 
-/// The lab's screen, composed from the latest training snapshot into a buffer. Pure drawing:
-/// the terminal loop copies the buffer to the screen; tests compare it with golden files.
-extension Lab {
-    /// The smallest screen the dashboard is drawn on.
-    public static let minimumSize = (width: 80, height: 24)
+/// The dashboard: header, the main panel (decision map, each unit's map, or the curve), the
+/// network, the selected layer's probes, loss and accuracy, the lesson, the footer. A value
+/// that draws one frame from a `ScreenContext`; the golden tests compare its text.
+struct DashboardScreen {
+    let context: ScreenContext
+    var state: LabState { context.state }
 
-    /// The whole screen at `width` x `height`.
-    public func compose(width: Int, height: Int, theme: Theme) -> Buffer {
-        var buffer = Buffer(width: width, height: height)
-        lastSize = (width, height)
-        guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
-            drawEnlarge(&buffer, theme: theme)
-            return buffer
-        }
+    /// The screen at `width` x `height` (at least `Lab.minimumSize`).
+    func render(width: Int, height: Int, theme: Theme) -> Frame {
+        var frame = Frame(width: width, height: height)
         // Header, body, footer.
-        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(buffer.area)
-        if state.stepping != nil {
-            composeStep(&buffer, rows: rows, theme: theme)
-            drawOverlay(theme: theme, into: &buffer, body: rows[1], settingsArea: rows[1])
-            return buffer
-        }
-        let snapshot = controller.snapshot
-        header(snapshot, theme: theme, width: width).render(into: &buffer, area: rows[0], theme: theme)
-        footer(snapshot, theme: theme, into: &buffer, area: rows[2])
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(frame.buffer.area)
+        let snapshot = context.snapshot
+        header(snapshot, theme: theme, width: width).render(into: &frame.buffer, area: rows[0], theme: theme)
+        footer(snapshot, theme: theme, into: &frame.buffer, area: rows[2])
 
         let tall = height >= 36
         let columns = Layout.horizontal([.percentage(width >= 150 ? 52 : 49), .fill(1)]).split(rows[1])
         let left = Layout.vertical(tall ? [.fill(3), .min(7)] : [.fill(1)]).split(columns[0])
         let right = Layout.vertical(tall ? [.fill(2), .length(9), .fill(2)] : [.length(6), .length(5), .fill(1), .fill(1)]).split(columns[1])
 
-        drawMain(snapshot, theme: theme, into: &buffer, area: left[0])
-        drawNetwork(snapshot, theme: theme, into: &buffer, area: right[0])
-        drawLayer(snapshot, theme: theme, into: &buffer, area: right[1])
-        drawLoss(snapshot, theme: theme, into: &buffer, area: right[2])
-        drawLesson(theme: theme, into: &buffer, area: tall ? left[1] : right[3])
-        drawOverlay(theme: theme, into: &buffer, body: rows[1], settingsArea: columns[1])
-        return buffer
-    }
-
-    private func drawEnlarge(_ buffer: inout Buffer, theme: Theme) {
-        let lines = ["Please enlarge the terminal", "to at least \(Self.minimumSize.width)x\(Self.minimumSize.height)",
-                     "(now \(buffer.width)x\(buffer.height)).", "", "q quits"]
-        let top = Swift.max(0, (buffer.height - lines.count) / 2)
-        for (i, line) in lines.enumerated() where top + i < buffer.height {
-            let x = Swift.max(0, (buffer.width - displayWidth(line)) / 2)
-            buffer.put(line, x: x, y: top + i, style: i == 0 ? theme.title : .plain, clip: buffer.area)
-        }
+        frame.map = drawMain(snapshot, theme: theme, into: &frame.buffer, area: left[0])
+        drawNetwork(snapshot, theme: theme, into: &frame.buffer, area: right[0])
+        drawLayer(snapshot, theme: theme, into: &frame.buffer, area: right[1])
+        drawLoss(snapshot, theme: theme, into: &frame.buffer, area: right[2])
+        drawLesson(theme: theme, into: &frame.buffer, area: tall ? left[1] : right[3])
+        OverlayView(context: context).render(into: &frame.buffer, body: rows[1], settingsArea: columns[1], theme: theme)
+        return frame
     }
 
     // MARK: Header and footer
 
     func header(_ s: TrainingSnapshot, theme: Theme, width: Int) -> StatusBar {
-        var segments: [(text: String, style: Style)] = [(" " + scenario.title, theme.title)]
+        var segments: [(text: String, style: Style)] = [(" " + context.scenario.title, theme.title)]
         segments.append(("epoch \(NumberFormat.grouped(s.epoch))", .plain))
         let m = s.metrics
         var loss = "loss \(NumberFormat.loss(m.train.meanLoss))"
@@ -78,7 +59,7 @@ extension Lab {
         if self.state.speed > 0 && s.status == .running { name += " (\(self.state.speed)/s)" }
         // A long title gives way to the numbers: epoch, loss and accuracy stay in view.
         let numbers = segments.dropFirst().prefix(3).reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
-        segments[0].text = " " + truncate(scenario.title, to: Swift.max(12, width - numbers - 2), glyphs: theme.glyphs)
+        segments[0].text = " " + truncate(context.scenario.title, to: Swift.max(12, width - numbers - 2), glyphs: theme.glyphs)
         return StatusBar(segments: segments, right: (name + " ", state), background: theme.bar)
     }
 
@@ -96,15 +77,15 @@ extension Lab {
                 : [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),
                    ("v", "view"), ("a", "activation"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
         }
-        drawFooter(hints, theme: theme, into: &buffer, area: area)
+        Self.drawFooter(hints, notice: state.notice, theme: theme, into: &buffer, area: area)
     }
 
     /// The footer: the notice of the last action if there is one, else the keys that matter
     /// now; help and quit (the last two hints) always stay.
-    func drawFooter(_ hints: [(key: String, action: String)], theme: Theme, into buffer: inout Buffer, area: Rect) {
+    static func drawFooter(_ hints: [(key: String, action: String)], notice: String?, theme: Theme, into buffer: inout Buffer, area: Rect) {
         var keys = hints
         var x = area.x + 1
-        if let notice = state.notice {
+        if let notice {
             keys = Array(hints.suffix(2))
             x += buffer.put(truncate(notice, to: Swift.max(1, area.width - 14), glyphs: theme.glyphs), x: x, y: area.y, style: theme.accent, clip: area) + 2
         }
@@ -113,9 +94,10 @@ extension Lab {
 
     // MARK: Panels
 
-    private func drawMain(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
+    private func drawMain(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) -> MapArea? {
         let network = s.network
-        let dataset = session.dataset
+        let dataset = context.dataset
+        let points = context.points, sampler = context.sampler
         switch state.main {
         case .map:
             let right: String = switch dataset.classCount {
@@ -130,8 +112,8 @@ extension Lab {
             map.discretize = state.discretize
             map.showTest = state.showTest
             if let chosen = state.selectedPoint, chosen < points.count { map.marked = (points[chosen].x, points[chosen].y) }
-            mapGeometry = (DecisionMap.plotArea(inner), map.x, map.y)
             map.render(into: &buffer, area: inner, theme: theme)
+            return MapArea(plot: DecisionMap.plotArea(inner), x: map.x, y: map.y)
         case .units:
             let inner = Panel.inner(area)
             let shapes = network.shapes.dropLast()
@@ -145,7 +127,7 @@ extension Lab {
             }
             Panel(title: "Each hidden unit", rightTitle: shown < count ? "the first \(shown) of \(count) units" : "a over the plane")
                 .render(into: &buffer, area: area, theme: theme)
-            guard size.width > 0, inner.width >= size.width, inner.height > size.height else { return }
+            guard size.width > 0, inner.width >= size.width, inner.height > size.height else { return nil }
             let pixelRows = theme.glyphs.unicode && theme.hasColor ? size.height * 2 : size.height
             sampler.sample(network, columns: size.width, rows: pixelRows, x: dataset.domain.x, y: dataset.domain.y, withUnits: true)
             var tiles: [Thumbnails.Tile] = []
@@ -164,17 +146,13 @@ extension Lab {
             }
             Thumbnails(tiles: tiles, tileSize: size).render(into: &buffer, area: inner, theme: theme)
         case .curve:
-            Panel(title: "f(x) and the network's F(x)", rightTitle: viewName == "f and F" ? "" : "and each unit").render(into: &buffer, area: area, theme: theme)
+            Panel(title: "f(x) and the network's F(x)", rightTitle: context.viewName == "f and F" ? "" : "and each unit").render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)
-            var plot = Views.curvePlot(network, dataset: dataset, kind: datasetKind, train: session.trainIndices, sampler: sampler,
+            var plot = Views.curvePlot(network, dataset: dataset, kind: context.datasetKind, train: context.trainIndices, sampler: sampler,
                                        width: inner.width, units: state.showContributions)
             plot.legend = true
             plot.render(into: &buffer, area: inner, theme: theme)
         }
-    }
-
-    var datasetKind: DatasetKind? {
-        if case .generated(let spec) = configuration.data { return spec.kind }
         return nil
     }
 
@@ -184,42 +162,25 @@ extension Lab {
         Panel(title: "Network", rightTitle: "\(NumberFormat.grouped(arch.parameterCount)) parameters").render(into: &buffer, area: area, theme: theme)
         let inner = Panel.inner(area)
         let values = exampleActivations(network)
-        var layers = [NetworkDiagram.Layer(label: "in", units: arch.inputs, names: inputNames(theme), values: values.first)]
+        var layers = [NetworkDiagram.Layer(label: "in", units: arch.inputs, names: context.inputNames(theme), values: values.first)]
         for (i, shape) in network.shapes.enumerated() {
             let f = shape.activation.map { $0.label } ?? arch.output.rawValue
             layers.append(.init(label: "\(shape.units) \(f)", units: shape.units, values: i + 1 < values.count ? values[i + 1] : nil))
         }
-        var diagram = NetworkDiagram(layers: layers, weights: Self.diagramWeights(network), parameterCount: arch.parameterCount,
+        var diagram = NetworkDiagram(layers: layers, weights: Views.diagramWeights(network), parameterCount: arch.parameterCount,
                                      highlighted: state.overlay == .none ? state.selectedLayer + 1 : nil)
         if arch.hidden.isEmpty { diagram.highlighted = nil }
         diagram.render(into: &buffer, area: inner, theme: theme)
     }
 
-    /// The input units' names for the network diagram.
-    func inputNames(_ theme: Theme) -> [String] {
-        session.dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
-    }
-
-    /// Each layer's W(l) for the network diagram (maxout: the first piece of each unit).
-    static func diagramWeights<S: NNScalar>(_ network: Network<S>) -> [[Double]] {
-        network.shapes.map { s in
-            let w = network.W(s.l)
-            // Row i * pieces is unit i's first piece (maxout); one row per unit otherwise.
-            return (0..<s.units).flatMap { i in w.row(i * s.pieces).map { Double($0) } }
-        }
-    }
-
     /// a(l) of every layer for the chosen example, or the first training example (the node
     /// shading).
     private func exampleActivations(_ network: Network<Float>) -> [[Double]] {
-        let train = session.train
-        guard train.count > 0 else { return [] }
-        let ws = singleWorkspace(network.architecture)
-        if let chosen = state.selectedPoint, chosen < points.count {
-            ws.loadSingle(input: input(of: points[chosen]).map(Float.init))
-        } else {
-            ws.load(train, range: 0..<1)
-        }
+        let points = context.points
+        guard !points.isEmpty else { return [] }
+        let ws = context.exampleWorkspace
+        let chosen = state.selectedPoint.flatMap { $0 < points.count ? $0 : nil } ?? 0
+        ws.loadSingle(input: context.input(of: points[chosen]).map(Float.init))
         network.forward(ws)
         var out = [ws.inputColumn(0).map(Double.init)]
         for shape in network.shapes { out.append(ws.aColumn(layer: shape.index, 0).map(Double.init)) }
@@ -300,49 +261,11 @@ extension Lab {
 
     private func drawLesson(theme: Theme, into buffer: inout Buffer, area: Rect) {
         let inner = Panel.inner(area)
-        let text = TextPanel(text: scenario.lesson, scroll: state.lessonScroll)
+        let text = TextPanel(text: context.scenario.lesson, scroll: state.lessonScroll)
         let total = text.lineCount(width: Swift.max(1, inner.width - 1))
         let right = total > inner.height ? "j/k scroll" : ""
         Panel(title: "Lesson", rightTitle: right).render(into: &buffer, area: area, theme: theme)
         text.render(into: &buffer, area: inner, theme: theme)
-    }
-
-    // MARK: Overlays
-
-    func drawOverlay(theme: Theme, into buffer: inout Buffer, body: Rect, settingsArea: Rect) {
-        switch state.overlay {
-        case .none: return
-        case .help:
-            let rows = body.height - 4
-            Dialog(title: state.stepping == nil ? "Keys" : "Keys of the step-through",
-                   lines: state.stepping == nil ? KeyTable.helpLines(rows: rows) : KeyTable.stepHelpLines(rows: rows), hint: "any key closes").render(into: &buffer, area: body, theme: theme)
-        case .message(let title, let lines):
-            Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
-        case .prompt(let kind, let text):
-            let cursor = theme.glyphs.unicode ? "█" : "_"
-            switch kind {
-            case .replace:
-                Dialog(title: "Replace?", lines: ["\(text) exists already.", "Enter replaces it; esc keeps it (then w again with another name)."],
-                       hint: "enter replaces, esc keeps the file").render(into: &buffer, area: body, theme: theme)
-            case .save, .load:
-                let question = kind == .save ? "Save the model (JSON) to:" : "Load a model (JSON) from:"
-                let line = "> " + text + cursor
-                let width = Swift.max(48, displayWidth(line) + 2)
-                Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padded(width)], hint: "enter confirms, esc cancels")
-                    .render(into: &buffer, area: body, theme: theme)
-            }
-        case .settings:
-            buffer.fill(settingsArea)
-            Panel(title: "Settings", rightTitle: theme.glyphs.leftRightKeys + " change", focused: true).render(into: &buffer, area: settingsArea, theme: theme)
-            settingsWidget().render(into: &buffer, area: Panel.inner(settingsArea).inset(dx: 1, dy: 0), theme: theme)
-        case .lessons:
-            let catalogue = ShippedLessons.catalogue()
-            let box = body.centered(width: Swift.min(body.width - 4, 84), height: Swift.min(body.height - 2, catalogue.count + 2))
-            buffer.fill(box)
-            Panel(title: "Lessons", rightTitle: "enter opens", focused: true).render(into: &buffer, area: box, theme: theme)
-            let rows = catalogue.map { SettingsList.Row(name: $0.name, value: $0.title) }
-            SettingsList(rows: rows, selected: state.lessonRow).render(into: &buffer, area: Panel.inner(box).inset(dx: 1, dy: 0), theme: theme)
-        }
     }
 }
 

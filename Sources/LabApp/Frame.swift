@@ -1,0 +1,86 @@
+import LabRendering
+import Lessons
+import NeuralCore
+
+/// One drawn screen, and what the next key needs to know about it: where the map's plot is
+/// and which part of the plane it shows (a click chooses the point under it), and whether the
+/// screen was too small to draw (then only q acts). Screens are values that make frames; the
+/// lab's reducer reads the last frame and never what drawing left behind.
+public struct Frame: Sendable {
+    /// The cells to show.
+    public var buffer: Buffer
+    /// The decision map on this frame, if one was drawn.
+    public var map: MapArea?
+    /// True when the terminal is smaller than the smallest screen (the frame asks to enlarge).
+    public var isTooSmall = false
+
+    /// A blank frame of `width` x `height`.
+    public init(width: Int, height: Int) {
+        buffer = Buffer(width: width, height: height)
+    }
+}
+
+/// Where a decision map was drawn and which region of the plane it shows.
+public struct MapArea: Sendable, Equatable {
+    /// The plot's cells on the screen.
+    public var plot: Rect
+    /// The plane's x range across the plot.
+    public var x: ClosedRange<Double>
+    /// The plane's y range, top to bottom reversed (y grows upwards).
+    public var y: ClosedRange<Double>
+
+    /// The point of the plane at the centre of screen cell (`column`, `row`), or nil outside
+    /// the plot.
+    public func point(column: Int, row: Int) -> (x: Double, y: Double)? {
+        guard plot.contains(column, row) else { return nil }
+        return (x.lowerBound + (Double(column - plot.x) + 0.5) / Double(plot.width) * (x.upperBound - x.lowerBound),
+                y.upperBound - (Double(row - plot.y) + 0.5) / Double(plot.height) * (y.upperBound - y.lowerBound))
+    }
+
+    /// Cells per unit of the plane, across and down (so distances in cells mean the same both
+    /// ways).
+    public var cellsPerUnit: (x: Double, y: Double) {
+        (Double(plot.width) / (x.upperBound - x.lowerBound), Double(plot.height) / (y.upperBound - y.lowerBound))
+    }
+}
+
+/// Everything a screen draws, read from the lab for one frame. Screens only read it; the
+/// caches (the grid sampler, a one-example workspace) are scratch buffers for the drawing.
+struct ScreenContext {
+    let scenario: Scenario
+    let configuration: SessionConfiguration
+    let dataset: Dataset
+    let trainIndices: [Int]
+    /// The data's points: training points, then test points.
+    let points: [MapPoint]
+    let snapshot: TrainingSnapshot
+    let state: LabState
+    /// The step-through's trace of the chosen example (when the step-through is open).
+    let trace: Trace?
+    /// The settings panel's rows (when it is open).
+    let settingRows: [SettingRow]
+    let sampler: GridSampler
+    let exampleWorkspace: Workspace<Float>
+
+    /// The generated data set's kind (nil for a file).
+    var datasetKind: DatasetKind? {
+        if case .generated(let spec) = configuration.data { return spec.kind }
+        return nil
+    }
+
+    /// The network's input for a data point (its features; x alone for 1-D data).
+    func input(of p: MapPoint) -> [Double] {
+        configuration.features.input(p.x, p.y, dimension: dataset.dimension)
+    }
+
+    /// The input units' names for the network diagram.
+    func inputNames(_ theme: Theme) -> [String] {
+        dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
+    }
+
+    /// True when the curve view can show each hidden unit's contribution.
+    var canShowContributions: Bool { Views.canShowContributions(snapshot.network.architecture, dataset: dataset) }
+
+    /// The main panel's name.
+    var viewName: String { Views.mainViewName(state, canShowContributions: canShowContributions) }
+}

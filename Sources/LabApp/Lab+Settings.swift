@@ -1,0 +1,167 @@
+import Formatting
+import LabRendering
+import Lessons
+import NeuralCore
+
+/// The settings panel: every setting of the run with its value, and how left/right change
+/// each one. Changes that need new weights restart from new weights (as TensorFlow Playground
+/// does); learning rate, batch size, optimizer and regularisation apply live.
+extension Lab {
+    var isRegression: Bool { session.dataset.classCount == nil }
+
+    /// The rows, in order.
+    func settingRows() -> [SettingRow] {
+        let c = configuration
+        let arch = session.architecture
+        var rows: [SettingRow] = [.heading("Data")]
+        switch c.data {
+        case .generated(let spec):
+            rows.append(.row(.dataset, spec.kind.rawValue))
+            if spec.kind == .spirals { rows.append(.row(.classes, "\(spec.classes)")) }
+            rows.append(.row(.noise, "\(NumberFormat.compact(spec.noise))%"))
+        case .file(let path):
+            rows.append(.row(.dataset, "file " + path))
+        }
+        rows.append(.row(.trainShare, "\(Int((c.trainRatio * 100).rounded()))%"))
+        if session.dataset.dimension == 2 { rows.append(.row(.features, c.features.description)) }
+        rows.append(.heading("Network"))
+        rows.append(.row(.hiddenLayers, "\(c.hidden.count)"))
+        for (i, layer) in c.hidden.enumerated() {
+            rows.append(.row(.units(layer: i), "\(layer.units)"))
+            rows.append(.row(.layerActivation(layer: i), layer.activation.label))
+        }
+        let all = Set(c.hidden.map(\.activation.label))
+        if !c.hidden.isEmpty { rows.append(.row(.activation, all.count == 1 ? all.first! + " (all)" : "mixed")) }
+        rows.append(.row(.outputLoss, "\(arch.output.rawValue) / \(arch.loss.rawValue)"))
+        rows.append(.row(.initialization, (c.weightInit ?? .default(for: arch)).description))
+        rows.append(.row(.biasInit, NumberFormat.compact(c.biasInit)))
+        rows.append(.row(.seed, "\(c.seed)"))
+        rows.append(.heading("Training"))
+        rows.append(.row(.optimizer, c.settings.optimizer.description))
+        rows.append(.row(.learningRate, NumberFormat.compact(c.settings.learningRate)))
+        rows.append(.row(.batchSize, "\(c.settings.batchSize)"))
+        rows.append(.row(.l2, NumberFormat.compact(c.settings.l2)))
+        rows.append(.row(.l1, NumberFormat.compact(c.settings.l1)))
+        rows.append(.heading("View"))
+        rows.append(.row(.speed, state.speed == 0 ? "as fast as possible" : "\(state.speed) steps/s"))
+        rows.append(.row(.testPoints, state.showTest ? "shown" : "hidden"))
+        rows.append(.row(.mapStyle, state.discretize ? "discretized" : "confidence"))
+        return rows
+    }
+
+    /// Moves `setting` `delta` choices on (left -1, right +1).
+    func change(_ setting: Setting, by delta: Int) {
+        if case .units(let l) = setting, l >= configuration.hidden.count {
+            state.notice = "this network has no hidden layer (add one in the settings panel, s)"
+            return
+        }
+        guard settingRows().contains(where: { $0.setting == setting }) else {
+            state.notice = "no setting \(setting.label) here"
+            return
+        }
+        if let lock = setting.lock, state.isLocked(lock) {
+            state.notice = "\(setting.label) is locked by the lesson"
+            return
+        }
+        typealias C = Setting.Choices
+        var c = configuration
+        switch setting {
+        case .dataset:
+            guard case .generated(var spec) = c.data else { state.notice = "the data comes from a file"; return }
+            let kind = C.step(C.datasets, from: spec.kind, by: delta)
+            // Classes the data has: 2, K for the spirals, none for regression.
+            func classes(_ s: DatasetSpec) -> Int? { s.kind.isRegression ? nil : s.kind == .spirals ? s.classes : 2 }
+            let before = classes(spec)
+            spec = DatasetSpec(kind: kind, classes: spec.classes, seed: spec.seed)
+            c.data = .generated(spec)
+            // Another kind of target: the output and loss that fit it (logistic, softmax, identity).
+            if classes(spec) != before || kind.isOneDimensional { c.output = nil; c.loss = nil }
+            if kind.isOneDimensional { c.features = .plain }
+            rebuild(c, notice: "dataset \(kind.rawValue): \(kind.summary)")
+        case .classes:
+            guard case .generated(var spec) = c.data else { return }
+            spec.classes = Swift.min(5, Swift.max(2, spec.classes + delta))
+            c.data = .generated(spec)
+            rebuild(c, notice: "\(spec.classes) classes")
+        case .noise:
+            guard case .generated(var spec) = c.data else { return }
+            spec.noise = Swift.min(50, Swift.max(0, (spec.noise / 5).rounded() * 5 + Double(5 * delta)))
+            c.data = .generated(spec)
+            rebuild(c, notice: "noise \(NumberFormat.compact(spec.noise))%")
+        case .trainShare:
+            c.trainRatio = Swift.min(0.9, Swift.max(0.1, ((c.trainRatio * 10).rounded() + Double(delta)) / 10))
+            rebuild(c, notice: "\(Int((c.trainRatio * 100).rounded()))% of the points for training")
+        case .features:
+            c.features = C.step(C.featureSets, from: c.features, by: delta)
+            rebuild(c, notice: "features \(c.features)")
+        case .hiddenLayers:
+            if delta > 0 {
+                guard c.hidden.count < C.maxLayers else { state.notice = "at most \(C.maxLayers) hidden layers in the lab"; return }
+                c.hidden.append(c.hidden.last ?? HiddenLayer(units: 4, activation: .tanh))
+            } else {
+                guard !c.hidden.isEmpty else { return }
+                c.hidden.removeLast()
+            }
+            rebuild(c, notice: "\(c.hidden.count) hidden layer\(c.hidden.count == 1 ? "" : "s")")
+        case .units(let l):
+            let old = c.hidden[l]
+            let units = Swift.min(C.maxUnits, Swift.max(1, old.units + delta))
+            guard units != old.units else {
+                state.notice = "layer \(l + 1) has \(old.units) unit\(old.units == 1 ? "" : "s") (1 to \(C.maxUnits) in the lab)"
+                return
+            }
+            c.hidden[l] = HiddenLayer(units: units, activation: old.activation)
+            rebuild(c, notice: "layer \(l + 1): \(units) unit\(units == 1 ? "" : "s")")
+        case .layerActivation(let l):
+            let next = C.step(C.activations, from: c.hidden[l].activation, by: delta)
+            c.hidden[l] = HiddenLayer(units: c.hidden[l].units, activation: next)
+            rebuild(c, notice: "layer \(l + 1): \(next.label)")
+        case .activation:
+            let next = C.step(C.activations, from: c.hidden.first?.activation ?? .tanh, by: delta)
+            c.hidden = c.hidden.map { HiddenLayer(units: $0.units, activation: next) }
+            rebuild(c, notice: "activation \(next.label) in every hidden layer")
+        case .outputLoss:
+            let classes = session.dataset.classCount ?? 1
+            let choices = C.outputs(regression: isRegression, classes: classes)
+            guard choices.count > 1 else {
+                state.notice = isRegression ? "regression: an identity output with squared error, the one pair that fits"
+                    : "\(classes) classes: softmax with cross-entropy, the one pair that fits"
+                return
+            }
+            let arch = session.architecture
+            let i = choices.firstIndex { $0.0 == arch.output && $0.1 == arch.loss } ?? 0
+            (c.output, c.loss) = choices[(i + delta + choices.count * 4) % choices.count]
+            rebuild(c, notice: "output \(c.output!.rawValue), loss \(c.loss!.rawValue)")
+        case .initialization:
+            c.weightInit = C.step(C.inits, from: c.weightInit ?? .default(for: session.architecture), by: delta)
+            rebuild(c, notice: "initialisation \(c.weightInit!)")
+        case .biasInit:
+            c.biasInit = delta > 0 ? 0.1 : 0
+            rebuild(c, notice: "biases start at \(NumberFormat.compact(c.biasInit))")
+        case .seed:
+            c.seed = delta > 0 ? Self.nextSeed(c.seed) : (c.seed > 1 ? c.seed - 1 : 1)
+            rebuild(c, notice: "seed \(c.seed)")
+        case .optimizer:
+            c.settings.optimizer = C.step(C.optimizers, from: c.settings.optimizer, by: delta)
+            applyLive(c, notice: "optimizer \(c.settings.optimizer) (the weights stay)")
+        case .learningRate:
+            c.settings.learningRate = C.nearest(C.learningRates, from: c.settings.learningRate, by: delta)
+            applyLive(c, notice: "learning rate \(NumberFormat.compact(c.settings.learningRate))")
+        case .batchSize:
+            c.settings.batchSize = Int(C.nearest(C.batchSizes, from: Double(c.settings.batchSize), by: delta))
+            applyLive(c, notice: "batch size \(c.settings.batchSize)")
+        case .l2:
+            c.settings.l2 = C.nearest(C.strengths, from: c.settings.l2, by: delta)
+            applyLive(c, notice: "L2 \(NumberFormat.compact(c.settings.l2))")
+        case .l1:
+            c.settings.l1 = C.nearest(C.strengths, from: c.settings.l1, by: delta)
+            applyLive(c, notice: "L1 \(NumberFormat.compact(c.settings.l1))")
+        case .speed:
+            state.speed = C.step(C.speeds, from: state.speed, by: delta)
+            controller.setSpeedLimit(state.speed)
+            state.notice = state.speed == 0 ? "training as fast as possible" : "at most \(state.speed) steps a second"
+        case .testPoints: perform(.toggleTest)
+        case .mapStyle: perform(.toggleDiscretize)
+        }
+    }
+}

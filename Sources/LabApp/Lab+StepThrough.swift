@@ -1,0 +1,126 @@
+import Formatting
+import LabRendering
+import NeuralCore
+
+/// The step-through's keys: open it on an example, move through the computations and the
+/// examples, choose by a click. The trace is made here, by the reducer, never while drawing.
+extension Lab {
+    /// Opens the step-through on the chosen example (the first training point the first time);
+    /// training pauses.
+    func openStepThrough() {
+        guard !points.isEmpty else { state.notice = "there are no points to step through"; return }
+        controller.send(.pause)
+        var cursor = state.stepping ?? StepCursor()
+        if let chosen = state.selectedPoint { cursor.point = chosen }
+        cursor.point = Swift.min(cursor.point, points.count - 1)
+        state.stepping = cursor
+        state.notice = nil
+        refreshTrace()
+    }
+
+    /// The network's input for a data point (its features; x alone for 1-D data).
+    func input(of p: MapPoint) -> [Double] {
+        configuration.features.input(p.x, p.y, dimension: session.dataset.dimension)
+    }
+
+    /// Makes the trace again when the chosen point or the weights changed since it was made
+    /// (after a key, and every frame: the training thread may publish the paused weights a
+    /// moment after `f`).
+    func refreshTrace() {
+        guard let cursor = state.stepping, cursor.point < points.count else { stepTrace = nil; return }
+        let snapshot = controller.snapshot
+        if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { return }
+        let p = points[cursor.point]
+        let arch = snapshot.network.architecture
+        let rate = configuration.settings.learningRate
+        let trace = session.dataset.classCount != nil
+            ? snapshot.network.trace(input: input(of: p), label: p.label, learningRate: rate)
+            : snapshot.network.trace(input: input(of: p), target: [Double](repeating: p.value, count: arch.outputs), learningRate: rate)
+        stepTrace = StepTrace(trace: trace, point: cursor.point, version: snapshot.version)
+    }
+
+    func performStep(_ action: LabAction) {
+        guard var cursor = state.stepping else { return }
+        let trace = stepTrace?.trace
+        let count = trace?.entries.count ?? 1
+        switch action {
+        case .stepMove(let d): cursor.index = Swift.min(count - 1, Swift.max(0, cursor.index + d))
+        case .stepEnd(let last): cursor.index = last ? count - 1 : 0
+        case .stepLayer(let d):
+            // Computations come in groups of one layer and phase (z(2) and a(2)); N and P go to
+            // the first computation of the next or previous group.
+            guard let entries = trace?.entries else { break }
+            let starts = entries.indices.filter { $0 == 0 || entries[$0].layer != entries[$0 - 1].layer || entries[$0].phase != entries[$0 - 1].phase }
+            let current = starts.last { $0 <= cursor.index } ?? 0
+            cursor.index = d > 0 ? starts.first { $0 > current } ?? count - 1 : starts.last { $0 < current } ?? 0
+        case .stepUnitMode:
+            cursor.unitMode.toggle()
+            state.notice = cursor.unitMode ? "unit mode: unit \(cursor.unit + 1)'s sum written out (j/k another unit)" : "vector mode: whole layers"
+        case .stepUnit(let d):
+            cursor.unitMode = true
+            let rows = Swift.max(1, trace?.entries[cursor.index].value.rows ?? 1)
+            cursor.unit = ((cursor.unit + d) % rows + rows) % rows
+        case .stepCycle(let d):
+            cursor.point = (cursor.point + d + points.count) % points.count
+        case .stepPoint(let direction):
+            cursor.point = nearestPoint(from: cursor.point, direction)
+        case .stepClose:
+            state.stepping = nil
+            stepTrace = nil
+            return
+        default: break
+        }
+        state.stepping = cursor
+        refreshTrace()
+    }
+
+    /// A click at a screen cell: the data point nearest to it on the map of `frame` becomes
+    /// the chosen example (of the step-through when it is open).
+    func selectPoint(atColumn column: Int, row: Int, in frame: Frame?) {
+        guard let map = frame?.map, let (px, py) = map.point(column: column, row: row), !points.isEmpty else { return }
+        // Distances in cells, so a click means the same in x and y.
+        let (sx, sy) = map.cellsPerUnit
+        var best = 0
+        var bestDistance = Double.infinity
+        for (i, p) in points.enumerated() where state.showTest || !p.isTest {
+            let d = ((p.x - px) * sx) * ((p.x - px) * sx) + ((p.y - py) * sy) * ((p.y - py) * sy)
+            if d < bestDistance { bestDistance = d; best = i }
+        }
+        if var cursor = state.stepping {
+            cursor.point = best
+            state.stepping = cursor
+            refreshTrace()
+        } else {
+            state.selectedPoint = best
+            state.notice = "example \(best + 1) chosen: the network shows its activations; f steps through it"
+        }
+    }
+
+    /// The point nearest to point `from` in `direction` (itself when there is none).
+    func nearestPoint(from: Int, _ direction: Direction) -> Int {
+        let here = points[from]
+        let (dx, dy): (Double, Double) = switch direction {
+        case .up: (0, 1)
+        case .down: (0, -1)
+        case .left: (-1, 0)
+        case .right: (1, 0)
+        }
+        var best = from
+        var bestScore = Double.infinity
+        for (i, p) in points.enumerated() where i != from {
+            let along = (p.x - here.x) * dx + (p.y - here.y) * dy
+            guard along > 1e-9 else { continue }
+            let across = Swift.abs((p.x - here.x) * dy - (p.y - here.y) * dx)
+            let score = along + 2 * across
+            if score < bestScore { bestScore = score; best = i }
+        }
+        return best
+    }
+}
+
+/// The step-through's trace of one example, and the point and weights it was made for.
+struct StepTrace {
+    let trace: Trace
+    let point: Int
+    let version: Int
+}

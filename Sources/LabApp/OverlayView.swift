@@ -1,0 +1,56 @@
+import Formatting
+import LabRendering
+import Lessons
+import NeuralCore
+
+/// The windows over a screen: help, a message, a file prompt, the settings panel, the lesson
+/// picker.
+struct OverlayView {
+    let context: ScreenContext
+    var state: LabState { context.state }
+
+    /// Draws the open overlay over `body` (the settings panel over `settingsArea`).
+    func render(into buffer: inout Buffer, body: Rect, settingsArea: Rect, theme: Theme) {
+        switch state.overlay {
+        case .none: return
+        case .help:
+            let rows = body.height - 4
+            Dialog(title: state.stepping == nil ? "Keys" : "Keys of the step-through",
+                   lines: state.stepping == nil ? KeyTable.helpLines(rows: rows) : KeyTable.stepHelpLines(rows: rows), hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+        case .message(let title, let lines):
+            Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+        case .prompt(let kind, let text):
+            let cursor = theme.glyphs.unicode ? "█" : "_"
+            switch kind {
+            case .replace:
+                Dialog(title: "Replace?", lines: ["\(text) exists already.", "Enter replaces it; esc keeps it (then w again with another name)."],
+                       hint: "enter replaces, esc keeps the file").render(into: &buffer, area: body, theme: theme)
+            case .save, .load:
+                let question = kind == .save ? "Save the model (JSON) to:" : "Load a model (JSON) from:"
+                let line = "> " + text + cursor
+                let width = Swift.max(48, displayWidth(line) + 2)
+                Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padded(width)], hint: "enter confirms, esc cancels")
+                    .render(into: &buffer, area: body, theme: theme)
+            }
+        case .settings:
+            buffer.fill(settingsArea)
+            Panel(title: "Settings", rightTitle: theme.glyphs.leftRightKeys + " change", focused: true).render(into: &buffer, area: settingsArea, theme: theme)
+            settingsWidget.render(into: &buffer, area: Panel.inner(settingsArea).inset(dx: 1, dy: 0), theme: theme)
+        case .lessons:
+            let catalogue = ShippedLessons.catalogue()
+            let box = body.centered(width: Swift.min(body.width - 4, 84), height: Swift.min(body.height - 2, catalogue.count + 2))
+            buffer.fill(box)
+            Panel(title: "Lessons", rightTitle: "enter opens", focused: true).render(into: &buffer, area: box, theme: theme)
+            let rows = catalogue.map { SettingsList.Row(name: $0.name, value: $0.title) }
+            SettingsList(rows: rows, selected: state.lessonRow).render(into: &buffer, area: Panel.inner(box).inset(dx: 1, dy: 0), theme: theme)
+        }
+    }
+
+    /// The settings panel as the widget draws it.
+    var settingsWidget: SettingsList {
+        let rows = context.settingRows.map { r in
+            SettingsList.Row(name: r.name, value: r.value, locked: r.setting?.lock.map(state.isLocked) ?? false, isHeading: r.isHeading)
+        }
+        return SettingsList(rows: rows, selected: Swift.min(state.settingsRow, rows.count - 1))
+    }
+}

@@ -1,0 +1,137 @@
+import Formatting
+import LabRendering
+import NeuralCore
+
+/// The step-through screen (`f`): one example's forward pass, loss, backward pass and update,
+/// one computation per key press: the example on the map, the network with the layer in
+/// focus, the computation with its numbers, and the ones before it.
+struct StepScreen {
+    let context: ScreenContext
+    var state: LabState { context.state }
+
+    /// The screen at `width` x `height` (at least `Lab.minimumSize`).
+    func render(width: Int, height: Int, theme: Theme) -> Frame {
+        var frame = Frame(width: width, height: height)
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(frame.buffer.area)
+        frame.map = draw(&frame.buffer, rows: rows, theme: theme)
+        OverlayView(context: context).render(into: &frame.buffer, body: rows[1], settingsArea: rows[1], theme: theme)
+        return frame
+    }
+
+    private func draw(_ buffer: inout Buffer, rows: [Rect], theme: Theme) -> MapArea? {
+        guard let cursor = state.stepping, let trace = context.trace, cursor.point < context.points.count else { return nil }
+        let points = context.points
+        var mapArea: MapArea?
+        let entry = trace.entries[Swift.min(cursor.index, trace.entries.count - 1)]
+        let p = points[cursor.point]
+        // Header: the example and where we are.
+        let coordinates = context.dataset.dimension == 1 ? "x = \(NumberFormat.compact(p.x, significant: 3))"
+            : "x = (\(NumberFormat.compact(p.x, significant: 3)), \(NumberFormat.compact(p.y, significant: 3)))"
+        let target = context.dataset.classCount != nil ? "label \(p.label)" : "target \(NumberFormat.compact(p.value, significant: 3))"
+        let phase: String = switch entry.phase {
+        case .forward: "forward pass"
+        case .loss: "loss"
+        case .backward: "backward pass"
+        case .update: "update"
+        }
+        StatusBar(segments: [(" Step-through", theme.title), ("\(cursor.index + 1)/\(trace.entries.count): \(phase)", theme.accent),
+                             ("example \(cursor.point + 1)/\(points.count): \(coordinates), \(target)" + (p.isTest ? " (test)" : ""), .plain)],
+                  right: (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
+                  background: theme.bar)
+            .render(into: &buffer, area: rows[0], theme: theme)
+        var hints: [(key: String, action: String)] = [("n", "next"), ("p", "back"), ("N P", "layer"), ("u", cursor.unitMode ? "vector mode" : "unit mode")]
+        if cursor.unitMode { hints.append(("j k", "unit")) }
+        hints += [(theme.glyphs.arrowKeys, "example"), ("f", "dashboard"), ("?", "help"), ("q", "quit")]
+        DashboardScreen.drawFooter(hints, notice: state.notice, theme: theme, into: &buffer, area: rows[2])
+
+        let columns = Layout.horizontal([.percentage(buffer.width >= 150 ? 34 : buffer.width >= 100 ? 38 : 30), .fill(1)]).split(rows[1])
+        let left = Layout.vertical([.fill(1), .fill(1)]).split(columns[0])
+        // The map with the example marked.
+        let snapshot = context.snapshot
+        if context.dataset.dimension == 2 {
+            Panel(title: "The example", rightTitle: p.isTest ? "test point" : "training point").render(into: &buffer, area: left[0], theme: theme)
+            let inner = Panel.inner(left[0])
+            var map = Views.decisionMap(snapshot.network, dataset: context.dataset, points: points, sampler: context.sampler, area: inner, theme: theme)
+            map.marked = (p.x, p.y)
+            mapArea = MapArea(plot: DecisionMap.plotArea(inner), x: map.x, y: map.y)
+            map.showTest = true
+            map.render(into: &buffer, area: inner, theme: theme)
+        } else {
+            Panel(title: "The example").render(into: &buffer, area: left[0], theme: theme)
+            var plot = Views.curvePlot(snapshot.network, dataset: context.dataset, kind: context.datasetKind, train: context.trainIndices, sampler: context.sampler,
+                                       width: Panel.inner(left[0]).width, units: false)
+            plot.points = []
+            plot.marked = (p.x, p.value)
+            plot.render(into: &buffer, area: Panel.inner(left[0]), theme: theme)
+        }
+        // The network with the layer in focus.
+        let arch = trace.network.architecture
+        Panel(title: "Network", rightTitle: "layer in focus").render(into: &buffer, area: left[1], theme: theme)
+        let values = [trace.input] + trace.network.shapes.map { s in
+            trace.entries.last { $0.symbol == "a(\(s.l + 1))" }?.value.values ?? []
+        }
+        var layers = [NetworkDiagram.Layer(label: "a(1)", units: arch.inputs, names: context.inputNames(theme), values: values[0])]
+        for (i, shape) in trace.network.shapes.enumerated() {
+            let shown = i + 1 <= cursorForwardLayer(trace, cursor.index) ? values[i + 1] : nil
+            layers.append(.init(label: "a(\(shape.l + 1))", units: shape.units, values: shown))
+        }
+        let focus: Int = switch entry.phase {
+        case .forward, .loss: entry.symbol == "J" ? layers.count - 1 : entry.layer - 1
+        case .backward: entry.symbol.hasPrefix("delta") ? entry.layer - 1 : entry.layer
+        case .update: entry.symbol == "J" ? layers.count - 1 : entry.layer
+        }
+        NetworkDiagram(layers: layers, weights: Views.diagramWeights(trace.network), parameterCount: arch.parameterCount, highlighted: Swift.min(focus, layers.count - 1))
+            .render(into: &buffer, area: Panel.inner(left[1]), theme: theme)
+
+        // The computation in detail, and the ones before it.
+        let right = Layout.vertical(buffer.height >= 30 ? [.fill(3), .min(6)] : [.fill(1), .length(5)]).split(columns[1])
+        let title: String = switch entry.phase {
+        case .forward: "Forward pass"
+        case .loss: "Loss"
+        case .backward: "Backward pass"
+        case .update: "Update, eta = \(NumberFormat.compact(context.configuration.settings.learningRate))"
+        }
+        Panel(title: title, rightTitle: entry.symbol, focused: true).render(into: &buffer, area: right[0], theme: theme)
+        let unit = cursor.unitMode ? Swift.min(cursor.unit, Swift.max(0, entry.value.rows - 1)) : nil
+        StepDetail(trace: trace, index: cursor.index, unit: unit).render(into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0), theme: theme)
+
+        Panel(title: "So far").render(into: &buffer, area: right[1], theme: theme)
+        let inner = Panel.inner(right[1]).inset(dx: 1, dy: 0)
+        let done = Array(trace.entries[...cursor.index])
+        for (k, e) in done.suffix(inner.height).enumerated() {
+            let numbers = e.value.values.prefix(6).map { NumberFormat.fixed($0, decimals: 4, trim: false) }.joined(separator: " ")
+            let more = e.value.values.count > 6 ? " +\(e.value.values.count - 6)" : ""
+            let text = "\(e.symbol) = [\(numbers)\(more)]" + (e.check.map { "  fd \(NumberFormat.scientific($0.maxRelativeError, digits: 0))" } ?? "")
+            buffer.put(truncate(text, to: inner.width, glyphs: theme.glyphs), x: inner.x, y: inner.y + k,
+                       style: k == Swift.min(done.count, inner.height) - 1 ? theme.title : theme.muted)
+        }
+        return mapArea
+    }
+
+    /// How many layers' activations are computed by step `index` (the diagram shades those).
+    private func cursorForwardLayer(_ trace: Trace, _ index: Int) -> Int {
+        var n = 0
+        for e in trace.entries[...index] where e.phase == .forward && e.symbol.hasPrefix("a(") { n = Swift.max(n, e.layer - 1) }
+        return n
+    }
+}
+
+extension Lab {
+    /// The whole trace as text, for handouts (`nnlab step`).
+    public static func traceText(_ trace: Trace, width: Int = 100, unit: Int? = nil, theme: Theme = .plain) -> String {
+        var out: [String] = []
+        for i in trace.entries.indices {
+            let detail = StepDetail(trace: trace, index: i, unit: unit)
+            let tallest = ([detail.entry.value] + detail.operands().inputs.map(\.matrix)).map(\.rows).max() ?? 1
+            var buffer = Buffer(width: width, height: tallest * 4 + 16)
+            detail.render(into: &buffer, area: buffer.area, theme: theme)
+            var lines = buffer.lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }
+            while lines.last?.isEmpty == true { lines.removeLast() }
+            let phase = trace.entries[i].phase.rawValue
+            out.append("[\(i + 1)/\(trace.entries.count) \(phase)] " + (lines.first ?? ""))
+            out += lines.dropFirst()
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+}
