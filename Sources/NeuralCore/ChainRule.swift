@@ -5,67 +5,75 @@ import Darwin
 #endif
 
 /// A tiny reverse-mode differentiator for scalar expressions (micrograd's idea), for the
-/// lecture's chain-rule examples. Nodes live in one array; `backward` visits them in reverse.
+/// lecture's chain-rule examples. Each operation computes its value and, beside it, its local
+/// derivatives with respect to its inputs; `backward` only multiplies along the edges and
+/// adds over the paths (the chain rule).
 public struct ExpressionTape: Sendable {
     /// A node's position on the tape.
     public struct Node: Hashable, Sendable { let index: Int }
 
-    private enum Op: Sendable {
-        case input, constant
-        case add(Int, Int), multiply(Int, Int), power(Int, Double)
+    /// An edge into a node: the input it comes from and d(node)/d(input) there.
+    public struct Edge: Sendable, Equatable {
+        /// The input's node index.
+        public let input: Int
+        /// The local derivative d(node)/d(input).
+        public let derivative: Double
     }
 
-    private var ops: [Op] = []
     /// The value of every node, by index.
     public private(set) var values: [Double] = []
+    /// The edges into every node, by index (none for inputs and constants).
+    public private(set) var edges: [[Edge]] = []
     /// d(output)/d(node) for every node after `backward`.
     public private(set) var gradients: [Double] = []
 
     /// An empty tape.
     public init() {}
 
-    private mutating func push(_ op: Op, _ value: Double) -> Node {
-        ops.append(op)
+    private mutating func push(_ value: Double, _ inputs: [(Node, Double)] = []) -> Node {
         values.append(value)
-        return Node(index: ops.count - 1)
+        edges.append(inputs.map { Edge(input: $0.0.index, derivative: $0.1) })
+        return Node(index: values.count - 1)
     }
 
     /// A variable with value `x`.
-    public mutating func input(_ x: Double) -> Node { push(.input, x) }
+    public mutating func input(_ x: Double) -> Node { push(x) }
     /// A constant.
-    public mutating func constant(_ c: Double) -> Node { push(.constant, c) }
-    /// a + b.
-    public mutating func add(_ a: Node, _ b: Node) -> Node { push(.add(a.index, b.index), values[a.index] + values[b.index]) }
-    /// a * b.
-    public mutating func multiply(_ a: Node, _ b: Node) -> Node { push(.multiply(a.index, b.index), values[a.index] * values[b.index]) }
-    /// a^n.
-    public mutating func power(_ a: Node, _ n: Double) -> Node { push(.power(a.index, n), pow(values[a.index], n)) }
-    /// c * a.
-    public mutating func scale(_ a: Node, by c: Double) -> Node { multiply(constant(c), a) }
+    public mutating func constant(_ c: Double) -> Node { push(c) }
+
+    /// a + b; d/da = 1, d/db = 1.
+    public mutating func add(_ a: Node, _ b: Node) -> Node {
+        push(value(a) + value(b), [(a, 1), (b, 1)])
+    }
+
+    /// a * b; d/da = b, d/db = a.
+    public mutating func multiply(_ a: Node, _ b: Node) -> Node {
+        push(value(a) * value(b), [(a, value(b)), (b, value(a))])
+    }
+
+    /// a^n; d/da = n a^(n-1).
+    public mutating func power(_ a: Node, _ n: Double) -> Node {
+        push(pow(value(a), n), [(a, n * pow(value(a), n - 1))])
+    }
+
+    /// c * a; d/da = c.
+    public mutating func scale(_ a: Node, by c: Double) -> Node {
+        push(c * value(a), [(a, c)])
+    }
 
     /// The value of `node`.
     public func value(_ node: Node) -> Double { values[node.index] }
     /// d(output)/d(node), after `backward(from:)`.
     public func gradient(_ node: Node) -> Double { gradients[node.index] }
 
-    /// Propagates d(output)/d(node) from `output` back to every node (the chain rule: each
-    /// node adds its local derivative times the output's derivative to its inputs).
+    /// Propagates d(output)/d(node) from `output` back to every node: each node passes its
+    /// gradient times the local derivative along each edge to that edge's input, and an input
+    /// reached by several paths adds them up.
     public mutating func backward(from output: Node) {
-        gradients = [Double](repeating: 0, count: ops.count)
+        gradients = [Double](repeating: 0, count: values.count)
         gradients[output.index] = 1
         for i in stride(from: output.index, through: 0, by: -1) {
-            let g = gradients[i]
-            switch ops[i] {
-            case .input, .constant: break
-            case .add(let a, let b):
-                gradients[a] += g
-                gradients[b] += g
-            case .multiply(let a, let b):
-                gradients[a] += g * values[b]
-                gradients[b] += g * values[a]
-            case .power(let a, let n):
-                gradients[a] += g * n * pow(values[a], n - 1)
-            }
+            for edge in edges[i] { gradients[edge.input] += gradients[i] * edge.derivative }
         }
     }
 }
