@@ -4,12 +4,30 @@ import PackageDescription
 
 // Compiler settings, measured in DECISIONS.md:
 // - the code is tuned for the CPU that builds it (-target-cpu native: 3x on the benchmarks);
-//   NNLAB_PORTABLE=1 builds for a plain x86-64 / arm64 baseline instead;
+//   a copied binary checks at start-up that the processor has those instructions (CPUCheck)
+//   and otherwise says to rebuild; NNLAB_PORTABLE=1 builds for a plain x86-64 / arm64
+//   baseline instead;
 // - the numeric core uses -Ounchecked in release (W1 +50%, W3 +9% over -O);
 // - every module is optimised with whole-module specialisation even in debug builds, since
 //   unoptimised generic numeric Swift is 50-100x slower and would make `swift test` crawl.
 let portable = ProcessInfo.processInfo.environment["NNLAB_PORTABLE"] == "1"
 let cpu: [String] = portable ? [] : ["-target-cpu", "native"]
+
+/// The instruction-set extensions of the building processor that a native build may use, as
+/// `__builtin_cpu_supports` names them (Linux: /proc/cpuinfo). CPUCheck checks them at start-up.
+func nativeFeatures() -> [String] {
+    guard !portable, let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
+    let names = ["sse4_2": "sse4.2", "popcnt": "popcnt", "avx": "avx", "avx2": "avx2", "fma": "fma", "f16c": "f16c",
+                 "bmi1": "bmi", "bmi2": "bmi2", "avx512f": "avx512f", "avx512cd": "avx512cd", "avx512bw": "avx512bw",
+                 "avx512dq": "avx512dq", "avx512vl": "avx512vl", "avx512ifma": "avx512ifma", "avx512vbmi": "avx512vbmi",
+                 "avx512_vbmi2": "avx512vbmi2", "avx512_vnni": "avx512vnni", "avx512_bitalg": "avx512bitalg",
+                 "avx512_vpopcntdq": "avx512vpopcntdq", "avx512_bf16": "avx512bf16"]
+    return line.split(separator: " ").compactMap { names[String($0)] }
+}
+let cpuDefines: [CSetting] = nativeFeatures().map {
+    .define("NNLAB_NEEDS_" + $0.uppercased().replacingOccurrences(of: ".", with: "_"))
+}
 let optimisedInDebug: [SwiftSetting] = [
     .unsafeFlags(["-O", "-wmo", "-num-threads", "2"] + cpu, .when(configuration: .debug)),
     .unsafeFlags(cpu, .when(configuration: .release)),
@@ -35,7 +53,11 @@ let package = Package(
         .target(name: "Formatting", swiftSettings: optimisedInDebug),
         .target(name: "NeuralCore", dependencies: ["Formatting"], swiftSettings: coreSettings),
         .target(name: "LabRendering", dependencies: ["Formatting"], swiftSettings: optimisedInDebug),
-        .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CPUCheck", cSettings: cpuDefines),
+        .target(name: "CCurses", linkerSettings: [
+            .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+            .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+        ]),
         .target(name: "LabTerminal", dependencies: ["CCurses", "LabRendering"], swiftSettings: optimisedInDebug),
         .target(name: "Lessons", dependencies: ["Formatting", "NeuralCore", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedInDebug),
         .target(name: "LabApp", dependencies: ["Formatting", "NeuralCore", "LabRendering", "Lessons"], swiftSettings: optimisedInDebug),
@@ -43,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "nnlab",
             dependencies: [
-                "Formatting", "NeuralCore", "LabRendering", "LabApp", "Benchmarks", "Lessons", "LabTerminal",
+                "CPUCheck", "Formatting", "NeuralCore", "LabRendering", "LabApp", "Benchmarks", "Lessons", "LabTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),

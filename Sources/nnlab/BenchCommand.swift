@@ -33,10 +33,13 @@ extension NNLab {
         @Flag(help: "Time the core's kernels on their own (GFLOP/s per shape) instead.")
         var kernels = false
 
-        func run() throws {
+        func validate() throws {
             guard threads == 1 || threads == 2 else { throw NNLabError("--threads: must be 1 or 2, found \(threads)") }
             guard (1...100).contains(`repeat`) else { throw NNLabError("--repeat: must be between 1 and 100, found \(`repeat`)") }
             if let steps, steps < 1 { throw NNLabError("--steps: must be at least 1, found \(steps)") }
+        }
+
+        func run() throws {
             if kernels {
                 for r in KernelBench.run() {
                     print("{\"kernel\":\"\(r.name)\",\"microseconds\":\((r.microseconds * 100).rounded() / 100),\"gflops\":\((r.gflops * 10).rounded() / 10)}")

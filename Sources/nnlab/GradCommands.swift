@@ -6,10 +6,10 @@ import NeuralCore
 
 /// Options shared by `grad` and `gradcheck`: a model, a data file, regularisation.
 struct ModelAndData: ParsableArguments {
-    @Option(help: "Model file (nnlab-model JSON).")
+    @Option(help: "Model file (nnlab-model JSON).", completion: Completions.model)
     var model: String
 
-    @Option(help: "Data CSV: a header line, then per row the model's inputs and the target.")
+    @Option(help: "Data CSV: a header line, then per row the model's inputs and the target.", completion: Completions.csv)
     var data: String
 
     @Option(parsing: .unconditional, help: "L2 regularisation lambda: adds (lambda/2) sum ||W(l)||^2 (weights only).")
@@ -75,13 +75,12 @@ extension NNLab {
 
         @OptionGroup var input: ModelAndData
 
-        @Flag(help: "Plain ASCII output.")
-        var ascii = false
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let (network, examples) = try input.load()
-            let style = OutputStyle.detect(ascii: ascii)
-            var line = Progress()
+            let style = OutputStyle.detect(ascii: output.ascii)
+            var line = Progress(enabled: !output.quiet)
             let check = GradientCheck(network: network, examples: examples, l1: input.l1, l2: input.l2) { done, total in
                 line.update("gradcheck: \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) parameters "
                             + "[\(Progress.bar(Double(done) / Double(total), unicode: style.unicode))] (Ctrl-C stops)")

@@ -12,7 +12,7 @@ extension NNLab {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the shipped lessons (and those in a folder).")
 
-        @Option(help: ArgumentHelp("Also list the scenarios in this folder.", valueName: "folder"))
+        @Option(help: ArgumentHelp("Also list the scenarios in this folder.", valueName: "folder"), completion: .directory)
         var dir: String?
 
         func run() throws {
@@ -40,7 +40,7 @@ extension NNLab {
             abstract: "Check scenario files without training; every problem is listed with its line and column.",
             discussion: "Exit status 0 when every file is valid, 2 when any has a problem.")
 
-        @Argument(help: "Scenario files (YAML).")
+        @Argument(help: "Scenario files (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var files: [String]
 
         func run() throws {
@@ -64,7 +64,8 @@ extension NNLab {
             abstract: "Train a lesson headless and check its claims.",
             discussion: "Exit status 0 when every claim holds, 1 when one does not, 2 for a bad file or name.")
 
-        @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list); the default lesson if none.")
+        @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list); the default lesson if none.",
+                  completion: Completions.lesson)
         var lesson: String = ShippedLessons.defaultName
 
         @Option(parsing: .unconditional, help: "Epochs to train instead of the lesson's own.")
@@ -73,25 +74,24 @@ extension NNLab {
         @Option(parsing: .unconditional, help: "Seed instead of the lesson's own (0 or more).")
         var seed: Int?
 
-        @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"))
+        @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"), completion: .directory)
         var dir: String?
 
-        @Flag(help: "Plain ASCII output, no colour.")
-        var ascii = false
+        @OptionGroup var output: OutputOptions
 
-        @Flag(help: "No progress bar.")
-        var quiet = false
-
-        func run() throws {
+        func validate() throws {
             if let epochs, !(1...ScenarioLimits.maxEpochs).contains(epochs) {
                 throw NNLabError("--epochs: must be between 1 and \(ScenarioLimits.maxEpochs), found \(epochs)")
             }
             if let seed, seed < 0 { throw NNLabError("--seed: must be 0 or more, found \(seed)") }
+        }
+
+        func run() throws {
             let scenario = try loadScenario(lesson, directory: dir)
-            let style = OutputStyle.detect(ascii: ascii)
+            let style = OutputStyle.detect(ascii: output.ascii)
             let theme = Theme(colorMode: style.color ? .full : .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
             let total = epochs ?? scenario.epochs
-            var line = Progress(enabled: !quiet)
+            var line = Progress(enabled: !output.quiet)
             ProcessSignals.catchInterrupt()
             let run = try ScenarioRunner.run(scenario, epochs: epochs, seed: seed.map(UInt64.init)) { session in
                 let m = session.metrics

@@ -43,6 +43,12 @@ struct NNLab: ParsableCommand {
                 Console.flush()
                 Foundation.exit(0)
             }
+            // A command's validate() threw (ArgumentParser reports such errors as failures):
+            // our own message, naming its flag, is the whole line.
+            if code == .failure {
+                Console.error("nnlab: \(self.message(for: error).terminalSafe)\n")
+                Foundation.exit(2)
+            }
             // One line naming the problem (arguments are text from the user: made safe).
             let line = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
             // ArgumentParser's second line, "See 'nnlab train --help' for more information.",

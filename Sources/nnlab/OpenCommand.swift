@@ -17,10 +17,10 @@ extension NNLab {
             Without a terminal (output piped), use `nnlab run` or `nnlab train` instead.
             """)
 
-        @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list).")
+        @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list).", completion: Completions.lesson)
         var lesson: String = ShippedLessons.defaultName
 
-        @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"))
+        @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"), completion: .directory)
         var dir: String?
 
         @Flag(help: "Start paused (space starts training).")
@@ -39,7 +39,7 @@ extension NNLab {
         @Flag(help: "No colours.")
         var mono = false
 
-        @Option(help: ArgumentHelp("Where w saves the model by default.", valueName: "file"))
+        @Option(help: ArgumentHelp("Where w saves the model by default.", valueName: "file"), completion: Completions.model)
         var save = "nnlab-model.json"
 
         @Option(help: .hidden)

@@ -21,7 +21,7 @@ extension NNLab {
               nnlab step --model m.json --point 2,-1 --label 0 --scenario 05b --unit 2
             """)
 
-        @Option(help: "Model file (nnlab-model JSON), e.g. saved with w in the lab.")
+        @Option(help: "Model file (nnlab-model JSON), e.g. saved with w in the lab.", completion: Completions.model)
         var model: String
 
         @Option(help: ArgumentHelp("The example's coordinates: X1,X2 (or X for a 1-D model).", valueName: "x1,x2"))
@@ -33,7 +33,8 @@ extension NNLab {
         @Option(parsing: .unconditional, help: "The example's target value (regression).")
         var target: Double?
 
-        @Option(help: ArgumentHelp("A lesson (file or name) whose input features and learning rate apply.", valueName: "scenario"))
+        @Option(help: ArgumentHelp("A lesson (file or name) whose input features and learning rate apply.", valueName: "scenario"),
+                completion: Completions.lesson)
         var scenario: String?
 
         @Option(parsing: .unconditional, help: "Learning rate of the update step (default: the scenario's, else 0.1).")
@@ -45,8 +46,13 @@ extension NNLab {
         @Option(parsing: .unconditional, help: "Width of the text in columns (40 to 10000).")
         var width = 100
 
-        @Flag(help: "Plain ASCII output.")
-        var ascii = false
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let lr { guard lr.isFinite, lr > 0 else { throw NNLabError("--lr: the learning rate must be greater than 0, found \(lr)") } }
+            if let unit, unit < 1 { throw NNLabError("--unit: units count from 1, found \(unit)") }
+            guard (40...10_000).contains(width) else { throw NNLabError("--width: between 40 and 10000 columns, found \(width)") }
+        }
 
         func run() throws {
             let network: Network<Double> = try ModelFile.load(model)
@@ -57,10 +63,7 @@ extension NNLab {
                 features = s.configuration.features
                 rate = s.configuration.settings.learningRate
             }
-            if let lr {
-                guard lr.isFinite, lr > 0 else { throw NNLabError("--lr: the learning rate must be greater than 0, found \(lr)") }
-                rate = lr
-            }
+            if let lr { rate = lr }
             let coordinates = try point.split(separator: ",", omittingEmptySubsequences: false).map { part -> Double in
                 guard let v = Double(part.trimmingCharacters(in: .whitespaces)), v.isFinite else {
                     throw NNLabError("--point: \"\(part)\" is not a number (give X1,X2, e.g. --point 1,0)")
@@ -79,9 +82,8 @@ extension NNLab {
                 throw NNLabError("\(model): the model takes \(arch.inputs) inputs, but the features \(features) give \(input.count)"
                                  + (scenario == nil ? " (--scenario names a lesson whose features fit)" : ""))
             }
-            guard (40...10_000).contains(width) else { throw NNLabError("--width: between 40 and 10000 columns, found \(width)") }
-            let style = OutputStyle.detect(ascii: ascii)
-            var line = Progress()
+            let style = OutputStyle.detect(ascii: output.ascii)
+            var line = Progress(enabled: !output.quiet)
             let progress = { (done: Int, total: Int) in
                 line.update("step: checking the gradients by finite differences, \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) "
                             + "[\(Progress.bar(Double(done) / Double(total), unicode: style.unicode))] (Ctrl-C stops)")
@@ -99,7 +101,6 @@ extension NNLab {
                 trace = network.trace(input: input, label: label, learningRate: rate, progress: progress)
             }
             line.finish()
-            if let unit, unit < 1 { throw NNLabError("--unit: units count from 1, found \(unit)") }
             let theme = Theme(colorMode: .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
             print("Step-through of x = \(coordinates.map { NumberFormat.compact($0, significant: 6) }.joined(separator: ", "))"
                   + (label.map { ", label \($0)" } ?? "") + (target.map { ", target \(NumberFormat.compact($0, significant: 6))" } ?? "")

@@ -28,35 +28,38 @@ extension NNLab {
         @Option(name: .customLong("target-loss"), parsing: .unconditional, help: "Stop as soon as the training loss is at most this.")
         var targetLoss: Double?
 
-        @Option(help: ArgumentHelp("Continue from a saved model (its layers replace --layers).", valueName: "model.json"))
+        @Option(help: ArgumentHelp("Continue from a saved model (its layers replace --layers).", valueName: "model.json"),
+                completion: Completions.model)
         var model: String?
 
-        @Option(help: ArgumentHelp("Write one CSV row per epoch: every metric and probe.", valueName: "file.csv"))
+        @Option(help: ArgumentHelp("Write one CSV row per epoch: every metric and probe.", valueName: "file.csv"),
+                completion: Completions.csv)
         var log: String?
 
-        @Option(help: ArgumentHelp("Save the trained model (atomic write).", valueName: "model.json"))
+        @Option(help: ArgumentHelp("Save the trained model (atomic write).", valueName: "model.json"),
+                completion: Completions.model)
         var save: String?
 
-        @Flag(help: "Plain ASCII output, no colour.")
-        var ascii = false
+        @OptionGroup var output: OutputOptions
 
-        @Flag(help: "No progress bar.")
-        var quiet = false
-
-        func run() throws {
+        func validate() throws {
             guard (1...1_000_000).contains(epochs) else { throw NNLabError("--epochs: must be between 1 and 1,000,000, found \(epochs)") }
             if let t = targetLoss { _ = try Parse.number(t, flag: "--target-loss") }
-            let configuration = try options.configuration()
+            _ = try options.configuration()
             // Destinations are checked before training, so a bad one does not lose the run.
             if let save { try flagged("--save") { try FileIO.checkWritable(save) } }
             if let log { try flagged("--log") { try FileIO.checkWritable(log) } }
+        }
+
+        func run() throws {
+            let configuration = try options.configuration()
             let loaded: Network<Float>? = try model.map { try ModelFile.load($0) }
             let session = try TrainingSession(configuration, model: loaded)
-            let style = OutputStyle.detect(ascii: ascii)
+            let style = OutputStyle.detect(ascii: output.ascii)
             let theme = Theme(colorMode: style.color ? .full : .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
             let logFile = try log.map { path in try flagged("--log") { try CSVLog(path: path, session: session) } }
             let outcome = try HeadlessRun(session: session, epochs: epochs, targetLoss: targetLoss, log: logFile,
-                                          progress: !quiet, unicode: style.unicode).run()
+                                          progress: !output.quiet, unicode: style.unicode).run()
             print(TrainReport.render(session, outcome: outcome.text, theme: theme))
             if let save {
                 try ModelFile.save(session.network, to: save, extras: [("training", trainingJSON(session))])

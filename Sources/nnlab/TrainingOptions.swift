@@ -5,10 +5,12 @@ import NeuralCore
 
 /// The flags that define a training run of `nnlab train`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Data set: \(DatasetKind.names.joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("Data set: \(DatasetKind.names.joined(separator: ", ")).", valueName: "name"),
+            completion: .list(DatasetKind.names))
     var dataset: String = "circles"
 
-    @Option(help: ArgumentHelp("Your own CSV instead: a header, then x1,x2,label rows (or x,y for a 1-D function).", valueName: "file.csv"))
+    @Option(help: ArgumentHelp("Your own CSV instead: a header, then x1,x2,label rows (or x,y for a 1-D function).", valueName: "file.csv"),
+            completion: Completions.csv)
     var data: String?
 
     @Option(parsing: .unconditional, help: "Noise in percent, 0 to 50 (default 0; 20 for spirals).")
@@ -23,28 +25,32 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("train-ratio"), parsing: .unconditional, help: "Share of the points for training: 0.1 to 0.9 (or 10 to 90 percent).")
     var trainRatio: Double = 0.5
 
-    @Option(help: ArgumentHelp("Input features: \(Feature.names.joined(separator: ", ")).", valueName: "list"))
+    @Option(help: ArgumentHelp("Input features, comma-separated: \(Feature.names.joined(separator: ", ")).", valueName: "list"),
+            completion: .list(Feature.names))
     var features: String = "x1,x2"
 
     @Option(help: ArgumentHelp("Hidden layer widths, e.g. 8,8 (none: a single neuron). Up to \(Limits.maxHiddenLayers) layers of up to \(Limits.maxUnits) units.", valueName: "widths"))
     var layers: String = "4,2"
 
-    @Option(help: ArgumentHelp("Hidden activation, one name or one per layer: \(Activation.names.joined(separator: ", ")) (leaky_relu:0.1, maxout:3 take a parameter).", valueName: "name"))
+    @Option(help: ArgumentHelp("Hidden activation, one name or one per layer: \(Activation.names.joined(separator: ", ")) (leaky_relu:0.1, maxout:3 take a parameter).", valueName: "name"),
+            completion: Completions.activations)
     var activation: String = "tanh"
 
-    @Option(help: "Output activation: identity, logistic, softmax, step (default: from the data).")
+    @Option(help: "Output activation: \(OutputActivation.names.joined(separator: ", ")) (default: from the data).",
+            completion: .list(OutputActivation.names))
     var output: String?
 
-    @Option(help: "Loss: squared_error or cross_entropy (default: from the output).")
+    @Option(help: "Loss: squared_error (mse) or cross_entropy (ce) (default: from the output).", completion: .list(Loss.names))
     var loss: String?
 
-    @Option(name: .customLong("init"), help: "Weight initialisation: glorot, he, uniform:R, normal:STD (default: he for ReLU-like units, glorot otherwise).")
+    @Option(name: .customLong("init"), help: "Weight initialisation: glorot, he, uniform:R, normal:STD (R, STD at most 1000; default: he for ReLU-like units, glorot otherwise).",
+            completion: .list(["glorot", "he", "uniform:0.5", "normal:0.01"]))
     var initialization: String?
 
     @Option(name: .customLong("bias-init"), parsing: .unconditional, help: "Initial value of every bias (the lecture suggests 0.1 for ReLU).")
     var biasInit: Double = 0
 
-    @Option(help: "Optimizer: sgd, momentum, momentum:MU, adam.")
+    @Option(help: "Optimizer: sgd, momentum, momentum:MU, adam.", completion: .list(Optimizer.names))
     var optimizer: String = "sgd"
 
     @Option(parsing: .unconditional, help: "Learning rate eta (greater than 0).")

@@ -142,3 +142,16 @@ import Testing
         #expect(r.stderr.contains("of memory") && r.stderr.contains("the limit is 4.0 GB"), "\(r.stderr)")
     }
 }
+
+/// A binary tuned for the processor that built it, copied to one without those instructions,
+/// says to rebuild instead of dying with SIGILL (the processor is made to look older).
+@Suite struct CPUCheckTests {
+    @Test func aMissingInstructionSetIsOneLineAndExit2() throws {
+        let r = try CLI.run(["info", "--layers", "2,1"], environment: ["NNLAB_PRETEND_CPU_LACKS": "all"])
+        // A portable build (NNLAB_PORTABLE=1) needs nothing and runs.
+        if r.status == 0 { #expect(r.stdout.hasPrefix("2 -> 1 logistic")); return }
+        #expect(r.status == 2 && r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("nnlab: this nnlab was built for a processor with ") && r.stderr.contains("swift build -c release"))
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+}
