@@ -35,7 +35,7 @@ let optimisedInDebug: [SwiftSetting] = [
 let coreSettings: [SwiftSetting] = [
     .unsafeFlags(["-O", "-wmo", "-num-threads", "2"] + cpu, .when(configuration: .debug)),
     .unsafeFlags(["-Ounchecked"] + cpu, .when(configuration: .release)),
-]
+] + (portable ? [.define("NNLAB_NO_FMA")] : [])
 
 let package = Package(
     name: "NNLab",

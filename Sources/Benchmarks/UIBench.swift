@@ -26,7 +26,7 @@ public enum UIBench {
     public static func decisionGrid(frames: Int = 300) -> Result {
         let arch = Architecture(inputs: 3, hidden: [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)],
                                 outputs: 1, output: .logistic)
-        let network = Network<Float>(architecture: arch, seed: 1)
+        let network = try! Network<Float>(architecture: arch, seed: 1)
         let sampler = GridSampler(architecture: arch, features: FeatureSet([.x1, .x2, .r]))
         let (columns, rows) = (120, 100)
         let seconds = time(frames: frames) {

@@ -81,7 +81,7 @@ public struct Workload: Sendable {
             }
             labels.append(label)
         }
-        let examples = Examples<Float>(inputWidth: sizes[0], x: x, targets: .classes(labels, classCount: max(2, sizes.last!)))
+        let examples = try Examples<Float>(inputWidth: sizes[0], x: x, targets: .classes(labels, classCount: max(2, sizes.last!)))
         let initial = try initialWeights(initText, architecture: architecture, id: id)
         return Workload(id: id, name: try string("name"), sizes: sizes, architecture: architecture,
                         learningRate: try number("lr"), batch: Int(try number("batch")), steps: Int(try number("steps")),
@@ -112,7 +112,7 @@ public struct Workload: Sendable {
             guard w.count == shape.weightCount, b.count == shape.rows else { throw NNLabError("\(id)-init.json: layer shapes do not match") }
             parameters += w + b
         }
-        return Network(architecture: architecture, parameters: parameters)
+        return try Network(architecture: architecture, parameters: parameters)
     }
 }
 
@@ -149,7 +149,8 @@ public enum BenchRunner {
     public static func train(_ workload: Workload, steps: Int, threads: Int = 1) -> (Trainer, Double) {
         let settings = TrainingSettings(learningRate: workload.learningRate, batchSize: workload.batch, l2: workload.l2,
                                         optimizer: .sgd, shuffle: false)
-        let trainer = Trainer(network: workload.initial, train: workload.examples, settings: settings, seed: 0)
+        // A workload's examples were checked against its network when it was loaded.
+        let trainer = try! Trainer(network: workload.initial, train: workload.examples, settings: settings, seed: 0)
         trainer.threads = threads
         let clock = ContinuousClock()
         let start = clock.now

@@ -33,10 +33,11 @@ extension Lab {
         let p = points[cursor.point]
         let arch = snapshot.network.architecture
         let rate = configuration.settings.learningRate
+        // The point comes from the network's own data, so its input and target always fit.
         let trace = session.dataset.classCount != nil
-            ? snapshot.network.trace(input: input(of: p), label: p.label, learningRate: rate)
-            : snapshot.network.trace(input: input(of: p), target: [Double](repeating: p.value, count: arch.outputs), learningRate: rate)
-        stepTrace = StepTrace(trace: trace, point: cursor.point, version: snapshot.version)
+            ? try? snapshot.network.trace(input: input(of: p), label: p.label, learningRate: rate)
+            : try? snapshot.network.trace(input: input(of: p), target: [Double](repeating: p.value, count: arch.outputs), learningRate: rate)
+        stepTrace = trace.map { StepTrace(trace: $0, point: cursor.point, version: snapshot.version) }
     }
 
     func performStep(_ action: LabAction) {

@@ -308,7 +308,8 @@ public final class Lab {
     /// A workspace for one example of `architecture` (the network diagram's node shading).
     func singleWorkspace(_ architecture: Architecture) -> Workspace<Float> {
         if let ws = workspaceCache, ws.shapes == architecture.shapes { return ws }
-        let ws = Workspace<Float>(architecture: architecture, capacity: 1)
+        // The architecture is the session's, validated when it was built.
+        let ws = try! Workspace<Float>(architecture: architecture, capacity: 1)
         workspaceCache = ws
         return ws
     }

@@ -154,12 +154,13 @@ public enum ScenarioRunner {
     /// with the same weights (z >= 0).
     static func perceptronAgreement(_ session: TrainingSession) -> Double? {
         let net = session.network.converted(to: Double.self)
-        guard net.architecture.hidden.isEmpty, net.architecture.outputs == 1 else { return nil }
-        let step = Network<Double>(architecture: Architecture(inputs: net.architecture.inputs, hidden: [], outputs: 1,
-                                                              output: .step, loss: .squaredError), parameters: net.parameters)
+        guard net.architecture.hidden.isEmpty, net.architecture.outputs == 1,
+              let step = try? Network<Double>(architecture: Architecture(inputs: net.architecture.inputs, hidden: [], outputs: 1,
+                                                                         output: .step, loss: .squaredError), parameters: net.parameters)
+        else { return nil }
         let all = session.dataset.examples(Array(0..<session.dataset.count), features: session.configuration.features, as: Double.self)
-        let a = Workspace<Double>(architecture: net.architecture, capacity: all.count)
-        let b = Workspace<Double>(architecture: step.architecture, capacity: all.count)
+        guard let a = try? Workspace<Double>(architecture: net.architecture, capacity: all.count),
+              let b = try? Workspace<Double>(architecture: step.architecture, capacity: all.count) else { return nil }
         a.load(all, range: 0..<all.count)
         b.load(all, range: 0..<all.count)
         net.forward(a)

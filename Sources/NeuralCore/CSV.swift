@@ -96,7 +96,7 @@ public struct CSVTable: Sendable {
         if regression {
             var values = [Double]()
             for row in rows { values.append(contentsOf: row[d...]) }
-            return Examples(inputWidth: d, x: x, targets: .values(values, width: targetWidth))
+            return Examples(unchecked: d, x: x, targets: .values(values, width: targetWidth))
         }
         let classCount = architecture.outputs == 1 ? 2 : architecture.outputs
         var labels = [Int32]()
@@ -108,7 +108,7 @@ public struct CSVTable: Sendable {
             }
             labels.append(Int32(v))
         }
-        return Examples(inputWidth: d, x: x, targets: .classes(labels, classCount: classCount))
+        return Examples(unchecked: d, x: x, targets: .classes(labels, classCount: classCount))
     }
 }
 

@@ -25,14 +25,14 @@ public final class GridSampler: @unchecked Sendable {
         self.architecture = architecture
         self.features = features
         self.dimension = dimension
-        self.workspace = Workspace(architecture: architecture, capacity: chunk)
+        self.workspace = Workspace(unchecked: architecture, capacity: chunk)
     }
 
     /// Samples `network` at the centres of a `columns x rows` grid over `x` by `y`. With
     /// `withUnits`, also every hidden unit's activation. Reuses its buffers between calls.
     public func sample(_ network: Network<Float>, columns: Int, rows: Int,
                        x: ClosedRange<Double>, y: ClosedRange<Double>, withUnits: Bool = false) {
-        precondition(network.architecture == architecture)
+        require(network.architecture == architecture)
         self.columns = columns
         self.rows = rows
         let cells = columns * rows

@@ -15,15 +15,34 @@ public struct Examples<S: NNScalar>: Sendable {
     /// The targets.
     public private(set) var targets: Targets
 
-    /// Examples from row-major inputs and targets of matching counts.
-    public init(inputWidth: Int, x: [S], targets: Targets) {
-        precondition(inputWidth > 0 && x.count % inputWidth == 0)
+    /// Examples from row-major inputs and targets; throws unless the counts match (one target
+    /// row per input row) and the labels are within the classes.
+    public init(inputWidth: Int, x: [S], targets: Targets) throws {
+        guard inputWidth > 0, x.count % inputWidth == 0 else {
+            throw NNLabError("\(x.count) input values do not make rows of \(inputWidth)")
+        }
+        let rows = x.count / inputWidth
+        switch targets {
+        case .classes(let labels, let k):
+            guard labels.count == rows else { throw NNLabError("\(rows) examples but \(labels.count) labels") }
+            guard k >= 1, labels.allSatisfy({ $0 >= 0 && Int($0) < Swift.max(k, 2) }) else {
+                throw NNLabError("labels must be between 0 and \(Swift.max(k, 2) - 1)")
+            }
+        case .values(let v, let width):
+            guard width >= 1, v.count == width * rows else { throw NNLabError("\(rows) examples but \(v.count) target values (width \(width))") }
+        }
+        self.init(unchecked: inputWidth, x: x, targets: targets)
+    }
+
+    /// Examples known to fit (built by the core from checked data).
+    init(unchecked inputWidth: Int, x: [S], targets: Targets) {
+        require(inputWidth > 0 && x.count % inputWidth == 0)
         self.inputWidth = inputWidth
         self.x = x
         self.targets = targets
         switch targets {
-        case .classes(let labels, _): precondition(labels.count == x.count / inputWidth)
-        case .values(let v, let width): precondition(v.count == width * (x.count / inputWidth))
+        case .classes(let labels, _): require(labels.count == x.count / inputWidth)
+        case .values(let v, let width): require(v.count == width * (x.count / inputWidth))
         }
     }
 
@@ -52,11 +71,11 @@ public struct Examples<S: NNScalar>: Sendable {
         for i in indices { xs.append(contentsOf: x[i * inputWidth..<(i + 1) * inputWidth]) }
         switch targets {
         case .classes(let labels, let k):
-            return Examples(inputWidth: inputWidth, x: xs, targets: .classes(indices.map { labels[$0] }, classCount: k))
+            return Examples(unchecked: inputWidth, x: xs, targets: .classes(indices.map { labels[$0] }, classCount: k))
         case .values(let v, let w):
             var vs = [S]()
             for i in indices { vs.append(contentsOf: v[i * w..<(i + 1) * w]) }
-            return Examples(inputWidth: inputWidth, x: xs, targets: .values(vs, width: w))
+            return Examples(unchecked: inputWidth, x: xs, targets: .values(vs, width: w))
         }
     }
 
@@ -67,7 +86,7 @@ public struct Examples<S: NNScalar>: Sendable {
         case .classes(let labels, let k): t = .classes(labels, classCount: k)
         case .values(let v, let w): t = .values(v.map { T($0) }, width: w)
         }
-        return Examples<T>(inputWidth: inputWidth, x: x.map { T($0) }, targets: t)
+        return Examples<T>(unchecked: inputWidth, x: x.map { T($0) }, targets: t)
     }
 
     /// Why these examples cannot train `architecture`, or nil if they can.

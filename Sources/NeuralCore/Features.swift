@@ -154,9 +154,9 @@ extension Dataset {
         }
         switch targets {
         case .classes(let labels, let k):
-            return Examples(inputWidth: width, x: x, targets: .classes(indices.map { labels[$0] }, classCount: k))
+            return Examples(unchecked: width, x: x, targets: .classes(indices.map { labels[$0] }, classCount: k))
         case .values(let v, _):
-            return Examples(inputWidth: width, x: x, targets: .values(indices.map { S(v[$0]) }, width: 1))
+            return Examples(unchecked: width, x: x, targets: .values(indices.map { S(v[$0]) }, width: 1))
         }
     }
 }

@@ -60,7 +60,7 @@ public struct GradientCheck: Sendable {
         let (loss, gradient) = network.lossAndGradient(examples, l1: l1, l2: l2)
         self.loss = loss
         var probe = network
-        let ws = Workspace<Double>(architecture: network.architecture, capacity: min(examples.count, 4096))
+        let ws = Workspace<Double>(unchecked: network.architecture, capacity: min(examples.count, 4096))
         let watchKinks = network.architecture.hidden.contains { $0.activation.hasKink } || network.architecture.output == .step
         func evaluate() -> (Double, UInt64) {
             probe.objectiveAndKinks(examples, ws, l1: l1, l2: l2, watchKinks: watchKinks)

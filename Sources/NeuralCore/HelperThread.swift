@@ -28,7 +28,7 @@ final class HelperThread: @unchecked Sendable {
             Unmanaged<HelperThread>.fromOpaque(raw!).takeUnretainedValue().loop()
             return nil
         }, box)
-        precondition(result == 0, "cannot start a helper thread")
+        require(result == 0, "cannot start a helper thread")
         thread = tid
     }
 

@@ -345,6 +345,6 @@ public func jsonString(_ s: String) -> String {
 
 /// Writes a finite number in its shortest round-trip form (`0.1`, `1e-05`, `3.0`).
 public func jsonNumber<S: NNScalar>(_ x: S) -> String {
-    precondition(x.isFinite, "JSON has no NaN or infinity")
+    require(x.isFinite, "JSON has no NaN or infinity")
     return x.description
 }

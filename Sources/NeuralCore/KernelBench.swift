@@ -47,10 +47,10 @@ public enum KernelBench {
         // The passes of a W4-shaped network (2-256-256-2 ReLU, softmax, batch 256).
         let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 256, activation: .relu), HiddenLayer(units: 256, activation: .relu)],
                                 outputs: 2, output: .softmax)
-        let net = Network<Float>(architecture: arch, seed: 1)
-        let ws = Workspace<Float>(architecture: arch, capacity: 256)
+        let net = try! Network<Float>(architecture: arch, seed: 1)
+        let ws = Workspace<Float>(unchecked: arch, capacity: 256)
         var rng = SeededGenerator(seed: 2)
-        let examples = Examples<Float>(inputWidth: 2, x: (0..<512).map { _ in Float(rng.uniform(-1, 1)) },
+        let examples = Examples<Float>(unchecked: 2, x: (0..<512).map { _ in Float(rng.uniform(-1, 1)) },
                                        targets: .classes((0..<256).map { Int32($0 % 2) }, classCount: 2))
         ws.load(examples, range: 0..<256)
         let stepFlops = 101_974_016.0
@@ -67,10 +67,10 @@ public enum KernelBench {
         for f in [Activation.relu, .linear, .tanh] {
             for (inputs, output) in [(256, OutputActivation.softmax), (256, .identity), (2, .identity)] {
                 let a = Architecture(inputs: inputs, hidden: [HiddenLayer(units: 256, activation: f)], outputs: 2, output: output)
-                let n = Network<Float>(architecture: a, seed: 1)
-                let w = Workspace<Float>(architecture: a, capacity: 256)
+                let n = try! Network<Float>(architecture: a, seed: 1)
+                let w = Workspace<Float>(unchecked: a, capacity: 256)
                 var r = SeededGenerator(seed: 2)
-                let e = Examples<Float>(inputWidth: inputs, x: (0..<(256 * inputs)).map { _ in Float(r.uniform(-1, 1)) },
+                let e = Examples<Float>(unchecked: inputs, x: (0..<(256 * inputs)).map { _ in Float(r.uniform(-1, 1)) },
                                         targets: output == .softmax ? .classes((0..<256).map { Int32($0 % 2) }, classCount: 2) : .values([Float](repeating: 0, count: 512), width: 2))
                 w.load(e, range: 0..<256)
                 results.append(time("forward \(inputs)-256 \(f.name)-2 \(output.rawValue)", flops: 2.0 * 256 * 256 * Double(inputs + 2)) { n.forward(w) })
@@ -80,12 +80,12 @@ public enum KernelBench {
             // The pieces of a W1 step (2-2-1 logistic, squared error, batch 4).
             let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 2, activation: .logistic)], outputs: 1,
                                     output: .logistic, loss: .squaredError)
-            var net = Network<Float>(architecture: arch, seed: 1)
-            let xor = Examples<Float>(inputWidth: 2, x: [0, 0, 0, 1, 1, 0, 1, 1], targets: .classes([0, 1, 1, 0], classCount: 2))
-            let ws = Workspace<Float>(architecture: arch, capacity: 4)
+            var net = try! Network<Float>(architecture: arch, seed: 1)
+            let xor = Examples<Float>(unchecked: 2, x: [0, 0, 0, 1, 1, 0, 1, 1], targets: .classes([0, 1, 1, 0], classCount: 2))
+            let ws = Workspace<Float>(unchecked: arch, capacity: 4)
             ws.load(xor, range: 0..<4)
             var opt = OptimizerState<Float>(optimizer: .sgd, parameterCount: net.parameters.count)
-            let trainer = Trainer(network: net, train: xor, settings: TrainingSettings(learningRate: 0.5, batchSize: 4, shuffle: false), seed: 1)
+            let trainer = try! Trainer(network: net, train: xor, settings: TrainingSettings(learningRate: 0.5, batchSize: 4, shuffle: false), seed: 1)
             results.append(time("W1 trainer.step x1000", flops: 0, repeats: 50) { trainer.run(steps: 1000) })
             results.append(time("W1 trainStep x1000", flops: 0, repeats: 50) {
                 for _ in 0..<1000 { _ = net.trainStep(ws, optimizer: &opt, learningRate: 0.5, l1: 0, l2: 0, wantLoss: false) }

@@ -72,10 +72,10 @@ func affineForward<S: NNScalar>(
             var aj = A + c
             for j in 0..<cols {
                 let a = load(aj)
-                acc0 = acc0.addingProduct(a, w0[j])
-                acc1 = acc1.addingProduct(a, w1[j])
-                acc2 = acc2.addingProduct(a, w2[j])
-                acc3 = acc3.addingProduct(a, w3[j])
+                acc0 = acc0.madd(a, w0[j])
+                acc1 = acc1.madd(a, w1[j])
+                acc2 = acc2.madd(a, w2[j])
+                acc3 = acc3.madd(a, w3[j])
                 aj += ld
             }
             let zi = Z + (i &* ld &+ c)
@@ -96,7 +96,7 @@ func affineForward<S: NNScalar>(
             var acc = Vec<S>(repeating: b[i])
             var aj = A + c
             for j in 0..<cols {
-                acc = acc.addingProduct(load(aj), wi[j])
+                acc = acc.madd(load(aj), wi[j])
                 aj += ld
             }
             store(acc, Z + (i &* ld &+ c))
@@ -130,10 +130,10 @@ func affineWeightGradient<S: NNScalar>(
             while c < n {
                 let x = load(a0 + c), y = load(a1 + c)
                 let e0 = load(d0 + c), e1 = load(d1 + c), e2 = load(d2 + c), e3 = load(d3 + c)
-                s00 = s00.addingProduct(e0, x); s01 = s01.addingProduct(e0, y)
-                s10 = s10.addingProduct(e1, x); s11 = s11.addingProduct(e1, y)
-                s20 = s20.addingProduct(e2, x); s21 = s21.addingProduct(e2, y)
-                s30 = s30.addingProduct(e3, x); s31 = s31.addingProduct(e3, y)
+                s00 = s00.madd(e0, x); s01 = s01.madd(e0, y)
+                s10 = s10.madd(e1, x); s11 = s11.madd(e1, y)
+                s20 = s20.madd(e2, x); s21 = s21.madd(e2, y)
+                s30 = s30.madd(e3, x); s31 = s31.madd(e3, y)
                 c &+= vecWidth
             }
             dW[i &* cols &+ j] = horizontalSum(s00, lanes: lanes) * scale; dW[i &* cols &+ j &+ 1] = horizontalSum(s01, lanes: lanes) * scale
@@ -148,8 +148,8 @@ func affineWeightGradient<S: NNScalar>(
             var c = 0
             while c < n {
                 let x = load(a0 + c)
-                s0 = s0.addingProduct(load(d0 + c), x); s1 = s1.addingProduct(load(d1 + c), x)
-                s2 = s2.addingProduct(load(d2 + c), x); s3 = s3.addingProduct(load(d3 + c), x)
+                s0 = s0.madd(load(d0 + c), x); s1 = s1.madd(load(d1 + c), x)
+                s2 = s2.madd(load(d2 + c), x); s3 = s3.madd(load(d3 + c), x)
                 c &+= vecWidth
             }
             dW[i &* cols &+ j] = horizontalSum(s0, lanes: lanes) * scale
@@ -168,14 +168,14 @@ func affineWeightGradient<S: NNScalar>(
             var c = 0
             while c &+ 2 &* vecWidth <= n {
                 let e = load(d0 + c), f = load(d0 + (c &+ vecWidth))
-                s0 = s0.addingProduct(e, load(a0 + c)); t0 = t0.addingProduct(f, load(a0 + (c &+ vecWidth)))
-                s1 = s1.addingProduct(e, load(a1 + c)); t1 = t1.addingProduct(f, load(a1 + (c &+ vecWidth)))
+                s0 = s0.madd(e, load(a0 + c)); t0 = t0.madd(f, load(a0 + (c &+ vecWidth)))
+                s1 = s1.madd(e, load(a1 + c)); t1 = t1.madd(f, load(a1 + (c &+ vecWidth)))
                 c &+= 2 &* vecWidth
             }
             if c < n {
                 let e = load(d0 + c)
-                s0 = s0.addingProduct(e, load(a0 + c))
-                s1 = s1.addingProduct(e, load(a1 + c))
+                s0 = s0.madd(e, load(a0 + c))
+                s1 = s1.madd(e, load(a1 + c))
             }
             dW[i &* cols &+ j] = horizontalSum(s0 + t0, lanes: lanes) * scale
             dW[i &* cols &+ j &+ 1] = horizontalSum(s1 + t1, lanes: lanes) * scale
@@ -186,7 +186,7 @@ func affineWeightGradient<S: NNScalar>(
             var s0 = Vec<S>()
             var c = 0
             while c < n {
-                s0 = s0.addingProduct(load(d0 + c), load(a0 + c))
+                s0 = s0.madd(load(d0 + c), load(a0 + c))
                 c &+= vecWidth
             }
             dW[i &* cols &+ j] = horizontalSum(s0, lanes: lanes) * scale
@@ -222,10 +222,10 @@ func affineInputGradient<S: NNScalar>(
             var di = delta + c
             for _ in 0..<rows {
                 let d = load(di)
-                acc0 = acc0.addingProduct(d, wi[0])
-                acc1 = acc1.addingProduct(d, wi[1])
-                acc2 = acc2.addingProduct(d, wi[2])
-                acc3 = acc3.addingProduct(d, wi[3])
+                acc0 = acc0.madd(d, wi[0])
+                acc1 = acc1.madd(d, wi[1])
+                acc2 = acc2.madd(d, wi[2])
+                acc3 = acc3.madd(d, wi[3])
                 wi += cols
                 di += ld
             }
@@ -245,7 +245,7 @@ func affineInputGradient<S: NNScalar>(
             var wi = W + j
             var di = delta + c
             for _ in 0..<rows {
-                acc = acc.addingProduct(load(di), wi[0])
+                acc = acc.madd(load(di), wi[0])
                 wi += cols
                 di += ld
             }
@@ -294,14 +294,14 @@ func gemm<Store: TileStore>(
             var o = 0
             for _ in 0..<k {
                 let x = load(r), y = load(r + vecWidth)
-                var w = l0[o]; a0 = a0.addingProduct(x, w); b0 = b0.addingProduct(y, w)
-                w = l0[o &+ lRow]; a1 = a1.addingProduct(x, w); b1 = b1.addingProduct(y, w)
-                w = l0[o &+ 2 &* lRow]; a2 = a2.addingProduct(x, w); b2 = b2.addingProduct(y, w)
-                w = l0[o &+ 3 &* lRow]; a3 = a3.addingProduct(x, w); b3 = b3.addingProduct(y, w)
-                w = l0[o &+ 4 &* lRow]; a4 = a4.addingProduct(x, w); b4 = b4.addingProduct(y, w)
-                w = l0[o &+ 5 &* lRow]; a5 = a5.addingProduct(x, w); b5 = b5.addingProduct(y, w)
-                w = l0[o &+ 6 &* lRow]; a6 = a6.addingProduct(x, w); b6 = b6.addingProduct(y, w)
-                w = l0[o &+ 7 &* lRow]; a7 = a7.addingProduct(x, w); b7 = b7.addingProduct(y, w)
+                var w = l0[o]; a0 = a0.madd(x, w); b0 = b0.madd(y, w)
+                w = l0[o &+ lRow]; a1 = a1.madd(x, w); b1 = b1.madd(y, w)
+                w = l0[o &+ 2 &* lRow]; a2 = a2.madd(x, w); b2 = b2.madd(y, w)
+                w = l0[o &+ 3 &* lRow]; a3 = a3.madd(x, w); b3 = b3.madd(y, w)
+                w = l0[o &+ 4 &* lRow]; a4 = a4.madd(x, w); b4 = b4.madd(y, w)
+                w = l0[o &+ 5 &* lRow]; a5 = a5.madd(x, w); b5 = b5.madd(y, w)
+                w = l0[o &+ 6 &* lRow]; a6 = a6.madd(x, w); b6 = b6.madd(y, w)
+                w = l0[o &+ 7 &* lRow]; a7 = a7.madd(x, w); b7 = b7.madd(y, w)
                 r += rStride
                 o &+= lK
             }
@@ -318,10 +318,10 @@ func gemm<Store: TileStore>(
             var o = 0
             for _ in 0..<k {
                 let x = load(r)
-                a0 = a0.addingProduct(x, l0[o]); a1 = a1.addingProduct(x, l0[o &+ lRow])
-                a2 = a2.addingProduct(x, l0[o &+ 2 &* lRow]); a3 = a3.addingProduct(x, l0[o &+ 3 &* lRow])
-                a4 = a4.addingProduct(x, l0[o &+ 4 &* lRow]); a5 = a5.addingProduct(x, l0[o &+ 5 &* lRow])
-                a6 = a6.addingProduct(x, l0[o &+ 6 &* lRow]); a7 = a7.addingProduct(x, l0[o &+ 7 &* lRow])
+                a0 = a0.madd(x, l0[o]); a1 = a1.madd(x, l0[o &+ lRow])
+                a2 = a2.madd(x, l0[o &+ 2 &* lRow]); a3 = a3.madd(x, l0[o &+ 3 &* lRow])
+                a4 = a4.madd(x, l0[o &+ 4 &* lRow]); a5 = a5.madd(x, l0[o &+ 5 &* lRow])
+                a6 = a6.madd(x, l0[o &+ 6 &* lRow]); a7 = a7.madd(x, l0[o &+ 7 &* lRow])
                 r += rStride
                 o &+= lK
             }
@@ -341,10 +341,10 @@ func gemm<Store: TileStore>(
             for _ in 0..<k {
                 let x = load(r), y = load(r + vecWidth)
                 let w0 = l0[o], w1 = l1[o], w2 = l2[o], w3 = l3[o]
-                a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(y, w0)
-                a10 = a10.addingProduct(x, w1); a11 = a11.addingProduct(y, w1)
-                a20 = a20.addingProduct(x, w2); a21 = a21.addingProduct(y, w2)
-                a30 = a30.addingProduct(x, w3); a31 = a31.addingProduct(y, w3)
+                a00 = a00.madd(x, w0); a01 = a01.madd(y, w0)
+                a10 = a10.madd(x, w1); a11 = a11.madd(y, w1)
+                a20 = a20.madd(x, w2); a21 = a21.madd(y, w2)
+                a30 = a30.madd(x, w3); a31 = a31.madd(y, w3)
                 r += rStride
                 o &+= lK
             }
@@ -360,8 +360,8 @@ func gemm<Store: TileStore>(
             var o = 0
             for _ in 0..<k {
                 let x = load(r)
-                a0 = a0.addingProduct(x, l0[o]); a1 = a1.addingProduct(x, l1[o])
-                a2 = a2.addingProduct(x, l2[o]); a3 = a3.addingProduct(x, l3[o])
+                a0 = a0.madd(x, l0[o]); a1 = a1.madd(x, l1[o])
+                a2 = a2.madd(x, l2[o]); a3 = a3.madd(x, l3[o])
                 r += rStride
                 o &+= lK
             }
@@ -378,7 +378,7 @@ func gemm<Store: TileStore>(
             var o = 0
             for _ in 0..<k {
                 let w = l0[o]
-                a0 = a0.addingProduct(load(r), w); a1 = a1.addingProduct(load(r + vecWidth), w)
+                a0 = a0.madd(load(r), w); a1 = a1.madd(load(r + vecWidth), w)
                 r += rStride
                 o &+= lK
             }
@@ -390,7 +390,7 @@ func gemm<Store: TileStore>(
             var r = R + c
             var o = 0
             for _ in 0..<k {
-                a0 = a0.addingProduct(load(r), l0[o])
+                a0 = a0.madd(load(r), l0[o])
                 r += rStride
                 o &+= lK
             }

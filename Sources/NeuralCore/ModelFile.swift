@@ -208,7 +208,7 @@ public enum ModelFile {
                 let bias = try array(member(layer, "b", field), field + ".b", count: shape.rows, what: "values (one per \(shape.pieces > 1 ? "piece" : "unit"))")
                 for (i, value) in bias.enumerated() { parameters.append(try number(value, "\(field).b[\(i)]")) }
             }
-            return Network(architecture: architecture, parameters: parameters)
+            return Network(unchecked: architecture, parameters: parameters)
         }
     }
 }

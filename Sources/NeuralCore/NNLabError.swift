@@ -11,3 +11,13 @@ public struct NNLabError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String { message }
 }
+
+/// Traps with `message` unless `condition` holds. NeuralCore is compiled with `-Ounchecked`
+/// (2.3 to 2.8x on the lesson-size networks), which removes `precondition`; `require` stays, so
+/// a broken invariant stops the program (the crash guard restores the terminal and a report
+/// is written) instead of reading or writing memory it does not own. Public entry points that
+/// take sizes from outside throw an `NNLabError` before any of these can fail.
+@inline(__always)
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "internal invariant") {
+    if !condition() { fatalError(message()) }
+}

@@ -52,7 +52,7 @@ extension Network {
     public func evaluate(_ examples: Examples<S>, workspace: Workspace<S>? = nil) -> Evaluation {
         let count = examples.count
         guard count > 0 else { return Evaluation(meanLoss: 0, accuracy: nil, count: 0) }
-        let ws = workspace ?? Workspace(architecture: architecture, capacity: Swift.min(count, 1024))
+        let ws = workspace ?? Workspace(unchecked: architecture, capacity: Swift.min(count, 1024))
         var total = 0.0
         var correct = 0
         let isClassifier = architecture.output.isClassifier && examples.labels != nil
@@ -83,8 +83,8 @@ extension Network {
     @_specialize(where S == Double)
     public func lossAndGradient(_ examples: Examples<S>, l1: Double = 0, l2: Double = 0) -> (loss: Double, gradient: [S]) {
         let count = examples.count
-        precondition(count > 0)
-        let ws = Workspace<S>(architecture: architecture, capacity: Swift.min(count, 4096))
+        require(count > 0)
+        let ws = Workspace<S>(unchecked: architecture, capacity: Swift.min(count, 4096))
         var sum = [Double](repeating: 0, count: parameters.count)
         var total = 0.0
         var start = 0

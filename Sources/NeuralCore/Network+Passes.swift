@@ -68,7 +68,7 @@ extension Network {
                 for i in 0..<units {
                     let zi = load(z + (i &* ld &+ c))
                     sum += S.exp(zi - zMax)
-                    dot = dot.addingProduct(load(y + (i &* ld &+ c)), zi)
+                    dot = dot.madd(load(y + (i &* ld &+ c)), zi)
                 }
                 loss = zMax + S.log(sum) - dot
             case (.logistic, .crossEntropy):
@@ -80,7 +80,7 @@ extension Network {
             default:
                 for i in 0..<units {
                     let e = load(a + (i &* ld &+ c)) - load(y + (i &* ld &+ c))
-                    loss = loss.addingProduct(e * e, 0.5)
+                    loss = loss.madd(e * e, 0.5)
                 }
             }
             store(loss, ws.lossPerExample + c)
@@ -203,7 +203,7 @@ extension Network {
                            units: below.units, pieces: pieces, ld: ld, n: n)
         case .hidden(let f): f.dispatch(pass)
         case .output:
-            preconditionFailure("the output layer is always last")
+            fatalError("the output layer is always last")
         }
     }
 }

@@ -9,7 +9,7 @@ public struct Matrix<S: NNScalar>: Hashable, Sendable {
 
     /// A matrix from its row-major values.
     public init(rows: Int, cols: Int, values: [S]) {
-        precondition(values.count == rows * cols)
+        require(values.count == rows * cols)
         self.rows = rows
         self.cols = cols
         self.values = values
@@ -34,9 +34,20 @@ public struct Network<S: NNScalar>: Sendable {
     /// Every weight and bias, layer by layer: W(1), b(1), W(2), b(2), ...
     public var parameters: [S]
 
-    /// A network with the given parameters (`architecture.parameterCount` of them).
-    public init(architecture: Architecture, parameters: [S]) {
-        precondition(parameters.count == architecture.parameterCount, "parameter count mismatch")
+    /// A network with the given parameters; throws unless the architecture is valid and
+    /// there are exactly `architecture.parameterCount` of them.
+    public init(architecture: Architecture, parameters: [S]) throws {
+        try architecture.validate()
+        guard parameters.count == architecture.parameterCount else {
+            throw NNLabError("\(architecture.description(arrow: "->")) needs \(architecture.parameterCount) parameters, found \(parameters.count)")
+        }
+        self.init(unchecked: architecture, parameters: parameters)
+    }
+
+    /// A network whose parameters are known to fit (a copy in another precision, a model
+    /// file's reader after its own checks).
+    init(unchecked architecture: Architecture, parameters: [S]) {
+        require(parameters.count == architecture.parameterCount, "parameter count mismatch")
         self.architecture = architecture
         self.shapes = architecture.shapes
         self.parameters = parameters
@@ -44,7 +55,9 @@ public struct Network<S: NNScalar>: Sendable {
 
     /// A freshly initialised network: weights drawn from `seed` layer by layer (W row by row),
     /// biases set to `biasInit`. The same seed gives the same weights, bit for bit.
-    public init(architecture: Architecture, weightInit: WeightInit? = nil, biasInit: Double = 0, seed: UInt64) {
+    /// Throws unless the architecture is valid.
+    public init(architecture: Architecture, weightInit: WeightInit? = nil, biasInit: Double = 0, seed: UInt64) throws {
+        try architecture.validate()
         self.architecture = architecture
         self.shapes = architecture.shapes
         self.parameters = []
@@ -81,17 +94,20 @@ public struct Network<S: NNScalar>: Sendable {
         return Array(parameters[s.biasOffset..<s.biasOffset + s.rows])
     }
 
-    /// Replaces W(l) and b(l) (shapes must match).
-    public mutating func setLayer(_ l: Int, W: [S], b: [S]) {
+    /// Replaces W(l) and b(l); throws unless l names a layer and the shapes match.
+    public mutating func setLayer(_ l: Int, W: [S], b: [S]) throws {
+        guard (1...shapes.count).contains(l) else { throw NNLabError("W(\(l)) does not exist: the network has W(1) to W(\(shapes.count))") }
         let s = shapes[l - 1]
-        precondition(W.count == s.weightCount && b.count == s.rows)
+        guard W.count == s.weightCount && b.count == s.rows else {
+            throw NNLabError("W(\(l)) has \(s.weightCount) entries and b(\(l)) \(s.rows), found \(W.count) and \(b.count)")
+        }
         parameters.replaceSubrange(s.weightOffset..<s.biasOffset, with: W)
         parameters.replaceSubrange(s.biasOffset..<s.biasOffset + s.rows, with: b)
     }
 
     /// The same network in another precision.
     public func converted<T: NNScalar>(to _: T.Type = T.self) -> Network<T> {
-        Network<T>(architecture: architecture, parameters: parameters.map { T($0) })
+        Network<T>(unchecked: architecture, parameters: parameters.map { T($0) })
     }
 
     /// True when every parameter is finite.
@@ -132,7 +148,7 @@ func allFinite<S: NNScalar>(_ p: UnsafePointer<S>, _ count: Int) -> Bool {
     var acc = Vec<S>()
     var i = 0
     while i &+ vecWidth <= count {
-        acc = acc.addingProduct(load(p + i), 0)
+        acc = acc.madd(load(p + i), 0)
         i &+= vecWidth
     }
     var tail: S = 0

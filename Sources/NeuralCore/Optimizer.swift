@@ -74,7 +74,17 @@ public struct OptimizerState<S: NNScalar>: Sendable {
 
     /// theta <- update(theta, grad), for `count` parameters. Allocates nothing.
     public mutating func apply(to theta: UnsafeMutablePointer<S>, gradient g: UnsafePointer<S>, count: Int, learningRate: Double) {
+        require(fits(count), "an optimizer state made for another number of parameters")
         S.updatePass(&self, theta, g, count, learningRate)
+    }
+
+    /// True if this state can update `count` parameters (its moments have that many).
+    func fits(_ count: Int) -> Bool {
+        switch optimizer {
+        case .sgd: true
+        case .momentum: first.count == count
+        case .adam: first.count == count && second.count == count
+        }
     }
 
     @inline(__always)
@@ -86,7 +96,7 @@ public struct OptimizerState<S: NNScalar>: Sendable {
         case .sgd:
             var i = 0
             while i < vectorEnd {
-                store(load(theta + i).addingProduct(load(g + i), -eta), theta + i)
+                store(load(theta + i).madd(load(g + i), -eta), theta + i)
                 i &+= vecWidth
             }
             while i < count { theta[i] -= eta * g[i]; i &+= 1 }

@@ -4,7 +4,7 @@ extension Network {
     /// t^ = 1 if w^T x + b >= 0 else 0. Returns the number of examples that had a mistake.
     /// Only for networks without hidden layers (a step has no useful gradient).
     public mutating func perceptronEpoch(_ examples: Examples<S>, order: [Int], learningRate: Double) -> Int {
-        precondition(architecture.hidden.isEmpty, "the perceptron rule trains a single layer")
+        require(architecture.hidden.isEmpty, "the perceptron rule trains a single layer")
         guard case .classes(let labels, _) = examples.targets else { return 0 }
         let s = shapes[0]
         let eta = S(learningRate)

@@ -17,7 +17,7 @@ public struct Histogram: Sendable, Equatable {
     /// A histogram of `values` over `bins` bins; the range is [lower, upper] if given, else the
     /// values' own range.
     public init<C: Collection>(_ values: C, bins: Int, range: ClosedRange<Double>? = nil) where C.Element: BinaryFloatingPoint {
-        precondition(bins > 0)
+        require(bins > 0)
         var lo = Double.infinity, hi = -Double.infinity
         var zeros = 0, nonFinite = 0
         for v in values {
@@ -103,7 +103,7 @@ public final class Prober: @unchecked Sendable {
             examples = train
         }
         self.bins = bins
-        workspace = Workspace(architecture: architecture, capacity: Swift.max(examples.count, 1))
+        workspace = Workspace(unchecked: architecture, capacity: Swift.max(examples.count, 1))
     }
 
     /// Probes every hidden layer of `network`. `updateNorms` (per layer, from

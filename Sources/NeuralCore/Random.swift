@@ -48,7 +48,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// Uniform integer in 0..<n, without modulo bias.
     public mutating func index(below n: Int) -> Int {
-        precondition(n > 0)
+        require(n > 0)
         return Int(truncatingIfNeeded: next(upperBound: UInt64(n)))
     }
 

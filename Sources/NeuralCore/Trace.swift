@@ -49,17 +49,24 @@ extension Network {
     /// With a `learningRate`, the trace ends with the update W(l) <- W(l) - eta grad W(l) and
     /// the example's loss after it. Gradients are checked by finite differences.
     /// `progress` follows the gradient check (entries checked, entries in all).
+    /// Throws unless the input has one value per input unit and the label or target fits the
+    /// output.
     public func trace(input: [Double], label: Int? = nil, target: [Double]? = nil, learningRate: Double? = nil,
-                      progress: ((Int, Int) -> Void)? = nil) -> Trace {
+                      progress: ((Int, Int) -> Void)? = nil) throws -> Trace {
         let net = converted(to: Double.self)
         let arch = net.architecture
-        let ws = Workspace<Double>(architecture: arch, capacity: 1)
+        guard input.count == arch.inputs else { throw NNLabError("the network takes \(arch.inputs) inputs, found \(input.count)") }
+        if let label, !(0..<Swift.max(arch.outputs, 2)).contains(label) {
+            throw NNLabError("the label must be between 0 and \(Swift.max(arch.outputs, 2) - 1), found \(label)")
+        }
+        if let target, target.count != arch.outputs { throw NNLabError("the network has \(arch.outputs) outputs, found \(target.count) targets") }
+        let ws = Workspace<Double>(unchecked: arch, capacity: 1)
         ws.loadSingle(input: input, label: label.map { Int32($0) }, target: target)
         let loss = net.forwardBackward(ws, wantLoss: true)
         let prediction = ws.predictedClass(0)
         let y = (0..<arch.outputs).map { ws.target[$0 * ws.ld] }
         let examples = Examples<Double>(
-            inputWidth: arch.inputs, x: input,
+            unchecked: arch.inputs, x: input,
             targets: label.map { .classes([Int32($0)], classCount: Swift.max(arch.outputs, 2)) } ?? .values(y, width: arch.outputs))
         let check = GradientCheck(network: net, examples: examples, progress: progress)
         let n_l = arch.n_l
@@ -127,7 +134,7 @@ extension Network {
                 entries.append(TraceEntry(phase: .update, symbol: "b(\(l))", formula: "b(\(l)) <- b(\(l)) - eta grad b(\(l))",
                                           layer: l, value: column(updated.b(l)), check: nil, note: "eta = \(NumberFormat.short(eta))"))
             }
-            let after = Workspace<Double>(architecture: arch, capacity: 1)
+            let after = Workspace<Double>(unchecked: arch, capacity: 1)
             after.loadSingle(input: input, label: label.map { Int32($0) }, target: target)
             updated.forward(after)
             lossAfter = updated.computeLoss(after)

@@ -86,9 +86,11 @@ public final class Trainer: @unchecked Sendable {
     /// The buffers of one minibatch.
     public private(set) var workspace: Workspace<Float>
 
-    /// A trainer for `network` on `train`; the shuffles come from `seed`.
-    public init(network: Network<Float>, train: Examples<Float>, settings: TrainingSettings, seed: UInt64) {
-        precondition(train.count > 0, "no training examples")
+    /// A trainer for `network` on `train`; the shuffles come from `seed`. Throws unless there
+    /// are examples and they fit the network.
+    public init(network: Network<Float>, train: Examples<Float>, settings: TrainingSettings, seed: UInt64) throws {
+        guard train.count > 0 else { throw NNLabError("there are no training examples") }
+        if let problem = train.incompatibility(with: network.architecture) { throw NNLabError(problem) }
         self.network = network
         self.train = train
         self.settings = settings
@@ -98,7 +100,7 @@ public final class Trainer: @unchecked Sendable {
         self.order = Array(0..<train.count)
         self.rng = SeededGenerator(seed: seed, stream: "shuffle")
         self.optimizerState = OptimizerState(optimizer: settings.optimizer, parameterCount: network.parameters.count)
-        self.workspace = Workspace(architecture: network.architecture, capacity: Swift.min(Swift.max(settings.batchSize, 1), train.count))
+        self.workspace = Workspace(unchecked: network.architecture, capacity: Swift.min(Swift.max(settings.batchSize, 1), train.count))
         workspace.storesPreActivations = false
         startEpoch()
     }
@@ -168,7 +170,7 @@ public final class Trainer: @unchecked Sendable {
 
     /// Replaces the weights (same architecture), keeping the settings and the position.
     public func replaceNetwork(_ newNetwork: Network<Float>) {
-        precondition(newNetwork.architecture == network.architecture)
+        require(newNetwork.architecture == network.architecture)
         network = newNetwork
         optimizerState = OptimizerState(optimizer: settings.optimizer, parameterCount: network.parameters.count)
     }
@@ -183,7 +185,7 @@ public final class Trainer: @unchecked Sendable {
     }
 
     private func resizeWorkspace() {
-        workspace = Workspace(architecture: network.architecture, capacity: batchSize)
+        workspace = Workspace(unchecked: network.architecture, capacity: batchSize)
         workspace.storesPreActivations = false
         workspace.threads = threads
         loadedBatch = nil

@@ -108,7 +108,7 @@ public final class TrainingController: @unchecked Sendable {
             controller.loop()
             return nil
         }, box.toOpaque())
-        precondition(result == 0, "cannot start the training thread")
+        require(result == 0, "cannot start the training thread")
         thread = tid
     }
 
@@ -131,7 +131,7 @@ public final class TrainingController: @unchecked Sendable {
     /// Takes a new snapshot of the session now (only while the thread is not running: tests
     /// train synchronously, then draw).
     public func refreshSnapshot() {
-        precondition(thread == nil, "the training thread publishes its own snapshots")
+        require(thread == nil, "the training thread publishes its own snapshots")
         publish(rate: 0)
     }
 

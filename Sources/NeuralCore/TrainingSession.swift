@@ -166,11 +166,11 @@ public final class TrainingSession: @unchecked Sendable {
                              + "batches of \(Swift.min(configuration.settings.batchSize, train.count)) examples); the limit is "
                              + "\(FileIO.describeBytes(Limits.maxTrainingBytes)): use a smaller batch, fewer points or fewer units")
         }
-        let network = model ?? Network<Float>(architecture: architecture, weightInit: configuration.weightInit,
+        let network = try model ?? Network<Float>(architecture: architecture, weightInit: configuration.weightInit,
                                               biasInit: configuration.biasInit, seed: configuration.seed)
         initialNetwork = network
         lastGood = network
-        trainer = Trainer(network: network, train: train, settings: configuration.settings, seed: configuration.seed)
+        trainer = try Trainer(network: network, train: train, settings: configuration.settings, seed: configuration.seed)
         prober = Prober(architecture: architecture, train: train)
         recordEpoch()
         checkStart()
@@ -273,7 +273,7 @@ public final class TrainingSession: @unchecked Sendable {
         prober.probe(trainer.network, updateNorms: trainer.lastUpdateNorms())
     }
 
-    private lazy var evaluationWorkspace = Workspace<Float>(architecture: architecture, capacity: Swift.min(Swift.max(train.count, test.count, 1), 4096))
+    private lazy var evaluationWorkspace = Workspace<Float>(unchecked: architecture, capacity: Swift.min(Swift.max(train.count, test.count, 1), 4096))
 
     private func finishEpoch() {
         guard checkDivergence() else { return }

@@ -72,9 +72,22 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         }
     }
 
-    /// A workspace for `architecture` and batches of up to `capacity` examples.
-    public init(architecture: Architecture, capacity: Int) {
-        precondition(capacity > 0)
+    /// Most examples one workspace takes (a CSV's limit; more is evaluated in chunks).
+    public static var maxCapacity: Int { CSVTable.maxRows }
+
+    /// A workspace for `architecture` and batches of up to `capacity` examples; throws unless
+    /// the architecture is valid and capacity is 1 to `maxCapacity`.
+    public convenience init(architecture: Architecture, capacity: Int) throws {
+        try architecture.validate()
+        guard (1...Self.maxCapacity).contains(capacity) else {
+            throw NNLabError("a workspace holds 1 to \(Self.maxCapacity) examples, asked for \(capacity)")
+        }
+        self.init(unchecked: architecture, capacity: capacity)
+    }
+
+    /// A workspace whose size the core has checked.
+    init(unchecked architecture: Architecture, capacity: Int) {
+        require(capacity > 0)
         let shapes = architecture.shapes
         self.shapes = shapes
         self.capacity = capacity
@@ -158,7 +171,8 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     /// Copies the examples `order[start..<start+count]` into the batch (inputs transposed to
     /// one row per feature, targets encoded for the output layer). Allocates nothing.
     public func load(_ examples: Examples<S>, order: UnsafeBufferPointer<Int>, start: Int, count: Int) {
-        precondition(count > 0 && count <= capacity && start + count <= order.count)
+        require(count > 0 && count <= capacity && start + count <= order.count && examples.inputWidth == shapes[0].inputs,
+                "a batch that does not fit the workspace")
         m = count
         let d = examples.inputWidth
         examples.x.withUnsafeBufferPointer { x in
@@ -173,7 +187,8 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
 
     /// Copies the examples `range` (in their stored order) into the batch.
     public func load(_ examples: Examples<S>, range: Range<Int>) {
-        precondition(!range.isEmpty && range.count <= capacity)
+        require(!range.isEmpty && range.count <= capacity && range.upperBound <= examples.count && examples.inputWidth == shapes[0].inputs,
+                "a batch that does not fit the workspace")
         m = range.count
         let d = examples.inputWidth
         let first = range.lowerBound
@@ -190,7 +205,7 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     /// Sets the batch to `count` examples whose inputs `fill` writes: it receives the input
     /// matrix (one row per input, `ld` apart) and the count. Targets are left as they are.
     public func loadInputs(count: Int, _ fill: (UnsafeMutablePointer<S>, _ ld: Int) -> Void) {
-        precondition(count > 0 && count <= capacity)
+        require(count > 0 && count <= capacity)
         m = count
         fill(input, ld)
         clearPadding()
@@ -198,6 +213,8 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
 
     /// Loads one example given by its input values and target (for traces and probes).
     public func loadSingle(input values: [S], label: Int32? = nil, target: [S]? = nil) {
+        require(values.count == shapes[0].inputs && (target?.count ?? shapes.last!.units) == shapes.last!.units
+                && (label.map { $0 >= 0 && Int($0) < Swift.max(2, shapes.last!.units) } ?? true), "an example that does not fit the workspace")
         m = 1
         for (j, v) in values.enumerated() { input[j &* ld] = v }
         let outputs = shapes.last!.units

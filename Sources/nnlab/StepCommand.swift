@@ -93,12 +93,12 @@ extension NNLab {
             if arch.output == .identity {
                 guard let target else { throw NNLabError("--target: this model does regression (identity output); give the example's target value") }
                 guard label == nil else { throw NNLabError("--label: this model does regression; give --target instead") }
-                trace = network.trace(input: input, target: [Double](repeating: target, count: arch.outputs), learningRate: rate, progress: progress)
+                trace = try network.trace(input: input, target: [Double](repeating: target, count: arch.outputs), learningRate: rate, progress: progress)
             } else {
                 guard let label else { throw NNLabError("--label: this model classifies; give the example's class") }
                 let classes = arch.output == .softmax ? arch.outputs : 2
                 guard (0..<classes).contains(label) else { throw NNLabError("--label: the class must be 0 to \(classes - 1), found \(label)") }
-                trace = network.trace(input: input, label: label, learningRate: rate, progress: progress)
+                trace = try network.trace(input: input, label: label, learningRate: rate, progress: progress)
             }
             line.finish()
             let theme = Theme(colorMode: .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)

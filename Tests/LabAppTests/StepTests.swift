@@ -13,14 +13,14 @@ import Testing
     static let W1 = [[1.0, -2.0], [0.5, 1.5]], b1 = [0.1, -0.2], W2 = [2.0, -1.0], b2 = 0.3
     static var network: Network<Double> {
         let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 2, activation: .logistic)], outputs: 1, output: .logistic, loss: .crossEntropy)
-        return Network(architecture: arch, parameters: W1[0] + W1[1] + b1 + W2 + [b2])
+        return try! Network(architecture: arch, parameters: W1[0] + W1[1] + b1 + W2 + [b2])
     }
 
     static func sigma(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
 
     @Test func xorTraceMatchesTheFormulas() {
         let x = [1.0, 0.0], y = 1.0, eta = 0.5
-        let trace = Self.network.trace(input: x, label: 1, learningRate: eta)
+        let trace = try! Self.network.trace(input: x, label: 1, learningRate: eta)
         // Forward, by hand.
         let z2 = (0..<2).map { i in Self.W1[i][0] * x[0] + Self.W1[i][1] * x[1] + Self.b1[i] }   // 1.1, 0.3
         let a2 = z2.map(Self.sigma)

@@ -67,9 +67,9 @@ import Testing
         var x = -20.0
         while x <= 20 { z.append(Float(x)); x += 0.0137 }
         // One hidden unit with weight 1 and bias 0: a(2) = f(x).
-        let net = Network<Float>(architecture: arch, parameters: [1, 0, 1, 0])
-        let examples = Examples<Float>(inputWidth: 1, x: z, targets: .values([Float](repeating: 0, count: z.count), width: 1))
-        let ws = Workspace<Float>(architecture: arch, capacity: z.count)
+        let net = try! Network<Float>(architecture: arch, parameters: [1, 0, 1, 0])
+        let examples = try! Examples<Float>(inputWidth: 1, x: z, targets: .values([Float](repeating: 0, count: z.count), width: 1))
+        let ws = try! Workspace<Float>(architecture: arch, capacity: z.count)
         ws.load(examples, range: 0..<z.count)
         net.forward(ws)
         let a = ws.aRow(layer: 0, unit: 0)

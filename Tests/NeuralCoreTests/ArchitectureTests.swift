@@ -34,12 +34,12 @@ import Testing
 
     @Test func sameSeedGivesSameWeightsBitForBit() {
         let arch = architecture(2, [8, 8], .relu)
-        let a = Network<Float>(architecture: arch, seed: 42)
-        var b = Network<Float>(architecture: arch, seed: 7)
+        let a = try! Network<Float>(architecture: arch, seed: 42)
+        var b = try! Network<Float>(architecture: arch, seed: 7)
         #expect(a.parameters != b.parameters)
         b.reinitialize(seed: 42)
         #expect(a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern))
-        let he = Network<Float>(architecture: arch, weightInit: .he, biasInit: 0.1, seed: 1)
+        let he = try! Network<Float>(architecture: arch, weightInit: .he, biasInit: 0.1, seed: 1)
         #expect(he.b(1).allSatisfy { $0 == 0.1 })
     }
 
@@ -62,11 +62,50 @@ import Testing
 
     @Test func initialisationScales() {
         let arch = Architecture(inputs: 256, hidden: [HiddenLayer(units: 256, activation: .relu)], outputs: 2, output: .softmax)
-        let he = Network<Double>(architecture: arch, weightInit: .he, seed: 3).W(1).values
+        let he = try! Network<Double>(architecture: arch, weightInit: .he, seed: 3).W(1).values
         let std = (he.map { $0 * $0 }.reduce(0, +) / Double(he.count)).squareRoot()
         #expect(abs(std - (2.0 / 256).squareRoot()) < 0.003)
-        let glorot = Network<Double>(architecture: arch, weightInit: .glorot, seed: 3).W(1).values
+        let glorot = try! Network<Double>(architecture: arch, weightInit: .glorot, seed: 3).W(1).values
         let limit = (6.0 / 512).squareRoot()
         #expect(glorot.allSatisfy { abs($0) <= limit } && glorot.contains { abs($0) > 0.9 * limit })
+    }
+}
+
+/// The core runs unchecked (-Ounchecked): its public entry points check the shapes they are
+/// given and throw, so no caller can make it read or write out of bounds.
+@Suite struct EntryPointTests {
+    static let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 3, activation: .tanh)], outputs: 1, output: .logistic)
+
+    @Test func outOfRangeShapesThrow() throws {
+        #expect(throws: NNLabError("2 -> 3 tanh -> 1 logistic (13 parameters) needs 13 parameters, found 12")) {
+            try Network<Float>(architecture: Self.arch, parameters: [Float](repeating: 0, count: 12))
+        }
+        #expect(throws: NNLabError.self) {
+            try Network<Float>(architecture: Architecture(inputs: 0, hidden: [], outputs: 1, output: .logistic), parameters: [0])
+        }
+        #expect(throws: NNLabError("5 input values do not make rows of 2")) {
+            try Examples<Float>(inputWidth: 2, x: [1, 2, 3, 4, 5], targets: .classes([0, 1], classCount: 2))
+        }
+        #expect(throws: NNLabError("2 examples but 3 labels")) {
+            try Examples<Float>(inputWidth: 2, x: [1, 2, 3, 4], targets: .classes([0, 1, 1], classCount: 2))
+        }
+        #expect(throws: NNLabError("labels must be between 0 and 1")) {
+            try Examples<Float>(inputWidth: 2, x: [1, 2, 3, 4], targets: .classes([0, 7], classCount: 2))
+        }
+        #expect(throws: NNLabError("2 examples but 3 target values (width 1)")) {
+            try Examples<Float>(inputWidth: 2, x: [1, 2, 3, 4], targets: .values([0, 1, 2], width: 1))
+        }
+        #expect(throws: NNLabError("a workspace holds 1 to 1000000 examples, asked for 0")) {
+            try Workspace<Float>(architecture: Self.arch, capacity: 0)
+        }
+        var net = try Network<Float>(architecture: Self.arch, seed: 1)
+        #expect(throws: NNLabError("W(3) does not exist: the network has W(1) to W(2)")) { try net.setLayer(3, W: [], b: []) }
+        #expect(throws: NNLabError("W(1) has 6 entries and b(1) 3, found 5 and 3")) { try net.setLayer(1, W: [1, 2, 3, 4, 5], b: [0, 0, 0]) }
+        #expect(throws: NNLabError("the network takes 2 inputs, found 3")) { try net.trace(input: [1, 2, 3], label: 0) }
+        #expect(throws: NNLabError("the label must be between 0 and 1, found 5")) { try net.trace(input: [1, 2], label: 5) }
+        let wide = try Examples<Float>(inputWidth: 3, x: [1, 2, 3], targets: .classes([1], classCount: 2))
+        #expect(throws: NNLabError("the network has 2 inputs but the data has 3 input columns")) {
+            try Trainer(network: net, train: wide, settings: TrainingSettings(), seed: 1)
+        }
     }
 }

@@ -5,12 +5,12 @@ import Testing
     /// W(1) = [[1, -1], [0.5, 2]], b(1) = [0, -1], W(2) = [[1, -2]], b(2) = [0.5], x = (1, 2),
     /// y = 1, logistic everywhere, cross-entropy. Expected values computed by hand (Python's
     /// math module, not NNLab).
-    static let network = Network<Double>(
+    static let network = try! Network<Double>(
         architecture: architecture(2, [2], .logistic),
         parameters: [1, -1, 0.5, 2, 0, -1, 1, -2, 0.5])
 
     @Test func forwardValuesOf221Network() {
-        let ws = Workspace<Double>(architecture: Self.network.architecture, capacity: 1)
+        let ws = try! Workspace<Double>(architecture: Self.network.architecture, capacity: 1)
         ws.loadSingle(input: [1, 2], label: 1)
         Self.network.forward(ws)
         #expect(ws.zColumn(layer: 0, 0) == [-1, 3.5])
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func backwardValuesOf221Network() {
-        let ws = Workspace<Double>(architecture: Self.network.architecture, capacity: 1)
+        let ws = try! Workspace<Double>(architecture: Self.network.architecture, capacity: 1)
         ws.loadSingle(input: [1, 2], label: 1)
         _ = Self.network.forwardBackward(ws, wantLoss: false)
         #expect(close(ws.deltaColumn(layer: 1, 0)[0], -0.7635847119857725))
@@ -38,9 +38,9 @@ import Testing
     /// Batch gradients are the mean of the per-example gradients, plus lambda W for L2.
     @Test func batchGradientIsMeanOfExampleGradientsPlusL2() {
         let arch = architecture(2, [3], .tanh)
-        let net = Network<Double>(architecture: arch, seed: 5)
+        let net = try! Network<Double>(architecture: arch, seed: 5)
         let x: [Double] = [0.3, -1.2, 2.0, 0.5, -0.7, -0.1]
-        let examples = Examples<Double>(inputWidth: 2, x: x, targets: .classes([1, 0, 1], classCount: 2))
+        let examples = try! Examples<Double>(inputWidth: 2, x: x, targets: .classes([1, 0, 1], classCount: 2))
         let (_, batch) = net.lossAndGradient(examples, l2: 0.1)
         var mean = [Double](repeating: 0, count: batch.count)
         for i in 0..<3 {
@@ -56,18 +56,18 @@ import Testing
     /// Softmax and binary cross-entropy stay finite for huge logits, and the loss is right.
     @Test func lossesAreStableForLargeLogits() {
         let arch = Architecture(inputs: 1, hidden: [], outputs: 3, output: .softmax)
-        let net = Network<Float>(architecture: arch, parameters: [1000, -1000, 0, 0, 0, 0])
-        let examples = Examples<Float>(inputWidth: 1, x: [1, -1], targets: .classes([1, 1], classCount: 3))
-        let ws = Workspace<Float>(architecture: arch, capacity: 2)
+        let net = try! Network<Float>(architecture: arch, parameters: [1000, -1000, 0, 0, 0, 0])
+        let examples = try! Examples<Float>(inputWidth: 1, x: [1, -1], targets: .classes([1, 1], classCount: 3))
+        let ws = try! Workspace<Float>(architecture: arch, capacity: 2)
         ws.load(examples, range: 0..<2)
         let loss = net.forwardBackward(ws, wantLoss: true)
         #expect(loss.isFinite && close(loss, 2000, 1e-6))
         #expect(ws.gradientArray.allSatisfy { $0.isFinite })
 
         let binary = Architecture(inputs: 1, hidden: [], outputs: 1, output: .logistic)
-        let b = Network<Float>(architecture: binary, parameters: [500, 0])
-        let bx = Examples<Float>(inputWidth: 1, x: [1, -1], targets: .classes([0, 0], classCount: 2))
-        let bws = Workspace<Float>(architecture: binary, capacity: 2)
+        let b = try! Network<Float>(architecture: binary, parameters: [500, 0])
+        let bx = try! Examples<Float>(inputWidth: 1, x: [1, -1], targets: .classes([0, 0], classCount: 2))
+        let bws = try! Workspace<Float>(architecture: binary, capacity: 2)
         bws.load(bx, range: 0..<2)
         let bl = b.forwardBackward(bws, wantLoss: true)
         #expect(bl.isFinite && close(bl, 500, 1e-6))
@@ -77,10 +77,10 @@ import Testing
     /// Float and double forward passes agree to float precision on a deeper network.
     @Test func floatAndDoubleAgree() {
         let arch = architecture(2, [8, 8], .tanh)
-        let d = Network<Double>(architecture: arch, seed: 3)
+        let d = try! Network<Double>(architecture: arch, seed: 3)
         let f = d.converted(to: Float.self)
         let x: [Double] = (0..<40).map { Double($0) * 0.17 - 3 }
-        let examples = Examples<Double>(inputWidth: 2, x: x, targets: .classes((0..<20).map { Int32($0 % 2) }, classCount: 2))
+        let examples = try! Examples<Double>(inputWidth: 2, x: x, targets: .classes((0..<20).map { Int32($0 % 2) }, classCount: 2))
         let ed = d.evaluate(examples), ef = f.evaluate(examples.converted(to: Float.self))
         #expect(abs(ed.meanLoss - ef.meanLoss) < 1e-5)
     }

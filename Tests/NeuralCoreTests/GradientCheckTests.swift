@@ -35,20 +35,20 @@ import Testing
             let arch = Architecture(inputs: 2, hidden: widths.map { HiddenLayer(units: $0, activation: f) },
                                     outputs: o.outputs, output: o.output, loss: o.loss)
             let parameters = (0..<arch.parameterCount).map { _ in rng.normal() * 0.9 }
-            let net = Network<Double>(architecture: arch, parameters: parameters)
+            let net = try! Network<Double>(architecture: arch, parameters: parameters)
             let m = 5
             let x = (0..<(2 * m)).map { _ in rng.uniform(-1.5, 1.5) }
             let targets: Examples<Double>.Targets = o.output == .identity
                 ? .values((0..<(m * o.outputs)).map { _ in rng.uniform(-1, 1) }, width: o.outputs)
                 : .classes((0..<m).map { _ in Int32(rng.index(below: max(2, o.outputs))) }, classCount: max(2, o.outputs))
-            let examples = Examples<Double>(inputWidth: 2, x: x, targets: targets)
+            let examples = try! Examples<Double>(inputWidth: 2, x: x, targets: targets)
             if f.hasKink && depth > 0 && !awayFromKinks(net, examples) { continue }
             return (net, examples)
         }
     }
 
     static func awayFromKinks(_ net: Network<Double>, _ examples: Examples<Double>) -> Bool {
-        let ws = Workspace<Double>(architecture: net.architecture, capacity: examples.count)
+        let ws = try! Workspace<Double>(architecture: net.architecture, capacity: examples.count)
         ws.load(examples, range: 0..<examples.count)
         net.forward(ws)
         for s in net.shapes where s.activation != nil {

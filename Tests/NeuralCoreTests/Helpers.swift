@@ -3,12 +3,12 @@ import Testing
 
 /// The four XOR points (0,0)->0, (0,1)->1, (1,0)->1, (1,1)->0.
 func xorExamples() -> Examples<Float> {
-    Examples(inputWidth: 2, x: [0, 0, 0, 1, 1, 0, 1, 1], targets: .classes([0, 1, 1, 0], classCount: 2))
+    try! Examples(inputWidth: 2, x: [0, 0, 0, 1, 1, 0, 1, 1], targets: .classes([0, 1, 1, 0], classCount: 2))
 }
 
 /// The AND truth table.
 func andExamples() -> Examples<Float> {
-    Examples(inputWidth: 2, x: [0, 0, 0, 1, 1, 0, 1, 1], targets: .classes([0, 0, 0, 1], classCount: 2))
+    try! Examples(inputWidth: 2, x: [0, 0, 0, 1, 1, 0, 1, 1], targets: .classes([0, 0, 0, 1], classCount: 2))
 }
 
 /// A network of the given hidden widths, all with activation `f`.
@@ -21,8 +21,8 @@ func architecture(_ inputs: Int, _ hidden: [Int], _ f: Activation, outputs: Int 
 /// Trains with the shared trainer for `epochs` epochs.
 func trained(_ arch: Architecture, on examples: Examples<Float>, seed: UInt64, epochs: Int,
              settings: TrainingSettings, weightInit: WeightInit? = nil, biasInit: Double = 0) -> Network<Float> {
-    let net = Network<Float>(architecture: arch, weightInit: weightInit, biasInit: biasInit, seed: seed)
-    let trainer = Trainer(network: net, train: examples, settings: settings, seed: seed)
+    let net = try! Network<Float>(architecture: arch, weightInit: weightInit, biasInit: biasInit, seed: seed)
+    let trainer = try! Trainer(network: net, train: examples, settings: settings, seed: seed)
     for _ in 0..<epochs { trainer.runEpoch() }
     return trainer.network
 }

@@ -5,14 +5,14 @@ import Testing
     static let examples: Examples<Float> = {
         var rng = SeededGenerator(seed: 3)
         let x = (0..<200).map { _ in Float(rng.uniform(-2, 2)) }
-        return Examples(inputWidth: 2, x: x, targets: .classes((0..<100).map { Int32($0 % 2) }, classCount: 2))
+        return try! Examples(inputWidth: 2, x: x, targets: .classes((0..<100).map { Int32($0 % 2) }, classCount: 2))
     }()
 
     /// A ReLU unit with bias -100 never fires: it is reported dead; its neighbours are not.
     @Test func unitWithHugeNegativeBiasIsDead() {
         let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 3, activation: .relu)], outputs: 1, output: .logistic)
-        var net = Network<Float>(architecture: arch, seed: 1)
-        net.setLayer(1, W: [1, 0, 0, 1, 1, 1], b: [0.5, -100, 0.5])
+        var net = try! Network<Float>(architecture: arch, seed: 1)
+        try! net.setLayer(1, W: [1, 0, 0, 1, 1, 1], b: [0.5, -100, 0.5])
         let probe = Prober(architecture: arch, train: Self.examples).probe(net)[0]
         #expect(probe.deadUnits == 1)
         #expect(probe.dead == [false, true, false])
@@ -23,11 +23,11 @@ import Testing
     /// A logistic layer with huge weights sits on its flat tails: saturated.
     @Test func logisticLayerWithHugeWeightsIsSaturated() {
         let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 4, activation: .logistic)], outputs: 1, output: .logistic)
-        var net = Network<Float>(architecture: arch, seed: 1)
-        net.setLayer(1, W: [50, 50, -60, 40, 80, -70, 45, 55], b: [0, 0, 0, 0])
+        var net = try! Network<Float>(architecture: arch, seed: 1)
+        try! net.setLayer(1, W: [50, 50, -60, 40, 80, -70, 45, 55], b: [0, 0, 0, 0])
         let big = Prober(architecture: arch, train: Self.examples).probe(net)[0]
         #expect(big.saturation! > 0.9)
-        net.setLayer(1, W: [0.1, 0.1, -0.1, 0.1, 0.1, -0.1, 0.1, 0.1], b: [0, 0, 0, 0])
+        try! net.setLayer(1, W: [0.1, 0.1, -0.1, 0.1, 0.1, -0.1, 0.1, 0.1], b: [0, 0, 0, 0])
         let small = Prober(architecture: arch, train: Self.examples).probe(net)[0]
         #expect(small.saturation! == 0)
     }
@@ -36,7 +36,7 @@ import Testing
     func histogramCountsAddUpToUnitsTimesExamples(_ f: Activation) {
         let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 5, activation: f), HiddenLayer(units: 3, activation: f)],
                                 outputs: 1, output: .logistic)
-        let probes = Prober(architecture: arch, train: Self.examples, bins: 13).probe(Network(architecture: arch, seed: 2))
+        let probes = Prober(architecture: arch, train: Self.examples, bins: 13).probe(try! Network(architecture: arch, seed: 2))
         #expect(probes.map { $0.histogram.total } == [5 * 100, 3 * 100])
         #expect(probes.allSatisfy { $0.histogram.counts.count == 13 })
         #expect(probes.map(\.layer) == [2, 3])
@@ -66,7 +66,7 @@ import Testing
 
     @Test func decisionGridMatchesTheNetwork() {
         let arch = Architecture(inputs: 3, hidden: [HiddenLayer(units: 4, activation: .tanh)], outputs: 1, output: .logistic)
-        let net = Network<Float>(architecture: arch, seed: 5)
+        let net = try! Network<Float>(architecture: arch, seed: 5)
         let features = FeatureSet([.x1, .x2, .r])
         let sampler = GridSampler(architecture: arch, features: features, chunk: 7)
         sampler.sample(net, columns: 5, rows: 3, x: -2...2, y: -1...1, withUnits: true)
@@ -74,7 +74,7 @@ import Testing
         // Cell (column 1, row 2) has its centre at x = -2 + 1.5 * 0.8, y = 1 - 2.5 * (2/3).
         let x = -2 + 1.5 * 0.8, y = 1 - 2.5 * (2.0 / 3)
         let d = Dataset(name: "p", dimension: 2, points: [x, y], targets: .classes([0], classCount: 2), domain: (-2...2, -1...1))
-        let expected = net.converted(to: Double.self).trace(input: d.examples([0], features: features, as: Double.self).x, label: 0)
+        let expected = try! net.converted(to: Double.self).trace(input: d.examples([0], features: features, as: Double.self).x, label: 0)
         #expect(abs(Double(sampler.values[2 * 5 + 1]) - expected.entries[4].value.values[0]) < 1e-6)
     }
 }
@@ -97,7 +97,7 @@ import Testing
     func probesOfAnOverflowingNetwork(_ f: Activation) {
         let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 3, activation: f), HiddenLayer(units: 2, activation: f)],
                                 outputs: 1, output: .logistic)
-        var net = Network<Float>(architecture: arch, seed: 1)
+        var net = try! Network<Float>(architecture: arch, seed: 1)
         net.parameters = net.parameters.enumerated().map { $0.offset % 2 == 0 ? 3e38 : -3e38 }
         let probes = Prober(architecture: arch, train: ProbeTests.examples).probe(net, updateNorms: [Double.nan, .infinity, 1e308])
         #expect(probes.count == 2)

@@ -5,7 +5,7 @@ import Testing
     /// The trace of the hand-computed 2-2-1 example lists every value in the lecture's order.
     @Test func traceFollowsTheLecture() {
         let net = ForwardBackwardTests.network
-        let trace = net.trace(input: [1, 2], label: 1, learningRate: 0.5)
+        let trace = try! net.trace(input: [1, 2], label: 1, learningRate: 0.5)
         #expect(trace.entries.map(\.symbol) == [
             "a(1)", "z(2)", "a(2)", "z(3)", "a(3)", "J",
             "delta(3)", "grad W(2)", "grad b(2)", "delta(2)", "grad W(1)", "grad b(1)",
@@ -35,11 +35,11 @@ import Testing
         architecture(2, [3], .relu, outputs: 2, output: .identity),
     ])
     func traceGradientsEqualBatchGradients(_ arch: Architecture) {
-        let net = Network<Double>(architecture: arch, biasInit: 0.1, seed: 8)
+        let net = try! Network<Double>(architecture: arch, biasInit: 0.1, seed: 8)
         let label: Int? = arch.output == .identity ? nil : 1
         let target: [Double]? = arch.output == .identity ? [0.5, -0.25] : nil
-        let trace = net.trace(input: [0.3, -0.8], label: label, target: target)
-        let examples = Examples<Double>(inputWidth: 2, x: [0.3, -0.8],
+        let trace = try! net.trace(input: [0.3, -0.8], label: label, target: target)
+        let examples = try! Examples<Double>(inputWidth: 2, x: [0.3, -0.8],
                                         targets: label.map { .classes([Int32($0)], classCount: max(2, arch.outputs)) } ?? .values(target!, width: 2))
         let (loss, gradient) = net.lossAndGradient(examples)
         #expect(close(trace.loss, loss))

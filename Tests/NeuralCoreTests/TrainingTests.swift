@@ -10,15 +10,15 @@ import Testing
             x += [Float(a), Float(b)]
             y.append(a + 0.5 * b > 0.1 ? 1 : 0)
         }
-        return Examples(inputWidth: 2, x: x, targets: .classes(y, classCount: 2))
+        return try! Examples(inputWidth: 2, x: x, targets: .classes(y, classCount: 2))
     }()
 
     @Test(arguments: ["sgd", "momentum", "adam"])
     func everyOptimizerLowersTheLoss(_ name: String) {
         let arch = architecture(2, [8], .tanh)
-        let net = Network<Float>(architecture: arch, seed: 1)
+        let net = try! Network<Float>(architecture: arch, seed: 1)
         let before = net.evaluate(Self.examples).meanLoss
-        let trainer = Trainer(network: net, train: Self.examples,
+        let trainer = try! Trainer(network: net, train: Self.examples,
                               settings: TrainingSettings(learningRate: name == "adam" ? 0.02 : 0.1, batchSize: 16, optimizer: try! Optimizer(spec: name)), seed: 1)
         for _ in 0..<100 { trainer.runEpoch() }
         let after = trainer.network.evaluate(Self.examples).meanLoss
@@ -27,7 +27,7 @@ import Testing
 
     /// Changing the learning rate or the regularisation keeps the weights.
     @Test func changingSettingsKeepsWeights() {
-        let trainer = Trainer(network: Network(architecture: architecture(2, [4], .relu), seed: 3), train: Self.examples,
+        let trainer = try! Trainer(network: try! Network(architecture: architecture(2, [4], .relu), seed: 3), train: Self.examples,
                               settings: TrainingSettings(learningRate: 0.1, batchSize: 8, optimizer: .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)), seed: 3)
         trainer.runEpoch()
         let weights = trainer.network.parameters

@@ -26,7 +26,7 @@ import Testing
     @Test func perceptronRuleConvergesOnANDButNotXOR() {
         let arch = Architecture(inputs: 2, hidden: [], outputs: 1, output: .step)
         for seed in UInt64(0)..<10 {
-            let and = Trainer(network: Network(architecture: arch, weightInit: .uniform(range: 1), seed: seed),
+            let and = try! Trainer(network: try! Network(architecture: arch, weightInit: .uniform(range: 1), seed: seed),
                               train: andExamples(), settings: TrainingSettings(learningRate: 0.1, batchSize: 4), seed: seed)
             var converged = false
             for _ in 0..<200 {
@@ -36,7 +36,7 @@ import Testing
             #expect(converged, "seed \(seed): the perceptron rule should converge on AND")
             #expect(and.network.evaluate(andExamples()).accuracy == 1)
 
-            let xor = Trainer(network: Network(architecture: arch, weightInit: .uniform(range: 1), seed: seed),
+            let xor = try! Trainer(network: try! Network(architecture: arch, weightInit: .uniform(range: 1), seed: seed),
                               train: xorExamples(), settings: TrainingSettings(learningRate: 0.1, batchSize: 4), seed: seed)
             for _ in 0..<500 {
                 xor.runEpoch()
@@ -50,12 +50,12 @@ import Testing
     @Test func logisticNeuronDecidesLikePerceptron() {
         var rng = SeededGenerator(seed: 11)
         let w = (0..<3).map { _ in rng.normal() }
-        let logistic = Network<Double>(architecture: Architecture(inputs: 2, hidden: [], outputs: 1, output: .logistic), parameters: w)
-        let perceptron = Network<Double>(architecture: Architecture(inputs: 2, hidden: [], outputs: 1, output: .step), parameters: w)
+        let logistic = try! Network<Double>(architecture: Architecture(inputs: 2, hidden: [], outputs: 1, output: .logistic), parameters: w)
+        let perceptron = try! Network<Double>(architecture: Architecture(inputs: 2, hidden: [], outputs: 1, output: .step), parameters: w)
         let x = (0..<400).map { _ in rng.uniform(-3, 3) }
-        let examples = Examples<Double>(inputWidth: 2, x: x, targets: .classes([Int32](repeating: 0, count: 200), classCount: 2))
-        let a = Workspace<Double>(architecture: logistic.architecture, capacity: 200)
-        let b = Workspace<Double>(architecture: perceptron.architecture, capacity: 200)
+        let examples = try! Examples<Double>(inputWidth: 2, x: x, targets: .classes([Int32](repeating: 0, count: 200), classCount: 2))
+        let a = try! Workspace<Double>(architecture: logistic.architecture, capacity: 200)
+        let b = try! Workspace<Double>(architecture: perceptron.architecture, capacity: 200)
         a.load(examples, range: 0..<200)
         b.load(examples, range: 0..<200)
         logistic.forward(a)
