@@ -7,21 +7,17 @@ import NeuralCore
 /// The dashboard: header, the main panel (decision map, each unit's map, or the curve), the
 /// network, the selected layer's probes, loss and accuracy, the lesson, the footer. A value
 /// that draws one frame from a `ScreenContext`; the golden tests compare its text.
-struct DashboardScreen {
+struct DashboardScreen: Screen {
     let context: ScreenContext
-    var state: LabState { context.state }
 
-    /// The screen at `width` x `height` (at least `Lab.minimumSize`).
-    func render(width: Int, height: Int, theme: Theme) -> Frame {
-        var frame = Frame(width: width, height: height)
-        // Header, body, footer.
-        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(frame.buffer.area)
+    func draw(into frame: inout Frame, header headerArea: Rect, body: Rect, footer footerArea: Rect, theme: Theme) {
+        let (width, height) = (frame.buffer.width, frame.buffer.height)
         let snapshot = context.snapshot
-        header(snapshot, theme: theme, width: width).render(into: &frame.buffer, area: rows[0], theme: theme)
-        footer(snapshot, theme: theme, into: &frame.buffer, area: rows[2])
+        header(snapshot, theme: theme, width: width).render(into: &frame.buffer, area: headerArea, theme: theme)
+        footer(snapshot, theme: theme, into: &frame.buffer, area: footerArea)
 
         let tall = height >= 36
-        let columns = Layout.horizontal([.percentage(width >= 150 ? 52 : 49), .fill(1)]).split(rows[1])
+        let columns = Layout.horizontal([.percentage(width >= 150 ? 52 : 49), .fill(1)]).split(body)
         let left = Layout.vertical(tall ? [.fill(3), .min(7)] : [.fill(1)]).split(columns[0])
         let right = Layout.vertical(tall ? [.fill(2), .length(9), .fill(2)] : [.length(6), .length(5), .fill(1), .fill(1)]).split(columns[1])
 
@@ -30,8 +26,7 @@ struct DashboardScreen {
         drawLayer(snapshot, theme: theme, into: &frame.buffer, area: right[1])
         drawLoss(snapshot, theme: theme, into: &frame.buffer, area: right[2])
         drawLesson(theme: theme, into: &frame.buffer, area: tall ? left[1] : right[3])
-        OverlayView(context: context).render(into: &frame.buffer, body: rows[1], settingsArea: columns[1], theme: theme)
-        return frame
+        OverlayView(context: context).render(into: &frame.buffer, body: body, settingsArea: columns[1], theme: theme)
     }
 
     // MARK: Header and footer

@@ -84,3 +84,23 @@ struct ScreenContext {
     /// The main panel's name.
     var viewName: String { Views.mainViewName(state, canShowContributions: canShowContributions) }
 }
+
+/// A screen of the lab: header, body and footer drawn from a `ScreenContext` into a `Frame`.
+protocol Screen {
+    /// What the screen draws.
+    var context: ScreenContext { get }
+    /// Draws the screen's header, body and footer rows into `frame` (the map's area included).
+    func draw(into frame: inout Frame, header: Rect, body: Rect, footer: Rect, theme: Theme)
+}
+
+extension Screen {
+    var state: LabState { context.state }
+
+    /// The screen at `width` x `height` (at least `Lab.minimumSize`), the open overlay on top.
+    func render(width: Int, height: Int, theme: Theme) -> Frame {
+        var frame = Frame(width: width, height: height)
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(frame.buffer.area)
+        draw(into: &frame, header: rows[0], body: rows[1], footer: rows[2], theme: theme)
+        return frame
+    }
+}

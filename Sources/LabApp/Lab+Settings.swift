@@ -150,12 +150,10 @@ extension Lab {
         case .batchSize:
             c.settings.batchSize = Int(C.nearest(C.batchSizes, from: Double(c.settings.batchSize), by: delta))
             applyLive(c, notice: "batch size \(c.settings.batchSize)")
-        case .l2:
-            c.settings.l2 = C.nearest(C.strengths, from: c.settings.l2, by: delta)
-            applyLive(c, notice: "L2 \(NumberFormat.compact(c.settings.l2))")
-        case .l1:
-            c.settings.l1 = C.nearest(C.strengths, from: c.settings.l1, by: delta)
-            applyLive(c, notice: "L1 \(NumberFormat.compact(c.settings.l1))")
+        case .l2, .l1:
+            let strength: WritableKeyPath<TrainingSettings, Double> = setting == .l2 ? \.l2 : \.l1
+            c.settings[keyPath: strength] = C.nearest(C.strengths, from: c.settings[keyPath: strength], by: delta)
+            applyLive(c, notice: "\(setting.label) \(NumberFormat.compact(c.settings[keyPath: strength]))")
         case .speed:
             state.speed = C.step(C.speeds, from: state.speed, by: delta)
             controller.setSpeedLimit(state.speed)

@@ -5,17 +5,12 @@ import NeuralCore
 /// The step-through screen (`f`): one example's forward pass, loss, backward pass and update,
 /// one computation per key press: the example on the map, the network with the layer in
 /// focus, the computation with its numbers, and the ones before it.
-struct StepScreen {
+struct StepScreen: Screen {
     let context: ScreenContext
-    var state: LabState { context.state }
 
-    /// The screen at `width` x `height` (at least `Lab.minimumSize`).
-    func render(width: Int, height: Int, theme: Theme) -> Frame {
-        var frame = Frame(width: width, height: height)
-        let rows = Layout.vertical([.length(1), .fill(1), .length(1)]).split(frame.buffer.area)
-        frame.map = draw(&frame.buffer, rows: rows, theme: theme)
-        OverlayView(context: context).render(into: &frame.buffer, body: rows[1], settingsArea: rows[1], theme: theme)
-        return frame
+    func draw(into frame: inout Frame, header: Rect, body: Rect, footer: Rect, theme: Theme) {
+        frame.map = draw(&frame.buffer, rows: [header, body, footer], theme: theme)
+        OverlayView(context: context).render(into: &frame.buffer, body: body, settingsArea: body, theme: theme)
     }
 
     private func draw(_ buffer: inout Buffer, rows: [Rect], theme: Theme) -> MapArea? {

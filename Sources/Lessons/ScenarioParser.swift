@@ -186,11 +186,7 @@ private struct Reader {
             problem(node, key, "must be greater than \(NumberFormat.short(range.lowerBound)), found \(s.string)")
             return nil
         }
-        guard range.contains(v) else {
-            problem(node, key, "must be between \(NumberFormat.short(range.lowerBound)) and \(NumberFormat.short(range.upperBound)), found \(s.string)")
-            return nil
-        }
-        return v
+        return within(range, v, node, key, found: s.string, NumberFormat.short)
     }
 
     mutating func integer(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
@@ -198,8 +194,14 @@ private struct Reader {
             problem(node, key, "expected a whole number, found \(describe(node))")
             return nil
         }
+        return within(range, v, node, key, found: "\(v)") { "\($0)" }
+    }
+
+    /// `v` if it is in `range`, else a problem naming the range and what was `found`.
+    mutating func within<T: Comparable>(_ range: ClosedRange<T>, _ v: T, _ node: Node, _ key: String, found: String,
+                                        _ text: (T) -> String) -> T? {
         guard range.contains(v) else {
-            problem(node, key, "must be between \(range.lowerBound) and \(range.upperBound), found \(v)")
+            problem(node, key, "must be between \(text(range.lowerBound)) and \(text(range.upperBound)), found \(found)")
             return nil
         }
         return v

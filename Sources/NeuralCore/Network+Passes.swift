@@ -398,34 +398,19 @@ extension Network {
     }
 }
 
-// The same three lines for each precision: each calls the generic bodies above with a
-// concrete type, so each precision gets its specialised copy and, since the bodies are
-// private to this file, no unspecialised copy is compiled (not even for `@testable` builds).
+// The same three one-line functions for each precision (they cannot be shared: a shared
+// generic version is exactly the unspecialised copy this avoids): each calls the generic
+// bodies above with a concrete type, so each precision gets its specialised copy, and since
+// the bodies are private to this file, no unspecialised copy is compiled.
 
 extension Float {
-    public static func batchPass(_ pass: BatchPass, _ network: Network<Float>, _ ws: Workspace<Float>, l1: Float, l2: Float) -> Double {
-        network.run(pass, ws, l1: l1, l2: l2)
-    }
-    public static func trainStepPass(_ network: inout Network<Float>, _ ws: Workspace<Float>, _ optimizer: inout OptimizerState<Float>,
-                                     learningRate: Double, l1: Float, l2: Float, wantLoss: Bool) -> Double {
-        network.trainStepBody(ws, optimizer: &optimizer, learningRate: learningRate, l1: l1, l2: l2, wantLoss: wantLoss)
-    }
-    public static func updatePass(_ optimizer: inout OptimizerState<Float>, _ theta: UnsafeMutablePointer<Float>,
-                                  _ gradient: UnsafePointer<Float>, _ count: Int, _ learningRate: Double) {
-        optimizer.applyBody(to: theta, gradient: gradient, count: count, learningRate: learningRate)
-    }
+    public static func batchPass(_ pass: BatchPass, _ network: Network<Float>, _ ws: Workspace<Float>, l1: Float, l2: Float) -> Double { network.run(pass, ws, l1: l1, l2: l2) }
+    public static func trainStepPass(_ network: inout Network<Float>, _ ws: Workspace<Float>, _ optimizer: inout OptimizerState<Float>, learningRate: Double, l1: Float, l2: Float, wantLoss: Bool) -> Double { network.trainStepBody(ws, optimizer: &optimizer, learningRate: learningRate, l1: l1, l2: l2, wantLoss: wantLoss) }
+    public static func updatePass(_ optimizer: inout OptimizerState<Float>, _ theta: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>, _ count: Int, _ learningRate: Double) { optimizer.applyBody(to: theta, gradient: gradient, count: count, learningRate: learningRate) }
 }
 
 extension Double {
-    public static func batchPass(_ pass: BatchPass, _ network: Network<Double>, _ ws: Workspace<Double>, l1: Double, l2: Double) -> Double {
-        network.run(pass, ws, l1: l1, l2: l2)
-    }
-    public static func trainStepPass(_ network: inout Network<Double>, _ ws: Workspace<Double>, _ optimizer: inout OptimizerState<Double>,
-                                     learningRate: Double, l1: Double, l2: Double, wantLoss: Bool) -> Double {
-        network.trainStepBody(ws, optimizer: &optimizer, learningRate: learningRate, l1: l1, l2: l2, wantLoss: wantLoss)
-    }
-    public static func updatePass(_ optimizer: inout OptimizerState<Double>, _ theta: UnsafeMutablePointer<Double>,
-                                  _ gradient: UnsafePointer<Double>, _ count: Int, _ learningRate: Double) {
-        optimizer.applyBody(to: theta, gradient: gradient, count: count, learningRate: learningRate)
-    }
+    public static func batchPass(_ pass: BatchPass, _ network: Network<Double>, _ ws: Workspace<Double>, l1: Double, l2: Double) -> Double { network.run(pass, ws, l1: l1, l2: l2) }
+    public static func trainStepPass(_ network: inout Network<Double>, _ ws: Workspace<Double>, _ optimizer: inout OptimizerState<Double>, learningRate: Double, l1: Double, l2: Double, wantLoss: Bool) -> Double { network.trainStepBody(ws, optimizer: &optimizer, learningRate: learningRate, l1: l1, l2: l2, wantLoss: wantLoss) }
+    public static func updatePass(_ optimizer: inout OptimizerState<Double>, _ theta: UnsafeMutablePointer<Double>, _ gradient: UnsafePointer<Double>, _ count: Int, _ learningRate: Double) { optimizer.applyBody(to: theta, gradient: gradient, count: count, learningRate: learningRate) }
 }
