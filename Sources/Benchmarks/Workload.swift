@@ -120,43 +120,62 @@ public struct Workload: Sendable {
 public struct BenchResult: Sendable {
     public let workload: String
     public let steps: Int
-    /// Median of the timed runs.
+    /// Runs of the whole workload timed together in each measurement (at least 100 ms).
+    public let runsPerMeasurement: Int
+    /// Seconds per run: the median measurement's.
     public let seconds: Double
-    /// Every timed run.
+    /// Seconds per run of every measurement.
     public let allSeconds: [Double]
     public let finalLoss: Double
     public let trainAccuracy: Double
     public let threads: Int
     public let flopsPerStep: Int
 
-    /// The JSON line WORKLOADS.md defines (plus steps/s, GFLOP/s and every run's time).
+    /// Steps per second of the median measurement.
+    public var stepsPerSecond: Double { Double(steps) / seconds }
+    /// Steps per second of the fastest measurement.
+    public var bestStepsPerSecond: Double { Double(steps) / (allSeconds.min() ?? seconds) }
+
+    /// The JSON line WORKLOADS.md defines (plus steps/s of the median and of the fastest
+    /// measurement, GFLOP/s, and every measurement's seconds per run).
     public var json: String {
-        let rate = Double(steps) / seconds
-        let gflops = Double(flopsPerStep) * Double(steps) / seconds / 1e9
+        let gflops = Double(flopsPerStep) * stepsPerSecond / 1e9
         return "{\"workload\":\"\(workload)\",\"steps\":\(steps),\"seconds\":\(seconds),\"final_loss\":\(finalLoss),"
-            + "\"train_accuracy\":\(trainAccuracy),\"threads\":\(threads),\"steps_per_s\":\(Int(rate)),"
+            + "\"train_accuracy\":\(trainAccuracy),\"threads\":\(threads),\"steps_per_s\":\(Int(stepsPerSecond)),"
+            + "\"steps_per_s_best\":\(Int(bestStepsPerSecond)),\"runs_per_measurement\":\(runsPerMeasurement),"
             + "\"gflops\":\((gflops * 100).rounded() / 100),\"seconds_all\":[\(allSeconds.map { "\($0)" }.joined(separator: ","))],"
             + "\"implementation\":\"nnlab\"}"
     }
 }
 
 /// Runs workloads as WORKLOADS.md specifies: the trainer the lab uses, float32, batches in
-/// file order, one untimed warm-up of a tenth of the steps, then timed runs from the initial
-/// weights; the median is reported.
+/// file order, each run from the initial weights. A measurement times enough whole runs back to
+/// back to last at least 100 ms (W1's 20,000 steps take 2 ms: timed alone they measured first
+/// touches and the clock as much as training); after a warm-up, the median and the fastest of
+/// `repeats` measurements are reported.
 public enum BenchRunner {
-    /// Trains `workload` for `steps` steps from its initial weights; returns the trainer and
-    /// the seconds of the timed region (data and weights already in memory).
-    public static func train(_ workload: Workload, steps: Int, threads: Int = 1) -> (Trainer, Double) {
+    /// The shortest a measurement may be.
+    public static let minimumSeconds = 0.1
+
+    /// A trainer for `workload` at its initial weights.
+    static func trainer(_ workload: Workload, threads: Int) -> Trainer {
         let settings = TrainingSettings(learningRate: workload.learningRate, batchSize: workload.batch, l2: workload.l2,
                                         optimizer: .sgd, shuffle: false)
         // A workload's examples were checked against its network when it was loaded.
         let trainer = try! Trainer(network: workload.initial, train: workload.examples, settings: settings, seed: 0)
         trainer.threads = threads
+        return trainer
+    }
+
+    /// Trains `runs` fresh trainers for `steps` steps each, back to back; returns the last and
+    /// the seconds per run (trainers are made before the clock starts).
+    public static func train(_ workload: Workload, steps: Int, threads: Int = 1, runs: Int = 1) -> (Trainer, Double) {
+        let trainers = (0..<Swift.max(1, runs)).map { _ in trainer(workload, threads: threads) }
         let clock = ContinuousClock()
         let start = clock.now
-        trainer.run(steps: steps)
+        for t in trainers { t.run(steps: steps) }
         let elapsed = clock.now - start
-        return (trainer, elapsed / .seconds(1))
+        return (trainers[trainers.count - 1], elapsed / .seconds(1) / Double(trainers.count))
     }
 
     /// The training objective and accuracy of `network` on the whole training set, in float64.
@@ -166,20 +185,23 @@ public enum BenchRunner {
         return (e.meanLoss + net.regularizationPenalty(l1: 0, l2: workload.l2), e.accuracy ?? 0)
     }
 
-    /// A full measurement: warm-up, `repeats` timed runs, median.
+    /// A full measurement: a warm-up that also sizes the measurements, then `repeats` of them.
     public static func measure(_ workload: Workload, repeats: Int, threads: Int, steps: Int? = nil) -> BenchResult {
         let n = steps ?? workload.steps
-        _ = train(workload, steps: Swift.max(1, n / 10), threads: threads)
+        let (_, once) = train(workload, steps: n, threads: threads)
+        let runs = Swift.max(1, Int((minimumSeconds / Swift.max(once, 1e-9)).rounded(.up)))
+        _ = train(workload, steps: n, threads: threads, runs: runs)
         var times: [Double] = []
         var last: Trainer?
         for _ in 0..<Swift.max(1, repeats) {
-            let (trainer, seconds) = train(workload, steps: n, threads: threads)
+            let (trainer, seconds) = train(workload, steps: n, threads: threads, runs: runs)
             times.append(seconds)
             last = trainer
         }
         let (loss, accuracy) = evaluate(last!.network, workload)
         let sorted = times.sorted()
-        return BenchResult(workload: workload.id, steps: n, seconds: sorted[sorted.count / 2], allSeconds: times,
-                           finalLoss: loss, trainAccuracy: accuracy, threads: threads, flopsPerStep: workload.flopsPerStep)
+        return BenchResult(workload: workload.id, steps: n, runsPerMeasurement: runs, seconds: sorted[sorted.count / 2],
+                           allSeconds: times, finalLoss: loss, trainAccuracy: accuracy, threads: threads,
+                           flopsPerStep: workload.flopsPerStep)
     }
 }

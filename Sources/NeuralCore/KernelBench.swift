@@ -29,6 +29,21 @@ public enum KernelBench {
         gemm(L: L, lRow: lRow, lK: lK, R: R, rStride: n, rows: 0..<m, k: k, n: n, store: PlainStore(C: C, ld: n))
     }
 
+    /// This core's single-thread float32 matrix-multiply speed on a large square product
+    /// (`size` cubed, the best of 5 rounds): the machine's practical peak for our kernels.
+    public static func peak(size: Int = 1024) -> Result {
+        let L = UnsafeMutablePointer<Float>.allocate(capacity: size * size)
+        let R = UnsafeMutablePointer<Float>.allocate(capacity: size * size)
+        let C = UnsafeMutablePointer<Float>.allocate(capacity: size * size)
+        defer { L.deallocate(); R.deallocate(); C.deallocate() }
+        L.initialize(repeating: 0.01, count: size * size)
+        R.initialize(repeating: 0.02, count: size * size)
+        C.initialize(repeating: 0, count: size * size)
+        return time("gemm \(size)x\(size)x\(size) (peak)", flops: 2 * Double(size * size * size), repeats: 3) {
+            plainGemm(L, lRow: size, lK: 1, R, C, m: size, k: size, n: size)
+        }
+    }
+
     /// The GEMM shapes of W4 (batch 256) and W3 (batch 300), and the transpose.
     public static func run() -> [Result] {
         var results: [Result] = []

@@ -53,60 +53,6 @@ func horizontalSum<S: NNScalar>(_ v: Vec<S>, lanes: Int) -> S {
 @inline(__always)
 func roundUpToVector(_ x: Int) -> Int { (x &+ vecWidth &- 1) / vecWidth &* vecWidth }
 
-/// Forward of a dense layer: Z = W A + b 1^T, and Out = epilogue(Z) in the same pass.
-/// W: rows x cols; A: cols x ld; Z and Out: rows x ld (Out may be nil).
-@inline(__always)
-func affineForward<S: NNScalar>(
-    W: UnsafePointer<S>, b: UnsafePointer<S>, rows: Int, cols: Int,
-    A: UnsafePointer<S>, Z: UnsafeMutablePointer<S>, out: UnsafeMutablePointer<S>?,
-    ld: Int, n: Int, epilogue: (Vec<S>) -> Vec<S>
-) {
-    var i = 0
-    // Four rows at a time: each loaded chunk of A feeds four accumulators.
-    while i &+ 4 <= rows {
-        let w0 = W + (i &* cols), w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols
-        var c = 0
-        while c < n {
-            var acc0 = Vec<S>(repeating: b[i]), acc1 = Vec<S>(repeating: b[i &+ 1])
-            var acc2 = Vec<S>(repeating: b[i &+ 2]), acc3 = Vec<S>(repeating: b[i &+ 3])
-            var aj = A + c
-            for j in 0..<cols {
-                let a = load(aj)
-                acc0 = acc0.madd(a, w0[j])
-                acc1 = acc1.madd(a, w1[j])
-                acc2 = acc2.madd(a, w2[j])
-                acc3 = acc3.madd(a, w3[j])
-                aj += ld
-            }
-            let zi = Z + (i &* ld &+ c)
-            store(acc0, zi); store(acc1, zi + ld); store(acc2, zi + 2 &* ld); store(acc3, zi + 3 &* ld)
-            if let out {
-                let oi = out + (i &* ld &+ c)
-                store(epilogue(acc0), oi); store(epilogue(acc1), oi + ld)
-                store(epilogue(acc2), oi + 2 &* ld); store(epilogue(acc3), oi + 3 &* ld)
-            }
-            c &+= vecWidth
-        }
-        i &+= 4
-    }
-    while i < rows {
-        let wi = W + (i &* cols)
-        var c = 0
-        while c < n {
-            var acc = Vec<S>(repeating: b[i])
-            var aj = A + c
-            for j in 0..<cols {
-                acc = acc.madd(load(aj), wi[j])
-                aj += ld
-            }
-            store(acc, Z + (i &* ld &+ c))
-            if let out { store(epilogue(acc), out + (i &* ld &+ c)) }
-            c &+= vecWidth
-        }
-        i &+= 1
-    }
-}
-
 /// Weight gradient of a dense layer as dot products over the batch (for narrow layers, where
 /// transposing A for a GEMM costs more than it saves): dW = scale * Delta A^T and
 /// db = scale * (row sums of Delta). Blocks of 4 rows x 2 columns share their loads.
@@ -202,58 +148,6 @@ func affineWeightGradient<S: NNScalar>(
             c &+= vecWidth
         }
         db[r] = horizontalSum(sum, lanes: lanes) * scale
-    }
-}
-
-/// Input gradient of a dense layer: G = W^T Delta, then Out = epilogue(G, offset) where
-/// `offset` is the chunk's position in a `cols x ld` matrix (to read z or a of the layer below).
-/// W: rows x cols; Delta: rows x ld; Out: cols x ld.
-@inline(__always)
-func affineInputGradient<S: NNScalar>(
-    W: UnsafePointer<S>, delta: UnsafePointer<S>, rows: Int, cols: Int,
-    out: UnsafeMutablePointer<S>, ld: Int, n: Int, epilogue: (Vec<S>, Int) -> Vec<S>
-) {
-    var j = 0
-    while j &+ 4 <= cols {
-        var c = 0
-        while c < n {
-            var acc0 = Vec<S>(), acc1 = Vec<S>(), acc2 = Vec<S>(), acc3 = Vec<S>()
-            var wi = W + j
-            var di = delta + c
-            for _ in 0..<rows {
-                let d = load(di)
-                acc0 = acc0.madd(d, wi[0])
-                acc1 = acc1.madd(d, wi[1])
-                acc2 = acc2.madd(d, wi[2])
-                acc3 = acc3.madd(d, wi[3])
-                wi += cols
-                di += ld
-            }
-            let o = j &* ld &+ c
-            store(epilogue(acc0, o), out + o)
-            store(epilogue(acc1, o &+ ld), out + (o &+ ld))
-            store(epilogue(acc2, o &+ 2 &* ld), out + (o &+ 2 &* ld))
-            store(epilogue(acc3, o &+ 3 &* ld), out + (o &+ 3 &* ld))
-            c &+= vecWidth
-        }
-        j &+= 4
-    }
-    while j < cols {
-        var c = 0
-        while c < n {
-            var acc = Vec<S>()
-            var wi = W + j
-            var di = delta + c
-            for _ in 0..<rows {
-                acc = acc.madd(load(di), wi[0])
-                wi += cols
-                di += ld
-            }
-            let o = j &* ld &+ c
-            store(epilogue(acc, o), out + o)
-            c &+= vecWidth
-        }
-        j &+= 1
     }
 }
 

@@ -97,7 +97,17 @@ extension Network {
     @inline(__always)
     fileprivate mutating func trainStepBody(_ ws: Workspace<S>, optimizer: inout OptimizerState<S>, learningRate: Double,
                                 l1: S, l2: S, wantLoss: Bool) -> Double {
-        let loss = forwardBackwardBody(ws, l1: l1, l2: l2, wantLoss: wantLoss)
+        var loss = 0.0
+        if ws.isTiny && ws.n == vecWidth {
+            parameters.withUnsafeBufferPointer { p in
+                if !registerForwardBackward(ws, parameters: p.baseAddress!, l1: l1, l2: l2) {
+                    tinyForwardBackward(ws, parameters: p.baseAddress!, l1: l1, l2: l2)
+                }
+            }
+            if wantLoss { loss = computeLossBody(ws) }
+        } else {
+            loss = forwardBackwardBody(ws, l1: l1, l2: l2, wantLoss: wantLoss)
+        }
         let gradient = ws.gradient
         parameters.withUnsafeMutableBufferPointer { p in
             optimizer.applyBody(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: learningRate)

@@ -51,6 +51,9 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     public let gradient: UnsafeMutablePointer<S>
     /// Number of entries of `gradient`.
     public let parameterCount: Int
+    /// True when a one-vector batch trains on the tiny path (`fitsTinyPath`, computed once).
+    let isTiny: Bool
+
     /// Whether hidden layers store z (probes and traces read it). A training workspace turns
     /// it off: f' comes from a for every activation but abs and softplus, which keep z.
     public var storesPreActivations = true
@@ -94,6 +97,7 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         let ld = roundUpToVector(capacity)
         self.ld = ld
         self.parameterCount = architecture.parameterCount
+        self.isTiny = shapes.allSatisfy { $0.rows <= vecWidth && $0.inputs <= vecWidth && $0.pieces == 1 && $0.function != .output(.softmax) }
         let maxWidth = max(architecture.inputs, shapes.map { max($0.rows, $0.inputs) }.max() ?? 1)
         let widestInput = roundUpToVector(shapes.map(\.inputs).max() ?? 1)
         let count = Self.storageCount(architecture, ld: ld)

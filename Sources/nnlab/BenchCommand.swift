@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import Formatting
 import Foundation
 import NeuralCore
 
@@ -33,6 +34,9 @@ extension NNLab {
         @Flag(help: "Time the core's kernels on their own (GFLOP/s per shape) instead.")
         var kernels = false
 
+        @Flag(help: "Measure this machine's single-core float32 matrix-multiply peak with the core's own kernel, and W4's share of it.")
+        var peak = false
+
         func validate() throws {
             guard threads == 1 || threads == 2 else { throw NNLabError("--threads: must be 1 or 2, found \(threads)") }
             guard (1...100).contains(`repeat`) else { throw NNLabError("--repeat: must be between 1 and 100, found \(`repeat`)") }
@@ -44,6 +48,10 @@ extension NNLab {
                 for r in KernelBench.run() {
                     print("{\"kernel\":\"\(r.name)\",\"microseconds\":\((r.microseconds * 100).rounded() / 100),\"gflops\":\((r.gflops * 10).rounded() / 10)}")
                 }
+                return
+            }
+            if peak {
+                try measurePeak()
                 return
             }
             let ids = workloads.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
@@ -61,6 +69,28 @@ extension NNLab {
                 Console.error("bench: screen workloads...\n")
                 print(try UIBench.dashboard().json)
                 print(UIBench.decisionGrid().json)
+            }
+        }
+
+        /// The peak, W4 against it, and W1 and W3 against the hand-written C of
+        /// ../shared/bench/CALIBRATION.md, in one run.
+        private func measurePeak() throws {
+            Console.error("bench: peak (1024^3 with the core's GEMM), then W1, W3, W4...\n")
+            let peak = KernelBench.peak()
+            print("{\"kernel\":\"\(peak.name)\",\"gflops\":\((peak.gflops * 10).rounded() / 10)}")
+            var results: [String: BenchResult] = [:]
+            for id in ["W1", "W3", "W4"] {
+                let result = BenchRunner.measure(try Workload.load(id), repeats: `repeat`, threads: 1)
+                results[id] = result
+                print(result.json)
+            }
+            let w4 = Double(results["W4"]!.flopsPerStep) * results["W4"]!.stepsPerSecond / 1e9
+            print("W4: \(NumberFormat.fixed(w4, decimals: 1, trim: false)) GFLOP/s, \(NumberFormat.percent(w4 / peak.gflops, decimals: 0)) of the peak")
+            // CALIBRATION.md: C with vector extensions, clang -O3 -march=native, one core of a
+            // 2.5 GHz AVX-512 Xeon (2026-11-29). Another machine and day: a ratio to read with care.
+            for (id, c) in [("W1", 11_300_000.0), ("W3", 103_000.0)] {
+                let r = results[id]!.stepsPerSecond
+                print("\(id): \(NumberFormat.grouped(Int(r))) steps/s, \(NumberFormat.fixed(r / c, decimals: 2, trim: false))x the hand-written C of CALIBRATION.md (\(NumberFormat.grouped(Int(c))) on its machine)")
             }
         }
     }

@@ -59,3 +59,45 @@ import Testing
         #expect(norm(0.05) < 0.5 * norm(0))
     }
 }
+
+/// The lecture's small networks train on faster paths (the whole batch in one vector: the
+/// tiny path's loops, and for 2-H-1 networks registers only). They must compute exactly what
+/// the general path computes: the same gradient, bit for bit.
+@Suite struct FastPathTests {
+    static let cases: [(String, Architecture)] = [
+        ("2-2-1 logistic, squared error", Architecture(inputs: 2, hidden: [HiddenLayer(units: 2, activation: .logistic)], outputs: 1, output: .logistic, loss: .squaredError)),
+        ("2-3-1 tanh, cross-entropy", Architecture(inputs: 2, hidden: [HiddenLayer(units: 3, activation: .tanh)], outputs: 1, output: .logistic)),
+        ("2-4-1 relu, identity", Architecture(inputs: 2, hidden: [HiddenLayer(units: 4, activation: .relu)], outputs: 1, output: .identity)),
+        ("2-8-8-1 tanh", Architecture(inputs: 2, hidden: [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)], outputs: 1, output: .logistic)),
+        ("3-5-2 softplus, two logistic outputs", Architecture(inputs: 3, hidden: [HiddenLayer(units: 5, activation: .softplus)], outputs: 2, output: .logistic)),
+        ("1-6-1 abs, identity", Architecture(inputs: 1, hidden: [HiddenLayer(units: 6, activation: .abs)], outputs: 1, output: .identity)),
+        ("2-1 perceptron-free single neuron", Architecture(inputs: 2, hidden: [], outputs: 1, output: .logistic)),
+    ]
+
+    @Test(arguments: cases.indices, [4, 10, 16])
+    func fastPathsComputeTheGeneralPathsGradient(_ index: Int, _ m: Int) throws {
+        let (name, arch) = Self.cases[index]
+        let net = try Network<Float>(architecture: arch, seed: 7)
+        var rng = SeededGenerator(seed: UInt64(index * 100 + m))
+        let x = (0..<m * arch.inputs).map { _ in Float(rng.uniform(-2, 2)) }
+        let targets: Examples<Float>.Targets = arch.output == .identity
+            ? .values((0..<m * arch.outputs).map { _ in Float(rng.uniform(-1, 1)) }, width: arch.outputs)
+            : .classes((0..<m).map { Int32($0 % Swift.max(2, arch.outputs == 1 ? 2 : arch.outputs)) }, classCount: Swift.max(2, arch.outputs))
+        let examples = try Examples<Float>(inputWidth: arch.inputs, x: x, targets: targets)
+        let general = try Workspace<Float>(architecture: arch, capacity: m)
+        general.load(examples, range: 0..<m)
+        _ = net.forwardBackward(general, l2: 0.01, wantLoss: false)
+        let fast = try Workspace<Float>(architecture: arch, capacity: m)
+        fast.storesPreActivations = false
+        fast.load(examples, range: 0..<m)
+        var copy = net
+        var sgd = OptimizerState<Float>(optimizer: .sgd, parameterCount: net.parameters.count)
+        _ = copy.trainStep(fast, optimizer: &sgd, learningRate: 0.1, l1: 0, l2: 0.01, wantLoss: false)
+        let count = net.parameters.count
+        #expect(Array(UnsafeBufferPointer(start: fast.gradient, count: count)) == Array(UnsafeBufferPointer(start: general.gradient, count: count)),
+                "\(name), m = \(m)")
+        // The output the loss reads is the same too.
+        let last = net.shapes.count - 1
+        #expect(Array(fast.aRow(layer: last, unit: 0)) == Array(general.aRow(layer: last, unit: 0)), "\(name), m = \(m)")
+    }
+}
