@@ -49,6 +49,68 @@ func horizontalSum<S: NNScalar>(_ v: Vec<S>, lanes: Int) -> S {
     return horizontalSum(v)
 }
 
+/// The lane sums of eight vectors, each in `horizontalSum`'s order (lanes k and k+8, then
+/// k and k+4, k and k+2, k and k+1), so the numbers are the same: the vectors share every
+/// shuffle and add (15 for eight sums instead of 48).
+@inline(__always)
+func laneSums<S: NNScalar>(_ v0: Vec<S>, _ v1: Vec<S>, _ v2: Vec<S>, _ v3: Vec<S>,
+                           _ v4: Vec<S>, _ v5: Vec<S>, _ v6: Vec<S>, _ v7: Vec<S>) -> SIMD8<S> {
+    // [a|b] -> [a.lo + a.hi | b.lo + b.hi]: two vectors of 16 lanes into one of two 8-lane partials.
+    @inline(__always) func halves(_ a: Vec<S>, _ b: Vec<S>) -> Vec<S> {
+        Vec(lowHalf: a.lowHalf, highHalf: b.lowHalf) + Vec(lowHalf: a.highHalf, highHalf: b.highHalf)
+    }
+    // x = [a8|b8], y = [c8|d8] -> [a4|b4|c4|d4].
+    @inline(__always) func quarters(_ x: Vec<S>, _ y: Vec<S>) -> Vec<S> {
+        Vec(lowHalf: SIMD8(lowHalf: x.lowHalf.lowHalf, highHalf: x.highHalf.lowHalf),
+            highHalf: SIMD8(lowHalf: y.lowHalf.lowHalf, highHalf: y.highHalf.lowHalf))
+            + Vec(lowHalf: SIMD8(lowHalf: x.lowHalf.highHalf, highHalf: x.highHalf.highHalf),
+                  highHalf: SIMD8(lowHalf: y.lowHalf.highHalf, highHalf: y.highHalf.highHalf))
+    }
+    // The first (or second) two lanes of each 4-lane group of x, then of y. For Float a pair
+    // of lanes is one 64-bit element: one two-source permute (built from 2-lane pieces, it
+    // compiled to 30 scalar inserts).
+    @inline(__always) func pairs(_ x: Vec<S>, _ y: Vec<S>, second: Bool) -> Vec<S> {
+        if S.self == Float.self {
+            let x64 = unsafeBitCast(x, to: SIMD8<UInt64>.self), y64 = unsafeBitCast(y, to: SIMD8<UInt64>.self)
+            let picked = second ? SIMD8(lowHalf: x64.oddHalf, highHalf: y64.oddHalf) : SIMD8(lowHalf: x64.evenHalf, highHalf: y64.evenHalf)
+            return unsafeBitCast(picked, to: Vec<S>.self)
+        }
+        @inline(__always) func pick(_ q: SIMD4<S>) -> SIMD2<S> { second ? q.highHalf : q.lowHalf }
+        @inline(__always) func eight(_ h: SIMD8<S>, _ k: SIMD8<S>) -> SIMD8<S> {
+            SIMD8(lowHalf: SIMD4(lowHalf: pick(h.lowHalf), highHalf: pick(h.highHalf)),
+                  highHalf: SIMD4(lowHalf: pick(k.lowHalf), highHalf: pick(k.highHalf)))
+        }
+        return Vec(lowHalf: eight(x.lowHalf, x.highHalf), highHalf: eight(y.lowHalf, y.highHalf))
+    }
+    let q0 = quarters(halves(v0, v1), halves(v2, v3))
+    let q1 = quarters(halves(v4, v5), halves(v6, v7))
+    let h2 = pairs(q0, q1, second: false) + pairs(q0, q1, second: true)
+    return h2.evenHalf + h2.oddHalf
+}
+
+/// Writes `scale` times the lane sum of `vector(f)` to `out[f]` for f in 0..<count, calling
+/// `vector` once per f in increasing order; eight sums share their shuffles (`laneSums`).
+@inline(__always)
+func storeLaneSums<S: NNScalar>(count: Int, scale: S, into out: UnsafeMutablePointer<S>, _ vector: (Int) -> Vec<S>) {
+    var f = 0
+    while f &+ 8 <= count {
+        let sums = laneSums(vector(f), vector(f &+ 1), vector(f &+ 2), vector(f &+ 3),
+                            vector(f &+ 4), vector(f &+ 5), vector(f &+ 6), vector(f &+ 7)) * scale
+        for t in 0..<8 { out[f &+ t] = sums[t] }
+        f &+= 8
+    }
+    let rest = count &- f
+    if rest > 2 {
+        let zero = Vec<S>()
+        let sums = laneSums(vector(f), vector(f &+ 1), vector(f &+ 2), rest > 3 ? vector(f &+ 3) : zero,
+                            rest > 4 ? vector(f &+ 4) : zero, rest > 5 ? vector(f &+ 5) : zero,
+                            rest > 6 ? vector(f &+ 6) : zero, zero) * scale
+        for t in 0..<rest { out[f &+ t] = sums[t] }
+    } else {
+        for t in 0..<rest { out[f &+ t] = horizontalSum(vector(f &+ t)) * scale }
+    }
+}
+
 /// `x` rounded up to a multiple of the vector width.
 @inline(__always)
 func roundUpToVector(_ x: Int) -> Int { (x &+ vecWidth &- 1) / vecWidth &* vecWidth }

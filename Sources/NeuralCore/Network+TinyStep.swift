@@ -28,19 +28,19 @@ extension Network {
         outputDeltaOfTinyBatch(ws)
         // Backward: grad W(l), grad b(l) by dot products over the batch; delta(l) below.
         let scale = ws.inverseM
-        let lanes = ws.m
         for k in stride(from: shapes.count &- 1, through: 0, by: -1) {
             let s = shapes[k]
             let W = p + s.weightOffset
             let delta = UnsafePointer(ws.delta[k]), input = UnsafePointer(k == 0 ? ws.input : ws.a[k &- 1])
             let dW = ws.gradient + s.weightOffset, db = ws.gradient + s.biasOffset
-            for i in 0..<s.rows {
-                let d = load(delta + i &* ld)
-                for j in 0..<s.inputs {
-                    dW[i &* s.inputs &+ j] = horizontalSum(Vec<S>().madd(d, load(input + j &* ld)), lanes: lanes) * scale
-                }
-                db[i] = horizontalSum(d, lanes: lanes) * scale
+            var i = 0, j = 0
+            storeLaneSums(count: s.weightCount, scale: scale, into: dW) { _ in
+                let product = load(delta + i &* ld) * load(input + j &* ld)
+                j &+= 1
+                if j == s.inputs { j = 0; i &+= 1 }
+                return product
             }
+            storeLaneSums(count: s.rows, scale: scale, into: db) { load(delta + $0 &* ld) }
             if l1 != 0 || l2 != 0 {
                 for i in 0..<s.weightCount {
                     let w = W[i]

@@ -76,28 +76,33 @@ import Testing
 
     @Test(arguments: cases.indices, [4, 10, 16])
     func fastPathsComputeTheGeneralPathsGradient(_ index: Int, _ m: Int) throws {
+        try Self.compare(Float.self, index, m)
+        try Self.compare(Double.self, index, m)  // the tiny path's lane sums have a Float-only shuffle
+    }
+
+    static func compare<S: NNScalar>(_: S.Type, _ index: Int, _ m: Int) throws {
         let (name, arch) = Self.cases[index]
-        let net = try Network<Float>(architecture: arch, seed: 7)
+        let net = try Network<S>(architecture: arch, seed: 7)
         var rng = SeededGenerator(seed: UInt64(index * 100 + m))
-        let x = (0..<m * arch.inputs).map { _ in Float(rng.uniform(-2, 2)) }
-        let targets: Examples<Float>.Targets = arch.output == .identity
-            ? .values((0..<m * arch.outputs).map { _ in Float(rng.uniform(-1, 1)) }, width: arch.outputs)
+        let x = (0..<m * arch.inputs).map { _ in S(rng.uniform(-2, 2)) }
+        let targets: Examples<S>.Targets = arch.output == .identity
+            ? .values((0..<m * arch.outputs).map { _ in S(rng.uniform(-1, 1)) }, width: arch.outputs)
             : .classes((0..<m).map { Int32($0 % Swift.max(2, arch.outputs == 1 ? 2 : arch.outputs)) }, classCount: Swift.max(2, arch.outputs))
-        let examples = try Examples<Float>(inputWidth: arch.inputs, x: x, targets: targets)
-        let general = try Workspace<Float>(architecture: arch, capacity: m)
+        let examples = try Examples<S>(inputWidth: arch.inputs, x: x, targets: targets)
+        let general = try Workspace<S>(architecture: arch, capacity: m)
         general.load(examples, range: 0..<m)
         _ = net.forwardBackward(general, l2: 0.01, wantLoss: false)
-        let fast = try Workspace<Float>(architecture: arch, capacity: m)
+        let fast = try Workspace<S>(architecture: arch, capacity: m)
         fast.storesPreActivations = false
         fast.load(examples, range: 0..<m)
         var copy = net
-        var sgd = OptimizerState<Float>(optimizer: .sgd, parameterCount: net.parameters.count)
+        var sgd = OptimizerState<S>(optimizer: .sgd, parameterCount: net.parameters.count)
         _ = copy.trainStep(fast, optimizer: &sgd, learningRate: 0.1, l1: 0, l2: 0.01, wantLoss: false)
         let count = net.parameters.count
         #expect(Array(UnsafeBufferPointer(start: fast.gradient, count: count)) == Array(UnsafeBufferPointer(start: general.gradient, count: count)),
-                "\(name), m = \(m)")
+                "\(name), m = \(m), \(S.precisionName)")
         // The output the loss reads is the same too.
         let last = net.shapes.count - 1
-        #expect(Array(fast.aRow(layer: last, unit: 0)) == Array(general.aRow(layer: last, unit: 0)), "\(name), m = \(m)")
+        #expect(Array(fast.aRow(layer: last, unit: 0)) == Array(general.aRow(layer: last, unit: 0)), "\(name), m = \(m), \(S.precisionName)")
     }
 }
