@@ -39,7 +39,7 @@ public enum KernelBench {
         L.initialize(repeating: 0.01, count: size * size)
         R.initialize(repeating: 0.02, count: size * size)
         C.initialize(repeating: 0, count: size * size)
-        return time("gemm \(size)x\(size)x\(size) (peak)", flops: 2 * Double(size * size * size), repeats: 3) {
+        return time("gemm \(size)x\(size)x\(size) (peak)", flops: 2 * Double(size * size * size), repeats: 10) {
             plainGemm(L, lRow: size, lK: 1, R, C, m: size, k: size, n: size)
         }
     }
