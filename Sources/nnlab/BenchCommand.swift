@@ -85,7 +85,8 @@ extension NNLab {
                 print(result.json)
             }
             let w4 = Double(results["W4"]!.flopsPerStep) * results["W4"]!.stepsPerSecond / 1e9
-            print("W4: \(NumberFormat.fixed(w4, decimals: 1, trim: false)) GFLOP/s, \(NumberFormat.percent(w4 / peak.gflops, decimals: 0)) of the peak")
+            print("W4: \(NumberFormat.fixed(w4, decimals: 1, trim: false)) GFLOP/s, \(NumberFormat.percent(w4 / peak.gflops, decimals: 0)) of the peak"
+                  + (w4 > peak.gflops ? " (its 256-wide products stay in cache; the peak's 1024-wide ones pass through L2)" : ""))
             // CALIBRATION.md: C with vector extensions, clang -O3 -march=native, one core of a
             // 2.5 GHz AVX-512 Xeon (2026-11-29). Another machine and day: a ratio to read with care.
             for (id, c) in [("W1", 11_300_000.0), ("W3", 103_000.0)] {
