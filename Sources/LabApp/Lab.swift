@@ -341,7 +341,13 @@ public final class Lab {
     // MARK: Sessions
 
     /// Trains `newConfiguration` from new weights; on a problem keeps the old one and says why.
-    func rebuild(_ newConfiguration: SessionConfiguration, notice: String) {
+    func rebuild(_ requested: SessionConfiguration, notice: String) {
+        // A lesson's hand-set weights survive a reset; a new seed or another shape draws weights.
+        var newConfiguration = requested
+        if newConfiguration.initialWeights != nil,
+           newConfiguration.seed != configuration.seed || newConfiguration.architecture(for: session.dataset) != session.architecture {
+            newConfiguration.initialWeights = nil
+        }
         do {
             try newConfiguration.validate()
             let keepModel = model.flatMap { m in newConfiguration.architecture(for: session.dataset) == m.architecture && newConfiguration.data == configuration.data ? m : nil }

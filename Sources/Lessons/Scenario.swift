@@ -23,6 +23,71 @@ public struct Scenario: Sendable {
     public var view: ViewSettings
     /// What a run checks.
     public var claims: [Claim]
+    /// The configurations the lesson compares (empty: the one configuration above). When there
+    /// are variants, `configuration` and `modelPath` are the first one's.
+    public var variants: [Variant] = []
+    /// On how many seeds of a sweep the claims must hold.
+    public var robustness = Robustness()
+
+    /// The lesson on one of its variants (for the lab): its configuration becomes the lesson's.
+    public func selecting(variant name: String) throws -> Scenario {
+        guard let v = variants.first(where: { $0.name == name }) else {
+            if variants.isEmpty { throw NNLabError("\(self.name) has no variants") }
+            var message = "\(self.name) has no variant \"\(name.terminalSafeLine)\" (it has \(variants.map(\.name).joined(separator: ", ")))"
+            if let hint = closestMatch(name, among: variants.map(\.name)) { message += "; did you mean \"\(hint)\"?" }
+            throw NNLabError(message)
+        }
+        var copy = self
+        copy.configuration = v.configuration
+        copy.modelPath = v.modelPath
+        return copy
+    }
+
+    /// The variants a run trains: the lesson's own, or the lesson itself as one unnamed variant.
+    public var runs: [Variant] {
+        variants.isEmpty ? [Variant(name: "", says: "", configuration: configuration, modelPath: modelPath)] : variants
+    }
+}
+
+/// One configuration of a lesson that compares: the lesson's settings with some keys changed.
+/// Every variant trains on the same data sample, split and batch order (the same seed), and
+/// from the same initial weights wherever its layers have the same shapes and initialisation.
+public struct Variant: Sendable {
+    /// Its name in claims and flags ("relu").
+    public var name: String
+    /// How it differs from the others, in one line ("ReLU hidden units").
+    public var says: String
+    /// Data, features, network and training settings.
+    public var configuration: SessionConfiguration
+    /// A model file to start from, if any.
+    public var modelPath: String?
+
+    public init(name: String, says: String, configuration: SessionConfiguration, modelPath: String?) {
+        self.name = name
+        self.says = says
+        self.configuration = configuration
+        self.modelPath = modelPath
+    }
+}
+
+/// How many seeds of a sweep a claim must hold on: `atLeast` of every `seeds` (with another
+/// number of seeds, the same share, rounded up).
+public struct Robustness: Sendable, Equatable {
+    public var seeds = 10
+    public var atLeast = 10
+
+    public init(seeds: Int = 10, atLeast: Int = 10) {
+        self.seeds = seeds
+        self.atLeast = atLeast
+    }
+
+    /// Seeds out of `n` that must hold.
+    public func required(of n: Int) -> Int {
+        (n * atLeast + seeds - 1) / seeds
+    }
+
+    /// "9 of 10".
+    public var description: String { "\(atLeast) of \(seeds)" }
 }
 
 /// How the lab opens a lesson.
@@ -98,6 +163,19 @@ public struct Claim: Sendable, Equatable {
         /// Share of points where the network's decision equals a step unit's with the same
         /// weights (a logistic neuron decides like a perceptron).
         case perceptronAgreement = "perceptron_agreement"
+        /// For a perceptron: mistakes in the last epoch.
+        case epochMistakes = "epoch_mistakes"
+        /// 1 when training diverged (the loss became NaN or infinite), else 0.
+        case diverged
+        /// The test loss now minus its lowest value so far: above 0 once it turns up.
+        case testLossRise = "test_loss_rise"
+        /// The epoch of the lowest test loss so far (where early stopping would stop).
+        case bestTestEpoch = "best_test_epoch"
+        /// For a 1-D function: the largest |F(x) - f(x)| over the training points.
+        case maxError = "max_error"
+
+        /// True for measures whose value is yes (1) or no (0).
+        public var isYesNo: Bool { self == .converges || self == .diverged }
 
         /// True for measures that need `layer`.
         public var needsLayer: Bool {
@@ -110,6 +188,13 @@ public struct Claim: Sendable, Equatable {
 
     /// What is measured.
     public var measure: Measure
+    /// The variant it is measured on (nil in a lesson without variants).
+    public var variant: String?
+    /// A second measure, subtracted from or dividing the first: `relu.test_accuracy -
+    /// softplus.test_accuracy`.
+    public var other: Term?
+    /// Overrides the lesson's robustness.
+    public var robustness: Robustness?
     /// The hidden layer (1 = the first hidden layer, the lecture's a(2)); for gradient norms
     /// and ratios the l of W(l), up to the output layer's.
     public var layer: Int?
@@ -126,16 +211,55 @@ public struct Claim: Sendable, Equatable {
     /// What the claim means, in the lesson's words.
     public var says: String?
 
-    /// "train_accuracy >= 0.95", "dead_units(layer 1) >= 3", "converges = no".
-    public var description: String {
-        var name = measure.rawValue
+    /// The second term of a comparison.
+    public struct Term: Sendable, Equatable {
+        /// How it combines with the first.
+        public enum Operation: String, Sendable {
+            case minus = "-"
+            case over = "/"
+        }
+        public var operation: Operation
+        public var variant: String?
+        public var measure: Measure
+
+        public init(operation: Operation, variant: String?, measure: Measure) {
+            self.operation = operation
+            self.variant = variant
+            self.measure = measure
+        }
+    }
+
+    public init(measure: Measure, variant: String? = nil) {
+        self.measure = measure
+        self.variant = variant
+    }
+
+    /// The claim's one or two measures and the variants they are measured on.
+    public var terms: [(variant: String?, measure: Measure)] {
+        [(variant, measure)] + (other.map { [($0.variant, $0.measure)] } ?? [])
+    }
+
+    /// "relu.test_accuracy - softplus.test_accuracy", "dead_units(layer 1)",
+    /// "gradient_ratio(layer 1 / layer 6)".
+    public var name: String {
+        func term(_ variant: String?, _ measure: Measure) -> String {
+            (variant.map { $0 + "." } ?? "") + measure.rawValue
+        }
+        var name = term(variant, measure)
+        if let other { name += " \(other.operation.rawValue) " + term(other.variant, other.measure) }
         if let layer, measure == .gradientRatio, let to = toLayer { name += "(layer \(layer) / layer \(to))" }
         else if let layer { name += "(layer \(layer))" }
+        return name
+    }
+
+    /// "train_accuracy >= 0.95", "dead_units(layer 1) >= 3", "converges = no".
+    public var description: String {
+        let name = self.name
         var parts: [String] = []
         if let atLeast { parts.append("\(name) >= \(NumberFormat.short(atLeast))") }
         if let atMost { parts.append("\(name) <= \(NumberFormat.short(atMost))") }
         if let equals {
-            parts.append(measure == .converges ? "\(name) = \(equals == 1 ? "yes" : "no")" : "\(name) = \(NumberFormat.short(equals))")
+            parts.append(measure.isYesNo ? "\(name) = \(equals == 1 ? "yes" : "no")" : "\(name) = \(NumberFormat.short(equals))")
         }
         var text = parts.joined(separator: " and ")
         if let after { text += " after \(after) epoch\(after == 1 ? "" : "s")" }

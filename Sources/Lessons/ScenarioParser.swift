@@ -84,13 +84,26 @@ public enum ScenarioParser {
 
     /// Every key the format knows, by section (for the documentation and the tests).
     public static let keys: [String: [String]] = [
-        "": ["title", "lesson", "data", "network", "training", "view", "expect"],
+        "": ["title", "lesson", "data", "network", "training", "variants", "robustness", "view", "expect"],
         "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "features", "seed"],
-        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model"],
+        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
         "view": ["main", "paused", "lock", "discretize", "test_points", "speed"],
-        "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "after", "says"],
+        "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "after", "says", "robustness"],
+        "variant": ["says", "data", "network", "training"],
+        "robustness": ["seeds", "at_least"],
     ]
+
+    /// What a variant may change: everything but the data sample, the seed and the epochs
+    /// (every variant trains on the same points for as long as the others).
+    public static let variantKeys: [String: [String]] = [
+        "data": ["features"],
+        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights"],
+        "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "shuffle"],
+    ]
+
+    /// Most variants in a lesson.
+    public static let maxVariants = 4
 }
 
 /// Walks the YAML tree, collecting every problem.
@@ -98,10 +111,14 @@ private struct Reader {
     let path: String
     let directory: String?
     var problems: [ScenarioProblem] = []
+    /// Put before every problem's key while a variant is read ("variants.relu.").
+    var keyPrefix = ""
+    /// The names under `variants:` (also of variants that could not be read), for the claims.
+    var variantNames: [String] = []
 
     mutating func problem(_ node: Node?, _ key: String, _ message: String) {
         let mark = node?.mark
-        problems.append(ScenarioProblem(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1, key: key, message: message))
+        problems.append(ScenarioProblem(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1, key: keyPrefix + key, message: message))
     }
 
     func yamlProblem(_ error: YamlError, text: String) -> ScenarioProblem {
@@ -288,21 +305,118 @@ private struct Reader {
         let network = top["network"].flatMap { networkSection($0) }
         let training = top["training"].flatMap { trainingSection($0) }
         let view = top["view"].map { viewSection($0) } ?? ViewSettings()
+        var variants: [(variant: Variant, network: NetworkPart)] = []
+        if case .mapping(let m)? = top["variants"] { variantNames = m.compactMap(\.key.string).filter(Self.isVariantName) }
+        if let v = top["variants"], let data, let network, let training, problems.isEmpty {
+            variants = variantsSection(v, top: top, data: data, network: network, training: training)
+        }
+        var robustness = Robustness()
+        if let r = top["robustness"], let v = robustnessValue(r, "robustness") { robustness = v }
         var claims: [Claim] = []
-        if let e = top["expect"] { claims = expectSection(e, epochs: training?.epochs, network: network) }
+        if let e = top["expect"] {
+            claims = expectSection(e, epochs: training?.epochs, network: network, variants: variants)
+        }
         guard let title, let lesson, let data, let network, let training, problems.isEmpty else { return nil }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let configuration = self.configuration(data, network, training)
+        var text = lesson.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !variants.isEmpty {
+            // Until the lab compares side by side, it opens the first variant and the text names
+            // the others.
+            text += "\n\nThis lesson compares " + variants.map { "\($0.variant.name) (\($0.variant.says))" }.joined(separator: ", ")
+                + ". The lab opens \(variants[0].variant.name); `nnlab open \(name) --variant NAME` opens another, "
+                + "`nnlab run \(name)` trains them all and checks the claims."
+        }
+        // The lesson's text reaches the terminal: control characters become visible text.
+        var scenario = Scenario(name: name, path: path, title: title.terminalSafeLine, lesson: text.terminalSafe,
+                                configuration: variants.first?.variant.configuration ?? configuration,
+                                modelPath: variants.first?.variant.modelPath ?? network.model, epochs: training.epochs,
+                                view: view, claims: claims)
+        scenario.variants = variants.map(\.variant)
+        scenario.robustness = robustness
+        return scenario
+    }
+
+    func configuration(_ data: DataPart, _ network: NetworkPart, _ training: TrainingPart) -> SessionConfiguration {
         var configuration = SessionConfiguration(
             data: data.source, trainRatio: data.trainRatio, features: data.features, hidden: network.hidden,
             output: network.output, loss: network.loss, weightInit: network.weightInit, biasInit: network.biasInit,
             settings: training.settings, seed: training.seed)
+        configuration.initialWeights = network.weights
         if case .generated(var spec) = data.source, let seed = data.seed {
             spec.seed = seed
             configuration.data = .generated(spec)
         }
-        // The lesson's text reaches the terminal: control characters become visible text.
-        return Scenario(name: name, path: path, title: title.terminalSafeLine, lesson: lesson.trimmingCharacters(in: .whitespacesAndNewlines).terminalSafe,
-                        configuration: configuration, modelPath: network.model, epochs: training.epochs, view: view, claims: claims)
+        return configuration
+    }
+
+    /// `variants:`: two to four names, each with the keys it changes. A variant's sections are
+    /// the lesson's with its keys replaced, read again by the same section readers.
+    mutating func variantsSection(_ node: Node, top: [String: Node], data: DataPart, network: NetworkPart,
+                                  training: TrainingPart) -> [(variant: Variant, network: NetworkPart)] {
+        guard case .mapping(let mapping) = node else {
+            problem(node, "variants", "expected a mapping of variant names to the keys they change, like \"relu: {network: {activation: relu}}\", found \(describe(node))")
+            return []
+        }
+        guard (2...ScenarioParser.maxVariants).contains(mapping.count) else {
+            problem(node, "variants", "a lesson compares 2 to \(ScenarioParser.maxVariants) variants, found \(mapping.count)")
+            return []
+        }
+        var out: [(variant: Variant, network: NetworkPart)] = []
+        for (k, v) in mapping {
+            guard let name = k.string, Self.isVariantName(name) else {
+                problem(k, "variants", "a variant's name is 1 to 24 lower-case letters, digits, _ or -, starting with a letter; found \(describe(k))")
+                continue
+            }
+            let before = problems.count
+            keyPrefix = "variants.\(name)."
+            defer { keyPrefix = "" }
+            guard let parts = entries(v, "", allowed: ScenarioParser.keys["variant"]!, required: ["says"]) else { continue }
+            let says = parts["says"].flatMap { string($0, "says") }?.trimmingCharacters(in: .whitespaces) ?? ""
+            if parts["says"] != nil && says.isEmpty { problem(parts["says"], "says", "say in a few words how this variant differs") }
+            // Each section: the variant's keys checked, then merged over the lesson's.
+            var merged: [String: Node] = [:]
+            for section in ["data", "network", "training"] {
+                guard let change = parts[section] else { continue }
+                guard let changed = entries(change, section, allowed: ScenarioParser.keys[section]!) else { continue }
+                let allowed = ScenarioParser.variantKeys[section]!
+                for (key, value) in changed where !allowed.contains(key) {
+                    problem(value, "\(section).\(key)", "a variant cannot change \(key): every variant trains on the same data, "
+                            + "seed and epochs (it may change: \(allowed.joined(separator: ", ")))")
+                }
+                guard case .mapping(let base) = top[section]!, case .mapping(let overrides) = change else { continue }
+                let replaced = Set(overrides.compactMap { $0.key.string })
+                var pairs = base.filter { !replaced.contains($0.key.string ?? "") }.map { ($0.key, $0.value) }
+                pairs += overrides.map { ($0.key, $0.value) }
+                merged[section] = .mapping(Node.Mapping(pairs, .implicit, .block, change.mark))
+            }
+            guard problems.count == before else { continue }
+            let d = merged["data"].map { dataSection($0) } ?? data
+            let n = merged["network"].map { networkSection($0) } ?? network
+            let t = merged["training"].map { trainingSection($0) } ?? training
+            guard let d, let n, let t, problems.count == before else { continue }
+            out.append((Variant(name: name, says: says.terminalSafeLine, configuration: configuration(d, n, t), modelPath: n.model), n))
+        }
+        return out
+    }
+
+    /// 1 to 24 lower-case letters, digits, _ or -, starting with a letter.
+    static func isVariantName(_ name: String) -> Bool {
+        name.range(of: "^[a-z][a-z0-9_-]{0,23}$", options: .regularExpression) != nil
+    }
+
+    /// `robustness: {seeds: 10, at_least: 9}`.
+    mutating func robustnessValue(_ node: Node, _ key: String) -> Robustness? {
+        guard let r = entries(node, key, allowed: ScenarioParser.keys["robustness"]!, required: ["at_least"]) else { return nil }
+        var value = Robustness()
+        if let s = r["seeds"], let n = integer(s, "\(key).seeds", 1...1000) { value.seeds = n }
+        guard let a = r["at_least"], let n = integer(a, "\(key).at_least", 1...1000) else { return nil }
+        guard n <= value.seeds else {
+            problem(a, "\(key).at_least", "is above seeds (\(value.seeds)): a claim cannot hold on more seeds than are run")
+            return nil
+        }
+        value.atLeast = n
+        return value
     }
 
     struct DataPart {
@@ -371,6 +485,8 @@ private struct Reader {
         var weightInit: WeightInit?
         var biasInit = 0.0
         var model: String?
+        /// Hand-set parameters in the model file's order (W(1) row by row, b(1), W(2), ...).
+        var weights: [Double]?
     }
 
     mutating func networkSection(_ node: Node) -> NetworkPart? {
@@ -427,6 +543,10 @@ private struct Reader {
                 problem(m, "network.model", "\(error)")
             }
         }
+        if let w = n["weights"] {
+            if n["model"] != nil { problem(w, "network.weights", "give either model or weights, not both") }
+            part.weights = weightsValue(w, widths: widths)
+        }
         if let output = part.output, let message = outputCombinationProblem(output, part.loss ?? Loss.natural(for: output)) {
             problem(n["loss"] ?? n["output"], n["loss"] == nil ? "network.output" : "network.loss", message)
         }
@@ -434,6 +554,66 @@ private struct Reader {
             problem(n["output"], "network.output", "a step output is trained by the perceptron rule, which has no hidden layers; use layers: []")
         }
         return part
+    }
+
+    /// `weights: [{W: [[...], ...], b: [...]}, ...]`: one entry per layer, W with one row per
+    /// unit and one column per input of the layer; the rows of one layer are the inputs of the next.
+    mutating func weightsValue(_ node: Node, widths: [Int]) -> [Double]? {
+        guard case .sequence(let layers) = node else {
+            problem(node, "network.weights", "expected a list of layers like \"- {W: [[20, 20]], b: [-10]}\", found \(describe(node))")
+            return nil
+        }
+        guard layers.count == widths.count + 1 else {
+            problem(node, "network.weights", "give one entry per layer of weights: \(widths.count + 1) (the hidden layers and the output), found \(layers.count)")
+            return nil
+        }
+        var values: [Double] = []
+        var inputs: Int?
+        for (l, layer) in layers.enumerated() {
+            let key = "network.weights[\(l)]"
+            guard let e = entries(layer, key, allowed: ["W", "b"], required: ["W", "b"]), let wNode = e["W"], let bNode = e["b"] else { return nil }
+            guard case .sequence(let rows) = wNode, !rows.isEmpty else {
+                problem(wNode, "\(key).W", "expected a list of rows, one per unit, like [[20, 20], [-20, -20]]")
+                return nil
+            }
+            var matrix: [[Double]] = []
+            for row in rows {
+                guard case .sequence(let cells) = row, !cells.isEmpty else {
+                    problem(row, "\(key).W", "each row is a list of numbers, one per input of the layer")
+                    return nil
+                }
+                let numbers = cells.compactMap { number($0, "\(key).W", -1e6...1e6) }
+                guard numbers.count == cells.count else { return nil }
+                matrix.append(numbers)
+            }
+            let columns = matrix[0].count
+            if let i = matrix.firstIndex(where: { $0.count != columns }) {
+                problem(rows[i], "\(key).W", "every row needs \(columns) numbers, like the first; this one has \(matrix[i].count)")
+                return nil
+            }
+            if let inputs, columns != inputs {
+                problem(wNode, "\(key).W", "the layer before has \(inputs) units, so each row needs \(inputs) numbers, found \(columns)")
+                return nil
+            }
+            if l < widths.count, matrix.count != widths[l] {
+                problem(wNode, "\(key).W", "hidden layer \(l + 1) has \(widths[l]) units, so W(\(l + 1)) needs \(widths[l]) rows, found \(matrix.count)")
+                return nil
+            }
+            guard case .sequence(let bs) = bNode else {
+                problem(bNode, "\(key).b", "expected a list of biases, one per unit")
+                return nil
+            }
+            let biases = bs.compactMap { number($0, "\(key).b", -1e6...1e6) }
+            guard biases.count == bs.count else { return nil }
+            guard biases.count == matrix.count else {
+                problem(bNode, "\(key).b", "W(\(l + 1)) has \(matrix.count) rows, so b(\(l + 1)) needs \(matrix.count) biases, found \(biases.count)")
+                return nil
+            }
+            values += matrix.joined()
+            values += biases
+            inputs = matrix.count
+        }
+        return values
     }
 
     func outputCombinationProblem(_ output: OutputActivation, _ loss: Loss) -> String? {
@@ -455,7 +635,7 @@ private struct Reader {
         if let v = t["batch"].flatMap({ integer($0, "training.batch", 1...ScenarioLimits.maxPoints) }) { part.settings.batchSize = v }
         if let v = t["l1"].flatMap({ number($0, "training.l1", 0...100) }) { part.settings.l1 = v }
         if let v = t["l2"].flatMap({ number($0, "training.l2", 0...100) }) { part.settings.l2 = v }
-        if let v = t["epochs"].flatMap({ integer($0, "training.epochs", 1...ScenarioLimits.maxEpochs) }) { part.epochs = v }
+        if let v = t["epochs"].flatMap({ integer($0, "training.epochs", 0...ScenarioLimits.maxEpochs) }) { part.epochs = v }
         if let v = t["seed"].flatMap({ integer($0, "training.seed", 0...Int(Int32.max)) }) { part.seed = UInt64(v) }
         if let v = t["shuffle"].flatMap({ bool($0, "training.shuffle") }) { part.settings.shuffle = v }
         return part
@@ -481,7 +661,35 @@ private struct Reader {
         return view
     }
 
-    mutating func expectSection(_ node: Node, epochs: Int?, network: NetworkPart?) -> [Claim] {
+    /// One side of a claim's name: "relu.test_accuracy" or "test_accuracy".
+    mutating func term(_ text: String, _ node: Node, _ key: String, variants: [String]) -> (variant: String?, measure: Claim.Measure)? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ".", maxSplits: 1).map(String.init)
+        let variant: String? = parts.count == 2 ? parts[0] : nil
+        let name = parts.last ?? ""
+        guard let measure = Claim.Measure(rawValue: name) else {
+            problem(node, key, choiceMessage(found: name, allowed: Claim.Measure.allCases.map(\.rawValue)))
+            return nil
+        }
+        if let variant {
+            if variants.isEmpty {
+                problem(node, key, "\"\(variant)\" names a variant, but the lesson has no variants")
+                return nil
+            }
+            guard variants.contains(variant) else {
+                var message = "there is no variant \"\(variant)\" (the variants: \(variants.joined(separator: ", ")))"
+                if let hint = closestMatch(variant, among: variants) { message += "; did you mean \"\(hint)\"?" }
+                problem(node, key, message)
+                return nil
+            }
+        } else if !variants.isEmpty {
+            problem(node, key, "name the variant it is measured on: \(variants.map { "\($0).\(name)" }.joined(separator: " or "))")
+            return nil
+        }
+        return (variant, measure)
+    }
+
+    mutating func expectSection(_ node: Node, epochs: Int?, network base: NetworkPart?,
+                                variants: [(variant: Variant, network: NetworkPart)]) -> [Claim] {
         guard case .sequence(let items) = node else {
             problem(node, "expect", "expected a list of claims like \"- train_accuracy: {at_least: 0.95}\", found \(describe(node))")
             return []
@@ -494,15 +702,33 @@ private struct Reader {
                 continue
             }
             let name = k.string ?? ""
-            guard let measure = Claim.Measure(rawValue: name) else {
-                problem(k, key, choiceMessage(found: name, allowed: Claim.Measure.allCases.map(\.rawValue)))
+            let names = variantNames
+            // "a.m", or "a.m - b.m", "a.m / b.m": a comparison of two measures.
+            var sides = [name]
+            var operation: Claim.Term.Operation?
+            for op in [Claim.Term.Operation.minus, .over] where name.contains(" \(op.rawValue) ") {
+                sides = name.components(separatedBy: " \(op.rawValue) ")
+                operation = op
+            }
+            guard sides.count <= 2 else {
+                problem(k, key, "compare two measures at most, like \"relu.test_accuracy - softplus.test_accuracy\"")
                 continue
             }
-            var claim = Claim(measure: measure)
+            guard let first = term(sides[0], k, key, variants: names) else { continue }
+            var claim = Claim(measure: first.measure, variant: first.variant)
+            if let operation {
+                guard let second = term(sides[1], k, key, variants: names) else { continue }
+                claim.other = Claim.Term(operation: operation, variant: second.variant, measure: second.measure)
+                if first.measure == .parameters || second.measure == .parameters {
+                    problem(k, key, "parameters is a fact of the network, not a measure to compare; say it in the lesson's text")
+                }
+            }
+            let measure = first.measure
+            let network = first.variant.flatMap { v in variants.first { $0.variant.name == v }?.network } ?? base
             let full = "\(key).\(name)"
             switch value {
             case .scalar:
-                if measure == .converges {
+                if measure.isYesNo {
                     claim.equals = bool(value, full).map { $0 ? 1 : 0 }
                 } else if measure == .parameters {
                     claim.equals = integer(value, full, 1...Limits.maxParameters).map(Double.init)
@@ -514,7 +740,7 @@ private struct Reader {
                 if let v = o["at_least"] { claim.atLeast = number(v, "\(full).at_least", -1e12...1e12) }
                 if let v = o["at_most"] { claim.atMost = number(v, "\(full).at_most", -1e12...1e12) }
                 if let v = o["equals"] {
-                    claim.equals = measure == .converges ? bool(v, "\(full).equals").map { $0 ? 1 : 0 } : number(v, "\(full).equals", -1e12...1e12)
+                    claim.equals = measure.isYesNo ? bool(v, "\(full).equals").map { $0 ? 1 : 0 } : number(v, "\(full).equals", -1e12...1e12)
                 }
                 if let v = o["layer"] { claim.layer = integer(v, "\(full).layer", 1...(ScenarioLimits.maxLayers + 1)) }
                 if let v = o["to_layer"] { claim.toLayer = integer(v, "\(full).to_layer", 1...(ScenarioLimits.maxLayers + 1)) }
@@ -525,6 +751,7 @@ private struct Reader {
                     }
                 }
                 if let v = o["says"] { claim.says = string(v, "\(full).says")?.terminalSafeLine }
+                if let v = o["robustness"] { claim.robustness = robustnessValue(v, "\(full).robustness") }
                 if claim.atLeast == nil && claim.atMost == nil && claim.equals == nil && o["at_least"] == nil && o["at_most"] == nil && o["equals"] == nil {
                     problem(value, full, "give at_least, at_most or equals")
                 }
@@ -546,8 +773,8 @@ private struct Reader {
                 }
                 if measure == .gradientRatio && claim.toLayer == nil { problem(value, full, "needs to_layer: the layer whose gradient norm divides") }
             }
-            if measure == .converges, network?.output != .step {
-                problem(k, key, "converges applies to a perceptron (output: step)")
+            if measure == .converges || measure == .epochMistakes, network?.output != .step {
+                problem(k, key, "\(measure.rawValue) applies to a perceptron (output: step)")
             }
             if measure == .perceptronAgreement, network.map({ !$0.hidden.isEmpty || ($0.output ?? .logistic) != .logistic }) ?? false {
                 problem(k, key, "perceptron_agreement needs a single logistic neuron (layers: [], output: logistic)")

@@ -1,4 +1,5 @@
 import Formatting
+import Foundation
 import NeuralCore
 
 /// A claim's outcome in a run.
@@ -19,17 +20,15 @@ public struct ClaimResult: Sendable {
         let value: String
         if let m = measured {
             switch claim.measure {
-            case .converges: value = m == 1 ? "yes" : "no"
-            case .parameters, .deadUnits: value = String(Int(m))
+            case _ where claim.other != nil: value = NumberFormat.measured(m)
+            case .converges, .diverged: value = m == 1 ? "yes" : "no"
+            case .parameters, .deadUnits, .epochMistakes, .bestTestEpoch: value = String(Int(m))
             default: value = NumberFormat.measured(m)
             }
         } else {
             value = "not measured"
         }
-        var text = "\(passed ? "PASS" : "FAIL")  \(claim.measure.rawValue)"
-        if let layer = claim.layer {
-            text += claim.measure == .gradientRatio ? "(layer \(layer) / layer \(claim.toLayer ?? 0))" : "(layer \(layer))"
-        }
+        var text = "\(passed ? "PASS" : "FAIL")  \(claim.name)"
         text += " = \(value) at epoch \(epoch); expected \(claim.description)"
         if let note { text += " (\(note))" }
         if let says = claim.says { text += "\n      \(says)" }
@@ -37,106 +36,239 @@ public struct ClaimResult: Sendable {
     }
 }
 
-/// The result of running a scenario headless.
-public struct ScenarioRun: Sendable {
-    /// The scenario.
-    public let scenario: Scenario
+/// One variant's training in a run.
+public struct VariantRun: Sendable {
+    /// The variant ("" for a lesson without variants).
+    public let variant: Variant
     /// The trained session.
     public let session: TrainingSession
     /// How training ended, in words.
     public let outcome: String
+}
+
+/// The result of running a scenario headless.
+public struct ScenarioRun: Sendable {
+    /// The scenario.
+    public let scenario: Scenario
+    /// Every variant's training, in the lesson's order (one for a lesson without variants).
+    public let runs: [VariantRun]
     /// Each claim's outcome, in the scenario's order.
     public let results: [ClaimResult]
+    /// True when Ctrl-C stopped training.
+    public let interrupted: Bool
 
+    /// The first variant's session.
+    public var session: TrainingSession { runs[0].session }
+    /// How the first variant's training ended.
+    public var outcome: String { runs[0].outcome }
     /// True when every claim holds.
     public var allPassed: Bool { results.allSatisfy(\.passed) }
 }
 
+/// A claim over a sweep of seeds.
+public struct ClaimSweep: Sendable {
+    /// The claim.
+    public let claim: Claim
+    /// Its outcome on each seed, in the sweep's order.
+    public let results: [ClaimResult]
+    /// Seeds it must hold on.
+    public let required: Int
+
+    /// Seeds it held on.
+    public var held: Int { results.filter(\.passed).count }
+    /// True when it held on enough seeds.
+    public var passed: Bool { held >= required }
+    /// The measured values, sorted (seeds where it could not be measured left out).
+    public var sortedValues: [Double] { results.compactMap(\.measured).sorted() }
+    /// The median of the measured values.
+    public var median: Double? {
+        let v = sortedValues
+        guard !v.isEmpty else { return nil }
+        return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+    }
+}
+
+/// The result of running a scenario on several seeds.
+public struct SweepResult: Sendable {
+    /// The scenario.
+    public let scenario: Scenario
+    /// The seeds, in order.
+    public let seeds: [UInt64]
+    /// Each claim over the seeds, in the scenario's order.
+    public let claims: [ClaimSweep]
+    /// True when Ctrl-C stopped the sweep (the claims then cover the seeds that finished).
+    public let interrupted: Bool
+
+    /// True when every claim held on enough seeds.
+    public var allPassed: Bool { claims.allSatisfy(\.passed) }
+}
+
 /// Trains a scenario headless and checks its claims.
 public enum ScenarioRunner {
-    /// Trains `scenario` (for `epochs` instead of its own, with `seed` instead of its own, if
-    /// given) and checks every claim at its epoch. `tick` is called after every epoch and
-    /// every 256 steps; when it returns false, training stops there (Ctrl-C).
+    /// Trains `scenario`'s variants one after the other (for `epochs` instead of its own, with
+    /// `seed` instead of its own, if given) and checks every claim at its epoch. `tick` is called
+    /// after every epoch and every 256 steps; when it returns false, training stops there (Ctrl-C).
     public static func run(_ scenario: Scenario, epochs: Int? = nil, seed: UInt64? = nil,
                            tick: ((TrainingSession) -> Bool)? = nil) throws -> ScenarioRun {
-        var configuration = scenario.configuration
-        if let seed {
-            configuration.seed = seed
-            if case .generated(var spec) = configuration.data {
-                spec.seed = seed
-                configuration.data = .generated(spec)
-            }
-        }
-        let model: Network<Float>? = try scenario.modelPath.map { try ModelFile.load($0) }
-        let session = try TrainingSession(configuration, model: model)
         let total = epochs ?? scenario.epochs
-        var results = [ClaimResult?](repeating: nil, count: scenario.claims.count)
-        var converged = false
-        var outcome = "trained for \(total) epoch\(total == 1 ? "" : "s")"
-        func check(_ filter: (Claim) -> Bool) {
-            for (i, claim) in scenario.claims.enumerated() where results[i] == nil && filter(claim) {
-                results[i] = evaluate(claim, session, converged: converged)
+        let claims = scenario.claims
+        // Each claim's one or two terms, measured on the variant they name.
+        var measured = [[Measurement?]](repeating: [nil, nil], count: claims.count)
+        var runs: [VariantRun] = []
+        var interrupted = false
+        for variant in scenario.runs {
+            var configuration = variant.configuration
+            if let seed { configuration.reseed(seed) }
+            let model: Network<Float>? = try variant.modelPath.map { try ModelFile.load($0) }
+            let session = try TrainingSession(configuration, model: model)
+            var converged = false
+            var outcome = "trained for \(total) epoch\(total == 1 ? "" : "s")"
+            func check(atEnd: Bool) {
+                let epoch = session.trainer.epoch
+                for (i, claim) in claims.enumerated() {
+                    for (t, term) in claim.terms.enumerated() where measured[i][t] == nil && (term.variant ?? "") == variant.name {
+                        guard atEnd || claim.after == epoch else { continue }
+                        measured[i][t] = measure(term.measure, claim, session, converged: converged)
+                    }
+                }
             }
+            let stepTick = tick.map { t in { t(session) } }
+            while session.trainer.epoch < total {
+                let end = session.runEpoch(tick: stepTick)
+                if end == .diverged {
+                    outcome = "stopped: training diverged at epoch \(session.trainer.epoch)"
+                    break
+                }
+                if end == .stopped || tick?(session) == false {
+                    outcome = "stopped by Ctrl-C at epoch \(session.trainer.epoch) of \(total)"
+                    interrupted = true
+                    break
+                }
+                if session.trainer.lastEpochMistakes == 0 { converged = true }
+                check(atEnd: false)
+            }
+            check(atEnd: true)
+            runs.append(VariantRun(variant: variant, session: session, outcome: outcome))
+            if interrupted { break }
         }
-        let stepTick = tick.map { t in { t(session) } }
-        while session.trainer.epoch < total {
-            let end = session.runEpoch(tick: stepTick)
-            if end == .diverged {
-                outcome = "stopped: training diverged"
-                break
-            }
-            if end == .stopped || tick?(session) == false {
-                outcome = "stopped by Ctrl-C at epoch \(session.trainer.epoch) of \(total)"
-                break
-            }
-            if session.trainer.lastEpochMistakes == 0 { converged = true }
-            let epoch = session.trainer.epoch
-            check { $0.after == epoch }
-        }
-        check { _ in true }
-        return ScenarioRun(scenario: scenario, session: session, outcome: outcome, results: results.map { $0! })
+        let results = claims.enumerated().map { i, claim in combine(claim, measured[i]) }
+        return ScenarioRun(scenario: scenario, runs: runs, results: results, interrupted: interrupted)
     }
 
-    /// Measures `claim` on the session now.
-    static func evaluate(_ claim: Claim, _ session: TrainingSession, converged: Bool) -> ClaimResult {
+    /// Runs `scenario` on every seed of `seeds` (on `threads` threads at once) and counts, per
+    /// claim, the seeds it held on. `progress` is called (from any thread, one call at a time)
+    /// after each seed with the number finished; `proceed` returning false stops the sweep.
+    public static func sweep(_ scenario: Scenario, seeds: [UInt64], epochs: Int? = nil, threads: Int = 2,
+                             proceed: (@Sendable () -> Bool)? = nil,
+                             progress: (@Sendable (Int) -> Void)? = nil) throws -> SweepResult {
+        let box = SweepBox(count: seeds.count)
+        DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(threads, seeds.count))) { worker in
+            while let i = box.next() {
+                do {
+                    let run = try ScenarioRunner.run(scenario, epochs: epochs, seed: seeds[i]) { _ in proceed?() ?? true }
+                    let done = box.finish(i, run.interrupted ? nil : run.results)
+                    if run.interrupted { box.stop() } else { progress?(done) }
+                } catch {
+                    box.fail(error)
+                }
+            }
+        }
+        if let error = box.error { throw error }
+        let finished = box.results.indices.filter { box.results[$0] != nil }
+        let claims = scenario.claims.enumerated().map { c, claim in
+            let robustness = claim.robustness ?? scenario.robustness
+            return ClaimSweep(claim: claim, results: finished.map { box.results[$0]![c] }, required: robustness.required(of: finished.count))
+        }
+        return SweepResult(scenario: scenario, seeds: finished.map { seeds[$0] }, claims: claims, interrupted: finished.count < seeds.count)
+    }
+
+    /// One term's value on one variant.
+    struct Measurement {
+        var value: Double?
+        var epoch: Int
+        var note: String?
+    }
+
+    /// Both terms combined into the claim's value, and checked.
+    static func combine(_ claim: Claim, _ terms: [Measurement?]) -> ClaimResult {
+        let a = terms[0], b = terms[1]
+        var value = a?.value
+        if let other = claim.other {
+            switch (value, b?.value) {
+            case (let x?, let y?): value = other.operation == .minus ? x - y : (y != 0 ? x / y : nil)
+            default: value = nil
+            }
+        }
+        var note = a?.note ?? b?.note
+        if value == nil && note == nil { note = "the layer has no such measure (dead units: ReLU family; saturation: logistic, tanh)" }
+        var passed = value != nil
+        if let v = value {
+            if let lo = claim.atLeast, !(v >= lo) { passed = false }
+            if let hi = claim.atMost, !(v <= hi) { passed = false }
+            if let eq = claim.equals, v != eq { passed = false }
+        }
+        return ClaimResult(claim: claim, measured: value, epoch: Swift.max(a?.epoch ?? 0, b?.epoch ?? 0), passed: passed, note: note)
+    }
+
+    /// Measures `measure` (with the claim's layers) on the session now.
+    static func measure(_ measure: Claim.Measure, _ claim: Claim, _ session: TrainingSession, converged: Bool) -> Measurement {
         let m = session.metrics
         var note: String?
         if let after = claim.after, after != m.epoch { note = "training ended before epoch \(after)" }
-        let measured: Double?
-        switch claim.measure {
-        case .trainAccuracy: measured = m.train.accuracy
-        case .testAccuracy: measured = (m.test ?? m.train).accuracy
-        case .trainLoss: measured = m.train.meanLoss
-        case .testLoss: measured = (m.test ?? m.train).meanLoss
+        let value: Double?
+        switch measure {
+        case .trainAccuracy: value = m.train.accuracy
+        case .testAccuracy: value = (m.test ?? m.train).accuracy
+        case .trainLoss: value = m.train.meanLoss
+        case .testLoss: value = (m.test ?? m.train).meanLoss
         case .accuracyGap:
-            if let a = m.train.accuracy, let b = (m.test ?? m.train).accuracy { measured = a - b } else { measured = nil }
+            if let a = m.train.accuracy, let b = (m.test ?? m.train).accuracy { value = a - b } else { value = nil }
         case .deadUnits, .deadShare, .saturation, .gradientNorm, .gradientRatio:
             let probes = session.probes()
             func probe(_ layer: Int?) -> LayerProbe? {
                 guard let layer, layer >= 1, layer <= probes.count else { return nil }
                 return probes[layer - 1]
             }
-            switch claim.measure {
-            case .deadUnits: measured = probe(claim.layer)?.deadUnits.map(Double.init)
-            case .deadShare: measured = probe(claim.layer).flatMap { p in p.deadUnits.map { Double($0) / Double(p.units) } }
-            case .saturation: measured = probe(claim.layer)?.saturation
-            case .gradientNorm: measured = gradientNorm(session, layer: claim.layer ?? 1)
+            switch measure {
+            case .deadUnits: value = probe(claim.layer)?.deadUnits.map(Double.init)
+            case .deadShare: value = probe(claim.layer).flatMap { p in p.deadUnits.map { Double($0) / Double(p.units) } }
+            case .saturation: value = probe(claim.layer)?.saturation
+            case .gradientNorm: value = gradientNorm(session, layer: claim.layer ?? 1)
             default:
                 let a = gradientNorm(session, layer: claim.layer ?? 1), b = gradientNorm(session, layer: claim.toLayer ?? 1)
-                measured = a.flatMap { x in b.flatMap { $0 > 0 ? x / $0 : nil } }
+                value = a.flatMap { x in b.flatMap { $0 > 0 ? x / $0 : nil } }
             }
-            if measured == nil && note == nil { note = "the layer has no such measure (dead units: ReLU family; saturation: logistic, tanh)" }
-        case .parameters: measured = Double(session.architecture.parameterCount)
-        case .converges: measured = converged ? 1 : 0
-        case .perceptronAgreement: measured = perceptronAgreement(session)
+        case .parameters: value = Double(session.architecture.parameterCount)
+        case .converges: value = converged ? 1 : 0
+        case .perceptronAgreement: value = perceptronAgreement(session)
+        case .epochMistakes: value = session.trainer.lastEpochMistakes.map(Double.init)
+        case .diverged: value = session.hasDiverged ? 1 : 0
+        case .maxError: value = maxError(session)
+        case .testLossRise, .bestTestEpoch:
+            let losses = session.history.map { ($0.epoch, ($0.test ?? $0.train).meanLoss) }.filter { $0.1.isFinite }
+            if let best = losses.min(by: { $0.1 < $1.1 }) {
+                value = measure == .bestTestEpoch ? Double(best.0) : (m.test ?? m.train).meanLoss - best.1
+            } else {
+                value = nil
+            }
         }
-        var passed = measured != nil
-        if let v = measured {
-            if let lo = claim.atLeast, !(v >= lo) { passed = false }
-            if let hi = claim.atMost, !(v <= hi) { passed = false }
-            if let eq = claim.equals, v != eq { passed = false }
+        return Measurement(value: value, epoch: m.epoch, note: note)
+    }
+
+    /// The largest |F(x) - f(x)| over the training points of a 1-D function (nil for classes).
+    static func maxError(_ session: TrainingSession) -> Double? {
+        let net = session.network, examples = session.train
+        guard case .values(let targets, width: 1) = examples.targets, net.architecture.outputs == 1, examples.count > 0,
+              let ws = try? Workspace<Float>(architecture: net.architecture, capacity: examples.count) else { return nil }
+        ws.load(examples, range: 0..<examples.count)
+        net.forward(ws)
+        var largest = 0.0
+        for c in 0..<examples.count {
+            let e = Swift.abs(Double(ws.output(c)[0]) - Double(targets[c]))
+            guard e.isFinite else { return nil }
+            largest = Swift.max(largest, e)
         }
-        return ClaimResult(claim: claim, measured: measured, epoch: m.epoch, passed: passed, note: note)
+        return largest
     }
 
     /// ||grad W(l)|| on the probed training examples.
@@ -169,4 +301,36 @@ public enum ScenarioRunner {
         for c in 0..<all.count where (a.output(c)[0] > 0.5) == (b.output(c)[0] == 1) { same += 1 }
         return Double(same) / Double(all.count)
     }
+}
+
+/// The seeds a sweep's workers share: which is next, and what each gave.
+private final class SweepBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var done = 0
+    private var stopped = false
+    private(set) var results: [[ClaimResult]?]
+    private(set) var error: Error?
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func next() -> Int? {
+        lock.withLock {
+            guard !stopped, error == nil, nextIndex < results.count else { return nil }
+            nextIndex += 1
+            return nextIndex - 1
+        }
+    }
+
+    func finish(_ i: Int, _ r: [ClaimResult]?) -> Int {
+        lock.withLock {
+            results[i] = r
+            done += 1
+            return done
+        }
+    }
+
+    func stop() { lock.withLock { stopped = true } }
+
+    func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
 }

@@ -64,8 +64,11 @@ public enum ShippedLessons {
         throw NNLabError("\"\(reference)\" could be \(matches.map(\.name).joined(separator: ", ")); give more of the name")
     }
 
-    /// Name and title of every shipped lesson.
-    public static func catalogue() -> [(name: String, title: String)] {
-        names.map { name in (name, (try? load(name))?.title ?? "(does not parse)") }
+    /// Name, title and variants of every shipped lesson.
+    public static func catalogue() -> [(name: String, title: String, variants: [String])] {
+        names.map { name in
+            let s = try? load(name)
+            return (name, s?.title ?? "(does not parse)", s?.variants.map(\.name) ?? [])
+        }
     }
 }

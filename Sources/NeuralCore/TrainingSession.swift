@@ -30,6 +30,9 @@ public struct SessionConfiguration: Hashable, Sendable {
     public var settings: TrainingSettings
     /// Seed of the weights, the split and the shuffles.
     public var seed: UInt64
+    /// Hand-set parameters in the model file's order (W(1) row by row, b(1), W(2), ...); nil
+    /// draws the weights from the seed.
+    public var initialWeights: [Double]?
 
     /// A configuration; unspecified parts take the defaults described on each property.
     public init(data: DataSource, trainRatio: Double = 0.5, features: FeatureSet = .plain, hidden: [HiddenLayer],
@@ -45,6 +48,16 @@ public struct SessionConfiguration: Hashable, Sendable {
         self.biasInit = biasInit
         self.settings = settings
         self.seed = seed
+    }
+
+    /// The same run with another seed: the weights, the split, the shuffles and a generated
+    /// data set's points all come from `seed`.
+    public mutating func reseed(_ seed: UInt64) {
+        self.seed = seed
+        if case .generated(var spec) = data {
+            spec.seed = seed
+            data = .generated(spec)
+        }
     }
 
     /// Loads or generates the data set.
@@ -166,8 +179,18 @@ public final class TrainingSession: @unchecked Sendable {
                              + "batches of \(Swift.min(configuration.settings.batchSize, train.count)) examples); the limit is "
                              + "\(FileIO.describeBytes(Limits.maxTrainingBytes)): use a smaller batch, fewer points or fewer units")
         }
-        let network = try model ?? Network<Float>(architecture: architecture, weightInit: configuration.weightInit,
-                                              biasInit: configuration.biasInit, seed: configuration.seed)
+        let network: Network<Float>
+        if let model {
+            network = model
+        } else if let weights = configuration.initialWeights {
+            guard weights.count == architecture.parameterCount else {
+                throw NNLabError("the hand-set weights are \(weights.count) numbers, but the network \(architecture) has \(architecture.parameterCount) parameters")
+            }
+            network = try Network<Float>(architecture: architecture, parameters: weights.map { Float($0) })
+        } else {
+            network = try Network<Float>(architecture: architecture, weightInit: configuration.weightInit,
+                                         biasInit: configuration.biasInit, seed: configuration.seed)
+        }
         initialNetwork = network
         lastGood = network
         trainer = try Trainer(network: network, train: train, settings: configuration.settings, seed: configuration.seed)

@@ -69,3 +69,17 @@ struct Progress {
             : String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
     }
 }
+
+extension Progress {
+    /// A progress line that several threads update (one at a time).
+    final class Shared: @unchecked Sendable {
+        private let lock = NSLock()
+        private var line: Progress
+
+        init(enabled: Bool) { line = Progress(enabled: enabled) }
+
+        func update(_ text: @autoclosure () -> String) { lock.withLock { line.update(text()) } }
+
+        func finish() { lock.withLock { line.finish() } }
+    }
+}

@@ -16,7 +16,10 @@ extension NNLab {
         var dir: String?
 
         func run() throws {
-            var rows = ShippedLessons.catalogue().map { [$0.name == ShippedLessons.defaultName ? "\($0.name) (default)" : $0.name, $0.title] }
+            var rows = ShippedLessons.catalogue().map {
+                [$0.name == ShippedLessons.defaultName ? "\($0.name) (default)" : $0.name, $0.title
+                 + ($0.variants.isEmpty ? "" : " [compares \($0.variants.joined(separator: ", "))]")]
+            }
             if let dir {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -62,7 +65,12 @@ extension NNLab {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a lesson headless and check its claims.",
-            discussion: "Exit status 0 when every claim holds, 1 when one does not, 2 for a bad file or name.")
+            discussion: """
+            With --seeds N the lesson trains on N seeds (S, S+1, ...; --from S, 1 by default) and each \
+            claim must hold on as many of them as the lesson's robustness asks (all of them unless it \
+            says otherwise). Exit status 0 when every claim holds, 1 when one does not, 2 for a bad \
+            file, name or option.
+            """)
 
         @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list); the default lesson if none.",
                   completion: Completions.lesson)
@@ -74,35 +82,62 @@ extension NNLab {
         @Option(parsing: .unconditional, help: "Seed instead of the lesson's own (0 or more).")
         var seed: Int?
 
+        @Option(parsing: .unconditional, help: "Train on this many seeds and count where each claim holds (1 to 1000).")
+        var seeds: Int?
+
+        @Option(name: .customLong("from"), parsing: .unconditional, help: "The first seed of --seeds (default 1).")
+        var from: Int?
+
+        @Flag(help: "Write the result as one JSON object (with --seeds: per claim, the seeds it held on).")
+        var json = false
+
         @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"), completion: .directory)
         var dir: String?
 
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if let epochs, !(1...ScenarioLimits.maxEpochs).contains(epochs) {
-                throw NNLabError("--epochs: must be between 1 and \(ScenarioLimits.maxEpochs), found \(epochs)")
+            if let epochs, !(0...ScenarioLimits.maxEpochs).contains(epochs) {
+                throw NNLabError("--epochs: must be between 0 and \(ScenarioLimits.maxEpochs), found \(epochs)")
             }
             if let seed, seed < 0 { throw NNLabError("--seed: must be 0 or more, found \(seed)") }
+            if let seeds, !(1...1000).contains(seeds) { throw NNLabError("--seeds: must be between 1 and 1000, found \(seeds)") }
+            if let from {
+                guard seeds != nil else { throw NNLabError("--from: gives the first seed of --seeds; add --seeds N") }
+                guard from >= 0, from <= Int(Int32.max) else { throw NNLabError("--from: must be 0 or more, found \(from)") }
+            }
+            if seed != nil && seeds != nil { throw NNLabError("--seed and --seeds: give one (--seeds N --from S sweeps seeds S to S+N-1)") }
         }
 
         func run() throws {
             let scenario = try loadScenario(lesson, directory: dir)
             let style = OutputStyle.detect(ascii: output.ascii)
             let theme = Theme(colorMode: style.color ? .full : .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
+            ProcessSignals.catchInterrupt()
+            if seeds != nil || json {
+                try sweep(scenario, style: style, theme: theme)
+                return
+            }
             let total = epochs ?? scenario.epochs
             var line = Progress(enabled: !output.quiet)
-            ProcessSignals.catchInterrupt()
+            let count = scenario.runs.count
+            var index = 0
+            var current: ObjectIdentifier?
             let run = try ScenarioRunner.run(scenario, epochs: epochs, seed: seed.map(UInt64.init)) { session in
+                if current != ObjectIdentifier(session) { current = ObjectIdentifier(session); index += 1 }
                 let m = session.metrics
-                line.update("\(scenario.name): [\(Progress.bar(Double(m.epoch) / Double(Swift.max(total, 1)), unicode: style.unicode))] "
+                let which = count > 1 ? " \(scenario.runs[index - 1].name) (\(index)/\(count))" : ""
+                line.update("\(scenario.name)\(which): [\(Progress.bar(Double(m.epoch) / Double(Swift.max(total, 1)), unicode: style.unicode))] "
                             + "epoch \(m.epoch)/\(total)  loss \(NumberFormat.fixed(m.train.meanLoss, decimals: 4, trim: false))")
                 return !ProcessSignals.interrupted
             }
             line.finish()
-            print(run.scenario.title)
-            print(String(repeating: theme.glyphs.unicode ? "═" : "=", count: min(78, displayWidth(run.scenario.title))))
-            print(TrainReport.render(run.session, outcome: run.outcome, theme: theme))
+            printTitle(run.scenario, theme: theme)
+            if run.runs.count == 1 {
+                print(TrainReport.render(run.session, outcome: run.outcome, theme: theme))
+            } else {
+                print(variantTable(run))
+            }
             print("")
             print("claims (\(run.results.filter(\.passed).count) of \(run.results.count) hold)")
             for result in run.results {
@@ -110,8 +145,76 @@ extension NNLab {
                 print(theme.hasColor ? sgrWrap(line, result.passed ? theme.good : theme.error) : line)
             }
             if run.results.isEmpty { print("  (this lesson makes no claims)") }
-            if ProcessSignals.interrupted { throw ExitCode(130) }
+            if run.interrupted { throw ExitCode(130) }
             if !run.allPassed { throw ExitCode(1) }
+        }
+
+        func printTitle(_ scenario: Scenario, theme: Theme) {
+            print(scenario.title)
+            print(String(repeating: theme.glyphs.unicode ? "═" : "=", count: min(78, displayWidth(scenario.title))))
+        }
+
+        /// One row per variant: how it differs, how training ended, loss and accuracy.
+        func variantTable(_ run: ScenarioRun) -> String {
+            let rows = run.runs.map { r -> [String] in
+                let m = r.session.metrics
+                func accuracy(_ e: Evaluation?) -> String { e?.accuracy.map { NumberFormat.percent($0) } ?? "-" }
+                return [r.variant.name, r.variant.says, NumberFormat.loss(m.train.meanLoss), accuracy(m.train),
+                        m.test.map { NumberFormat.loss($0.meanLoss) } ?? "-", accuracy(m.test), r.outcome]
+            }
+            return table(header: ["variant", "differs by", "train loss", "train acc", "test loss", "test acc", "training"], rows: rows)
+        }
+
+        /// `--seeds N [--from S]`: every seed, then per claim the seeds it held on.
+        func sweep(_ scenario: Scenario, style: OutputStyle, theme: Theme) throws {
+            let first = UInt64(from ?? seed ?? 1)
+            let n = seeds ?? 1
+            let list = (0..<UInt64(n)).map { first + $0 }
+            let progress = Progress.Shared(enabled: !output.quiet)
+            let result = try ScenarioRunner.sweep(scenario, seeds: list, epochs: epochs, proceed: { !ProcessSignals.interrupted }) { done in
+                progress.update("\(scenario.name): [\(Progress.bar(Double(done) / Double(n), unicode: style.unicode))] \(done) of \(n) seeds")
+            }
+            progress.finish()
+            if json {
+                print(sweepJSON(result))
+            } else {
+                printTitle(scenario, theme: theme)
+                let seedsText = result.seeds.count == 1 ? "seed \(list[0])" : "seeds \(list[0])-\(list[0] + UInt64(n) - 1)"
+                print("\(seedsText), \(scenario.epochs) epochs" + (scenario.variants.isEmpty ? "" : ", variants: ")
+                      + scenario.variants.map { "\($0.name) (\($0.says))" }.joined(separator: ", "))
+                print("")
+                let met = result.claims.filter(\.passed).count
+                print("claims (\(met) of \(result.claims.count) hold on enough seeds)")
+                for c in result.claims {
+                    var line = "  \(c.passed ? "PASS" : "FAIL")  \(c.claim.description): held on \(c.held)/\(c.results.count) (needs \(c.required))"
+                    let values = c.sortedValues
+                    if let median = c.median {
+                        line += "; median \(NumberFormat.measured(median)), min \(NumberFormat.measured(values.first!)), max \(NumberFormat.measured(values.last!))"
+                    }
+                    let failed = zip(result.seeds, c.results).filter { !$0.1.passed }.map { String($0.0) }
+                    if !failed.isEmpty && failed.count <= 12 { line += "; failed on seed\(failed.count == 1 ? "" : "s") \(failed.joined(separator: ", "))" }
+                    print(theme.hasColor ? sgrWrap(line, c.passed ? theme.good : theme.error) : line)
+                    if let says = c.claim.says { print("        \(says)") }
+                }
+                if result.claims.isEmpty { print("  (this lesson makes no claims)") }
+            }
+            if result.interrupted { throw ExitCode(130) }
+            if !result.allPassed { throw ExitCode(1) }
+        }
+
+        func sweepJSON(_ r: SweepResult) -> String {
+            func number(_ x: Double?) -> String { x.map { $0.isFinite ? jsonNumber($0) : "null" } ?? "null" }
+            let claims = r.claims.map { c -> String in
+                let values = c.sortedValues
+                let perSeed = c.results.map { number($0.measured) }.joined(separator: ", ")
+                let failed = zip(r.seeds, c.results).filter { !$0.1.passed }.map { String($0.0) }.joined(separator: ", ")
+                return "{\"claim\": \(jsonString(c.claim.description)), \"held\": \(c.held), \"seeds\": \(c.results.count), "
+                    + "\"required\": \(c.required), \"passed\": \(c.passed), \"median\": \(number(c.median)), "
+                    + "\"min\": \(number(values.first)), \"max\": \(number(values.last)), \"values\": [\(perSeed)], \"failed_seeds\": [\(failed)]}"
+            }
+            return "{\"lesson\": \(jsonString(r.scenario.name)), \"seeds\": [\(r.seeds.map(String.init).joined(separator: ", "))], "
+                + "\"variants\": [\(r.scenario.variants.map { jsonString($0.name) }.joined(separator: ", "))], "
+                + "\"passed\": \(r.allPassed), \"interrupted\": \(r.interrupted), \"claims\": [\(claims.joined(separator: ", "))]}"
         }
     }
 }

@@ -23,6 +23,9 @@ extension NNLab {
         @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"), completion: .directory)
         var dir: String?
 
+        @Option(help: ArgumentHelp("For a lesson that compares variants: the one to open (the first by default).", valueName: "name"))
+        var variant: String?
+
         @Flag(help: "Start paused (space starts training).")
         var paused = false
 
@@ -61,7 +64,8 @@ extension NNLab {
                     options.locked.insert(lock)
                 }
             }
-            let scenario = try loadScenario(lesson, directory: dir)
+            var scenario = try loadScenario(lesson, directory: dir)
+            if let variant { scenario = try scenario.selecting(variant: variant) }
             guard Terminal.isInteractive else {
                 throw NNLabError("the lab needs a terminal (standard input and output are not one). Without one, train headless: "
                                  + "`nnlab run \(scenario.name)` checks the lesson's claims, `nnlab train --help` trains any network.")

@@ -5,9 +5,9 @@ import Testing
     @Test func listShowsEveryLessonAndTheDefault() throws {
         let r = try CLI.run(["list"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("04-xor-two-hidden-units (default)  Two hidden units solve XOR"))
+        #expect(r.stdout.contains("04-xor-two-hidden-units (default)  Two hidden units solve XOR [compares two, three]"))
         #expect(r.stdout.contains("14-maxout"))
-        #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("0") || $0.hasPrefix("1") }.count == 29)
+        #expect(r.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.count == 33)
     }
 
     @Test func runChecksTheClaimsFromAnyFolder() throws {
@@ -16,11 +16,13 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("Two hidden units solve XOR\n"))
         #expect(r.stdout.contains("claims (3 of 3 hold)"))
-        #expect(r.stdout.contains("  PASS  train_accuracy = 1.0 at epoch 3000; expected train_accuracy >= 1"))
+        #expect(r.stdout.contains("  PASS  three.train_accuracy = 1.0 at epoch 3000; expected three.train_accuracy >= 1"))
+        // One row per variant, with how it differs.
+        #expect(r.stdout.contains("\ntwo      two hidden units, the lecture's 2-2-1"))
         // Too few epochs: the claim fails and the exit status says so.
         let short = try CLI.run(["run", "04-xor-two-hidden-units", "--epochs", "5"])
         #expect(short.status == 1)
-        #expect(short.stdout.contains("  FAIL  train_accuracy"))
+        #expect(short.stdout.contains("  FAIL  two.train_accuracy"))
         // No argument: the default lesson.
         let byDefault = try CLI.run(["run", "--epochs", "1"])
         #expect(byDefault.stdout.hasPrefix("Two hidden units solve XOR\n"))
@@ -34,7 +36,34 @@ import Testing
         #expect(lines.count == 4 + 10)
         #expect(lines.first == "unknown-keys.yaml:5:3: data.nosie: unknown key; did you mean \"noise\"? (allowed: dataset, file, points, noise, classes, train_ratio, features, seed)")
         let ok = try CLI.run(["check", repository.appendingPathComponent("scenarios/14-maxout.yaml").path])
-        #expect(ok.status == 0 && ok.stdout.contains(": ok: Maxout units (2 claims)"))
+        #expect(ok.status == 0 && ok.stdout.contains(": ok: Maxout units (1 claim)"))
+        let variants = try CLI.run(["check", "bad-variants.yaml"], directory: dir)
+        #expect(variants.status == 2)
+        #expect(variants.stderr.contains("bad-variants.yaml:25:5: expect[0]: there is no variant \"softplus\" (the variants: relu, slow, points)"))
+    }
+
+    /// `--seeds N --from S`: per claim the seeds it held on, against the lesson's robustness;
+    /// `--json` for tools; bad combinations exit with 2.
+    @Test func seedSweeps() throws {
+        let r = try CLI.run(["run", "1", "--seeds", "3", "--from", "5", "--ascii"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[2] == "seeds 5-7, 2000 epochs, variants: line (inputs x1, x2), product (inputs x1, x2 and x1*x2)")
+        #expect(lines.contains { $0.hasPrefix("  PASS  line.train_loss >= 0.693 and line.train_loss <= 0.694: held on 3/3 (needs 3); median 0.6931") })
+        let json = try CLI.run(["run", "1", "--seeds", "2", "--json"])
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["seeds"] as? [Int] == [1, 2] && object["passed"] as? Bool == true)
+        let claims = try #require(object["claims"] as? [[String: Any]])
+        #expect(claims.count == 2 && claims[0]["held"] as? Int == 2 && (claims[0]["values"] as? [Double])?.count == 2)
+        // Too few epochs on every seed: exit 1, and the failing seeds are named.
+        let failing = try CLI.run(["run", "4", "--seeds", "2", "--epochs", "3", "--ascii"])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("FAIL  three.train_accuracy >= 1: held on 0/2 (needs 2)") && failing.stdout.contains("failed on seeds 1, 2"))
+        for bad in [["--seeds", "0"], ["--from", "3"], ["--seed", "1", "--seeds", "2"], ["--seeds", "2", "--from", "-1"]] {
+            let b = try CLI.run(["run", "1"] + bad)
+            #expect(b.status == 2, "\(bad)")
+        }
     }
 
     @Test func unknownLessonsAndBadFilesExitWith2() throws {

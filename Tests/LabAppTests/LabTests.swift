@@ -47,6 +47,24 @@ import Testing
         for entry in KeyTable.dashboard where !entry.help.isEmpty { #expect(small.contains(entry.help), "\(entry.help)") }
     }
 
+    /// A lesson with variants opens on its first; hand-set weights survive a reset, and a new
+    /// seed or another number of units draws weights instead of failing.
+    @Test func variantsAndHandSetWeights() throws {
+        let compare = try Self.lab("06a-spiral-deep")
+        #expect(compare.configuration.hidden.map(\.units) == [8, 8])
+        #expect(compare.scenario.lesson.contains("This lesson compares deep (two hidden layers of 8"))
+        let byHand = try Self.lab("18-xor-by-hand")
+        let weights: [Float] = [20, 20, -20, -20, -10, 30, 20, 20, -30]
+        #expect(byHand.session.network.parameters == weights)
+        byHand.handle(.char("r"))
+        #expect(byHand.session.network.parameters == weights)
+        byHand.handle(.char("R"))
+        #expect(byHand.session.network.parameters != weights)
+        let grown = try Self.lab("18-xor-by-hand")
+        grown.handle(.char("+"))
+        #expect(grown.session.architecture.parameterCount == 13 && grown.state.notice?.hasPrefix("cannot") != true)
+    }
+
     @Test func activationDatasetAndUnitsKeys() throws {
         let lab = try Self.lab()
         #expect(lab.configuration.hidden.map(\.activation) == [.logistic])
