@@ -5,7 +5,7 @@ import Testing
     @Test func listShowsEveryLessonAndTheDefault() throws {
         let r = try CLI.run(["list"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("04-xor-two-hidden-units (default)  Two hidden units solve XOR [compares two, three]"))
+        #expect(r.stdout.contains("04-xor-two-hidden-units (default)  Two hidden units solve XOR [compares two, four]"))
         #expect(r.stdout.contains("14-maxout"))
         #expect(r.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.count == 33)
     }
@@ -16,7 +16,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("Two hidden units solve XOR\n"))
         #expect(r.stdout.contains("claims (3 of 3 hold)"))
-        #expect(r.stdout.contains("  PASS  three.train_accuracy = 1.0 at epoch 3000; expected three.train_accuracy >= 1"))
+        #expect(r.stdout.contains("  PASS  four.train_accuracy = 1.0 at epoch 3000; expected four.train_accuracy >= 1"))
         // One row per variant, with how it differs.
         #expect(r.stdout.contains("\ntwo      two hidden units, the lecture's 2-2-1"))
         // Too few epochs: the claim fails and the exit status says so.
@@ -59,7 +59,7 @@ import Testing
         // Too few epochs on every seed: exit 1, and the failing seeds are named.
         let failing = try CLI.run(["run", "4", "--seeds", "2", "--epochs", "3", "--ascii"])
         #expect(failing.status == 1)
-        #expect(failing.stdout.contains("FAIL  three.train_accuracy >= 1: held on 0/2 (needs 2)") && failing.stdout.contains("failed on seeds 1, 2"))
+        #expect(failing.stdout.contains("FAIL  four.train_accuracy >= 1: held on 0/2 (needs 2)") && failing.stdout.contains("failed on seeds 1, 2"))
         for bad in [["--seeds", "0"], ["--from", "3"], ["--seed", "1", "--seeds", "2"], ["--seeds", "2", "--from", "-1"]] {
             let b = try CLI.run(["run", "1"] + bad)
             #expect(b.status == 2, "\(bad)")
