@@ -118,7 +118,8 @@ public enum ScenarioRunner {
         var interrupted = false
         for variant in scenario.runs {
             var configuration = variant.configuration
-            if let seed { configuration.reseed(seed) }
+            // The lesson's own seed changes nothing (its data may have a seed of its own).
+            if let seed, seed != configuration.seed { configuration.reseed(seed) }
             let model: Network<Float>? = try variant.modelPath.map { try ModelFile.load($0) }
             let session = try TrainingSession(configuration, model: model)
             var converged = false

@@ -167,7 +167,8 @@ extension NNLab {
 
         /// `--seeds N [--from S]`: every seed, then per claim the seeds it held on.
         func sweep(_ scenario: Scenario, style: OutputStyle, theme: Theme) throws {
-            let first = UInt64(from ?? seed ?? 1)
+            // --json alone: the lesson's own seed, as a run without options trains.
+            let first = from.map(UInt64.init) ?? seed.map(UInt64.init) ?? (seeds == nil ? scenario.configuration.seed : 1)
             let n = seeds ?? 1
             let list = (0..<UInt64(n)).map { first + $0 }
             let progress = Progress.Shared(enabled: !output.quiet)
