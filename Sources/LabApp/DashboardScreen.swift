@@ -59,14 +59,22 @@ struct DashboardScreen: Screen {
     }
 
 
+    /// The keys of the open overlay, or nil when none is open.
+    static func overlayHints(_ state: LabState, _ s: TrainingSnapshot, theme: Theme) -> [(key: String, action: String)]? {
+        switch state.overlay {
+        case .settings: [(theme.glyphs.upDownKeys, "choose"), (theme.glyphs.leftRightKeys, "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
+        case .lessons: [(theme.glyphs.upDownKeys, "choose"), ("enter", "open"), ("esc", "close")]
+        case .prompt(let kind, _): [("enter", kind == .load ? "load" : kind == .save ? "save" : "replace"), ("esc", "cancel")]
+        case .help, .message: [("any key", "closes this window")]
+        case .none: nil
+        }
+    }
+
     private func footer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
         let hints: [(key: String, action: String)]
-        switch state.overlay {
-        case .settings: hints = [(theme.glyphs.upDownKeys, "choose"), (theme.glyphs.leftRightKeys, "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
-        case .lessons: hints = [(theme.glyphs.upDownKeys, "choose"), ("enter", "open"), ("esc", "close")]
-        case .prompt(let kind, _): hints = [("enter", kind == .load ? "load" : kind == .save ? "save" : "replace"), ("esc", "cancel")]
-        case .help, .message: hints = [("any key", "closes this window")]
-        case .none:
+        if let overlay = Self.overlayHints(state, s, theme: theme) {
+            hints = overlay
+        } else {
             hints = s.status == .diverged
                 ? [("[", "lower the rate"), ("r", "reset"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
                 : [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),

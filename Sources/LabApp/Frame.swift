@@ -61,6 +61,8 @@ struct ScreenContext {
     let settingRows: [SettingRow]
     let sampler: GridSampler
     let exampleWorkspace: Workspace<Float>
+    /// Every network, in pane order (one on the dashboard).
+    var panes: [PaneView] = []
 
     /// The generated data set's kind (nil for a file).
     var datasetKind: DatasetKind? {
@@ -83,6 +85,25 @@ struct ScreenContext {
 
     /// The main panel's name.
     var viewName: String { Views.mainViewName(state, canShowContributions: canShowContributions) }
+}
+
+/// One network as the compare screen shows it.
+struct PaneView {
+    /// Its name ("relu", "network 1").
+    let name: String
+    /// How it differs from the others ("activation relu"), or "".
+    let differs: String
+    let snapshot: TrainingSnapshot
+    let sampler: GridSampler
+
+    /// "relu (activation relu)".
+    var title: String { differs.isEmpty ? name : "\(name) (\(differs))" }
+
+    /// Dead units over the hidden layers, if any layer can have them (ReLU family).
+    var deadUnits: Int? {
+        let counts = snapshot.probes.compactMap(\.deadUnits)
+        return counts.isEmpty ? nil : counts.reduce(0, +)
+    }
 }
 
 /// A screen of the lab: header, body and footer drawn from a `ScreenContext` into a `Frame`.

@@ -7,8 +7,8 @@ import Synchronization
 extension Lab {
     func saveModel(to path: String) {
         do {
-            let network = controller.snapshot.network
-            let lesson = "{\"lesson\":\"\(scenario.name)\",\"epoch\":\(controller.snapshot.epoch)}"
+            let network = snapshot.network
+            let lesson = "{\"lesson\":\"\(scenario.name)\",\"epoch\":\(snapshot.epoch)}"
             try ModelFile.save(network, to: path, extras: [("nnlab", lesson)])
             state.notice = "saved the model to \(path)"
         } catch {

@@ -28,7 +28,7 @@ extension Lab {
     /// moment after `f`).
     func refreshTrace() {
         guard let cursor = state.stepping, cursor.point < points.count else { stepTrace = nil; return }
-        let snapshot = controller.snapshot
+        let snapshot = self.snapshot
         if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { return }
         let p = points[cursor.point]
         let arch = snapshot.network.architecture

@@ -13,7 +13,22 @@ public struct LabOptions: Sendable {
     public var locked: Set<Lock> = []
     /// Where `w` saves by default.
     public var modelPath = "nnlab-model.json"
+    /// Start in presentation mode.
+    public var present = false
     public init() {}
+}
+
+/// One network of the compare screen: its name and configuration.
+public struct Pane: Sendable, Equatable {
+    /// The variant's name ("relu"), or "" for the only network.
+    public var name: String
+    /// Data, features, network and training settings.
+    public var configuration: SessionConfiguration
+
+    public init(name: String, configuration: SessionConfiguration) {
+        self.name = name
+        self.configuration = configuration
+    }
 }
 
 /// The interactive lab without its terminal: the lesson, the training controller, the view
@@ -26,8 +41,15 @@ public final class Lab {
 
     /// The lesson open now.
     public private(set) var scenario: Scenario
-    /// The configuration being trained (the lesson's, as changed in the lab).
-    public internal(set) var configuration: SessionConfiguration
+    /// The networks shown: one, or two to four side by side (a lesson's variants, clones).
+    public internal(set) var panes: [Pane]
+    /// Most networks side by side.
+    public static let maxPanes = 4
+    /// The focused network's configuration (the lesson's, as changed in the lab).
+    public internal(set) var configuration: SessionConfiguration {
+        get { panes[state.focus].configuration }
+        set { panes[state.focus].configuration = newValue }
+    }
     /// The view state.
     public internal(set) var state = LabState()
     /// The training thread.
@@ -36,7 +58,7 @@ public final class Lab {
     var model: Network<Float>?
     /// Map points of the current data, cached.
     public private(set) var points: [MapPoint] = []
-    private var samplerCache: GridSampler?
+    private var samplerCache: [Int: GridSampler] = [:]
     private var workspaceCache: Workspace<Float>?
     /// The step-through's trace of the chosen example (made by the reducer, not by drawing).
     var stepTrace: StepTrace?
@@ -49,12 +71,22 @@ public final class Lab {
     public init(scenario: Scenario, options: LabOptions = LabOptions()) throws {
         self.scenario = scenario
         self.options = options
-        configuration = scenario.configuration
-        model = try scenario.modelPath.map { try ModelFile.load($0) }
-        let session = try TrainingSession(configuration, model: model)
-        controller = TrainingController(session: session, running: !(options.paused || scenario.view.paused))
+        let panes = Self.panes(for: scenario)
+        self.panes = panes
+        let model: Network<Float>? = try scenario.modelPath.map { try ModelFile.load($0) }
+        self.model = model
+        let sessions = try panes.enumerated().map { i, p in try TrainingSession(p.configuration, model: i == 0 ? model : nil) }
+        controller = TrainingController(sessions: sessions, running: !(options.paused || scenario.view.paused))
+        state.present = options.present
         applyView(scenario.view)
         adoptSession()
+    }
+
+    /// A lesson's networks: its variants side by side, or its one network.
+    static func panes(for scenario: Scenario) -> [Pane] {
+        scenario.variants.count >= 2 && scenario.view.compare
+            ? scenario.variants.map { Pane(name: $0.name, configuration: $0.configuration) }
+            : [Pane(name: "", configuration: scenario.configuration)]
     }
 
     deinit { controller.shutdown() }
@@ -86,7 +118,7 @@ public final class Lab {
         if newPoints != points { state.selectedPoint = nil }
         points = newPoints
         state.selectedLayer = Swift.min(state.selectedLayer, Swift.max(0, session.architecture.hidden.count - 1))
-        state.divergenceShown = controller.snapshot.status == .diverged
+        state.divergenceShown = snapshot.status == .diverged
         fitMainView()
     }
 
@@ -99,15 +131,21 @@ public final class Lab {
     /// Stops the training thread.
     public func stop() { controller.shutdown() }
 
-    /// The session being trained (read it through snapshots while the thread runs).
-    public var session: TrainingSession { controller.session }
+    /// The focused session (read it through snapshots while the thread runs).
+    public var session: TrainingSession { controller.sessions[Swift.min(state.focus, controller.sessions.count - 1)] }
+
+    /// The latest snapshot of the focused network.
+    public var snapshot: TrainingSnapshot {
+        let all = controller.snapshots
+        return all[Swift.min(state.focus, all.count - 1)]
+    }
 
     /// Called once a frame: installs a model that finished loading, brings the step-through's
     /// trace up to date, notices a divergence and opens its explanation once.
     public func tick() {
         finishLoading()
         refreshTrace()
-        let snapshot = controller.snapshot
+        let snapshot = self.snapshot
         let diverged = snapshot.status == .diverged
         if diverged && !state.divergenceShown {
             var lines = [snapshot.divergence ?? "the loss stopped being a finite number", ""]
@@ -204,6 +242,13 @@ public final class Lab {
         case .scrollLesson(let d): state.lessonScroll = Swift.max(0, state.lessonScroll + d * 3)
         case .redraw: break
         case .stepThrough: openStepThrough()
+        case .clone: clonePane()
+        case .closePane: closePane()
+        case .focusPane(let i): focusPane(i)
+        case .nextPane: focusPane(panes.count > 1 ? (state.focus + 1) % panes.count : 0)
+        case .togglePresent:
+            state.present.toggle()
+            state.notice = state.present ? "presentation mode: p returns" : "presentation mode off"
         case .select: break  // needs the frame: `handle(_:in:)`
         case .stepMove, .stepLayer, .stepEnd, .stepUnitMode, .stepUnit, .stepPoint, .stepCycle, .stepClose:
             performStep(action)
@@ -245,11 +290,13 @@ public final class Lab {
     /// Opens another lesson.
     public func open(_ lesson: Scenario) throws {
         let newModel = try lesson.modelPath.map { try ModelFile.load($0) as Network<Float> }
-        let session = try TrainingSession(lesson.configuration, model: newModel)
+        let newPanes = Self.panes(for: lesson)
+        let sessions = try newPanes.enumerated().map { i, p in try TrainingSession(p.configuration, model: i == 0 ? newModel : nil) }
         scenario = lesson
         model = newModel
-        configuration = lesson.configuration
-        install(session, running: !lesson.view.paused)
+        state.focus = 0
+        panes = newPanes
+        install(sessions: sessions, running: !lesson.view.paused)
         applyView(lesson.view)
         state.overlay = .none
         state.notice = "opened \(lesson.name)"
@@ -263,10 +310,13 @@ public final class Lab {
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
             return Self.enlargeFrame(width: width, height: height, theme: theme)
         }
+        var theme = theme
+        if state.present { theme.highContrast = true }
         let context = screenContext()
-        return state.stepping != nil
-            ? StepScreen(context: context).render(width: width, height: height, theme: theme)
-            : DashboardScreen(context: context).render(width: width, height: height, theme: theme)
+        if state.stepping != nil { return StepScreen(context: context).render(width: width, height: height, theme: theme) }
+        if state.present { return PresentationScreen(context: context).render(width: width, height: height, theme: theme) }
+        if panes.count > 1 { return CompareScreen(context: context).render(width: width, height: height, theme: theme) }
+        return DashboardScreen(context: context).render(width: width, height: height, theme: theme)
     }
 
     /// The screen's cells (tests and goldens compare them).
@@ -276,11 +326,36 @@ public final class Lab {
 
     /// What the screens read this frame.
     func screenContext() -> ScreenContext {
-        let snapshot = controller.snapshot
+        let all = controller.snapshots
+        let focus = Swift.min(state.focus, all.count - 1)
+        let snapshot = all[focus]
+        let views = all.indices.map { i in
+            PaneView(name: panes[i].name.isEmpty ? "network \(i + 1)" : panes[i].name,
+                     differs: Self.differences(panes[i].configuration, from: panes.indices.filter { $0 != i }.map { panes[$0].configuration }),
+                     snapshot: all[i], sampler: sampler(i, all[i].network.architecture))
+        }
         return ScreenContext(scenario: scenario, configuration: configuration, dataset: session.dataset, trainIndices: session.trainIndices,
                              points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
                              settingRows: state.overlay == .settings ? settingRows() : [],
-                             sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture))
+                             sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture), panes: views)
+    }
+
+    /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the
+    /// settings a comparison varies; "" when nothing does.
+    static func differences(_ c: SessionConfiguration, from others: [SessionConfiguration]) -> String {
+        func fields(_ c: SessionConfiguration) -> [(String, String)] {
+            [("inputs", c.features.description),
+             ("layers", c.hidden.isEmpty ? "none" : c.hidden.map { "\($0.units)" }.joined(separator: "-")),
+             ("activation", Set(c.hidden.map(\.activation.label)).sorted().joined(separator: ",")),
+             ("output", c.output.map { "\($0)" } ?? "default"), ("loss", c.loss.map { "\($0)" } ?? "default"),
+             ("init", c.weightInit?.description ?? "default"), ("bias", NumberFormat.short(c.biasInit)),
+             ("optimizer", c.settings.optimizer.description), ("rate", NumberFormat.compact(c.settings.learningRate)),
+             ("batch", "\(c.settings.batchSize)"), ("L1", NumberFormat.short(c.settings.l1)), ("L2", NumberFormat.short(c.settings.l2))]
+        }
+        let mine = fields(c)
+        let theirs = others.map(fields)
+        return mine.indices.filter { k in theirs.contains { $0[k].1 != mine[k].1 } }
+            .map { "\(mine[$0].0) \(mine[$0].1)" }.joined(separator: ", ")
     }
 
     private static func enlargeFrame(width: Int, height: Int, theme: Theme) -> Frame {
@@ -296,12 +371,15 @@ public final class Lab {
         return frame
     }
 
-    /// A grid sampler for the network being trained (made again when the network changes).
-    var sampler: GridSampler {
-        let arch = session.architecture, features = configuration.features, dimension = session.dataset.dimension
-        if let s = samplerCache, s.architecture == arch, s.features == features, s.dimension == dimension { return s }
-        let s = GridSampler(architecture: arch, features: features, dimension: dimension)
-        samplerCache = s
+    /// A grid sampler for the focused network (made again when the network changes).
+    var sampler: GridSampler { sampler(state.focus, session.architecture) }
+
+    /// A grid sampler for pane `i`'s network of `architecture`.
+    func sampler(_ i: Int, _ architecture: Architecture) -> GridSampler {
+        let features = panes[Swift.min(i, panes.count - 1)].configuration.features, dimension = session.dataset.dimension
+        if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension { return s }
+        let s = GridSampler(architecture: architecture, features: features, dimension: dimension)
+        samplerCache[i] = s
         return s
     }
 
@@ -341,32 +419,100 @@ public final class Lab {
     // MARK: Sessions
 
     /// Trains `newConfiguration` from new weights; on a problem keeps the old one and says why.
-    func rebuild(_ requested: SessionConfiguration, notice: String) {
-        // A lesson's hand-set weights survive a reset; a new seed or another shape draws weights.
-        var newConfiguration = requested
-        if newConfiguration.initialWeights != nil,
-           newConfiguration.seed != configuration.seed || newConfiguration.architecture(for: session.dataset) != session.architecture {
-            newConfiguration.initialWeights = nil
+    /// On the compare screen every network starts again with it, so that they stay in step;
+    /// the data, its split and the seed are shared, so a change to them applies to all.
+    func rebuild(_ requested: SessionConfiguration, notice: String, panes newPanes: [Pane]? = nil) {
+        var configurations = (newPanes ?? panes).map(\.configuration)
+        let focus = Swift.min(state.focus, configurations.count - 1)
+        let old = configurations[focus]
+        if newPanes == nil { configurations[focus] = requested }
+        for i in configurations.indices {
+            if i != focus && newPanes == nil {
+                // Another data set may need another output (classes, regression): it comes along.
+                if configurations[i].data != requested.data {
+                    configurations[i].output = requested.output
+                    configurations[i].loss = requested.loss
+                }
+                configurations[i].data = requested.data
+                configurations[i].trainRatio = requested.trainRatio
+                configurations[i].seed = requested.seed
+            }
+            // A lesson's hand-set weights survive a reset; a new seed or another shape draws weights.
+            if configurations[i].initialWeights != nil, configurations[i].seed != old.seed
+                || (i == focus && configurations[i].architecture(for: session.dataset) != session.architecture) {
+                configurations[i].initialWeights = nil
+            }
         }
         do {
-            try newConfiguration.validate()
-            let keepModel = model.flatMap { m in newConfiguration.architecture(for: session.dataset) == m.architecture && newConfiguration.data == configuration.data ? m : nil }
-            let newSession = try TrainingSession(newConfiguration, model: keepModel)
-            let running = controller.snapshot.status == .running
-            configuration = newConfiguration
+            for c in configurations { try c.validate() }
+            let mine = configurations[focus]
+            let keepModel = model.flatMap { m in mine.architecture(for: session.dataset) == m.architecture && mine.data == old.data ? m : nil }
+            let sessions = try configurations.enumerated().map { i, c in try TrainingSession(c, model: i == focus ? keepModel : nil) }
+            let running = snapshot.status == .running
+            if let newPanes { panes = newPanes }
+            for i in panes.indices { panes[i].configuration = configurations[i] }
             model = keepModel
-            install(newSession, running: running)
+            install(sessions: sessions, running: running)
             state.notice = notice
         } catch {
             state.notice = "cannot: \(error)"
         }
     }
 
+    /// Trains `session` in the focused pane; the other panes start again beside it.
     func install(_ session: TrainingSession, running: Bool) {
+        var sessions: [TrainingSession] = []
+        for (i, p) in panes.enumerated() {
+            if i == state.focus { sessions.append(session) } else if let s = try? TrainingSession(p.configuration) { sessions.append(s) }
+        }
+        guard sessions.count == panes.count else { return }
+        install(sessions: sessions, running: running)
+    }
+
+    func install(sessions: [TrainingSession], running: Bool) {
         controller.shutdown()
-        controller = TrainingController(session: session, running: running)
+        controller = TrainingController(sessions: sessions, running: running)
         if started { controller.start() }
+        state.focus = Swift.min(state.focus, sessions.count - 1)
+        samplerCache = [:]
         adoptSession()
+    }
+
+    /// Clones the focused network into a new pane (the compare screen); the clone gets the focus.
+    func clonePane() {
+        guard panes.count < Self.maxPanes else { state.notice = "at most \(Self.maxPanes) networks side by side"; return }
+        var newPanes = panes
+        if newPanes.count == 1 && newPanes[0].name.isEmpty { newPanes[0].name = "first" }
+        let base = newPanes[state.focus].name
+        var name = base + "-2"
+        var n = 2
+        while newPanes.contains(where: { $0.name == name }) { n += 1; name = "\(base)-\(n)" }
+        newPanes.append(Pane(name: name, configuration: newPanes[state.focus].configuration))
+        let focus = newPanes.count - 1
+        rebuild(configuration, notice: "", panes: newPanes)
+        guard panes.count == newPanes.count else { return }
+        state.focus = focus
+        adoptSession()
+        state.notice = "cloned into \(name): change one of its settings and compare (g: next network, C: close it)"
+    }
+
+    /// Closes the focused pane.
+    func closePane() {
+        guard panes.count > 1 else { state.notice = "one network: nothing to close (c clones it)"; return }
+        var newPanes = panes
+        let closed = newPanes.remove(at: state.focus)
+        state.focus = Swift.min(state.focus, newPanes.count - 1)
+        rebuild(newPanes[state.focus].configuration, notice: "closed \(closed.name)", panes: newPanes)
+    }
+
+    /// Moves the focus to pane `i`.
+    func focusPane(_ i: Int) {
+        guard panes.count > 1 else { state.notice = "one network (c clones it to compare)"; return }
+        guard i >= 0, i < panes.count else { state.notice = "there are \(panes.count) networks"; return }
+        state.focus = i
+        state.stepping = nil
+        adoptSession()
+        state.notice = "keys now change \(panes[i].name)"
     }
 
     /// Applies live settings (learning rate, batch, optimizer, L1/L2) without new weights.
@@ -379,14 +525,16 @@ public final class Lab {
         }
         configuration = newConfiguration
         let settings = newConfiguration.settings
-        controller.edit { $0.trainer.settings = settings }
+        controller.edit(state.focus) { $0.trainer.settings = settings }
         state.notice = notice
     }
 
     /// Trains `epochs` epochs on this thread (tests and goldens; only before `start()`).
     public func trainSynchronously(epochs: Int) {
         precondition(!started, "the training thread owns the session")
-        for _ in 0..<epochs where session.runEpoch() {}
+        for s in controller.sessions {
+            for _ in 0..<epochs where s.runEpoch() {}
+        }
         controller.refreshSnapshot()
     }
 }

@@ -58,6 +58,10 @@ public struct LabState: Sendable, Equatable {
     public var stepping: StepCursor?
     /// The divergence message was shown for the current run (it opens once per divergence).
     public var divergenceShown = false
+    /// The network that keys change, on the compare screen (0 = the first).
+    public var focus = 0
+    /// Presentation mode: the maps and big numbers only, high contrast.
+    public var present = false
 
     public init() {}
 
@@ -97,5 +101,8 @@ public enum LabAction: Equatable, Sendable {
     case lessonMove(Int), lessonOpen
     case promptType(Character), promptErase, promptConfirm
     case select(x: Int, y: Int)
+    /// Compare: clone the focused network into a new pane, close the focused pane, focus one.
+    case clone, closePane, focusPane(Int), nextPane
+    case togglePresent
     case stepMove(Int), stepLayer(Int), stepEnd(Bool), stepUnitMode, stepUnit(Int), stepPoint(Direction), stepCycle(Int), stepClose
 }

@@ -14,11 +14,15 @@ public struct Theme: Sendable, Equatable {
     public var colorMode: ColorMode
     /// The characters available.
     public var glyphs: Glyphs
+    /// For projectors and large rooms: regions at full strength, no dim or grey text, bold
+    /// frames (presentation mode).
+    public var highContrast = false
 
     /// A theme.
-    public init(colorMode: ColorMode, glyphs: Glyphs) {
+    public init(colorMode: ColorMode, glyphs: Glyphs, highContrast: Bool = false) {
         self.colorMode = colorMode
         self.glyphs = glyphs
+        self.highContrast = highContrast
     }
 
     /// Plain ASCII, no colour: the form of piped output and of most golden tests.
@@ -50,7 +54,9 @@ public struct Theme: Sendable, Equatable {
     /// The colour of a region where the network says class `k` with `confidence` in 0...1
     /// (0 = undecided, 1 = certain): from the background grey to the class's colour.
     public func regionColor(_ k: Int, of classes: Int, confidence: Double) -> Color {
-        let c = Swift.min(Swift.max(confidence, 0), 1)
+        var c = Swift.min(Swift.max(confidence, 0), 1)
+        // A washed-out projector loses pale colours: every decided region at full strength.
+        if highContrast { c = c < 0.2 ? c : 1 }
         switch colorMode {
         case .full:
             let (r, g, b) = Self.classRGB(k, of: classes)
@@ -88,7 +94,10 @@ public struct Theme: Sendable, Equatable {
     /// Panel titles.
     public var title: Style { Style(attributes: .bold) }
     /// Secondary text: axis labels, hints.
-    public var muted: Style { hasColor ? Style(fg: colorMode == .full ? .grey(0.55) : .brightBlack) : Style(attributes: .dim) }
+    public var muted: Style {
+        if highContrast { return .plain }
+        return hasColor ? Style(fg: colorMode == .full ? .grey(0.55) : .brightBlack) : Style(attributes: .dim)
+    }
     /// Highlighted values.
     public var accent: Style { hasColor ? Style(fg: colorMode == .full ? .indexed(45) : .brightCyan, attributes: .bold) : Style(attributes: .bold) }
     /// Good news (converged, passed).
@@ -98,14 +107,17 @@ public struct Theme: Sendable, Equatable {
     /// Errors (diverged).
     public var error: Style { hasColor ? Style(fg: colorMode == .full ? .indexed(203) : .brightRed, attributes: .bold) : Style(attributes: [.bold, .reverse]) }
     /// Frames of panels.
-    public var frame: Style { hasColor ? Style(fg: colorMode == .full ? .grey(0.4) : .brightBlack) : .plain }
+    public var frame: Style {
+        if highContrast { return Style(attributes: .bold) }
+        return hasColor ? Style(fg: colorMode == .full ? .grey(0.4) : .brightBlack) : .plain
+    }
     /// The selected row of a list.
     public var selection: Style { Style(attributes: .reverse) }
     /// The background of the header bar.
     public var bar: Style { hasColor ? Style(bg: colorMode == .full ? .grey(0.15) : .black) : .plain }
     /// A line in a chart: series 0 (training) and 1 (test).
     public func series(_ i: Int) -> Style {
-        guard hasColor else { return i == 0 ? .plain : Style(attributes: .dim) }
+        guard hasColor else { return i == 0 || highContrast ? .plain : Style(attributes: .dim) }
         let colors: [Color] = colorMode == .full ? [.indexed(214), .indexed(39), .indexed(78), .indexed(171)] : [.brightYellow, .brightBlue, .brightGreen, .brightMagenta]
         return Style(fg: colors[i % colors.count])
     }

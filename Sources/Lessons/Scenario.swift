@@ -29,7 +29,8 @@ public struct Scenario: Sendable {
     /// On how many seeds of a sweep the claims must hold.
     public var robustness = Robustness()
 
-    /// The lesson on one of its variants (for the lab): its configuration becomes the lesson's.
+    /// The lesson on one of its variants alone (for the lab): its configuration becomes the
+    /// lesson's.
     public func selecting(variant name: String) throws -> Scenario {
         guard let v = variants.first(where: { $0.name == name }) else {
             if variants.isEmpty { throw NNLabError("\(self.name) has no variants") }
@@ -40,6 +41,7 @@ public struct Scenario: Sendable {
         var copy = self
         copy.configuration = v.configuration
         copy.modelPath = v.modelPath
+        copy.variants = []
         return copy
     }
 
@@ -114,6 +116,8 @@ public struct ViewSettings: Sendable, Equatable {
     public var testPoints = true
     /// Training speed limit in steps per second (0: as fast as possible).
     public var speed = 0
+    /// A lesson with variants opens them side by side (false: the first alone; `c` clones).
+    public var compare = true
 
     /// True if `lock` (or `all`) is locked.
     public func isLocked(_ lock: Lock) -> Bool { locked.contains(lock) || locked.contains(.all) }

@@ -88,7 +88,7 @@ public enum ScenarioParser {
         "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "features", "seed"],
         "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
-        "view": ["main", "paused", "lock", "discretize", "test_points", "speed"],
+        "view": ["main", "paused", "lock", "discretize", "test_points", "speed", "compare"],
         "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "after", "says", "robustness"],
         "variant": ["says", "data", "network", "training"],
         "robustness": ["seeds", "at_least"],
@@ -321,10 +321,9 @@ private struct Reader {
         let configuration = self.configuration(data, network, training)
         var text = lesson.trimmingCharacters(in: .whitespacesAndNewlines)
         if !variants.isEmpty {
-            // Until the lab compares side by side, it opens the first variant and the text names
-            // the others.
             text += "\n\nThis lesson compares " + variants.map { "\($0.variant.name) (\($0.variant.says))" }.joined(separator: ", ")
-                + ". The lab opens \(variants[0].variant.name); `nnlab open \(name) --variant NAME` opens another, "
+                + (view.compare ? ". The lab trains them side by side; `nnlab open \(name) --variant NAME` opens one alone, "
+                   : ". The lab opens \(variants[0].variant.name) (press c to clone it and compare); `nnlab open \(name) --variant NAME` opens another, ")
                 + "`nnlab run \(name)` trains them all and checks the claims."
         }
         // The lesson's text reaches the terminal: control characters become visible text.
@@ -651,6 +650,7 @@ private struct Reader {
         if let d = v["discretize"], let b = bool(d, "view.discretize") { view.discretize = b }
         if let t = v["test_points"], let b = bool(t, "view.test_points") { view.testPoints = b }
         if let s = v["speed"], let n = integer(s, "view.speed", 0...10_000_000) { view.speed = n }
+        if let c = v["compare"], let b = bool(c, "view.compare") { view.compare = b }
         if let l = v["lock"], let list = names(l, "view.lock") {
             for (name, n) in list {
                 if let lock = Lock(rawValue: name) { view.locked.insert(lock) } else {

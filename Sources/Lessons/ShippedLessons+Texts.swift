@@ -191,6 +191,7 @@ training:
 view:
   main: map
   speed: 1000
+  compare: false
 variants:
   two:
     says: "two hidden units, the lecture's 2-2-1"

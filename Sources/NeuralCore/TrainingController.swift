@@ -58,8 +58,11 @@ public struct TrainingSnapshot: Sendable {
     public var version: Int
 }
 
-/// Runs a `TrainingSession` on its own thread. Another thread sends commands and reads
-/// snapshots; edits to the session are applied on the training thread between steps.
+/// Runs one `TrainingSession`, or several in lockstep, on its own thread. Another thread sends
+/// commands and reads snapshots; edits to a session are applied on the training thread between
+/// steps. With several sessions (the lab's compare screen) every step steps each of them once,
+/// so at every snapshot they have taken the same number of steps; one that diverges stops and
+/// the others go on.
 public final class TrainingController: @unchecked Sendable {
     /// Commands the training thread obeys.
     public enum Command: Sendable {
@@ -68,8 +71,8 @@ public final class TrainingController: @unchecked Sendable {
 
     private struct Shared {
         var commands: [Command] = []
-        var edits: [@Sendable (TrainingSession) -> Void] = []
-        var snapshot: TrainingSnapshot
+        var edits: [(index: Int, edit: @Sendable (TrainingSession) -> Void)] = []
+        var snapshots: [TrainingSnapshot]
         var stop = false
         var speedLimit = 0
     }
@@ -77,8 +80,10 @@ public final class TrainingController: @unchecked Sendable {
     /// Most history points a snapshot carries (older epochs are thinned).
     public static let historyLimit = 1000
 
-    /// The session trained (touch it only through `edit`, or after `shutdown`).
-    public let session: TrainingSession
+    /// The sessions trained (touch them only through `edit`, or after `shutdown`).
+    public let sessions: [TrainingSession]
+    /// The first session.
+    public var session: TrainingSession { sessions[0] }
     private let shared: Mutex<Shared>
     private let stopAtEpoch: Int?
     private let targetLoss: Double?
@@ -87,13 +92,21 @@ public final class TrainingController: @unchecked Sendable {
 
     /// A controller for `session`, paused or running. It stops by itself after `stopAtEpoch`
     /// epochs or when the training loss reaches `targetLoss`.
-    public init(session: TrainingSession, running: Bool, stopAtEpoch: Int? = nil, targetLoss: Double? = nil) {
-        self.session = session
+    public convenience init(session: TrainingSession, running: Bool, stopAtEpoch: Int? = nil, targetLoss: Double? = nil) {
+        self.init(sessions: [session], running: running, stopAtEpoch: stopAtEpoch, targetLoss: targetLoss)
+    }
+
+    /// A controller for one or more sessions trained in lockstep (the goals apply to the first).
+    public init(sessions: [TrainingSession], running: Bool, stopAtEpoch: Int? = nil, targetLoss: Double? = nil) {
+        require(!sessions.isEmpty, "a controller needs a session")
+        self.sessions = sessions
         self.stopAtEpoch = stopAtEpoch
         self.targetLoss = targetLoss
-        status = running ? .running : .paused
-        shared = Mutex(Shared(snapshot: Self.makeSnapshot(session, status: status, probes: session.probeHistory.last ?? [],
-                                                          stepsPerSecond: 0, version: 0)))
+        let initial: TrainingStatus = running ? .running : .paused
+        status = initial
+        shared = Mutex(Shared(snapshots: sessions.map {
+            Self.makeSnapshot($0, status: initial, probes: $0.probeHistory.last ?? [], stepsPerSecond: 0, version: 0)
+        }))
     }
 
     deinit { shutdown() }
@@ -117,9 +130,10 @@ public final class TrainingController: @unchecked Sendable {
         shared.withLock { $0.commands.append(command) }
     }
 
-    /// Applies `edit` to the session on the training thread, between two steps.
-    public func edit(_ edit: @escaping @Sendable (TrainingSession) -> Void) {
-        shared.withLock { $0.edits.append(edit) }
+    /// Applies `edit` to session `index` (the first by default) on the training thread,
+    /// between two steps.
+    public func edit(_ index: Int = 0, _ edit: @escaping @Sendable (TrainingSession) -> Void) {
+        shared.withLock { $0.edits.append((index, edit)) }
     }
 
     /// Limits running to `stepsPerSecond` steps a second (0: as fast as possible), so a class
@@ -135,8 +149,11 @@ public final class TrainingController: @unchecked Sendable {
         publish(rate: 0)
     }
 
-    /// The latest snapshot.
-    public var snapshot: TrainingSnapshot { shared.withLock { $0.snapshot } }
+    /// The latest snapshot of the first session.
+    public var snapshot: TrainingSnapshot { shared.withLock { $0.snapshots[0] } }
+
+    /// The latest snapshots of every session, taken together.
+    public var snapshots: [TrainingSnapshot] { shared.withLock { $0.snapshots } }
 
     /// Stops the thread and waits for it.
     public func shutdown() {
@@ -160,12 +177,12 @@ public final class TrainingController: @unchecked Sendable {
         var budget = 0.0
         var lastRefill = clock.now
         while true {
-            let (commands, edits, stop, limit) = shared.withLock { s -> ([Command], [@Sendable (TrainingSession) -> Void], Bool, Int) in
+            let (commands, edits, stop, limit) = shared.withLock { s -> ([Command], [(index: Int, edit: @Sendable (TrainingSession) -> Void)], Bool, Int) in
                 defer { s.commands.removeAll(); s.edits.removeAll() }
                 return (s.commands, s.edits, s.stop, s.speedLimit)
             }
             if stop { break }
-            for edit in edits { edit(session); dirty = true }
+            for e in edits where sessions.indices.contains(e.index) { e.edit(sessions[e.index]); dirty = true }
             for command in commands {
                 dirty = true
                 switch command {
@@ -189,7 +206,7 @@ public final class TrainingController: @unchecked Sendable {
                 var taken = 0
                 repeat {
                     let epochBefore = session.trainer.epoch
-                    if !session.step() { status = .diverged; break }
+                    if !stepAll() { status = .diverged; break }
                     taken += 1
                     if limited { budget -= 1; if budget < 1 { break } }
                     if pendingSteps > 0 { pendingSteps -= 1 }
@@ -204,7 +221,9 @@ public final class TrainingController: @unchecked Sendable {
             let now = clock.now
             let sincePublish = (now - lastPublish) / .seconds(1)
             if dirty && (sincePublish >= 1.0 / 30 || !(status == .running)) {
-                if !session.checkDivergence() { status = .diverged }
+                var alive = false
+                for s in sessions where s.checkDivergence() { alive = true }
+                if !alive { status = .diverged }
                 let steps = session.trainer.stepCount - stepsAtPublish
                 if status == .running || steps > 0 {
                     let instant = sincePublish > 0 ? Double(steps) / sincePublish : 0
@@ -223,8 +242,18 @@ public final class TrainingController: @unchecked Sendable {
     private var canTrain: Bool {
         switch status {
         case .diverged, .done: false
-        default: !session.hasDiverged
+        default: sessions.contains { !$0.hasDiverged }
         }
+    }
+
+    /// One step of every session that has not diverged; false when none could step.
+    private func stepAll() -> Bool {
+        if sessions.count == 1 { return session.step() }
+        var stepped = false
+        for s in sessions where !s.hasDiverged {
+            if s.step() { stepped = true }
+        }
+        return stepped
     }
 
     private func goalReached() -> String? {
@@ -240,10 +269,11 @@ public final class TrainingController: @unchecked Sendable {
     }
 
     private func publish(rate: Double) {
-        let probes = session.probes()
-        let version = shared.withLock { $0.snapshot.version } + 1
-        let snapshot = Self.makeSnapshot(session, status: status, probes: probes, stepsPerSecond: rate, version: version)
-        shared.withLock { $0.snapshot = snapshot }
+        let version = shared.withLock { $0.snapshots[0].version } + 1
+        let snapshots = sessions.map { s in
+            Self.makeSnapshot(s, status: status, probes: s.probes(), stepsPerSecond: rate, version: version)
+        }
+        shared.withLock { $0.snapshots = snapshots }
     }
 
     private static func makeSnapshot(_ session: TrainingSession, status: TrainingStatus, probes: [LayerProbe],

@@ -13,7 +13,8 @@ extension NNLab {
             abstract: "Open the interactive lab on a lesson (the default lesson if none).",
             discussion: """
             Keys: space play/pause, . step, e epoch, r reset, v view, a activation, d dataset,
-            [ ] learning rate, + - units, s settings, l lessons, w save, o load, ? help, q quit.
+            [ ] learning rate, + - units, s settings, l lessons, w save, o load, c clone (compare),
+            g next network, p presentation, ? help, q quit.
             Without a terminal (output piped), use `nnlab run` or `nnlab train` instead.
             """)
 
@@ -23,108 +24,122 @@ extension NNLab {
         @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"), completion: .directory)
         var dir: String?
 
-        @Option(help: ArgumentHelp("For a lesson that compares variants: the one to open (the first by default).", valueName: "name"))
+        @Option(help: ArgumentHelp("For a lesson that compares variants: open this one alone (all side by side by default).", valueName: "name"))
         var variant: String?
 
-        @Flag(help: "Start paused (space starts training).")
-        var paused = false
-
-        @Option(help: ArgumentHelp("Settings students may not change, comma-separated: \(Lock.names.joined(separator: ", ")).",
-                                   valueName: "settings"))
-        var lock: String?
-
-        @Flag(help: "Draw with ASCII characters only.")
-        var ascii = false
-
-        @Flag(help: "Draw with Unicode even when the locale does not say UTF-8.")
-        var unicode = false
-
-        @Flag(help: "No colours.")
-        var mono = false
-
-        @Option(help: ArgumentHelp("Where w saves the model by default.", valueName: "file"), completion: Completions.model)
-        var save = "nnlab-model.json"
-
-        @Option(help: .hidden)
-        var quitAfter: Double?
-
-        /// Crashes after the first frame (the end-to-end test checks the terminal is restored).
-        @Flag(help: .hidden)
-        var crashTest = false
+        @OptionGroup var display: DisplayOptions
 
         func run() throws {
-            var options = LabOptions()
-            options.paused = paused
-            options.modelPath = save
-            if let lock {
-                for name in lock.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
-                    guard let lock = Lock(rawValue: name) else {
-                        throw NNLabError("--lock: \(choiceMessage(found: name, allowed: Lock.names))")
-                    }
-                    options.locked.insert(lock)
-                }
-            }
             var scenario = try loadScenario(lesson, directory: dir)
             if let variant { scenario = try scenario.selecting(variant: variant) }
-            guard Terminal.isInteractive else {
-                throw NNLabError("the lab needs a terminal (standard input and output are not one). Without one, train headless: "
-                                 + "`nnlab run \(scenario.name)` checks the lesson's claims, `nnlab train --help` trains any network.")
-            }
-            let lab: Lab
-            do { lab = try Lab(scenario: scenario, options: options) } catch let e as NNLabError {
-                throw NNLabError("\(scenario.path): \(e.message)")
-            }
-            let terminal: Terminal
-            do {
-                terminal = try Terminal(unicode: ascii ? false : (unicode ? true : nil), color: mono ? .mono : nil)
-            } catch let e as TerminalError {
-                throw NNLabError("cannot open the lab: \(e.description). Try `nnlab run \(scenario.name)` for a headless run.")
-            }
-            let signal = runLoop(lab, terminal)
-            terminal.close()
-            lab.stop()
-            if let seconds = quitAfter {
-                let s = lab.controller.snapshot
-                Console.error("lab: \(s.stepCount) steps, epoch \(s.epoch) in \(seconds) s\n")
-            }
-            if signal != 0 { throw ExitCode(128 + signal) }
+            try openLab(scenario, display: display)
         }
+    }
+}
 
-        /// Draws about 30 frames a second and handles keys until `q`, a quit signal or the end
-        /// of input. Returns the signal that ended it, or 0.
-        func runLoop(_ lab: Lab, _ terminal: Terminal) -> Int32 {
-            let theme = Theme(colorMode: terminal.colorMode, glyphs: terminal.unicode ? .unicodeSet : .asciiSet)
-            let clock = ContinuousClock()
-            let start = clock.now
-            lab.start()
-            var immediateErrors = 0
-            while true {
-                if terminal.quitSignal != 0 { return terminal.quitSignal }
-                if let limit = quitAfter, clock.now - start > .milliseconds(Int(limit * 1000)) { return 0 }
-                lab.tick()
-                let (w, h) = terminal.size
-                let frame = lab.render(width: w, height: h, theme: theme)
-                terminal.draw(frame.buffer)
-                if crashTest { fatalError("crash test: the signal guard must restore the terminal") }
-                let frameStart = clock.now
-                guard let key = terminal.readKey(timeout: 33) else {
-                    // A closed input returns at once, again and again: that is the end of input.
-                    immediateErrors = clock.now - frameStart < .milliseconds(2) ? immediateErrors + 1 : 0
-                    if immediateErrors > 50 { return 0 }
-                    continue
-                }
-                immediateErrors = 0
-                var next: KeyEvent? = key
-                var handled = 0
-                // Take every key already waiting before drawing again (fast typing, pasted keys).
-                while let k = next, handled < 64 {
-                    if k == .control("l") { terminal.invalidate() }
-                    lab.handle(k, in: frame)
-                    if lab.state.quit { return 0 }
-                    handled += 1
-                    next = terminal.readKey(timeout: 0)
-                }
+/// How the lab is shown and what students may change: the flags of `open` and `compare`.
+struct DisplayOptions: ParsableArguments {
+    @Flag(help: "Start paused (space starts training).")
+    var paused = false
+
+    @Flag(help: "Presentation mode, for a projector: the maps and block digits only, high contrast (p toggles).")
+    var present = false
+
+    @Option(help: ArgumentHelp("Settings students may not change, comma-separated: \(Lock.names.joined(separator: ", ")).",
+                               valueName: "settings"))
+    var lock: String?
+
+    @Flag(help: "Draw with ASCII characters only.")
+    var ascii = false
+
+    @Flag(help: "Draw with Unicode even when the locale does not say UTF-8.")
+    var unicode = false
+
+    @Flag(help: "No colours.")
+    var mono = false
+
+    @Option(help: ArgumentHelp("Where w saves the model by default.", valueName: "file"), completion: Completions.model)
+    var save = "nnlab-model.json"
+
+    @Option(help: .hidden)
+    var quitAfter: Double?
+
+    /// Crashes after the first frame (the end-to-end test checks the terminal is restored).
+    @Flag(help: .hidden)
+    var crashTest = false
+}
+
+/// Runs the lab on `scenario` in this terminal until q or a quit signal.
+func openLab(_ scenario: Scenario, display: DisplayOptions) throws {
+    var options = LabOptions()
+    options.paused = display.paused
+    options.present = display.present
+    options.modelPath = display.save
+    if let lock = display.lock {
+        for name in lock.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let lock = Lock(rawValue: name) else {
+                throw NNLabError("--lock: \(choiceMessage(found: name, allowed: Lock.names))")
             }
+            options.locked.insert(lock)
+        }
+    }
+    guard Terminal.isInteractive else {
+        throw NNLabError("the lab needs a terminal (standard input and output are not one). Without one, train headless: "
+                         + "`nnlab run \(scenario.name)` checks the lesson's claims, `nnlab train --help` trains any network.")
+    }
+    let lab: Lab
+    do { lab = try Lab(scenario: scenario, options: options) } catch let e as NNLabError {
+        throw NNLabError("\(scenario.path): \(e.message)")
+    }
+    let terminal: Terminal
+    do {
+        terminal = try Terminal(unicode: display.ascii ? false : (display.unicode ? true : nil), color: display.mono ? .mono : nil)
+    } catch let e as TerminalError {
+        throw NNLabError("cannot open the lab: \(e.description). Try `nnlab run \(scenario.name)` for a headless run.")
+    }
+    let signal = runLoop(lab, terminal, display: display)
+    terminal.close()
+    lab.stop()
+    if let seconds = display.quitAfter {
+        let s = lab.snapshot
+        Console.error("lab: \(s.stepCount) steps, epoch \(s.epoch) in \(seconds) s\n")
+    }
+    if signal != 0 { throw ExitCode(128 + signal) }
+}
+
+/// Draws about 30 frames a second and handles keys until `q`, a quit signal or the end of
+/// input. Returns the signal that ended it, or 0.
+func runLoop(_ lab: Lab, _ terminal: Terminal, display: DisplayOptions) -> Int32 {
+    let theme = Theme(colorMode: terminal.colorMode, glyphs: terminal.unicode ? .unicodeSet : .asciiSet)
+    let clock = ContinuousClock()
+    let start = clock.now
+    lab.start()
+    var immediateErrors = 0
+    while true {
+        if terminal.quitSignal != 0 { return terminal.quitSignal }
+        if let limit = display.quitAfter, clock.now - start > .milliseconds(Int(limit * 1000)) { return 0 }
+        lab.tick()
+        let (w, h) = terminal.size
+        let frame = lab.render(width: w, height: h, theme: theme)
+        terminal.draw(frame.buffer)
+        if display.crashTest { fatalError("crash test: the signal guard must restore the terminal") }
+        let frameStart = clock.now
+        guard let key = terminal.readKey(timeout: 33) else {
+            // A closed input returns at once, again and again: that is the end of input.
+            immediateErrors = clock.now - frameStart < .milliseconds(2) ? immediateErrors + 1 : 0
+            if immediateErrors > 50 { return 0 }
+            continue
+        }
+        immediateErrors = 0
+        var next: KeyEvent? = key
+        var handled = 0
+        // Take every key already waiting before drawing again (fast typing, pasted keys).
+        while let k = next, handled < 64 {
+            if k == .control("l") { terminal.invalidate() }
+            lab.handle(k, in: frame)
+            if lab.state.quit { return 0 }
+            handled += 1
+            next = terminal.readKey(timeout: 0)
         }
     }
 }

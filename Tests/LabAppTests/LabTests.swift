@@ -255,6 +255,7 @@ import Testing
 
     @Test func divergenceIsExplained() throws {
         let lab = try Self.lab("11a-universal-approximation-1") { s in
+            s.variants = []
             s.configuration.settings.learningRate = 1e4
             s.configuration.settings.optimizer = .sgd
         }
@@ -310,7 +311,7 @@ import Testing
     }
 
     @Test func settingsAndHelpGolden() throws {
-        let lab = try Self.lab("06a-spiral-deep")
+        let lab = try Self.lab("06a-spiral-deep") { $0.variants = [] }
         lab.trainSynchronously(epochs: 5)
         lab.handle(.char("s"))
         let settings = lab.compose(width: 120, height: 40, theme: .unicodeMono).plainText
@@ -361,10 +362,19 @@ import Testing
             for theme in [Theme.plain, .full] {
                 let buffer = lab.compose(width: w, height: h, theme: theme)
                 let text = buffer.plainText
-                for panel in ["Network", "Loss", "Lesson"] { #expect(text.contains(panel), "\(name) \(w)x\(h): \(panel)") }
-                #expect(text.contains("Decision map") || text.contains("f(x) and the network's F(x)"), "\(name) \(w)x\(h): main panel")
-                // The numbers and the way out stay in view at every size.
-                #expect(buffer.lines[0].contains("epoch ") && buffer.lines[0].contains("loss "), "\(name) \(w)x\(h): header")
+                if lab.panes.count > 1 {
+                    // The compare screen: every network's map and numbers, the shared charts.
+                    for (i, pane) in lab.panes.enumerated() {
+                        #expect(text.contains("\(i + 1) \(pane.name)"), "\(name) \(w)x\(h): pane \(pane.name)")
+                        #expect(buffer.lines[1 + i].contains("epoch ") && buffer.lines[1 + i].contains("loss "), "\(name) \(w)x\(h): numbers of \(pane.name)")
+                    }
+                    #expect(text.contains("Training loss") && buffer.lines[0].contains("step "), "\(name) \(w)x\(h)")
+                } else {
+                    for panel in ["Network", "Loss", "Lesson"] { #expect(text.contains(panel), "\(name) \(w)x\(h): \(panel)") }
+                    #expect(text.contains("Decision map") || text.contains("f(x) and the network's F(x)"), "\(name) \(w)x\(h): main panel")
+                    // The numbers and the way out stay in view at every size.
+                    #expect(buffer.lines[0].contains("epoch ") && buffer.lines[0].contains("loss "), "\(name) \(w)x\(h): header")
+                }
                 #expect(buffer.lines[h - 1].contains("? help") && buffer.lines[h - 1].contains("q quit"), "\(name) \(w)x\(h): footer")
                 #expect(!text.contains("nan"), "\(name) \(w)x\(h)")
             }
@@ -446,5 +456,96 @@ import Testing
             }
         }
         #expect(mentioned >= 10, "the lessons name keys")
+    }
+}
+
+/// The compare screen: networks in lockstep, the focus, cloning, closing, presentation mode,
+/// and goldens at three sizes.
+@Suite struct CompareTests {
+    @Test func lessonWithVariantsOpensSideBySide() throws {
+        let lab = try LabTests.lab("09b-vanishing-gradients")
+        #expect(lab.panes.map(\.name) == ["logistic", "tanh", "relu"])
+        lab.trainSynchronously(epochs: 2)
+        let snapshots = lab.controller.snapshots
+        #expect(snapshots.count == 3 && Set(snapshots.map(\.stepCount)).count == 1, "the same steps for every network")
+        // The same data and split; the same first-layer weights (same shapes, same init).
+        #expect(Set(lab.controller.sessions.map(\.trainIndices)).count == 1)
+        let w1 = lab.controller.sessions.map { Array($0.initialNetwork.parameters.prefix(16)) }
+        #expect(w1[0] == w1[1] && w1[1] == w1[2])
+        let text = lab.compose(width: 120, height: 40, theme: .unicodeMono).plainText
+        #expect(text.contains("1 logistic") && text.contains("2 tanh") && text.contains("3 relu"))
+        #expect(text.contains("activation relu"), "each map says how its network differs")
+    }
+
+    @Test func focusCloneAndClose() throws {
+        let lab = try LabTests.lab("06a-spiral-deep")
+        #expect(lab.state.focus == 0)
+        lab.handle(.char("g"))
+        #expect(lab.state.focus == 1 && lab.configuration.hidden.map(\.units) == [26])
+        // A setting key changes the focused network only.
+        lab.handle(.char("a"))
+        #expect(lab.panes[1].configuration.hidden[0].activation != .relu)
+        #expect(lab.panes[0].configuration.hidden.allSatisfy { $0.activation == .relu })
+        #expect(lab.controller.sessions.count == 2 && lab.controller.sessions[1].architecture.hidden[0].activation != .relu)
+        // The learning rate is changed live, on the focused network.
+        lab.handle(.char("]"))
+        #expect(lab.panes[1].configuration.settings.learningRate > lab.panes[0].configuration.settings.learningRate)
+        lab.handle(.char("1"))
+        #expect(lab.state.focus == 0)
+        lab.handle(.char("c"))
+        #expect(lab.panes.count == 3 && lab.state.focus == 2 && lab.panes[2].name == "deep-2")
+        #expect(lab.panes[2].configuration == lab.panes[0].configuration)
+        lab.handle(.char("c"))
+        lab.handle(.char("c"))
+        #expect(lab.panes.count == 4 && lab.state.notice?.contains("at most 4") == true)
+        lab.handle(.char("C"))
+        #expect(lab.panes.count == 3 && lab.controller.sessions.count == 3)
+        // A new seed and a new sample apply to every network: they keep the same data.
+        lab.handle(.char("n"))
+        #expect(Set(lab.panes.map { $0.configuration.data }).count == 1)
+        lab.handle(.char("C"))
+        lab.handle(.char("C"))
+        #expect(lab.panes.count == 1 && lab.state.notice?.hasPrefix("closed") == true)
+        lab.handle(.char("C"))
+        #expect(lab.panes.count == 1 && lab.state.notice?.contains("nothing to close") == true)
+        // From one network, c starts comparing.
+        let single = try LabTests.lab()
+        single.handle(.char("c"))
+        #expect(single.panes.map(\.name) == ["first", "first-2"] && single.state.focus == 1)
+        single.handle(.char("+"))
+        let text = single.compose(width: 80, height: 24, theme: .plain).plainText
+        #expect(text.contains("layers 3") && text.contains("layers 2"), "the maps say what differs")
+    }
+
+    @Test func presentationMode() throws {
+        let lab = try LabTests.lab()
+        lab.trainSynchronously(epochs: lab.scenario.epochs)
+        lab.handle(.char("p"))
+        #expect(lab.state.present)
+        let small = lab.compose(width: 80, height: 24, theme: .plain)
+        #expect(!small.plainText.contains("Lesson") && !small.plainText.contains("q quit"), "no lesson text, no footer")
+        if let problem = Golden.check("present-80x24-ascii.txt", small.plainText) { Issue.record(Comment(rawValue: problem)) }
+        let compare = try LabTests.lab("09b-vanishing-gradients") { $0.view.paused = true }
+        compare.trainSynchronously(epochs: 3)
+        compare.handle(.char("p"))
+        let large = compare.compose(width: 200, height: 60, theme: .unicodeMono).plainText
+        if let problem = Golden.check("present-200x60-unicode.txt", large) { Issue.record(Comment(rawValue: problem)) }
+        compare.handle(.char("p"))
+        #expect(!compare.state.present)
+    }
+
+    @Test(arguments: [(80, 24, "ascii", 2), (80, 24, "ascii", 4), (120, 40, "unicode", 2), (200, 60, "unicode", 4), (120, 40, "ansi256", 2)])
+    func compareGolden(_ size: (Int, Int, String, Int)) throws {
+        let lab = try LabTests.lab(size.3 == 2 ? "06a-spiral-deep" : "09b-vanishing-gradients")
+        if size.3 == 4 {
+            lab.handle(.char("c"))
+            lab.handle(.char("1"))
+        }
+        lab.trainSynchronously(epochs: 5)
+        #expect(lab.panes.count == size.3)
+        let theme: Theme = size.2 == "ascii" ? .plain : (size.2 == "ansi256" ? .full : .unicodeMono)
+        let buffer = lab.compose(width: size.0, height: size.1, theme: theme)
+        let text = size.2 == "ansi256" ? buffer.ansiText : buffer.plainText
+        if let problem = Golden.check("compare-\(size.0)x\(size.1)-\(size.2)-\(size.3).txt", text) { Issue.record(Comment(rawValue: problem)) }
     }
 }

@@ -34,19 +34,33 @@ public struct BrailleCanvas: Sendable {
     /// A line between two dots (Bresenham); `dashed` leaves out every other pair of dots, so
     /// lines stay apart without colour.
     public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, series s: Int, dashed: Bool = false) {
+        line(x0, y0, x1, y1, series: s, pattern: dashed ? 1 : 0)
+    }
+
+    /// The dash patterns of `line(pattern:)`: dots drawn of each period, by pattern (0 solid,
+    /// 1 dashed, 2 dotted, 3 long dashes), so up to four lines stay apart without colour.
+    public static let patterns: [(on: Int, period: Int)] = [(1, 1), (2, 4), (1, 3), (4, 6)]
+
+    /// A line between two dots in one of `patterns`, counted from `phase` (pass the dots drawn
+    /// so far to continue a pattern across the segments of a polyline); returns the dots
+    /// stepped through.
+    @discardableResult
+    public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, series s: Int, pattern: Int, phase: Int = 0) -> Int {
+        let p = Self.patterns[pattern % Self.patterns.count]
         var x = x0, y = y0
         let dx = Swift.abs(x1 - x0), dy = -Swift.abs(y1 - y0)
         let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
         var err = dx + dy
         var guardSteps = 0
         while guardSteps < 100_000 {
-            if !dashed || (guardSteps / 2) % 2 == 0 { set(x, y, series: s) }
+            if (phase + guardSteps) % p.period < p.on { set(x, y, series: s) }
             if x == x1 && y == y1 { break }
             let e2 = 2 * err
             if e2 >= dy { err += dy; x += sx }
             if e2 <= dx { err += dx; y += sy }
             guardSteps += 1
         }
+        return guardSteps
     }
 
     /// Draws the dots into `buffer` at (x, y) with one style per series; cells without dots

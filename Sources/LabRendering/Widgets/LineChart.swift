@@ -46,9 +46,10 @@ public struct LineChart: Widget {
         var x = area.x
         for (i, s) in series.enumerated() {
             let last = s.values.last.map { label($0, theme.glyphs) } ?? "-"
-            // Without colour the second series is drawn dashed; the legend shows how.
+            // Without colour each series has its own dash pattern; the legend shows which.
             let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
-            let mark = theme.hasColor || i == 0 ? solid : (theme.glyphs.unicode ? "╌╌" : "- ")
+            let dashes = theme.glyphs.unicode ? ["╌╌", "┈┈", "━━"] : ["- ", ". ", "=="]
+            let mark = theme.hasColor || i % 4 == 0 ? solid : dashes[i % 4 - 1]
             let text = "\(mark) \(s.label) \(last)  "
             if x + displayWidth(text) > area.right { break }
             buffer.put(mark, x: x, y: area.y, style: theme.series(i))
@@ -80,7 +81,7 @@ public struct LineChart: Widget {
                 guard let yv = transform(v) else { previous = nil; continue }
                 let dx = clampedInt((xv - xLo) / (xHi - xLo) * Double(canvas.dotWidth - 1), -1, canvas.dotWidth)
                 let dy = clampedInt((hi - yv) / (hi - lo) * Double(canvas.dotHeight - 1), -1, canvas.dotHeight)
-                if let (px, py) = previous { canvas.line(px, py, dx, dy, series: si, dashed: !theme.hasColor && si % 2 == 1) } else { canvas.set(dx, dy, series: si) }
+                if let (px, py) = previous { canvas.line(px, py, dx, dy, series: si, pattern: theme.hasColor ? 0 : si % 4) } else { canvas.set(dx, dy, series: si) }
                 previous = (dx, dy)
             }
         }

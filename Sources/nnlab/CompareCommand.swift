@@ -1,0 +1,121 @@
+import ArgumentParser
+import Formatting
+import Foundation
+import LabApp
+import LabRendering
+import LabTerminal
+import Lessons
+import NeuralCore
+
+extension NNLab {
+    /// `nnlab compare LESSON --vary KEY=V1,V2`: the lab's compare screen on variants of any
+    /// lesson that differ in one setting.
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open the lab on two to four variants of a lesson that differ in one setting, side by side.",
+            discussion: """
+            --vary KEY=V1,V2[,V3,V4] with KEY one of: \(VariedSetting.names.joined(separator: ", ")). \
+            Layers are written as widths joined by x (8x8), or none. Examples: --vary activation=logistic,relu; \
+            --vary layers=none,2; --vary l2=0,0.01; --vary learning_rate=0.01,0.3,3. \
+            Every network trains on the same data, split and batch order, from the same weights where the shapes agree.
+            """)
+
+        @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list).", completion: Completions.lesson)
+        var lesson: String = ShippedLessons.defaultName
+
+        @Option(help: ArgumentHelp("The setting that differs and its values: KEY=V1,V2[,V3,V4].", valueName: "key=values"))
+        var vary: String
+
+        @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"), completion: .directory)
+        var dir: String?
+
+        @OptionGroup var display: DisplayOptions
+
+        func run() throws {
+            let base = try loadScenario(lesson, directory: dir)
+            let scenario = try VariedSetting.vary(base, vary)
+            try openLab(scenario, display: display)
+        }
+    }
+}
+
+/// The settings `nnlab compare --vary` can vary, and how each value changes a configuration.
+enum VariedSetting: String, CaseIterable {
+    case activation, layers, learningRate = "learning_rate", batch, optimizer, initialization = "init", biasInit = "bias_init"
+    case l1, l2, loss, features
+
+    static let names = allCases.map(\.rawValue)
+
+    /// `base` with variants, one per value of `spec` ("activation=logistic,relu").
+    static func vary(_ base: Scenario, _ spec: String) throws -> Scenario {
+        let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else {
+            throw NNLabError("--vary: expected KEY=V1,V2 (for example activation=logistic,relu), found \"\(spec.terminalSafeLine)\"")
+        }
+        let key = parts[0].trimmingCharacters(in: .whitespaces)
+        guard let setting = VariedSetting(rawValue: key == "lr" ? "learning_rate" : key) else {
+            var message = "--vary: \(choiceMessage(found: key, allowed: names))"
+            if closestMatch(key, among: names) == nil { message += " (allowed: \(names.joined(separator: ", ")))" }
+            throw NNLabError(message)
+        }
+        // Features are a list themselves: their variants are separated by ";" (x1,x2;x1,x2,r).
+        let separator: Character = setting == .features ? ";" : ","
+        let values = parts[1].split(separator: separator, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (2...Lab.maxPanes).contains(values.count), !values.contains(where: \.isEmpty) else {
+            throw NNLabError("--vary: give 2 to \(Lab.maxPanes) values of \(key), separated by \"\(separator)\"; found \(values.filter { !$0.isEmpty }.count)")
+        }
+        var scenario = base
+        let start = base.configuration
+        scenario.variants = try values.map { value in
+            var c = start
+            do {
+                try setting.apply(value, to: &c)
+                try c.validate()
+            } catch let e as NNLabError {
+                throw NNLabError("--vary: \(key) \(value.terminalSafeLine): \(e.message)")
+            }
+            let name = value.terminalSafeLine.prefix(24)
+            return Variant(name: String(name), says: "\(key) \(value.terminalSafeLine)", configuration: c, modelPath: nil)
+        }
+        if Set(scenario.variants.map(\.name)).count < values.count { throw NNLabError("--vary: each value once, please") }
+        scenario.title = base.title + " — \(key): " + values.joined(separator: " / ")
+        return scenario
+    }
+
+    func apply(_ value: String, to c: inout SessionConfiguration) throws {
+        switch self {
+        case .activation:
+            guard !c.hidden.isEmpty else { throw NNLabError("the lesson's network has no hidden layer to change") }
+            let f = try Activation(spec: value)
+            c.hidden = c.hidden.map { HiddenLayer(units: $0.units, activation: f) }
+        case .layers:
+            let activation = c.hidden.first?.activation ?? .tanh
+            if value == "none" || value == "0" {
+                c.hidden = []
+            } else {
+                let widths = value.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+                guard !widths.isEmpty, widths.count <= 8, widths.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 512 }) else {
+                    throw NNLabError("layers are widths of 1 to 512 joined by x (8x8, at most 8 layers), or none")
+                }
+                c.hidden = widths.map { HiddenLayer(units: $0!, activation: activation) }
+            }
+        case .learningRate: c.settings.learningRate = try Self.number(value, above: 0)
+        case .batch:
+            guard let n = Int(value), n >= 1 else { throw NNLabError("a batch is a whole number of 1 or more") }
+            c.settings.batchSize = n
+        case .optimizer: c.settings.optimizer = try Optimizer(spec: value)
+        case .initialization: c.weightInit = try WeightInit(spec: value)
+        case .biasInit: c.biasInit = try Self.number(value, above: nil)
+        case .l1: c.settings.l1 = try Self.number(value, above: nil)
+        case .l2: c.settings.l2 = try Self.number(value, above: nil)
+        case .loss: c.loss = try Loss(spec: value)
+        case .features: c.features = try FeatureSet(value.split(separator: ",").map { try Feature(spec: $0.trimmingCharacters(in: .whitespaces)) })
+        }
+    }
+
+    static func number(_ value: String, above: Double?) throws -> Double {
+        guard let v = Double(value), v.isFinite else { throw NNLabError("expected a number") }
+        if let above, v <= above { throw NNLabError("must be greater than \(NumberFormat.short(above))") }
+        return v
+    }
+}
