@@ -42,8 +42,29 @@ public enum UIBench {
     public static func dashboard(frames: Int = 300) throws -> Result {
         var options = LabOptions()
         options.paused = true
-        let lab = try Lab(scenario: ShippedLessons.load("06a-spiral-deep"), options: options)
+        // Lesson 6a's deep network with tanh units, alone (as this workload has always measured).
+        var scenario = try ShippedLessons.load("06a-spiral-deep")
+        scenario.variants = []
+        scenario.configuration.hidden = [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)]
+        let lab = try Lab(scenario: scenario, options: options)
         lab.trainSynchronously(epochs: 50)
+        return compose(lab, name: "ui-dashboard", frames: frames)
+    }
+
+    /// Composing the compare screen with four networks into a 200x60 buffer: lesson 9b's six
+    /// layers of logistic, tanh and ReLU units and a clone, after 20 epochs, four decision
+    /// maps (each sampled anew), the numbers, the loss and accuracy charts, in 256 colours.
+    public static func compare(frames: Int = 200) throws -> Result {
+        var options = LabOptions()
+        options.paused = true
+        let lab = try Lab(scenario: ShippedLessons.load("09b-vanishing-gradients"), options: options)
+        lab.handle(.char("c"))
+        precondition(lab.panes.count == 4)
+        lab.trainSynchronously(epochs: 20)
+        return compose(lab, name: "ui-compare", frames: frames)
+    }
+
+    static func compose(_ lab: Lab, name: String, frames: Int) -> Result {
         let (width, height) = (200, 60)
         var cells = 0
         let seconds = time(frames: frames) {
@@ -51,6 +72,6 @@ public enum UIBench {
             cells &+= buffer.width
         }
         precondition(cells > 0)
-        return Result(json: "{\"workload\":\"ui-dashboard\",\"width\":\(width),\"height\":\(height),\"frames\":\(frames),\"seconds\":\(seconds),\"ms_per_frame\":\((seconds / Double(frames) * 1e6).rounded() / 1e3)}")
+        return Result(json: "{\"workload\":\"\(name)\",\"width\":\(width),\"height\":\(height),\"frames\":\(frames),\"seconds\":\(seconds),\"ms_per_frame\":\((seconds / Double(frames) * 1e6).rounded() / 1e3)}")
     }
 }

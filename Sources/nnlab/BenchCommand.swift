@@ -28,7 +28,7 @@ extension NNLab {
         @Option(help: "Steps per run instead of the workload's own (for quick checks).")
         var steps: Int?
 
-        @Flag(help: "Also measure the screen: composing the dashboard and sampling the decision grid.")
+        @Flag(help: "Also measure the screen: composing the dashboard and the 4-network compare screen, and sampling the decision grid.")
         var ui = false
 
         @Flag(help: "Time the core's kernels on their own (GFLOP/s per shape) instead.")
@@ -68,6 +68,7 @@ extension NNLab {
             if ui {
                 Console.error("bench: screen workloads...\n")
                 print(try UIBench.dashboard().json)
+                print(try UIBench.compare().json)
                 print(UIBench.decisionGrid().json)
             }
         }

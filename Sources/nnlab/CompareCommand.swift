@@ -54,9 +54,7 @@ enum VariedSetting: String, CaseIterable {
         }
         let key = parts[0].trimmingCharacters(in: .whitespaces)
         guard let setting = VariedSetting(rawValue: key == "lr" ? "learning_rate" : key) else {
-            var message = "--vary: \(choiceMessage(found: key, allowed: names))"
-            if closestMatch(key, among: names) == nil { message += " (allowed: \(names.joined(separator: ", ")))" }
-            throw NNLabError(message)
+            throw NNLabError("--vary: \(choiceMessage(found: key, allowed: names))")
         }
         // Features are a list themselves: their variants are separated by ";" (x1,x2;x1,x2,r).
         let separator: Character = setting == .features ? ";" : ","
@@ -65,6 +63,7 @@ enum VariedSetting: String, CaseIterable {
             throw NNLabError("--vary: give 2 to \(Lab.maxPanes) values of \(key), separated by \"\(separator)\"; found \(values.filter { !$0.isEmpty }.count)")
         }
         var scenario = base
+        scenario.view.compare = true
         let start = base.configuration
         scenario.variants = try values.map { value in
             var c = start

@@ -66,6 +66,26 @@ import Testing
         }
     }
 
+    /// `nnlab compare --vary`: every bad value is one line naming the flag, exit 2, before
+    /// the lab needs a terminal.
+    @Test func compareVaryErrors() throws {
+        let cases: [(String, String)] = [
+            ("colour=red,blue", "nnlab: --vary: \"colour\" is not one of \"activation\", \"layers\""),
+            ("activation=relu", "nnlab: --vary: give 2 to 4 values of activation, separated by \",\"; found 1"),
+            ("layers=1,2,3,4,5", "nnlab: --vary: give 2 to 4 values of layers, separated by \",\"; found 5"),
+            ("activation=relu,rellu", "nnlab: --vary: activation rellu: \"rellu\" is not one of \"logistic\""),
+            ("learning_rate=0.1,-1", "nnlab: --vary: learning_rate -1: must be greater than 0"),
+            ("layers=2,0x3", "nnlab: --vary: layers 0x3: layers are widths of 1 to 512 joined by x"),
+        ]
+        for (vary, message) in cases {
+            let r = try CLI.run(["compare", "4", "--vary", vary])
+            #expect(r.status == 2, "\(vary)")
+            #expect(r.stderr.hasPrefix(message) && r.stderr.split(separator: "\n").count == 1, "\(vary): \(r.stderr)")
+        }
+        let ok = try CLI.run(["compare", "4", "--vary", "layers=none,2"])
+        #expect(ok.status == 2 && ok.stderr.contains("the lab needs a terminal"))
+    }
+
     @Test func unknownLessonsAndBadFilesExitWith2() throws {
         let r = try CLI.run(["run", "spiral-deeep"])
         #expect(r.status == 2)

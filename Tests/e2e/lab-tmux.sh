@@ -141,12 +141,12 @@ check_exit 0 "q (ascii)"
 
 # 10. A few thousand random keys from a fixed seed; the lab stays alive and answers q.
 start_lab 06a-spiral-deep
-wait_for 'Decision map' 2
+wait_for 'Training loss' 2
 python3 - "$SOCK" <<'PY'
 import random, subprocess, sys, time
 sock = sys.argv[1]
 rng = random.Random(20261130)
-chars = list(" .erRnvaAdD[]+-stlwoxjkhf?=_1z")
+chars = list(" .erRnvaAdD[]+-stlwoxjkhf?=_1z234cCgp")
 named = ["Up", "Down", "Left", "Right", "Enter", "Escape", "Tab", "BTab", "PPage", "NPage", "BSpace", "Home", "End"]
 batch = []
 for i in range(3000):
@@ -166,6 +166,33 @@ shpid=$(tmux -S "$SOCK" display -p -t lab '#{pane_pid}')
 if pgrep -P "$shpid" nnlab >/dev/null; then pass "3000 random keys: still running"; else fail "3000 random keys: still running"; fi
 keys Escape; sleep 0.1; keys Escape; sleep 0.1; keys q
 check_exit 0 "q after random keys"
+
+# 10b. The compare screen: a lesson with variants, and `nnlab compare --vary`: two maps, both
+# networks' numbers advance, c clones, p toggles presentation mode, a resize, q.
+pane_epoch() { screen | grep -E "^. .. $1 " | head -1 | sed -n 's/.*epoch \([0-9,]*\).*/\1/p' | tr -d ,; }
+start_lab 06a-spiral-deep
+wait_for '1 deep' 2 && wait_for '2 wide' 1 && wait_for 'Training loss' 1 && pass "a lesson with variants opens side by side" || fail "a lesson with variants opens side by side"
+keys q
+check_exit 0 "q (compare)"
+start_lab compare 04 --vary layers=none,2
+if wait_for '1 none' 2 && wait_for '2 2 ' 1; then pass "compare --vary layers=none,2: two maps"; else fail "compare --vary layers=none,2: two maps"; fi
+keys space
+wait_for 'running' 2
+a1=$(pane_epoch 1); b1=$(pane_epoch 2); sleep 0.7; a2=$(pane_epoch 1); b2=$(pane_epoch 2)
+[ -n "$a1" ] && [ -n "$a2" ] && [ "$a2" -gt "$a1" ] && [ -n "$b2" ] && [ "$b2" -gt "$b1" ] && pass "both networks advance ($a1 -> $a2, $b1 -> $b2)" || fail "both networks advance ($a1 -> $a2, $b1 -> $b2)"
+keys c
+wait_for '3 none-2' 2 && wait_for '3 networks' 1 && pass "c clones the focused network" || fail "c clones the focused network"
+keys p
+wait_for 'presentation mode' 2 && ! screen | grep -q 'Training loss' && screen | grep -q '█' && pass "p: presentation mode, block digits" || fail "p: presentation mode, block digits"
+tmux -S "$SOCK" resize-window -t lab -x 200 -y 60 2>/dev/null || tmux -S "$SOCK" resize-pane -t lab -x 200 -y 60
+sleep 0.3
+keys p
+wait_for 'Training loss' 2 && pass "p again, resized to 200x60: the compare screen" || fail "p again, resized to 200x60: the compare screen"
+tmux -S "$SOCK" resize-window -t lab -x 80 -y 24 2>/dev/null || true
+sleep 0.3
+wait_for 'Training loss' 2 && pass "resized to 80x24: still drawn" || fail "resized to 80x24: still drawn"
+keys q
+check_exit 0 "q (compare --vary)"
 
 # 11. Not a terminal: a message and exit status 2.
 out=$("$APP" 2>&1 | cat); rc=${PIPESTATUS[0]}
