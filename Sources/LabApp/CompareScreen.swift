@@ -11,7 +11,7 @@ struct CompareScreen: Screen {
     func draw(into frame: inout Frame, header headerArea: Rect, body: Rect, footer footerArea: Rect, theme: Theme) {
         let panes = context.panes
         header(theme: theme, width: frame.buffer.width).render(into: &frame.buffer, area: headerArea, theme: theme)
-        let hints = DashboardScreen.overlayHints(state, context.snapshot, theme: theme)
+        let hints = DashboardScreen.overlayHints(state, context.snapshot, theme: theme) ?? DashboardScreen.editHints(state, theme: theme)
             ?? [("space", context.snapshot.status == .running ? "pause" : "play"), ("g", "next network"), ("c", "clone"), ("C", "close"),
                 ("p", "present"), ("f", "step"), ("s", "settings"), ("r", "reset"), ("?", "help"), ("q", "quit")]
         DashboardScreen.drawFooter(hints, notice: state.notice, theme: theme, into: &frame.buffer, area: footerArea)
@@ -106,6 +106,7 @@ struct CompareScreen: Screen {
         var map = Views.decisionMap(pane.snapshot.network, dataset: dataset, points: shown, sampler: pane.sampler, area: inner, theme: theme)
         map.discretize = state.discretize
         map.showTest = state.showTest
+        if state.editing && i == context.state.focus { map.marked = (state.editCursor.x, state.editCursor.y) }
         map.render(into: &buffer, area: inner, theme: theme)
         return MapArea(plot: DecisionMap.plotArea(inner), x: map.x, y: map.y)
     }

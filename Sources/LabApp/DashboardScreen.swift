@@ -64,16 +64,26 @@ struct DashboardScreen: Screen {
         switch state.overlay {
         case .settings: [(theme.glyphs.upDownKeys, "choose"), (theme.glyphs.leftRightKeys, "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
         case .lessons: [(theme.glyphs.upDownKeys, "choose"), ("enter", "open"), ("esc", "close")]
-        case .prompt(let kind, _): [("enter", kind == .load ? "load" : kind == .save ? "save" : "replace"), ("esc", "cancel")]
+        case .prompt(let kind, _):
+            [("enter", kind == .load ? "load" : (kind == .save || kind == .saveData) ? "save" : kind == .clearData ? "clear" : "replace"), ("esc", "cancel")]
         case .help, .message: [("any key", "closes this window")]
         case .none: nil
         }
+    }
+
+    /// The data editor's keys, while it is on.
+    static func editHints(_ state: LabState, theme: Theme) -> [(key: String, action: String)]? {
+        guard state.editing, state.overlay == .none else { return nil }
+        return [(theme.glyphs.arrowKeys, "move"), ("0-9", "place"), ("bksp", "remove"), ("T", state.editToTest ? "to test set" : "to training set"),
+                ("S", "save"), ("C", "clear"), ("E", "end editing"), ("?", "help"), ("q", "quit")]
     }
 
     private func footer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
         let hints: [(key: String, action: String)]
         if let overlay = Self.overlayHints(state, s, theme: theme) {
             hints = overlay
+        } else if let editing = Self.editHints(state, theme: theme) {
+            hints = editing
         } else {
             hints = s.status == .diverged
                 ? [("[", "lower the rate"), ("r", "reset"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
@@ -115,6 +125,7 @@ struct DashboardScreen: Screen {
             map.discretize = state.discretize
             map.showTest = state.showTest
             if let chosen = state.selectedPoint, chosen < points.count { map.marked = (points[chosen].x, points[chosen].y) }
+            if state.editing { map.marked = (state.editCursor.x, state.editCursor.y) }
             map.render(into: &buffer, area: inner, theme: theme)
             return MapArea(plot: DecisionMap.plotArea(inner), x: map.x, y: map.y)
         case .units:

@@ -32,14 +32,16 @@ public enum KeyTable {
         ([.char("k"), .pageUp], .scrollLesson(-1), ""),
         ([.char("?"), .char("h"), .function(1)], .openHelp, "this help"),
         ([.char("f")], .stepThrough, "step through one example"),
-        ([.char("c")], .clone, "compare: clone this network"),
-        ([.char("C")], .closePane, "compare: close this network"),
+        ([.char("c")], .clone, "compare: clone / close this network"),
+        ([.char("C")], .closePane, ""),
         ([.char("g")], .nextPane, "compare: next network (1-4)"),
         ([.char("1")], .focusPane(0), ""),
         ([.char("2")], .focusPane(1), ""),
         ([.char("3")], .focusPane(2), ""),
         ([.char("4")], .focusPane(3), ""),
         ([.char("p")], .togglePresent, "presentation mode on / off"),
+        ([.char("E")], .toggleEditing, "edit the data / save the points (CSV)"),
+        ([.char("S")], .saveData, ""),
         ([.control("l")], .redraw, "redraw the screen"),
         ([.char("q"), .endOfInput], .quit, "quit"),
     ]
@@ -81,6 +83,7 @@ public enum KeyTable {
             }
         case .none:
             if state.stepping != nil { return stepAction(for: key) }
+            if state.editing, let action = editAction(for: key) { return action }
         }
         if case .click(let x, let y) = key { return .select(x: x, y: y) }
         // Dashboard keys (also in the settings panel, for those it does not take).
@@ -106,9 +109,38 @@ public enum KeyTable {
         ([.tab], .stepCycle(1), "next / previous example"),
         ([.backTab], .stepCycle(-1), ""),
         ([.char("f"), .escape], .stepClose, "back to the dashboard (esc)"),
+        ([.char("E")], .toggleEditing, ""),
         ([.char("?"), .function(1)], .openHelp, "help"),
         ([.char("q"), .endOfInput], .quit, "quit"),
     ]
+
+    /// Keys of the data editor (`E`), as the footer and help list them.
+    public static let editKeys: [(keys: [KeyEvent], action: LabAction, help: String)] = [
+        ([.up, .char("k")], .editMove(dx: 0, dy: 1, big: false), "move the cursor (arrows, hjkl)"),
+        ([.down, .char("j")], .editMove(dx: 0, dy: -1, big: false), ""),
+        ([.left, .char("h")], .editMove(dx: -1, dy: 0, big: false), ""),
+        ([.right, .char("l")], .editMove(dx: 1, dy: 0, big: false), ""),
+        ([.char("K")], .editMove(dx: 0, dy: 1, big: true), "move further (HJKL)"),
+        ([.char("J")], .editMove(dx: 0, dy: -1, big: true), ""),
+        ([.char("H")], .editMove(dx: -1, dy: 0, big: true), ""),
+        ([.char("L")], .editMove(dx: 1, dy: 0, big: true), ""),
+        ([.backspace, .delete], .editRemove, "remove the nearest point"),
+        ([.char("C")], .editClear, "clear every point (asks)"),
+        ([.char("T")], .editToggleTarget, "new points: training or test set"),
+        ([.char("E"), .escape], .toggleEditing, "stop editing (esc)"),
+    ]
+
+    static func editAction(for key: KeyEvent) -> LabAction? {
+        switch key {
+        case .char(let c) where c.isASCII && c.isNumber: return .editPlace(Int(String(c))!)
+        case .click(let x, let y): return .editClick(x: x, y: y, button: 1)
+        case .rightClick(let x, let y): return .editClick(x: x, y: y, button: 3)
+        case .middleClick(let x, let y): return .editClick(x: x, y: y, button: 2)
+        default: break
+        }
+        for entry in editKeys where entry.keys.contains(key) { return entry.action }
+        return nil
+    }
 
     static func stepAction(for key: KeyEvent) -> LabAction? {
         if case .click(let x, let y) = key { return .select(x: x, y: y) }

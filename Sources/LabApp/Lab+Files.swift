@@ -51,7 +51,7 @@ extension Lab {
             c.hidden = arch.hidden
             c.output = arch.output
             c.loss = arch.loss
-            guard c.architecture(for: session.dataset) == arch else {
+            guard c.architecture(for: data.dataset) == arch else {
                 throw NNLabError("\(path): the model has \(arch.outputs) output(s) for \(arch.output.rawValue), which does not fit the data here")
             }
             let newSession = try TrainingSession(c, model: network)

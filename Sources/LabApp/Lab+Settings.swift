@@ -7,7 +7,7 @@ import NeuralCore
 /// each one. Changes that need new weights restart from new weights (as TensorFlow Playground
 /// does); learning rate, batch size, optimizer and regularisation apply live.
 extension Lab {
-    var isRegression: Bool { session.dataset.classCount == nil }
+    var isRegression: Bool { data.dataset.classCount == nil }
 
     /// The rows, in order.
     func settingRows() -> [SettingRow] {
@@ -23,7 +23,7 @@ extension Lab {
             rows.append(.row(.dataset, "file " + path))
         }
         rows.append(.row(.trainShare, "\(Int((c.trainRatio * 100).rounded()))%"))
-        if session.dataset.dimension == 2 { rows.append(.row(.features, c.features.description)) }
+        if data.dataset.dimension == 2 { rows.append(.row(.features, c.features.description)) }
         rows.append(.heading("Network"))
         rows.append(.row(.hiddenLayers, "\(c.hidden.count)"))
         for (i, layer) in c.hidden.enumerated() {
@@ -67,7 +67,23 @@ extension Lab {
         var c = configuration
         switch setting {
         case .dataset:
-            guard case .generated(var spec) = c.data else { state.notice = "the data comes from a file"; return }
+            // A file the lab was opened on is one more choice, after the generated ones.
+            if case .file(let path) = c.data {
+                let kind = delta > 0 ? C.datasets[0] : C.datasets[C.datasets.count - 1]
+                c.data = .generated(DatasetSpec(kind: kind, seed: c.seed))
+                c.output = nil; c.loss = nil
+                if kind.isOneDimensional { c.features = .plain }
+                dataFile = path
+                rebuild(c, notice: "dataset \(kind.rawValue): \(kind.summary)")
+                return
+            }
+            guard case .generated(var spec) = c.data else { return }
+            if let file = dataFile, spec.kind == (delta > 0 ? C.datasets.last : C.datasets.first) {
+                c.data = .file(file)
+                c.output = nil; c.loss = nil
+                rebuild(c, notice: "dataset: the file \(file.terminalSafeLine)")
+                return
+            }
             let kind = C.step(C.datasets, from: spec.kind, by: delta)
             // Classes the data has: 2, K for the spirals, none for regression.
             func classes(_ s: DatasetSpec) -> Int? { s.kind.isRegression ? nil : s.kind == .spirals ? s.classes : 2 }
@@ -121,7 +137,7 @@ extension Lab {
             c.hidden = c.hidden.map { HiddenLayer(units: $0.units, activation: next) }
             rebuild(c, notice: "activation \(next.label) in every hidden layer")
         case .outputLoss:
-            let classes = session.dataset.classCount ?? 1
+            let classes = data.dataset.classCount ?? 1
             let choices = C.outputs(regression: isRegression, classes: classes)
             guard choices.count > 1 else {
                 state.notice = isRegression ? "regression: an identity output with squared error, the one pair that fits"

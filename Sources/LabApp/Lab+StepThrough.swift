@@ -20,7 +20,7 @@ extension Lab {
 
     /// The network's input for a data point (its features; x alone for 1-D data).
     func input(of p: MapPoint) -> [Double] {
-        configuration.features.input(p.x, p.y, dimension: session.dataset.dimension)
+        configuration.features.input(p.x, p.y, dimension: data.dataset.dimension)
     }
 
     /// Makes the trace again when the chosen point or the weights changed since it was made
@@ -34,7 +34,7 @@ extension Lab {
         let arch = snapshot.network.architecture
         let rate = configuration.settings.learningRate
         // The point comes from the network's own data, so its input and target always fit.
-        let trace = session.dataset.classCount != nil
+        let trace = data.dataset.classCount != nil
             ? try? snapshot.network.trace(input: input(of: p), label: p.label, learningRate: rate)
             : try? snapshot.network.trace(input: input(of: p), target: [Double](repeating: p.value, count: arch.outputs), learningRate: rate)
         stepTrace = trace.map { StepTrace(trace: $0, point: cursor.point, version: snapshot.version) }

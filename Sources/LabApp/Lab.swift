@@ -18,6 +18,16 @@ public struct LabOptions: Sendable {
     public init() {}
 }
 
+/// The points the lab shows and trains on, and their split: the lab's own copy, so that drawing
+/// never reads what the training thread may be changing.
+public struct LabData: Sendable {
+    public var dataset: Dataset
+    public var train: [Int]
+    public var test: [Int]
+    /// True once a student added or removed points (the sessions then train on this copy).
+    public var edited = false
+}
+
 /// One network of the compare screen: its name and configuration.
 public struct Pane: Sendable, Equatable {
     /// The variant's name ("relu"), or "" for the only network.
@@ -57,7 +67,11 @@ public final class Lab {
     /// The model training started from, if one was loaded.
     var model: Network<Float>?
     /// Map points of the current data, cached.
-    public private(set) var points: [MapPoint] = []
+    public internal(set) var points: [MapPoint] = []
+    /// The data shown and trained on.
+    public internal(set) var data: LabData
+    /// The CSV file the lab was opened on (`--data`, a lesson's file): a choice of `d`.
+    var dataFile: String?
     private var samplerCache: [Int: GridSampler] = [:]
     private var workspaceCache: Workspace<Float>?
     /// The step-through's trace of the chosen example (made by the reducer, not by drawing).
@@ -77,6 +91,8 @@ public final class Lab {
         self.model = model
         let sessions = try panes.enumerated().map { i, p in try TrainingSession(p.configuration, model: i == 0 ? model : nil) }
         controller = TrainingController(sessions: sessions, running: !(options.paused || scenario.view.paused))
+        data = LabData(dataset: sessions[0].dataset, train: sessions[0].trainIndices, test: sessions[0].testIndices)
+        if case .file(let path) = scenario.configuration.data { dataFile = path }
         state.present = options.present
         applyView(scenario.view)
         adoptSession()
@@ -107,14 +123,14 @@ public final class Lab {
     /// The main panel must suit the data and network: the curve for 1-D data, a map or the
     /// units' maps for the plane (units only with hidden units).
     private func fitMainView() {
-        if session.dataset.dimension == 1 { state.main = .curve }
+        if data.dataset.dimension == 1 { state.main = .curve }
         else if state.main == .curve || (state.main == .units && session.architecture.hidden.isEmpty) { state.main = .map }
     }
 
     /// Brings the view state in line with a new session: its points, layers and status.
     private func adoptSession() {
         controller.setSpeedLimit(state.speed)
-        let newPoints = Views.mapPoints(session.dataset, train: session.trainIndices, test: session.testIndices)
+        let newPoints = Views.mapPoints(data.dataset, train: data.train, test: data.test)
         if newPoints != points { state.selectedPoint = nil }
         points = newPoints
         state.selectedLayer = Swift.min(state.selectedLayer, Swift.max(0, session.architecture.hidden.count - 1))
@@ -174,6 +190,10 @@ public final class Lab {
             selectPoint(atColumn: x, row: y, in: frame)
             return
         }
+        if case .editClick(let x, let y, let button) = action {
+            editClick(x: x, y: y, button: button, in: frame)
+            return
+        }
         perform(action)
     }
 
@@ -201,8 +221,8 @@ public final class Lab {
             c.data = .generated(spec)
             rebuild(c, notice: "new sample of \(spec.kind.rawValue)")
         case .cycleView:
-            let canShow = Views.canShowContributions(session.architecture, dataset: session.dataset)
-            if session.dataset.dimension == 1 {
+            let canShow = Views.canShowContributions(session.architecture, dataset: data.dataset)
+            if data.dataset.dimension == 1 {
                 // 1-D: the curve with and without each unit's contribution.
                 state.main = .curve
                 state.showContributions = canShow ? !state.showContributions : false
@@ -246,6 +266,18 @@ public final class Lab {
         case .closePane: closePane()
         case .focusPane(let i): focusPane(i)
         case .nextPane: focusPane(panes.count > 1 ? (state.focus + 1) % panes.count : 0)
+        case .toggleEditing: toggleEditing()
+        case .editMove(let dx, let dy, let big): moveCursor(dx: dx, dy: dy, big: big)
+        case .editPlace(let digit): placePoint(digit)
+        case .editRemove: removeNearest()
+        case .editClear:
+            guard data.dataset.count > 0 else { state.notice = "there are no points to clear"; return }
+            state.overlay = .prompt(.clearData, text: "\(NumberFormat.grouped(data.dataset.count)) points")
+        case .saveData: state.overlay = .prompt(.saveData, text: Self.freeName("nnlab-data.csv"))
+        case .editToggleTarget:
+            state.editToTest.toggle()
+            state.notice = state.editToTest ? "new points join the test set" : "new points join the training set"
+        case .editClick: break  // needs the frame: `handle(_:in:)`
         case .togglePresent:
             state.present.toggle()
             state.notice = state.present ? "presentation mode: p returns" : "presentation mode off"
@@ -269,12 +301,13 @@ public final class Lab {
             let name = ShippedLessons.names[state.lessonRow]
             do { try open(ShippedLessons.load(name)) } catch { state.overlay = .message(title: "Cannot open the lesson", lines: ["\(error)"]) }
         case .promptType(let c):
-            if case .prompt(let kind, let text) = state.overlay, kind != .replace, text.count < 200 { state.overlay = .prompt(kind, text: text + String(c)) }
+            if case .prompt(let kind, let text) = state.overlay, kind.takesText, text.count < 200 { state.overlay = .prompt(kind, text: text + String(c)) }
         case .promptErase:
-            if case .prompt(let kind, let text) = state.overlay, kind != .replace { state.overlay = .prompt(kind, text: String(text.dropLast())) }
+            if case .prompt(let kind, let text) = state.overlay, kind.takesText { state.overlay = .prompt(kind, text: String(text.dropLast())) }
         case .promptConfirm:
             guard case .prompt(let kind, let text) = state.overlay else { return }
             state.overlay = .none
+            if kind == .clearData { clearPoints(); return }
             let path = text.trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { state.notice = "no file name given"; return }
             switch kind {
@@ -283,6 +316,10 @@ public final class Lab {
                 state.overlay = .prompt(.replace, text: path)
             case .save, .replace: saveModel(to: path)
             case .load: loadModel(from: path)
+            case .saveData where FileIO.isFile(path):
+                state.overlay = .prompt(.replaceData, text: path)
+            case .saveData, .replaceData: savePoints(to: path)
+            case .clearData: break
             }
         }
     }
@@ -334,7 +371,7 @@ public final class Lab {
                      differs: Self.differences(panes[i].configuration, from: panes.indices.filter { $0 != i }.map { panes[$0].configuration }),
                      snapshot: all[i], sampler: sampler(i, all[i].network.architecture))
         }
-        return ScreenContext(scenario: scenario, configuration: configuration, dataset: session.dataset, trainIndices: session.trainIndices,
+        return ScreenContext(scenario: scenario, configuration: configuration, dataset: data.dataset, trainIndices: data.train,
                              points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture), panes: views)
@@ -376,7 +413,7 @@ public final class Lab {
 
     /// A grid sampler for pane `i`'s network of `architecture`.
     func sampler(_ i: Int, _ architecture: Architecture) -> GridSampler {
-        let features = panes[Swift.min(i, panes.count - 1)].configuration.features, dimension = session.dataset.dimension
+        let features = panes[Swift.min(i, panes.count - 1)].configuration.features, dimension = data.dataset.dimension
         if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension { return s }
         let s = GridSampler(architecture: architecture, features: features, dimension: dimension)
         samplerCache[i] = s
@@ -439,15 +476,21 @@ public final class Lab {
             }
             // A lesson's hand-set weights survive a reset; a new seed or another shape draws weights.
             if configurations[i].initialWeights != nil, configurations[i].seed != old.seed
-                || (i == focus && configurations[i].architecture(for: session.dataset) != session.architecture) {
+                || (i == focus && configurations[i].architecture(for: data.dataset) != session.architecture) {
                 configurations[i].initialWeights = nil
             }
         }
         do {
             for c in configurations { try c.validate() }
             let mine = configurations[focus]
-            let keepModel = model.flatMap { m in mine.architecture(for: session.dataset) == m.architecture && mine.data == old.data ? m : nil }
-            let sessions = try configurations.enumerated().map { i, c in try TrainingSession(c, model: i == focus ? keepModel : nil) }
+            let keepModel = model.flatMap { m in mine.architecture(for: data.dataset) == m.architecture && mine.data == old.data ? m : nil }
+            // Edited points stay while the data source does (a new data set or sample drops them).
+            let keepEdits = data.edited && mine.data == old.data && mine.trainRatio == old.trainRatio
+            let sessions = try configurations.enumerated().map { i, c in
+                try TrainingSession(c, model: i == focus ? keepModel : nil, dataset: keepEdits ? data.dataset : nil,
+                                    split: keepEdits ? (data.train, data.test) : nil)
+            }
+            if !keepEdits { data.edited = false }
             let running = snapshot.status == .running
             if let newPanes { panes = newPanes }
             for i in panes.indices { panes[i].configuration = configurations[i] }
@@ -471,6 +514,9 @@ public final class Lab {
 
     func install(sessions: [TrainingSession], running: Bool) {
         controller.shutdown()
+        // Read before the new thread starts: from then on the sessions are the thread's.
+        let edited = data.edited && sessions[0].dataset.count == data.dataset.count && sessions[0].trainIndices == data.train
+        data = LabData(dataset: sessions[0].dataset, train: sessions[0].trainIndices, test: sessions[0].testIndices, edited: edited)
         controller = TrainingController(sessions: sessions, running: running)
         if started { controller.start() }
         state.focus = Swift.min(state.focus, sessions.count - 1)
@@ -532,6 +578,7 @@ public final class Lab {
     /// Trains `epochs` epochs on this thread (tests and goldens; only before `start()`).
     public func trainSynchronously(epochs: Int) {
         precondition(!started, "the training thread owns the session")
+        controller.applyPendingEdits()
         for s in controller.sessions {
             for _ in 0..<epochs where s.runEpoch() {}
         }

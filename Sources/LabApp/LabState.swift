@@ -24,6 +24,25 @@ public enum PromptKind: String, Sendable {
     case save, load
     /// The file to save to exists: enter replaces it, esc keeps it.
     case replace
+    /// Where `S` saves the points (CSV).
+    case saveData
+    /// The CSV file to save to exists: enter replaces it.
+    case replaceData
+    /// `C` while editing: enter clears every point, esc keeps them.
+    case clearData
+
+    /// True for the prompts where a file name is typed.
+    public var takesText: Bool { self == .save || self == .load || self == .saveData }
+}
+
+/// A point of the data's plane (or, for a 1-D function, x and y).
+public struct PlanePoint: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
 }
 
 /// Everything the lab shows besides the training itself: the views, overlays and selections.
@@ -62,6 +81,12 @@ public struct LabState: Sendable, Equatable {
     public var focus = 0
     /// Presentation mode: the maps and big numbers only, high contrast.
     public var present = false
+    /// Data editing (`E`): the cursor's keys place and remove points.
+    public var editing = false
+    /// The data editor's cursor on the plane.
+    public var editCursor = PlanePoint(x: 0, y: 0)
+    /// New points join the test set instead of the training set (`T` while editing).
+    public var editToTest = false
 
     public init() {}
 
@@ -104,5 +129,10 @@ public enum LabAction: Equatable, Sendable {
     /// Compare: clone the focused network into a new pane, close the focused pane, focus one.
     case clone, closePane, focusPane(Int), nextPane
     case togglePresent
+    /// Data editing: on/off, move the cursor (a larger step with `big`), place a point of a
+    /// class (a digit), remove the nearest point, clear all (asks), save as CSV, new points to
+    /// the test set or the training set, a click (button 1 left, 3 right, 2 middle).
+    case toggleEditing, editMove(dx: Int, dy: Int, big: Bool), editPlace(Int), editRemove, editClear, saveData, editToggleTarget
+    case editClick(x: Int, y: Int, button: Int)
     case stepMove(Int), stepLayer(Int), stepEnd(Bool), stepUnitMode, stepUnit(Int), stepPoint(Direction), stepCycle(Int), stepClose
 }

@@ -22,14 +22,18 @@ struct OverlayView {
         case .prompt(let kind, let text):
             let cursor = theme.glyphs.unicode ? "█" : "_"
             switch kind {
-            case .replace:
-                Dialog(title: "Replace?", lines: ["\(text) exists already.", "Enter replaces it; esc keeps it (then w again with another name)."],
+            case .replace, .replaceData:
+                let again = kind == .replace ? "w" : "S"
+                Dialog(title: "Replace?", lines: ["\(text.terminalSafeLine) exists already.", "Enter replaces it; esc keeps it (then \(again) again with another name)."],
                        hint: "enter replaces, esc keeps the file").render(into: &buffer, area: body, theme: theme)
-            case .save, .load:
-                let question = kind == .save ? "Save the model (JSON) to:" : "Load a model (JSON) from:"
-                let line = "> " + text + cursor
+            case .clearData:
+                Dialog(title: "Clear the data?", lines: ["Remove every point (\(text))?", "Enter clears them; esc keeps them."],
+                       hint: "enter clears, esc keeps the points").render(into: &buffer, area: body, theme: theme)
+            case .save, .load, .saveData:
+                let question = kind == .save ? "Save the model (JSON) to:" : kind == .load ? "Load a model (JSON) from:" : "Save the points (CSV) to:"
+                let line = "> " + text.terminalSafeLine + cursor
                 let width = Swift.max(48, displayWidth(line) + 2)
-                Dialog(title: kind == .save ? "Save" : "Load", lines: [question, line.padded(width)], hint: "enter confirms, esc cancels")
+                Dialog(title: kind == .load ? "Load" : "Save", lines: [question, line.padded(width)], hint: "enter confirms, esc cancels")
                     .render(into: &buffer, area: body, theme: theme)
             }
         case .settings:

@@ -4,7 +4,7 @@ public enum KeyEvent: Hashable, Sendable {
     /// A printable character (including space).
     case char(Character)
     case up, down, left, right
-    case enter, escape, tab, backTab, backspace
+    case enter, escape, tab, backTab, backspace, delete
     case pageUp, pageDown, home, end
     /// Ctrl and a letter (Ctrl-L redraws).
     case control(Character)
@@ -14,6 +14,10 @@ public enum KeyEvent: Hashable, Sendable {
     case resize
     /// A left click at a screen cell.
     case click(x: Int, y: Int)
+    /// A right click (the data editor places class 0).
+    case rightClick(x: Int, y: Int)
+    /// A middle click (the data editor removes a point).
+    case middleClick(x: Int, y: Int)
     /// End of input (the terminal went away).
     case endOfInput
 
@@ -31,6 +35,7 @@ public enum KeyEvent: Hashable, Sendable {
         case .tab: "tab"
         case .backTab: "shift-tab"
         case .backspace: "backspace"
+        case .delete: "delete"
         case .pageUp: "pgup"
         case .pageDown: "pgdn"
         case .home: "home"
@@ -39,6 +44,8 @@ public enum KeyEvent: Hashable, Sendable {
         case .function(let n): "F\(n)"
         case .resize: "resize"
         case .click: "click"
+        case .rightClick: "right click"
+        case .middleClick: "middle click"
         case .endOfInput: "eof"
         }
     }

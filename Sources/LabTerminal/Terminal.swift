@@ -169,6 +169,7 @@ public final class Terminal {
             case KEY_RIGHT: return .right
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
+            case KEY_DC: return .delete
             case KEY_PPAGE: return .pageUp
             case KEY_NPAGE: return .pageDown
             case KEY_HOME: return .home
@@ -179,8 +180,13 @@ public final class Terminal {
                 return .resize
             case KEY_MOUSE:
                 var event = MEVENT()
-                if getmouse(&event) == OK { return .click(x: Int(event.x), y: Int(event.y)) }
-                return nil
+                guard getmouse(&event) == OK else { return nil }
+                switch nn_mouse_button(UInt(event.bstate)) {
+                case 1: return .click(x: Int(event.x), y: Int(event.y))
+                case 2: return .middleClick(x: Int(event.x), y: Int(event.y))
+                case 3: return .rightClick(x: Int(event.x), y: Int(event.y))
+                default: return nil
+                }
             default:
                 if code >= KEY_F0 + 1 && code <= KEY_F0 + 12 { return .function(Int(code - KEY_F0)) }
                 return nil

@@ -332,6 +332,14 @@ public struct Dataset: Sendable {
         let last = dimension
         let points = table.rows.flatMap { $0[0..<dimension] }
         let isClasses = dimension == 2 && table.rows.allSatisfy { $0[last] == $0[last].rounded() && $0[last] >= 0 && $0[last] <= 9 }
+        // A column called label of whole numbers holds classes: one outside 0...9 there is a
+        // mistake, not a regression target (fractions still make a regression).
+        if dimension == 2, !isClasses, ["label", "class"].contains(table.header[last].lowercased()),
+           table.rows.allSatisfy({ $0[last] == $0[last].rounded() }),
+           let i = table.rows.firstIndex(where: { $0[last] < 0 || $0[last] > 9 }) {
+            throw NNLabError("\(path):\(i + 2): label \(NumberFormat.short(table.rows[i][last])) is not a class: labels are whole numbers from 0 to 9 "
+                             + "(for a regression, name the column value)")
+        }
         let targets: Examples<Double>.Targets
         if isClasses {
             let labels = table.rows.map { Int32($0[last]) }

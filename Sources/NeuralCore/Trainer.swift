@@ -34,7 +34,7 @@ public final class Trainer: @unchecked Sendable {
     /// The network being trained.
     public private(set) var network: Network<Float>
     /// The training examples.
-    public let train: Examples<Float>
+    public private(set) var train: Examples<Float>
     /// The settings; learning rate and regularisation apply from the next step. A new
     /// optimizer starts with fresh momentum; the weights stay.
     public var settings: TrainingSettings {
@@ -108,7 +108,7 @@ public final class Trainer: @unchecked Sendable {
     /// Examples in a full minibatch (the batch size, at most the whole training set).
     public private(set) var batchSize: Int
     /// Training examples (stored: the step must not divide to count them).
-    private let exampleCount: Int
+    private var exampleCount: Int
     /// True for networks trained by the perceptron rule.
     private let usesPerceptronRule: Bool
 
@@ -166,6 +166,20 @@ public final class Trainer: @unchecked Sendable {
     public func lastUpdateNorms() -> [Double]? {
         guard stepCount > 0, !usesPerceptronRule, optimizerState.steps > 0 else { return nil }
         return optimizerState.updateNorms(shapes: network.shapes, gradient: workspace.gradient, learningRate: settings.learningRate)
+    }
+
+    /// Trains on `newTrain` from the next step (a student added or removed points): the weights,
+    /// the optimizer's state, the settings and the epoch count stay; a new pass over the new
+    /// examples begins. Throws unless there are examples that fit the network.
+    public func replaceExamples(_ newTrain: Examples<Float>) throws {
+        guard newTrain.count > 0 else { throw NNLabError("there are no training examples") }
+        if let problem = newTrain.incompatibility(with: network.architecture) { throw NNLabError(problem) }
+        train = newTrain
+        exampleCount = newTrain.count
+        batchSize = Swift.min(Swift.max(settings.batchSize, 1), exampleCount)
+        order = Array(0..<exampleCount)
+        resizeWorkspace()
+        startEpoch()
     }
 
     /// Replaces the weights (same architecture), keeping the settings and the position.

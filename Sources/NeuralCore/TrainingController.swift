@@ -142,6 +142,13 @@ public final class TrainingController: @unchecked Sendable {
         shared.withLock { $0.speedLimit = Swift.max(0, stepsPerSecond) }
     }
 
+    /// Applies the edits waiting for the thread now (only while it is not running: tests).
+    public func applyPendingEdits() {
+        require(thread == nil, "the training thread applies its own edits")
+        let edits = shared.withLock { s in defer { s.edits.removeAll() }; return s.edits }
+        for e in edits where sessions.indices.contains(e.index) { e.edit(sessions[e.index]) }
+    }
+
     /// Takes a new snapshot of the session now (only while the thread is not running: tests
     /// train synchronously, then draw).
     public func refreshSnapshot() {

@@ -125,15 +125,15 @@ public final class TrainingSession: @unchecked Sendable {
     /// The run's definition.
     public let configuration: SessionConfiguration
     /// All the points.
-    public let dataset: Dataset
+    public private(set) var dataset: Dataset
     /// Indices of the training points in `dataset`.
-    public let trainIndices: [Int]
+    public private(set) var trainIndices: [Int]
     /// Indices of the test points in `dataset`.
-    public let testIndices: [Int]
+    public private(set) var testIndices: [Int]
     /// The training examples (features computed).
-    public let train: Examples<Float>
+    public private(set) var train: Examples<Float>
     /// The test examples.
-    public let test: Examples<Float>
+    public private(set) var test: Examples<Float>
     /// The network's shape.
     public let architecture: Architecture
     /// The training loop.
@@ -147,12 +147,13 @@ public final class TrainingSession: @unchecked Sendable {
     /// Why training stopped by itself ("loss became NaN at epoch 12: ..."), or nil.
     public private(set) var divergence: String?
 
-    private let prober: Prober
+    private var prober: Prober
     private var lastGood: Network<Float>
 
     /// A session for `configuration`; continues from `model` if given (its architecture must
     /// fit the data and features). Throws a message on bad settings or data.
-    public init(_ configuration: SessionConfiguration, model: Network<Float>? = nil, dataset preloaded: Dataset? = nil) throws {
+    public init(_ configuration: SessionConfiguration, model: Network<Float>? = nil, dataset preloaded: Dataset? = nil,
+                split: (train: [Int], test: [Int])? = nil) throws {
         try configuration.validate()
         let dataset = try preloaded ?? configuration.loadDataset()
         var architecture = configuration.architecture(for: dataset)
@@ -166,7 +167,10 @@ public final class TrainingSession: @unchecked Sendable {
         self.configuration = configuration
         self.dataset = dataset
         self.architecture = architecture
-        (trainIndices, testIndices) = dataset.split(trainRatio: configuration.trainRatio, seed: configuration.seed)
+        (trainIndices, testIndices) = split ?? dataset.split(trainRatio: configuration.trainRatio, seed: configuration.seed)
+        guard !trainIndices.isEmpty, (trainIndices + testIndices).allSatisfy({ (0..<dataset.count).contains($0) }) else {
+            throw NNLabError("the training set is empty")
+        }
         train = dataset.examples(trainIndices, features: configuration.features)
         test = dataset.examples(testIndices, features: configuration.features)
         // Data against network first: "regression needs an identity output" says more than
@@ -279,6 +283,28 @@ public final class TrainingSession: @unchecked Sendable {
             if steps & 255 == 0, let tick, !tick() { return .stopped }
         }
         return .finished
+    }
+
+    /// Trains on other points from the next step (the lab's data editing): the weights, the
+    /// optimizer, the epoch count and the history stay; the latest metrics are measured again
+    /// on the new points. Throws (and changes nothing) unless there is a training point and the
+    /// points fit the network.
+    public func replaceData(_ newDataset: Dataset, train newTrain: [Int], test newTest: [Int]) throws {
+        guard !newTrain.isEmpty else { throw NNLabError("the training set would be empty") }
+        guard newDataset.dimension == dataset.dimension, (newTrain + newTest).allSatisfy({ (0..<newDataset.count).contains($0) }) else {
+            throw NNLabError("the new points do not fit this data set")
+        }
+        let trainExamples: Examples<Float> = newDataset.examples(newTrain, features: configuration.features)
+        if let problem = trainExamples.incompatibility(with: architecture) { throw NNLabError(problem) }
+        try trainer.replaceExamples(trainExamples)
+        dataset = newDataset
+        trainIndices = newTrain
+        testIndices = newTest
+        train = trainExamples
+        test = newDataset.examples(newTest, features: configuration.features)
+        prober = Prober(architecture: architecture, train: train)
+        history[history.count - 1] = evaluate()
+        probeHistory[probeHistory.count - 1] = probes()
     }
 
     /// Evaluates on the training and test sets now.

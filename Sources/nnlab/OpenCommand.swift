@@ -14,7 +14,7 @@ extension NNLab {
             discussion: """
             Keys: space play/pause, . step, e epoch, r reset, v view, a activation, d dataset,
             [ ] learning rate, + - units, s settings, l lessons, w save, o load, c clone (compare),
-            g next network, p presentation, ? help, q quit.
+            g next network, p presentation, E edit the data, S save the points, ? help, q quit.
             Without a terminal (output piped), use `nnlab run` or `nnlab train` instead.
             """)
 
@@ -27,11 +27,16 @@ extension NNLab {
         @Option(help: ArgumentHelp("For a lesson that compares variants: open this one alone (all side by side by default).", valueName: "name"))
         var variant: String?
 
+        @Option(help: ArgumentHelp("Open the lab on the points of a CSV file (x1,x2,label or x,y rows, as nnlab train --data reads).",
+                                   valueName: "file.csv"), completion: Completions.csv)
+        var data: String?
+
         @OptionGroup var display: DisplayOptions
 
         func run() throws {
             var scenario = try loadScenario(lesson, directory: dir)
             if let variant { scenario = try scenario.selecting(variant: variant) }
+            if let data { scenario = try scenario.onData(file: data) }
             try openLab(scenario, display: display)
         }
     }
@@ -141,5 +146,25 @@ func runLoop(_ lab: Lab, _ terminal: Terminal, display: DisplayOptions) -> Int32
             handled += 1
             next = terminal.readKey(timeout: 0)
         }
+    }
+}
+
+extension Scenario {
+    /// The lesson on a user's CSV file: every variant trains on its points, with the output and
+    /// loss that fit them. Throws `FILE:LINE: problem` for a file that cannot be read.
+    func onData(file: String) throws -> Scenario {
+        let dataset = try Dataset.load(csv: file)
+        var s = self
+        func adapt(_ c: inout SessionConfiguration) {
+            c.data = .file(file)
+            c.output = nil
+            c.loss = nil
+            c.initialWeights = nil
+            if dataset.dimension == 1 { c.features = .plain }
+        }
+        adapt(&s.configuration)
+        for i in s.variants.indices { adapt(&s.variants[i].configuration) }
+        s.modelPath = nil
+        return s
     }
 }

@@ -549,3 +549,119 @@ import Testing
         if let problem = Golden.check("compare-\(size.0)x\(size.1)-\(size.2)-\(size.3).txt", text) { Issue.record(Comment(rawValue: problem)) }
     }
 }
+
+/// Data editing without a terminal: keys and clicks place and remove points, the split is
+/// kept, training goes on with the new points, and `S` writes a CSV that reads back the same.
+@Suite struct DataEditingTests {
+    static let sixPoints = "x1,x2,label\n-1,-1,0\n1,1,0\n-1,1,1\n1,-1,1\n-0.5,-0.5,0\n0.5,-0.5,1\n"
+
+    static func labOnFile(_ csv: String, locked: Set<Lock> = []) throws -> (Lab, String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnlab-edit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/points.csv"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        var scenario = try ShippedLessons.load("04-xor-two-hidden-units")
+        scenario.variants = []
+        scenario.configuration.data = .file(path)
+        scenario.configuration.output = nil
+        scenario.configuration.loss = nil
+        var options = LabOptions()
+        options.paused = true
+        options.locked = locked
+        return (try Lab(scenario: scenario, options: options), dir)
+    }
+
+    @Test func keysPlaceAndRemovePointsAndSave() throws {
+        let (lab, dir) = try Self.labOnFile(Self.sixPoints)
+        let train0 = lab.data.train, test0 = lab.data.test
+        #expect(train0.count == 3 && test0.count == 3)
+        lab.handle(.char("E"))
+        #expect(lab.state.editing && lab.state.editCursor == PlanePoint(x: 0, y: 0))
+        lab.handle(.char("1"))
+        #expect(lab.data.dataset.count == 7 && lab.data.train == train0 + [6] && lab.data.test == test0)
+        lab.handle(.right)
+        lab.handle(.right)
+        lab.handle(.char("T"))
+        lab.handle(.char("0"))
+        #expect(lab.data.dataset.count == 8 && lab.data.test == test0 + [7] && lab.data.dataset.label(7) == 0)
+        #expect(abs(lab.data.dataset.points[14] - 0.24) < 1e-9 && lab.data.dataset.points[15] == 0)
+        // A class the network has no output for is refused.
+        lab.handle(.char("7"))
+        #expect(lab.data.dataset.count == 8 && lab.state.notice?.contains("classes 0 to 1") == true)
+        // Backspace removes the point nearest to the cursor: the one just placed.
+        lab.handle(.backspace)
+        #expect(lab.data.dataset.count == 7 && lab.data.test == test0 && lab.data.train == train0 + [6])
+        // Training goes on with the new points.
+        lab.trainSynchronously(epochs: 2)
+        #expect(lab.session.dataset.count == 7 && lab.session.trainIndices == train0 + [6] && lab.session.trainer.epoch == 2)
+        // A rebuild (another activation) keeps the edited points and their split.
+        lab.handle(.char("E"))
+        lab.handle(.char("a"))
+        #expect(lab.session.dataset.count == 7 && lab.session.trainIndices == lab.data.train)
+        // S saves them as CSV, exactly.
+        let saved = dir + "/saved.csv"
+        lab.handle(.char("S"))
+        guard case .prompt(.saveData, let text) = lab.state.overlay else { Issue.record("no prompt"); return }
+        for _ in text { lab.handle(.backspace) }
+        for c in saved { lab.handle(.char(c)) }
+        lab.handle(.enter)
+        let csv = try String(contentsOfFile: saved, encoding: .utf8)
+        #expect(csv == "x1,x2,label\n-1.0,-1.0,0\n1.0,1.0,0\n-1.0,1.0,1\n1.0,-1.0,1\n-0.5,-0.5,0\n0.5,-0.5,1\n0.0,0.0,1\n")
+        let back = try Dataset.load(csv: saved)
+        #expect(back.points == lab.data.dataset.points && back.classCount == 2 && (0..<7).map(back.label) == (0..<7).map(lab.data.dataset.label))
+        // Saving again over it asks first.
+        lab.handle(.char("S"))
+        guard case .prompt(.saveData, let again) = lab.state.overlay else { Issue.record("no prompt"); return }
+        for _ in again { lab.handle(.backspace) }
+        for c in saved { lab.handle(.char(c)) }
+        lab.handle(.enter)
+        #expect(lab.state.overlay == .prompt(.replaceData, text: saved))
+        lab.handle(.escape)
+        // C asks, then clears; training pauses until a point is placed.
+        lab.handle(.char("E"))
+        lab.handle(.char("C"))
+        #expect(lab.state.overlay == .prompt(.clearData, text: "7 points"))
+        lab.handle(.enter)
+        #expect(lab.data.dataset.count == 0 && lab.state.notice?.contains("training paused") == true)
+        lab.handle(.char("1"))
+        #expect(lab.data.dataset.count == 1 && lab.data.train == [0])
+        _ = lab.compose(width: 80, height: 24, theme: .plain)
+    }
+
+    @Test func clicksPlaceAndRemove() throws {
+        let (lab, _) = try Self.labOnFile(Self.sixPoints)
+        lab.handle(.char("E"))
+        let frame = lab.render(width: 100, height: 30, theme: .plain)
+        let plot = try #require(frame.map?.plot)
+        let (x, y) = (plot.x + plot.width / 2, plot.y + plot.height / 2)
+        lab.handle(.click(x: x, y: y), in: frame)
+        #expect(lab.data.dataset.count == 7 && lab.data.dataset.label(6) == 1)
+        lab.handle(.rightClick(x: x + 2, y: y), in: frame)
+        #expect(lab.data.dataset.count == 8 && lab.data.dataset.label(7) == 0)
+        lab.handle(.middleClick(x: x + 2, y: y), in: frame)
+        #expect(lab.data.dataset.count == 7 && lab.data.dataset.label(6) == 1)
+        // Outside the map: refused with a message.
+        lab.handle(.click(x: 0, y: 0), in: frame)
+        #expect(lab.data.dataset.count == 7 && lab.state.notice?.contains("click on the map") == true)
+        // The footer lists the editing keys.
+        let footer = lab.compose(width: 100, height: 30, theme: .plain).lines.last ?? ""
+        #expect(footer.contains("0-9 place") || footer.contains("click on the map"))
+    }
+
+    @Test func refusedWhereItMustBe() throws {
+        let (locked, _) = try Self.labOnFile(Self.sixPoints, locked: [.data])
+        locked.handle(.char("E"))
+        #expect(!locked.state.editing && locked.state.notice == "the data is locked by the lesson")
+        let (stepping, _) = try Self.labOnFile(Self.sixPoints)
+        stepping.handle(.char("f"))
+        stepping.handle(.char("E"))
+        #expect(!stepping.state.editing && stepping.state.notice?.contains("step-through") == true)
+        // d reaches the generated data sets and comes back to the file.
+        let (cycling, _) = try Self.labOnFile(Self.sixPoints)
+        cycling.handle(.char("d"))
+        guard case .generated = cycling.configuration.data else { Issue.record("d: a generated data set"); return }
+        cycling.handle(.char("D"))
+        guard case .file = cycling.configuration.data else { Issue.record("D: back to the file"); return }
+        #expect(cycling.data.dataset.count == 6)
+    }
+}

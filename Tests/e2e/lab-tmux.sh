@@ -194,6 +194,33 @@ wait_for 'Training loss' 2 && pass "resized to 80x24: still drawn" || fail "resi
 keys q
 check_exit 0 "q (compare --vary)"
 
+# 10c. The student's own data: --data with 4 points, E, three points of two classes placed with
+# the keys, one removed, S saves, q; the CSV has 6 data rows and the lab trained throughout.
+printf 'x1,x2,label\n0,0,0\n1,1,0\n0,1,1\n1,0,1\n' > "$WORK/four.csv"
+rm -f "$WORK/nnlab-data.csv"
+start_lab open --data "$WORK/four.csv"
+wait_for 'Decision map' 2 && wait_for 'epoch [1-9]' 3
+e1=$(epoch)
+keys E
+wait_for 'editing' 2 && pass "--data, E: editing on" || fail "--data, E: editing on"
+keys 1; sleep 0.1; keys Right Right 0; sleep 0.1; keys Up Up 1; sleep 0.1
+wait_for 'placed a point of class 1.*7 points' 2 && pass "three points placed with the keys" || fail "three points placed with the keys"
+keys BSpace
+wait_for '6 left' 2 && pass "backspace removes the nearest" || fail "backspace removes the nearest"
+keys S
+wait_for 'Save the points' 2 && keys Enter
+wait_for 'saved 6 points' 2 && pass "S saves the points" || fail "S saves the points"
+e2=$(epoch)
+[ -n "$e1" ] && [ -n "$e2" ] && [ "$e2" -gt "$e1" ] && pass "trained throughout ($e1 -> $e2)" || fail "trained throughout ($e1 -> $e2)"
+keys q
+check_exit 0 "q (data editing)"
+rows=$(($(wc -l < "$WORK/nnlab-data.csv") - 1))
+[ "$rows" = 6 ] && head -1 "$WORK/nnlab-data.csv" | grep -q '^x1,x2,label$' && pass "the CSV has 6 data rows" || { cat "$WORK/nnlab-data.csv"; fail "the CSV has 6 data rows"; }
+# Bad files: one line naming the file and line, exit 2, the terminal untouched.
+printf 'x1,x2,label\n0,0,0\n1,1\n' > "$WORK/ragged.csv"
+out=$("$APP" open --data "$WORK/ragged.csv" 2>&1 </dev/null); rc=$?
+[ "$rc" = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q 'ragged.csv:3:' && pass "--data with a ragged row: one line, exit 2" || { echo "$out"; fail "--data with a ragged row"; }
+
 # 11. Not a terminal: a message and exit status 2.
 out=$("$APP" 2>&1 | cat); rc=${PIPESTATUS[0]}
 "$APP" >/dev/null 2>&1 </dev/null; rc=$?

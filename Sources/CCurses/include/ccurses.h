@@ -17,7 +17,16 @@
 static inline WINDOW *stdscr_window(void) { return stdscr; }
 static inline int nn_colors(void) { return COLORS; }
 static inline SCREEN *nn_newterm(void) { return newterm(NULL, stdout, stdin); }
-static inline unsigned long nn_mouse_clicks(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED; }
+static inline unsigned long nn_mouse_clicks(void) {
+    return BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON2_CLICKED | BUTTON2_PRESSED | BUTTON3_CLICKED | BUTTON3_PRESSED;
+}
+/* 1 left, 2 middle, 3 right, 0 other. */
+static inline int nn_mouse_button(unsigned long state) {
+    if (state & (BUTTON1_CLICKED | BUTTON1_PRESSED)) return 1;
+    if (state & (BUTTON2_CLICKED | BUTTON2_PRESSED)) return 2;
+    if (state & (BUTTON3_CLICKED | BUTTON3_PRESSED)) return 3;
+    return 0;
+}
 static inline int nn_color_pairs(void) { return COLOR_PAIRS; }
 static inline unsigned int nn_attr_bold(void) { return A_BOLD; }
 static inline unsigned int nn_attr_dim(void) { return A_DIM; }

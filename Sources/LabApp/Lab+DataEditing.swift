@@ -1,0 +1,188 @@
+import Formatting
+import LabRendering
+import Lessons
+import NeuralCore
+
+/// The data editor (`E`): a cursor on the map places points of a class (`0`-`9`) or removes the
+/// nearest (`backspace`); clicks do the same (left: class 1, right: class 0, middle: remove).
+/// Training goes on: each edit hands the new points to every network between two steps, and
+/// `S` saves them as a CSV file that `--data` reads back.
+extension Lab {
+    /// Most points the editor keeps.
+    public static var maxPoints: Int { DatasetSpec.maxCount }
+
+    func toggleEditing() {
+        if state.editing {
+            state.editing = false
+            state.notice = "data editing off"
+            return
+        }
+        guard state.stepping == nil else { state.notice = "leave the step-through (esc) to edit the data"; return }
+        guard !state.isLocked(.data) else { state.notice = "the data is locked by the lesson"; return }
+        let d = data.dataset.domain
+        state.editing = true
+        state.editCursor = PlanePoint(x: (d.x.lowerBound + d.x.upperBound) / 2, y: (d.y.lowerBound + d.y.upperBound) / 2)
+        let what = data.dataset.dimension == 1 ? "a digit places a point at the cursor" : "0-9 place a point of that class"
+        state.notice = "editing: arrows move, \(what), backspace removes, T test/train, S saves, C clears, E ends"
+    }
+
+    func moveCursor(dx: Int, dy: Int, big: Bool) {
+        let d = data.dataset.domain
+        let fraction = big ? 0.2 : 0.05
+        var c = state.editCursor
+        c.x = Swift.min(d.x.upperBound, Swift.max(d.x.lowerBound, c.x + Double(dx) * fraction * (d.x.upperBound - d.x.lowerBound)))
+        c.y = Swift.min(d.y.upperBound, Swift.max(d.y.lowerBound, c.y + Double(dy) * fraction * (d.y.upperBound - d.y.lowerBound)))
+        state.editCursor = c
+    }
+
+    /// Places a point at `at` (the cursor by default): of class `digit`, or for regression with
+    /// a value (1-D: the cursor's y; the plane: digit 0-9 for -1 to 1).
+    func placePoint(_ digit: Int, at: PlanePoint? = nil) {
+        let p = at ?? state.editCursor
+        let ds = data.dataset
+        let d = ds.domain
+        guard d.x.contains(p.x), ds.dimension == 1 || d.y.contains(p.y) else {
+            state.notice = "that is outside the plane shown; points go inside it"
+            return
+        }
+        guard ds.count < Self.maxPoints else { state.notice = "at most \(NumberFormat.grouped(Self.maxPoints)) points"; return }
+        var coordinates = ds.points
+        let targets: Examples<Double>.Targets
+        switch ds.targets {
+        case .classes(let labels, let k):
+            guard digit < k else {
+                state.notice = "this data has classes 0 to \(k - 1); press one of those digits"
+                return
+            }
+            targets = .classes(labels + [Int32(digit)], classCount: k)
+            coordinates += [p.x, p.y]
+        case .values(let values, let width):
+            if ds.dimension == 1 {
+                coordinates += [p.x]
+                targets = .values(values + [p.y], width: width)
+            } else {
+                coordinates += [p.x, p.y]
+                targets = .values(values + [Double(digit) / 9 * 2 - 1], width: width)
+            }
+        }
+        let n = ds.count
+        var new = data
+        new.dataset = Dataset(name: ds.name, dimension: ds.dimension, points: coordinates, targets: targets, domain: ds.domain)
+        // The truth table trains and tests on the same points: a new point joins both.
+        if data.train == data.test { new.train.append(n); new.test.append(n) }
+        else if state.editToTest { new.test.append(n) } else { new.train.append(n) }
+        let where_ = data.train == data.test ? "" : (state.editToTest ? " (test set)" : " (training set)")
+        let what = ds.classCount == nil ? "a point" : "a point of class \(digit)"
+        applyData(new, notice: "placed \(what)\(where_): \(NumberFormat.grouped(new.dataset.count)) points")
+    }
+
+    /// Removes the point nearest to `at` (the cursor by default), distances measured in the
+    /// plane shown (so up and across count alike).
+    func removeNearest(at: PlanePoint? = nil) {
+        let p = at ?? state.editCursor
+        let ds = data.dataset
+        guard ds.count > 0 else { state.notice = "there are no points to remove"; return }
+        let d = ds.domain
+        let sx = d.x.upperBound - d.x.lowerBound, sy = d.y.upperBound - d.y.lowerBound
+        func distance(_ i: Int) -> Double {
+            let x = ds.points[i * ds.dimension], y = ds.dimension == 2 ? ds.points[i * 2 + 1] : ds.value(i)
+            return ((x - p.x) / sx) * ((x - p.x) / sx) + ((y - p.y) / sy) * ((y - p.y) / sy)
+        }
+        let k = (0..<ds.count).min { distance($0) < distance($1) }!
+        var coordinates = ds.points
+        coordinates.removeSubrange(k * ds.dimension..<(k + 1) * ds.dimension)
+        let targets: Examples<Double>.Targets
+        switch ds.targets {
+        case .classes(var labels, let c):
+            labels.remove(at: k)
+            targets = .classes(labels, classCount: c)
+        case .values(var values, let width):
+            values.remove(at: k)
+            targets = .values(values, width: width)
+        }
+        func renumber(_ list: [Int]) -> [Int] { list.filter { $0 != k }.map { $0 > k ? $0 - 1 : $0 } }
+        var new = data
+        new.dataset = Dataset(name: ds.name, dimension: ds.dimension, points: coordinates, targets: targets, domain: ds.domain)
+        new.train = renumber(data.train)
+        new.test = renumber(data.test)
+        applyData(new, notice: "removed the nearest point: \(NumberFormat.grouped(new.dataset.count)) left")
+    }
+
+    /// Clears every point (after `C` asked).
+    func clearPoints() {
+        let ds = data.dataset
+        var new = data
+        let empty: Examples<Double>.Targets
+        switch ds.targets {
+        case .classes(_, let k): empty = .classes([], classCount: k)
+        case .values(_, let width): empty = .values([], width: width)
+        }
+        new.dataset = Dataset(name: ds.name, dimension: ds.dimension, points: [], targets: empty, domain: ds.domain)
+        new.train = []
+        new.test = []
+        applyData(new, notice: "cleared every point: place new ones (0-9)")
+    }
+
+    /// A click on the map while editing: left places class 1, right class 0, middle removes.
+    func editClick(x: Int, y: Int, button: Int, in frame: Frame?) {
+        guard let map = frame?.map, let p = map.point(column: x, row: y) else {
+            state.notice = "click on the map to place a point"
+            return
+        }
+        let point = PlanePoint(x: p.x, y: p.y)
+        state.editCursor = point
+        switch button {
+        case 2: removeNearest(at: point)
+        case 3: placePoint(0, at: point)
+        default: placePoint(data.dataset.classCount == nil ? 9 : 1, at: point)
+        }
+    }
+
+    /// Shows `new` and hands it to every network (between two of their steps); with no training
+    /// point left, training pauses until one is placed.
+    func applyData(_ new: LabData, notice: String) {
+        var new = new
+        new.edited = true
+        data = new
+        points = Views.mapPoints(new.dataset, train: new.train, test: new.test)
+        state.selectedPoint = nil
+        state.notice = notice
+        guard !new.train.isEmpty else {
+            controller.send(.pause)
+            state.notice = notice + " (no training point: training paused)"
+            return
+        }
+        let (dataset, train, test) = (new.dataset, new.train, new.test)
+        for i in controller.sessions.indices {
+            controller.edit(i) { session in try? session.replaceData(dataset, train: train, test: test) }
+        }
+    }
+
+    /// The points as CSV, in the format `--data` reads: `x1,x2,label` (classes), `x1,x2,value`
+    /// (a regression over the plane) or `x,y` (a 1-D function); every number exactly.
+    static func csv(_ ds: Dataset) -> String {
+        var lines: [String]
+        switch (ds.dimension, ds.classCount) {
+        case (1, _): lines = ["x,y"]
+        case (_, nil): lines = ["x1,x2,value"]
+        default: lines = ["x1,x2,label"]
+        }
+        for i in 0..<ds.count {
+            let coordinates = (0..<ds.dimension).map { "\(ds.points[i * ds.dimension + $0])" }.joined(separator: ",")
+            let target = ds.classCount == nil ? "\(ds.value(i))" : "\(ds.label(i))"
+            lines.append(coordinates + "," + target)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes the points to `path` (atomically: a reader never sees half a file).
+    func savePoints(to path: String) {
+        guard data.dataset.count >= 2 else { state.notice = "at least 2 points are needed for a data file"; return }
+        do {
+            try FileIO.writeAtomically(Self.csv(data.dataset), to: path)
+            state.notice = "saved \(NumberFormat.grouped(data.dataset.count)) points to \(path.terminalSafeLine) (nnlab open --data reads it back)"
+        } catch {
+            state.overlay = .message(title: "Cannot save the points", lines: ["\(error)"])
+        }
+    }
+}
