@@ -165,6 +165,7 @@ struct DashboardScreen: Screen {
             var plot = Views.curvePlot(network, dataset: dataset, kind: context.datasetKind, train: context.trainIndices, sampler: sampler,
                                        width: inner.width, units: state.showContributions)
             plot.legend = true
+            if state.editing { plot.marked = (state.editCursor.x, state.editCursor.y) }
             plot.render(into: &buffer, area: inner, theme: theme)
         }
         return nil

@@ -33,6 +33,7 @@ extension Lab {
         c.x = Swift.min(d.x.upperBound, Swift.max(d.x.lowerBound, c.x + Double(dx) * fraction * (d.x.upperBound - d.x.lowerBound)))
         c.y = Swift.min(d.y.upperBound, Swift.max(d.y.lowerBound, c.y + Double(dy) * fraction * (d.y.upperBound - d.y.lowerBound)))
         state.editCursor = c
+        state.notice = "cursor at (\(NumberFormat.compact(c.x, significant: 3)), \(NumberFormat.compact(c.y, significant: 3)))"
     }
 
     /// Places a point at `at` (the cursor by default): of class `digit`, or for regression with

@@ -105,3 +105,70 @@ public enum ChainRuleExamples {
         return (t.value(f), t.gradient(xn), (4 * a - 3 * b) * 3 + (-3 * a) * (2 * x + 2))
     }
 }
+
+/// The lecture's chain-rule examples written out value by value, for `nnlab chain`: the
+/// forward values, every local derivative, the product along each path from x to f, the sum
+/// over the paths, the tape's answer and a finite difference.
+public struct ChainRuleReport: Sendable {
+    /// One named quantity: "g = x^3 + 2x = 3".
+    public struct Line: Sendable {
+        public let name: String
+        public let formula: String
+        public let value: Double
+    }
+
+    /// One path from x to f and its factors (the local derivatives along it).
+    public struct Path: Sendable {
+        public let nodes: [String]
+        public let factors: [(name: String, value: Double)]
+        public var product: Double { factors.reduce(1) { $0 * $1.value } }
+    }
+
+    public let title: String
+    public let x: Double
+    public let forward: [Line]
+    public let local: [Line]
+    public let paths: [Path]
+    /// df/dx by the tape (reverse mode: products along edges, sums over paths).
+    public let tape: Double
+    /// (f(x + h) - f(x - h)) / 2h.
+    public let finiteDifference: Double
+    /// The step h of the finite difference.
+    public let h: Double
+
+    /// df/dx as the sum over the paths.
+    public var total: Double { paths.reduce(0) { $0 + $1.product } }
+
+    /// Example 1: f(g(x)) = 2 g^2 - 3 g + 1 with g(x) = x^3 + 2x.
+    public static func univariate(at x: Double) -> ChainRuleReport {
+        func g(_ x: Double) -> Double { x * x * x + 2 * x }
+        func f(_ x: Double) -> Double { let v = g(x); return 2 * v * v - 3 * v + 1 }
+        let gv = g(x)
+        let h = 1e-5 * Swift.max(1, Swift.abs(x))
+        return ChainRuleReport(
+            title: "Example 1 (univariate): f(g(x)) = 2 g(x)^2 - 3 g(x) + 1, g(x) = x^3 + 2x",
+            x: x,
+            forward: [Line(name: "x", formula: "", value: x), Line(name: "g", formula: "x^3 + 2x", value: gv),
+                      Line(name: "f", formula: "2 g^2 - 3 g + 1", value: f(x))],
+            local: [Line(name: "dg/dx", formula: "3x^2 + 2", value: 3 * x * x + 2), Line(name: "df/dg", formula: "4g - 3", value: 4 * gv - 3)],
+            paths: [Path(nodes: ["x", "g", "f"], factors: [("df/dg", 4 * gv - 3), ("dg/dx", 3 * x * x + 2)])],
+            tape: ChainRuleExamples.univariate(at: x).tape, finiteDifference: (f(x + h) - f(x - h)) / (2 * h), h: h)
+    }
+
+    /// Example 2: f(g1(x), g2(x)) = 2 g1^2 - 3 g1 g2 + 1 with g1 = 3x, g2 = x^2 + 2x.
+    public static func multivariate(at x: Double) -> ChainRuleReport {
+        func f(_ x: Double) -> Double { let a = 3 * x, b = x * x + 2 * x; return 2 * a * a - 3 * a * b + 1 }
+        let a = 3 * x, b = x * x + 2 * x
+        let h = 1e-5 * Swift.max(1, Swift.abs(x))
+        return ChainRuleReport(
+            title: "Example 2 (multivariate): f(g1(x), g2(x)) = 2 g1^2 - 3 g1 g2 + 1, g1(x) = 3x, g2(x) = x^2 + 2x",
+            x: x,
+            forward: [Line(name: "x", formula: "", value: x), Line(name: "g1", formula: "3x", value: a),
+                      Line(name: "g2", formula: "x^2 + 2x", value: b), Line(name: "f", formula: "2 g1^2 - 3 g1 g2 + 1", value: f(x))],
+            local: [Line(name: "dg1/dx", formula: "3", value: 3), Line(name: "dg2/dx", formula: "2x + 2", value: 2 * x + 2),
+                    Line(name: "df/dg1", formula: "4 g1 - 3 g2", value: 4 * a - 3 * b), Line(name: "df/dg2", formula: "-3 g1", value: -3 * a)],
+            paths: [Path(nodes: ["x", "g1", "f"], factors: [("df/dg1", 4 * a - 3 * b), ("dg1/dx", 3)]),
+                    Path(nodes: ["x", "g2", "f"], factors: [("df/dg2", -3 * a), ("dg2/dx", 2 * x + 2)])],
+            tape: ChainRuleExamples.multivariate(at: x).tape, finiteDifference: (f(x + h) - f(x - h)) / (2 * h), h: h)
+    }
+}

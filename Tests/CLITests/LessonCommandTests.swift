@@ -86,6 +86,22 @@ import Testing
         #expect(ok.status == 2 && ok.stderr.contains("the lab needs a terminal"))
     }
 
+    /// `nnlab chain`: both examples value by value; a bad --x is one line, exit 2.
+    @Test func chainRule() throws {
+        let r = try CLI.run(["chain", "--x", "1"])
+        #expect(r.status == 0)
+        for line in ["  g     = x^3 + 2x        = 3", "  x -> g -> f:  df/dg * dg/dx = 9 * 5 = 45",
+                     "  x -> g2 -> f:  df/dg2 * dg2/dx = -9 * 4 = -36", "  df/dx = the sum over the paths = 9 + (-36) = -27"] {
+            #expect(r.stdout.contains(line + "\n"), "\(line)")
+        }
+        let negative = try CLI.run(["chain", "--x", "-2"])
+        #expect(negative.status == 0 && negative.stdout.hasPrefix("The chain rule at x = -2\n"))
+        for bad in ["abc", "nan", "1e9"] {
+            let b = try CLI.run(["chain", "--x", bad])
+            #expect(b.status == 2 && b.stderr.hasPrefix("nnlab: --x: ") && b.stderr.split(separator: "\n").count == 1, "\(bad)")
+        }
+    }
+
     @Test func unknownLessonsAndBadFilesExitWith2() throws {
         let r = try CLI.run(["run", "spiral-deeep"])
         #expect(r.status == 2)

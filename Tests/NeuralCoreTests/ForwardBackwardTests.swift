@@ -100,3 +100,36 @@ import Testing
         #expect(ChainRuleExamples.multivariate(at: 1).tape == -27)
     }
 }
+
+/// `nnlab chain`'s numbers: every forward value, local derivative and path product against the
+/// hand-computed formulas at several x, and the finite difference within 1e-6 relative.
+@Suite struct ChainRuleReportTests {
+    @Test(arguments: [-2.5, -1.0, 0.0, 0.3, 1.0, 2.0, 7.0])
+    func univariateByHand(_ x: Double) {
+        let r = ChainRuleReport.univariate(at: x)
+        let g = x * x * x + 2 * x
+        #expect(r.forward.map(\.value) == [x, g, 2 * g * g - 3 * g + 1])
+        #expect(r.local.map(\.value) == [3 * x * x + 2, 4 * g - 3])
+        #expect(r.paths.count == 1 && r.total == (4 * g - 3) * (3 * x * x + 2))
+        #expect(abs(r.tape - r.total) <= 1e-12 * max(1, abs(r.total)))
+        #expect(abs(r.finiteDifference - r.total) <= 1e-6 * max(1, abs(r.total)))
+    }
+
+    @Test(arguments: [-2.5, -1.0, 0.0, 0.3, 1.0, 2.0, 7.0])
+    func multivariateByHand(_ x: Double) {
+        let r = ChainRuleReport.multivariate(at: x)
+        let (a, b) = (3 * x, x * x + 2 * x)
+        #expect(r.forward.map(\.value) == [x, a, b, 2 * a * a - 3 * a * b + 1])
+        #expect(r.local.map(\.value) == [3, 2 * x + 2, 4 * a - 3 * b, -3 * a])
+        #expect(r.paths.map(\.product) == [(4 * a - 3 * b) * 3, -3 * a * (2 * x + 2)])
+        #expect(abs(r.total - ((4 * a - 3 * b) * 3 + (-3 * a) * (2 * x + 2))) <= 1e-12 * max(1, abs(r.total)))
+        #expect(abs(r.tape - r.total) <= 1e-12 * max(1, abs(r.total)))
+        #expect(abs(r.finiteDifference - r.total) <= 1e-6 * max(1, abs(r.total)))
+    }
+
+    @Test func lectureValues() {
+        #expect(ChainRuleReport.univariate(at: 1).total == 45)
+        #expect(ChainRuleReport.multivariate(at: 1).total == -27)
+        #expect(ChainRuleReport.multivariate(at: 1).paths.map(\.product) == [9, -36])
+    }
+}
