@@ -159,6 +159,14 @@ struct DashboardScreen: Screen {
                 }
             }
             Thumbnails(tiles: tiles, tileSize: size).render(into: &buffer, area: inner, theme: theme)
+        case .hidden:
+            let layers = network.architecture.hidden.count
+            let layer = Swift.min(state.selectedLayer, Swift.max(0, layers - 1))
+            Panel(title: "Hidden space a(\(layer + 2))", rightTitle: "i: next pair, up/down: layer").render(into: &buffer, area: area, theme: theme)
+            let inner = Panel.inner(area)
+            let shown = state.showTest ? points : points.filter { !$0.isTest }
+            Views.hiddenSpace(network, dataset: dataset, points: shown, features: context.configuration.features, layer: layer,
+                              units: (state.hiddenPair, state.hiddenPair + 1))?.render(into: &buffer, area: inner, theme: theme)
         case .curve:
             Panel(title: "f(x) and the network's F(x)", rightTitle: context.viewName == "f and F" ? "" : "and each unit").render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)

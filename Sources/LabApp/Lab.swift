@@ -124,7 +124,7 @@ public final class Lab {
     /// units' maps for the plane (units only with hidden units).
     private func fitMainView() {
         if data.dataset.dimension == 1 { state.main = .curve }
-        else if state.main == .curve || (state.main == .units && session.architecture.hidden.isEmpty) { state.main = .map }
+        else if state.main == .curve || ((state.main == .units || state.main == .hidden) && session.architecture.hidden.isEmpty) { state.main = .map }
     }
 
     /// Brings the view state in line with a new session: its points, layers and status.
@@ -231,7 +231,7 @@ public final class Lab {
                 state.notice = "one neuron has no hidden units to show; the map it is"
                 return
             } else {
-                state.main = state.main == .map ? .units : .map
+                state.main = state.main == .map ? .units : state.main == .units ? .hidden : .map
             }
             state.notice = "main panel: \(Views.mainViewName(state, canShowContributions: canShow))"
         case .change(let setting, let d): change(setting, by: d)
@@ -278,6 +278,12 @@ public final class Lab {
             state.editToTest.toggle()
             state.notice = state.editToTest ? "new points join the test set" : "new points join the training set"
         case .editClick: break  // needs the frame: `handle(_:in:)`
+        case .nextHiddenPair:
+            guard !session.architecture.hidden.isEmpty else { state.notice = "this network has no hidden layer"; return }
+            state.hiddenPair += 1
+            if state.main != .hidden { state.main = .hidden }
+            let n = session.architecture.hidden[Swift.min(state.selectedLayer, session.architecture.hidden.count - 1)].units
+            state.notice = n > 1 ? "hidden space: units \(state.hiddenPair % n + 1) and \((state.hiddenPair + 1) % n + 1)" : "hidden space: the layer has one unit"
         case .togglePresent:
             state.present.toggle()
             state.notice = state.present ? "presentation mode: p returns" : "presentation mode off"

@@ -84,6 +84,7 @@ extension Views {
         switch state.main {
         case .map: "decision map"
         case .units: "each hidden unit"
+        case .hidden: "the hidden space (i: next pair of units)"
         case .curve: state.showContributions && canShowContributions ? "f, F and each unit's contribution" : "f and F"
         }
     }
@@ -97,5 +98,87 @@ extension Views {
             // Row i * pieces is unit i's first piece (maxout); one row per unit otherwise.
             return (0..<s.units).flatMap { i in w.row(i * s.pieces).map { Double($0) } }
         }
+    }
+}
+
+extension Views {
+    /// Most points the hidden-space view maps (the first ones beyond are left out).
+    static let hiddenSpacePoints = 2000
+
+    /// The hidden-space view of hidden layer `layer` (0 = the first, the lecture's a(2)) on its
+    /// units `units.0` and `units.1` (a 1-unit layer: a strip, the class up): the data points at
+    /// their activations, the plane's grid lines mapped through the layer, and the output's
+    /// decision line when the next layer is a single output. Nil without such a layer.
+    public static func hiddenSpace(_ network: Network<Float>, dataset: Dataset, points: [MapPoint], features: FeatureSet,
+                                   layer: Int, units: (Int, Int)) -> HiddenSpacePlot? {
+        let arch = network.architecture
+        guard layer >= 0, layer < arch.hidden.count, dataset.dimension == 2 || dataset.dimension == 1 else { return nil }
+        let count = network.shapes[layer].units
+        let i = ((units.0 % count) + count) % count
+        let j = count > 1 ? ((units.1 % count) + count) % count : nil
+        // The inputs: the points, then the grid lines of the plane.
+        let shown = Array(points.prefix(hiddenSpacePoints))
+        var inputs = shown.map { features.input($0.x, $0.y, dimension: dataset.dimension) }
+        let d = dataset.domain
+        var lineLengths: [Int] = []
+        if dataset.dimension == 2 {
+            let samples = 48
+            for k in 0...8 {
+                let v = Double(k) / 8
+                let x1 = d.x.lowerBound + v * (d.x.upperBound - d.x.lowerBound), x2 = d.y.lowerBound + v * (d.y.upperBound - d.y.lowerBound)
+                inputs += (0..<samples).map { s in features.input(x1, d.y.lowerBound + Double(s) / Double(samples - 1) * (d.y.upperBound - d.y.lowerBound), dimension: 2) }
+                inputs += (0..<samples).map { s in features.input(d.x.lowerBound + Double(s) / Double(samples - 1) * (d.x.upperBound - d.x.lowerBound), x2, dimension: 2) }
+                lineLengths += [samples, samples]
+            }
+        }
+        guard !inputs.isEmpty, let ws = try? Workspace<Float>(architecture: arch, capacity: inputs.count) else { return nil }
+        ws.loadInputs(count: inputs.count) { p, ld in
+            for (c, input) in inputs.enumerated() { for (r, v) in input.enumerated() { p[r &* ld &+ c] = Float(v) } }
+        }
+        network.forward(ws)
+        let a = Array(ws.aRow(layer: layer, unit: i)).map(Double.init)
+        let b = j.map { Array(ws.aRow(layer: layer, unit: $0)).map(Double.init) }
+        // A 1-unit layer: the class (or target) up, so the classes stay apart.
+        func up(_ c: Int) -> Double {
+            if let b { return b[c] }
+            guard c < shown.count else { return 0.5 }
+            return dataset.classCount == nil ? shown[c].value : Double(shown[c].label)
+        }
+        let mapped = shown.indices.map { HiddenSpacePlot.Point(x: a[$0], y: up($0), label: Swift.max(0, shown[$0].label), isTest: shown[$0].isTest) }
+        var lines: [[(x: Double, y: Double)]] = []
+        var start = shown.count
+        if b != nil {
+            for n in lineLengths {
+                lines.append((start..<start + n).map { (a[$0], b![$0]) })
+                start += n
+            }
+        }
+        // The units' ranges: the activation's own, else what was observed.
+        func range(_ v: [Double]) -> ClosedRange<Double> {
+            switch arch.hidden[layer].activation {
+            case .logistic: return -0.05...1.05
+            case .tanh: return -1.05...1.05
+            default:
+                let finite = v.filter(\.isFinite)
+                let lo = finite.min() ?? 0, hi = finite.max() ?? 1
+                let pad = Swift.max((hi - lo) * 0.05, 1e-3)
+                return (lo - pad)...(hi + pad)
+            }
+        }
+        let xRange = range(a)
+        let yRange: ClosedRange<Double>
+        if let b { yRange = range(b) } else {
+            let ups = shown.indices.map(up)
+            yRange = ((ups.min() ?? 0) - 0.5)...((ups.max() ?? 1) + 0.5)
+        }
+        var boundary: (w1: Double, w2: Double, b: Double)?
+        if let j, count == 2, layer == arch.hidden.count - 1, arch.outputs == 1, network.shapes[layer + 1].pieces == 1 {
+            let w = network.W(layer + 2), bias = network.b(layer + 2)
+            // The output decides at z = 0 (a = 0.5 for logistic, the step's threshold).
+            boundary = (Double(w[0, i]), Double(w[0, j]), Double(bias[0]))
+        }
+        let name = { (u: Int) in "a(\(layer + 2))_\(u + 1)" }
+        return HiddenSpacePlot(x: xRange, y: yRange, points: mapped, lines: lines, boundary: boundary,
+                               xName: name(i), yName: j.map(name) ?? (dataset.classCount == nil ? "target" : "class"))
     }
 }

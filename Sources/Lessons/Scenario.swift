@@ -102,6 +102,8 @@ public struct ViewSettings: Sendable, Equatable {
         case units
         /// The 1-D curve plot (target, network, each unit's contribution).
         case curve
+        /// The data seen from inside a hidden layer (two of its units).
+        case hidden
     }
 
     /// The main panel's content.

@@ -40,9 +40,14 @@ extension NNLab {
                 completion: Completions.model)
         var save: String?
 
+        @Option(help: ArgumentHelp("After the report, also draw the hidden space: hidden[:LAYER[:I,J]] (the layer's units I and J, from 0; default hidden:1:0,1).",
+                                   valueName: "hidden"))
+        var plot: String?
+
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
+            if let plot { _ = try HiddenPlotSpec(plot, hiddenLayers: try options.configuration().hidden.map(\.units)) }
             guard (1...1_000_000).contains(epochs) else { throw NNLabError("--epochs: must be between 1 and 1,000,000, found \(epochs)") }
             if let t = targetLoss { _ = try Parse.number(t, flag: "--target-loss") }
             _ = try options.configuration()
@@ -61,6 +66,11 @@ extension NNLab {
             let outcome = try HeadlessRun(session: session, epochs: epochs, targetLoss: targetLoss, log: logFile,
                                           progress: !output.quiet, unicode: style.unicode).run()
             print(TrainReport.render(session, outcome: outcome.text, theme: theme))
+            if let plot {
+                let spec = try HiddenPlotSpec(plot, hiddenLayers: session.architecture.hidden.map(\.units))
+                print("")
+                print(HiddenPlotSpec.text(session, spec, theme: theme))
+            }
             if let save {
                 try ModelFile.save(session.network, to: save, extras: [("training", trainingJSON(session))])
                 Console.error("saved the model to \(save.terminalSafeLine)\n")
@@ -74,4 +84,46 @@ extension NNLab {
 /// Runs `body`, prefixing an `NNLabError` with the flag it concerns.
 func flagged<T>(_ flag: String, _ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as NNLabError { throw NNLabError("\(flag): \(e.message)") }
+}
+
+/// `--plot hidden[:LAYER[:I,J]]`: which hidden layer (from 1, the lecture's a(2)) and which two
+/// of its units (from 0).
+struct HiddenPlotSpec {
+    var layer = 0
+    var units = (0, 1)
+
+    init(_ text: String, hiddenLayers: [Int]) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts[0] == "hidden", parts.count <= 3 else {
+            throw NNLabError("--plot: expected hidden, hidden:LAYER or hidden:LAYER:I,J, found \"\(text.terminalSafeLine)\"")
+        }
+        guard !hiddenLayers.isEmpty else { throw NNLabError("--plot: the network has no hidden layer to look into") }
+        if parts.count >= 2 {
+            guard let l = Int(parts[1]), (1...hiddenLayers.count).contains(l) else {
+                throw NNLabError("--plot: hidden layer \(parts[1].terminalSafeLine) does not exist: the network has \(hiddenLayers.count) hidden layer\(hiddenLayers.count == 1 ? "" : "s") (1 to \(hiddenLayers.count))")
+            }
+            layer = l - 1
+        }
+        if parts.count == 3 {
+            let n = hiddenLayers[layer]
+            let pair = parts[2].split(separator: ",").map { Int($0) }
+            guard pair.count == 2, let i = pair[0], let j = pair[1], (0..<n).contains(i), (0..<n).contains(j), i != j || n == 1 else {
+                throw NNLabError("--plot: units \(parts[2].terminalSafeLine): give two different units from 0 to \(n - 1) of hidden layer \(layer + 1), like 0,1")
+            }
+            units = (i, j)
+        }
+    }
+
+    /// The hidden-space view as text, with a title and a legend line.
+    static func text(_ session: TrainingSession, _ spec: HiddenPlotSpec, theme: Theme, width: Int = 60, height: Int = 24) -> String {
+        let points = Views.mapPoints(session.dataset, train: session.trainIndices, test: session.testIndices).filter { !$0.isTest || session.testIndices == session.trainIndices }
+        guard let plot = Views.hiddenSpace(session.network, dataset: session.dataset, points: points, features: session.configuration.features,
+                                           layer: spec.layer, units: spec.units) else { return "(no hidden space to draw)" }
+        var buffer = Buffer(width: width, height: height)
+        plot.render(into: &buffer, area: buffer.area, theme: theme)
+        var title = "the hidden space: the training points at \(plot.xName) and \(plot.yName)"
+        title += plot.lines.isEmpty ? "" : "; dotted: the input plane's grid lines mapped through the layer"
+        if plot.boundary != nil { title += "; the line: where the output decides (z = 0)" }
+        return title + "\n" + (theme.hasColor ? buffer.ansiText : buffer.plainText)
+    }
 }

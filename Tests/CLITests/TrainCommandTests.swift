@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GoldenSupport
 
 @Suite struct TrainCommandTests {
     @Test(arguments: [
@@ -96,5 +97,22 @@ import Testing
         #expect(missing.status == 2 && missing.stderr == "nnlab: cannot read /nonexistent.json: No such file or directory\n")
         let unknown = try CLI.run(["trian"])
         #expect(unknown.status == 2)
+    }
+
+    /// `--plot hidden`: the XOR network's hidden space after the report, as text (golden);
+    /// a layer or units that do not exist: one line, exit 2.
+    @Test func plotHidden() throws {
+        let r = try CLI.run(["train", "--dataset", "xor-table", "--layers", "2", "--activation", "logistic", "--lr", "1", "--batch", "4",
+                             "--epochs", "3000", "--seed", "2", "--plot", "hidden:1:0,1", "--ascii", "--quiet"])
+        #expect(r.status == 0)
+        let start = try #require(r.stdout.range(of: "the hidden space:"))
+        let text = String(r.stdout[start.lowerBound...]).trimmingCharacters(in: .newlines)
+        if let problem = Golden.check("train-xor-hidden-ascii.txt", text) { Issue.record(Comment(rawValue: problem)) }
+        for (plot, message) in [("hidden:9", "nnlab: --plot: hidden layer 9 does not exist: the network has 1 hidden layer (1 to 1)\n"),
+                                ("hidden:1:0,5", "nnlab: --plot: units 0,5: give two different units from 0 to 1 of hidden layer 1, like 0,1\n"),
+                                ("map", "nnlab: --plot: expected hidden, hidden:LAYER or hidden:LAYER:I,J, found \"map\"\n")] {
+            let b = try CLI.run(["train", "--dataset", "xor-table", "--layers", "2", "--epochs", "1", "--plot", plot])
+            #expect(b.status == 2 && b.stderr == message, "\(plot): \(b.stderr)")
+        }
     }
 }

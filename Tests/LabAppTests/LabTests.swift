@@ -123,6 +123,8 @@ import Testing
         lab.handle(.char("v"))
         #expect(lab.state.main == .units)
         lab.handle(.char("v"))
+        #expect(lab.state.main == .hidden)
+        lab.handle(.char("v"))
         #expect(lab.state.main == .map)
         let test = lab.state.showTest, hard = lab.state.discretize
         lab.handle(.char("t"))
@@ -663,5 +665,56 @@ import Testing
         cycling.handle(.char("D"))
         guard case .file = cycling.configuration.data else { Issue.record("D: back to the file"); return }
         #expect(cycling.data.dataset.count == 6)
+    }
+}
+
+/// The hidden-space view: the points are exactly the hidden activations, the output's line is
+/// W(2)'s, and the XOR lesson's trained picture is a golden screen.
+@Suite struct HiddenSpaceTests {
+    @Test func pointsAreTheHiddenActivations() throws {
+        let lab = try LabTests.lab()
+        lab.trainSynchronously(epochs: lab.scenario.epochs)
+        let net = lab.session.network
+        let plot = try #require(Views.hiddenSpace(net, dataset: lab.data.dataset, points: lab.points, features: lab.configuration.features,
+                                                  layer: 0, units: (0, 1)))
+        #expect(plot.points.count == 4 && plot.xName == "a(2)_1" && plot.yName == "a(2)_2")
+        let converted = net.converted(to: Double.self)
+        for (k, p) in lab.points.enumerated() {
+            let ws = try Workspace<Double>(architecture: converted.architecture, capacity: 1)
+            ws.loadSingle(input: [p.x, p.y])
+            converted.forward(ws)
+            let a = ws.aColumn(layer: 0, 0)
+            #expect(abs(plot.points[k].x - a[0]) < 1e-5 && abs(plot.points[k].y - a[1]) < 1e-5, "point \(k)")
+            #expect(plot.points[k].label == p.label)
+        }
+        let boundary = try #require(plot.boundary)
+        #expect(boundary.w1 == Double(net.W(2)[0, 0]) && boundary.w2 == Double(net.W(2)[0, 1]) && boundary.b == Double(net.b(2)[0]))
+        // One line separates the classes there: the output's z has the label's sign at every point.
+        for p in plot.points {
+            let z = boundary.w1 * p.x + boundary.w2 * p.y + boundary.b
+            #expect((z > 0) == (p.label == 1))
+        }
+        #expect(plot.lines.count == 18 && plot.lines.allSatisfy { $0.count == 48 })
+    }
+
+    @Test func goldenAndKeys() throws {
+        let lab = try LabTests.lab()
+        lab.trainSynchronously(epochs: lab.scenario.epochs)
+        lab.handle(.char("v"))
+        lab.handle(.char("v"))
+        #expect(lab.state.main == .hidden)
+        let text = lab.compose(width: 80, height: 24, theme: .plain).plainText
+        #expect(text.contains("Hidden space a(2)"))
+        if let problem = Golden.check("hidden-xor-80x24-ascii.txt", text) { Issue.record(Comment(rawValue: problem)) }
+        let unicode = lab.compose(width: 120, height: 40, theme: .unicodeMono).plainText
+        if let problem = Golden.check("hidden-xor-120x40-unicode.txt", unicode) { Issue.record(Comment(rawValue: problem)) }
+        lab.handle(.char("i"))
+        #expect(lab.state.notice == "hidden space: units 2 and 1")
+        lab.handle(.char("v"))
+        #expect(lab.state.main == .map)
+        // A network without a hidden layer has no hidden space.
+        let single = try LabTests.lab("01-one-neuron-xor") { $0.variants = [] }
+        single.handle(.char("i"))
+        #expect(single.state.notice == "this network has no hidden layer")
     }
 }
