@@ -63,6 +63,8 @@ struct ScreenContext {
     let exampleWorkspace: Workspace<Float>
     /// Every network, in pane order (one on the dashboard).
     var panes: [PaneView] = []
+    /// The number the step-through's quiz waits for, if any.
+    var quizQuestion: Quiz.Question?
 
     /// The generated data set's kind (nil for a file).
     var datasetKind: DatasetKind? {

@@ -83,6 +83,14 @@ public enum KeyTable {
             default: return nil
             }
         case .none:
+            if state.stepping != nil, state.quiz != nil {
+                switch key {
+                case .char(let c) where "0123456789.-+eE".contains(c): return .quizType(c)
+                case .backspace: return .quizErase
+                case .enter: return .quizSubmit
+                default: break
+                }
+            }
             if state.stepping != nil { return stepAction(for: key) }
             if state.editing, let action = editAction(for: key) { return action }
         }
@@ -111,6 +119,7 @@ public enum KeyTable {
         ([.backTab], .stepCycle(-1), ""),
         ([.char("f"), .escape], .stepClose, "back to the dashboard (esc)"),
         ([.char("E")], .toggleEditing, ""),
+        ([.char("Q")], .quizToggle, "quiz: predict each value, then see it"),
         ([.char("?"), .function(1)], .openHelp, "help"),
         ([.char("q"), .endOfInput], .quit, "quit"),
     ]

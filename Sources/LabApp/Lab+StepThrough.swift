@@ -40,8 +40,57 @@ extension Lab {
         stepTrace = trace.map { StepTrace(trace: $0, point: cursor.point, version: snapshot.version) }
     }
 
+    /// The number of the current computation the quiz waits for, if any.
+    func pendingQuestion() -> Quiz.Question? {
+        guard let quiz = state.quiz, let cursor = state.stepping, let t = stepTrace else { return nil }
+        return Quiz.questions(t.trace).first { $0.entry == cursor.index && quiz.answers[QuizState.key(cursor.point, $0)] == nil }
+    }
+
+    func performQuiz(_ action: LabAction) {
+        switch action {
+        case .quizToggle:
+            if let quiz = state.quiz {
+                state.quiz = nil
+                state.notice = "quiz over: \(quiz.score.right) of \(quiz.score.asked) right"
+            } else {
+                guard state.stepping != nil else { return }
+                state.quiz = QuizState()
+                state.notice = "quiz: predict each value, type it, enter (right within 1% or 0.01); Q ends"
+            }
+        case .quizType(let c):
+            guard pendingQuestion() != nil else { state.notice = "this value is shown: n goes on"; return }
+            if (state.quiz?.typed.count ?? 0) < 24 { state.quiz?.typed.append(c) }
+        case .quizErase:
+            if pendingQuestion() != nil { _ = state.quiz?.typed.popLast() } else { performStep(.stepMove(-1)) }
+        case .quizSubmit:
+            guard let q = pendingQuestion(), let cursor = state.stepping, var quiz = state.quiz else { performStep(.stepMove(1)); return }
+            guard let answer = Quiz.parse(quiz.typed) else {
+                state.notice = "\"\(quiz.typed.terminalSafeLine)\" is not a number: type one (digits, -, ., e) and press enter"
+                quiz.typed = ""
+                state.quiz = quiz
+                return
+            }
+            quiz.answers[QuizState.key(cursor.point, q)] = Quiz.isRight(answer, q.value)
+            quiz.typed = ""
+            state.quiz = quiz
+            state.notice = Quiz.mark(q, answer: answer) + "  (score \(quiz.score.right)/\(quiz.score.asked))"
+        default: break
+        }
+    }
+
     func performStep(_ action: LabAction) {
         guard var cursor = state.stepping else { return }
+        // The quiz waits for the current value before moving on.
+        let forward: Bool = switch action {
+        case .stepMove(let d): d > 0
+        case .stepEnd(let last): last
+        case .stepLayer(let d): d > 0
+        default: false
+        }
+        if forward && pendingQuestion() != nil {
+            state.notice = "predict it first: type a number and press enter (Q ends the quiz)"
+            return
+        }
         let trace = stepTrace?.trace
         let count = trace?.entries.count ?? 1
         switch action {

@@ -76,6 +76,8 @@ public final class Lab {
     private var workspaceCache: Workspace<Float>?
     /// The step-through's trace of the chosen example (made by the reducer, not by drawing).
     var stepTrace: StepTrace?
+    /// The step-through's trace of the chosen example, when it is open.
+    public var currentTrace: Trace? { stepTrace?.trace }
     private let options: LabOptions
     private var started = false
     /// A model file being read on another thread (`o`).
@@ -96,6 +98,15 @@ public final class Lab {
         state.present = options.present
         applyView(scenario.view)
         adoptSession()
+        if scenario.view.quiz { openQuiz() }
+    }
+
+    /// A lesson that opens in quiz mode: the step-through on its first example, quiz on.
+    func openQuiz() {
+        openStepThrough()
+        guard state.stepping != nil else { return }
+        state.quiz = QuizState()
+        state.notice = "quiz: predict each value, type it, enter (right within 1% or 0.01); Q ends"
     }
 
     /// A lesson's networks: its variants side by side, or its one network.
@@ -278,6 +289,7 @@ public final class Lab {
             state.editToTest.toggle()
             state.notice = state.editToTest ? "new points join the test set" : "new points join the training set"
         case .editClick: break  // needs the frame: `handle(_:in:)`
+        case .quizToggle, .quizType, .quizErase, .quizSubmit: performQuiz(action)
         case .nextHiddenPair:
             guard !session.architecture.hidden.isEmpty else { state.notice = "this network has no hidden layer"; return }
             state.hiddenPair += 1
@@ -342,7 +354,10 @@ public final class Lab {
         install(sessions: sessions, running: !lesson.view.paused)
         applyView(lesson.view)
         state.overlay = .none
+        state.stepping = nil
+        state.quiz = nil
         state.notice = "opened \(lesson.name)"
+        if lesson.view.quiz { openQuiz() }
     }
 
     // MARK: Drawing
@@ -380,7 +395,8 @@ public final class Lab {
         return ScreenContext(scenario: scenario, configuration: configuration, dataset: data.dataset, trainIndices: data.train,
                              points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
                              settingRows: state.overlay == .settings ? settingRows() : [],
-                             sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture), panes: views)
+                             sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture), panes: views,
+                             quizQuestion: pendingQuestion())
     }
 
     /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the

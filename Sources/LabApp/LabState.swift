@@ -79,6 +79,8 @@ public struct LabState: Sendable, Equatable {
     public var divergenceShown = false
     /// The network that keys change, on the compare screen (0 = the first).
     public var focus = 0
+    /// The step-through's quiz (`Q`), when on.
+    public var quiz: QuizState?
     /// The hidden-space view's pair of units: (n, n+1) of the selected layer (`i` moves on).
     public var hiddenPair = 0
     /// Presentation mode: the maps and big numbers only, high contrast.
@@ -131,6 +133,8 @@ public enum LabAction: Equatable, Sendable {
     /// Compare: clone the focused network into a new pane, close the focused pane, focus one.
     case clone, closePane, focusPane(Int), nextPane
     case togglePresent, nextHiddenPair
+    /// The step-through's quiz: on/off, a character of the answer, erase one, submit.
+    case quizToggle, quizType(Character), quizErase, quizSubmit
     /// Data editing: on/off, move the cursor (a larger step with `big`), place a point of a
     /// class (a digit), remove the nearest point, clear all (asks), save as CSV, new points to
     /// the test set or the training set, a click (button 1 left, 3 right, 2 middle).

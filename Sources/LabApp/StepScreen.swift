@@ -31,12 +31,15 @@ struct StepScreen: Screen {
         }
         StatusBar(segments: [(" Step-through", theme.title), ("\(cursor.index + 1)/\(trace.entries.count): \(phase)", theme.accent),
                              ("example \(cursor.point + 1)/\(points.count): \(coordinates), \(target)" + (p.isTest ? " (test)" : ""), .plain)],
-                  right: (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
+                  right: state.quiz.map { ("quiz \($0.score.right)/\($0.score.asked) ", theme.accent) } ?? (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
                   background: theme.bar)
             .render(into: &buffer, area: rows[0], theme: theme)
         var hints: [(key: String, action: String)] = [("n", "next"), ("p", "back"), ("N P", "layer"), ("u", cursor.unitMode ? "vector mode" : "unit mode")]
         if cursor.unitMode { hints.append(("j k", "unit")) }
-        hints += [(theme.glyphs.arrowKeys, "example"), ("f", "dashboard"), ("?", "help"), ("q", "quit")]
+        hints += [(theme.glyphs.arrowKeys, "example"), ("Q", state.quiz == nil ? "quiz" : "end quiz"), ("f", "dashboard"), ("?", "help"), ("q", "quit")]
+        if context.quizQuestion != nil {
+            hints = [("0-9 . - e", "type"), ("enter", "check"), ("backspace", "erase"), ("Q", "end quiz"), ("?", "help"), ("q", "quit")]
+        }
         DashboardScreen.drawFooter(hints, notice: state.notice, theme: theme, into: &buffer, area: rows[2])
 
         let columns = Layout.horizontal([.percentage(buffer.width >= 150 ? 34 : buffer.width >= 100 ? 38 : 30), .fill(1)]).split(rows[1])
@@ -88,11 +91,16 @@ struct StepScreen: Screen {
         }
         Panel(title: title, rightTitle: entry.symbol, focused: true).render(into: &buffer, area: right[0], theme: theme)
         let unit = cursor.unitMode ? Swift.min(cursor.unit, Swift.max(0, entry.value.rows - 1)) : nil
-        StepDetail(trace: trace, index: cursor.index, unit: unit).render(into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0), theme: theme)
+        if let q = context.quizQuestion {
+            drawQuestion(q, entry: entry, cursor: cursor, theme: theme, into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0))
+        } else {
+            StepDetail(trace: trace, index: cursor.index, unit: unit).render(into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0), theme: theme)
+        }
 
         Panel(title: "So far").render(into: &buffer, area: right[1], theme: theme)
         let inner = Panel.inner(right[1]).inset(dx: 1, dy: 0)
-        let done = Array(trace.entries[...cursor.index])
+        // While the quiz waits for a value, it is not shown here either.
+        let done = Array(trace.entries[..<(context.quizQuestion == nil ? cursor.index + 1 : cursor.index)])
         for (k, e) in done.suffix(inner.height).enumerated() {
             let numbers = e.value.values.prefix(6).map { NumberFormat.fixed($0, decimals: 4, trim: false) }.joined(separator: " ")
             let more = e.value.values.count > 6 ? " +\(e.value.values.count - 6)" : ""
@@ -101,6 +109,23 @@ struct StepScreen: Screen {
                        style: k == Swift.min(done.count, inner.height) - 1 ? theme.title : theme.muted)
         }
         return mapArea
+    }
+
+    /// The quiz's question in place of the computation's numbers: the formula, the numbers of
+    /// this computation already answered, and the one being typed.
+    private func drawQuestion(_ q: Quiz.Question, entry: TraceEntry, cursor: StepCursor, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        var lines: [(String, Style)] = [("Predict, then press enter:", theme.title), ("", .plain), ("\(entry.symbol) = \(entry.formula)", .plain), ("", .plain)]
+        let answers = state.quiz?.answers ?? [:]
+        for other in Quiz.questions(context.trace!) where other.entry == q.entry && other.element < q.element {
+            let right = answers[QuizState.key(cursor.point, other)] ?? false
+            lines.append(("\(other.name) = \(NumberFormat.compact(other.value, significant: 4))   \(right ? "right" : "wrong")", right ? theme.good : theme.warning))
+        }
+        lines.append(("\(q.name) = \(state.quiz?.typed ?? "")" + (theme.glyphs.unicode ? "█" : "_"), theme.accent))
+        lines.append(("", .plain))
+        lines.append(("Right within 1% or 0.01. Q ends the quiz.", theme.muted))
+        for (k, line) in lines.enumerated() where k < area.height {
+            buffer.put(truncate(line.0, to: area.width, glyphs: theme.glyphs), x: area.x, y: area.y + k, style: line.1, clip: area)
+        }
     }
 
     /// How many layers' activations are computed by step `index` (the diagram shades those).
@@ -114,8 +139,14 @@ struct StepScreen: Screen {
 extension Lab {
     /// The whole trace as text, for handouts (`nnlab step`).
     public static func traceText(_ trace: Trace, width: Int = 100, unit: Int? = nil, theme: Theme = .plain) -> String {
-        var out: [String] = []
+        traceBlocks(trace, width: width, unit: unit, theme: theme).joined(separator: "\n")
+    }
+
+    /// Each computation of the trace as text (a block of lines ending with an empty one).
+    public static func traceBlocks(_ trace: Trace, width: Int = 100, unit: Int? = nil, theme: Theme = .plain) -> [String] {
+        var blocks: [String] = []
         for i in trace.entries.indices {
+            var out: [String] = []
             let detail = StepDetail(trace: trace, index: i, unit: unit)
             let tallest = ([detail.entry.value] + detail.operands().inputs.map(\.matrix)).map(\.rows).max() ?? 1
             var buffer = Buffer(width: width, height: tallest * 4 + 16)
@@ -126,7 +157,8 @@ extension Lab {
             out.append("[\(i + 1)/\(trace.entries.count) \(phase)] " + (lines.first ?? ""))
             out += lines.dropFirst()
             out.append("")
+            blocks.append(out.joined(separator: "\n"))
         }
-        return out.joined(separator: "\n")
+        return blocks
     }
 }

@@ -120,6 +120,8 @@ public struct ViewSettings: Sendable, Equatable {
     public var speed = 0
     /// A lesson with variants opens them side by side (false: the first alone; `c` clones).
     public var compare = true
+    /// Open in the step-through's quiz (predict each value, then see it).
+    public var quiz = false
 
     /// True if `lock` (or `all`) is locked.
     public func isLocked(_ lock: Lock) -> Bool { locked.contains(lock) || locked.contains(.all) }

@@ -1145,7 +1145,7 @@ lesson: |
     a(3)   = sigma( 20 a(2)_1 + 20 a(2)_2 - 30)   AND
 
   Press [f] for the step-through and follow one corner through z(2), a(2), z(3) and a(3) with
-  the real numbers; [v] shows each hidden unit's line. Then press space: training starts from
+  the real numbers (Q there: predict each value before you see it); [v] shows each hidden unit's line. Then press space: training starts from
   these weights and hardly changes them, because they already give almost zero loss.
 data:
   dataset: xor-table

@@ -46,6 +46,9 @@ extension NNLab {
         @Option(parsing: .unconditional, help: "Width of the text in columns (40 to 10000).")
         var width = 100
 
+        @Flag(help: "Quiz: ask for each value before showing it (answers from standard input, one per line), then print the score.")
+        var quiz = false
+
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -106,7 +109,50 @@ extension NNLab {
                   + (label.map { ", label \($0)" } ?? "") + (target.map { ", target \(NumberFormat.compact($0, significant: 6))" } ?? "")
                   + " through \(arch.description(arrow: style.arrow)) (\(model.terminalSafeLine)), eta = \(NumberFormat.compact(rate, significant: 6))")
             print("")
-            print(Lab.traceText(trace, width: width, unit: unit.map { $0 - 1 }, theme: theme))
+            if quiz {
+                runQuiz(trace, theme: theme)
+            } else {
+                print(Lab.traceText(trace, width: width, unit: unit.map { $0 - 1 }, theme: theme))
+            }
+        }
+
+        /// Each computation's formula, then a prompt per number (read from standard input: a
+        /// wrong or missing answer counts as wrong when piped, a terminal asks again), its mark,
+        /// the computation in full, and the score at the end. Exit status 0 whatever the score.
+        func runQuiz(_ trace: Trace, theme: Theme) {
+            let questions = Quiz.questions(trace)
+            let interactive = isatty(STDIN_FILENO) == 1
+            var right = 0
+            print("Quiz: predict each value, one per line; right within 1% or 0.01. \(questions.count) questions.")
+            print("")
+            let text = Lab.traceBlocks(trace, width: width, unit: unit.map { $0 - 1 }, theme: theme)
+            for (i, entry) in trace.entries.enumerated() {
+                let asked = questions.filter { $0.entry == i }
+                if !asked.isEmpty {
+                    print("[\(i + 1)/\(trace.entries.count) \(entry.phase.rawValue)] predict: \(entry.formula)")
+                    for q in asked {
+                        var answer: Double?
+                        var given = false
+                        while true {
+                            print("  \(q.name) = ? ", terminator: "")
+                            Console.flush()
+                            guard let line = readLine() else { print(""); break }
+                            given = true
+                            if !interactive { print(line.terminalSafeLine) }
+                            if let v = Quiz.parse(line) { answer = v; break }
+                            if interactive { print("  \"\(line.terminalSafeLine)\" is not a number; try again") } else { break }
+                        }
+                        if let answer {
+                            if Quiz.isRight(answer, q.value) { right += 1 }
+                            print("  " + Quiz.mark(q, answer: answer))
+                        } else {
+                            print("  wrong: \(q.name) = \(NumberFormat.compact(q.value, significant: 4)) (\(given ? "not a number" : "no answer"))")
+                        }
+                    }
+                }
+                if i < text.count { print(text[i]) }
+            }
+            print("score: \(right) of \(questions.count) right")
         }
     }
 }

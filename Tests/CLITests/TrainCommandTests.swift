@@ -115,4 +115,22 @@ import GoldenSupport
             #expect(b.status == 2 && b.stderr == message, "\(plot): \(b.stderr)")
         }
     }
+
+    /// `nnlab step --quiz` with a piped answer file: every question, each mark, the score; a
+    /// line that is not a number counts as wrong; exit 0 whatever the score.
+    @Test func stepQuizFromAFile() throws {
+        let dir = "/tmp/nnlab-quiz-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let train = try CLI.run(["train", "--dataset", "xor-table", "--layers", "2", "--activation", "logistic", "--lr", "1", "--batch", "4",
+                                 "--epochs", "3000", "--seed", "2", "--save", dir + "/xor.json", "--quiet"])
+        #expect(train.status == 0)
+        let r = try CLI.shell("printf '3.9\\n-2.86\\nabc\\n0.054\\n' | \"$NNLAB\" step --model \(dir)/xor.json --point 1,0 --label 1 --quiz --ascii")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Quiz: predict each value, one per line; right within 1% or 0.01. 29 questions."))
+        #expect(r.stdout.contains("  z(2)_1 = ? 3.9\n  right: z(2)_1 = 3.935\n"))
+        #expect(r.stdout.contains("  a(2)_1 = ? abc\n  wrong: a(2)_1 = 0.9808 (not a number)\n"))
+        #expect(r.stdout.contains("  z(3) = ? \n  wrong: z(3) = 5.54 (no answer)\n"))
+        #expect(r.stdout.components(separatedBy: " = ? ").count - 1 == 29)
+        #expect(r.stdout.hasSuffix("score: 3 of 29 right\n"))
+    }
 }

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import GoldenSupport
 import LabApp
@@ -155,5 +156,58 @@ import Testing
             lab.handle(.char("n"))
         }
         #expect(lab.state.stepping?.index == count - 1)
+    }
+}
+
+/// Predict, then reveal: the quiz's questions, marks and score, in the lab and as rules.
+@Suite struct QuizTests {
+    @Test func marksWithinOnePercentOrAHundredth() {
+        #expect(Quiz.isRight(3.9, 3.935) && !Quiz.isRight(3.8, 3.935))
+        #expect(Quiz.isRight(0.009, 0) && !Quiz.isRight(0.011, 0))
+        #expect(Quiz.isRight(-101, -100) && !Quiz.isRight(-102, -100))
+        #expect(Quiz.parse(" 2.5e-1 ") == 0.25 && Quiz.parse("abc") == nil && Quiz.parse("nan") == nil)
+    }
+
+    @Test func labQuizTypesChecksAndScores() throws {
+        let lab = try LabTests.lab("18-xor-by-hand")
+        lab.handle(.char("f"))
+        lab.handle(.char("Q"))
+        #expect(lab.state.quiz != nil)
+        let trace = try #require(lab.currentTrace)
+        let questions = Quiz.questions(trace)
+        #expect(questions.first?.name == "z(2)_1" && questions.first?.entry == 1)
+        // The given input a(1) = x is shown; n moves to z(2), whose values are hidden.
+        lab.handle(.char("n"))
+        var screen = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(screen.contains("Predict, then press enter:") && screen.contains("z(2)_1 = _"))
+        let z = questions[0].value, z2 = questions[1].value
+        #expect(!screen.contains(NumberFormat.fixed(z, decimals: 4, trim: false)), "the value is hidden until answered")
+        // n waits for the answer.
+        lab.handle(.char("n"))
+        #expect(lab.state.stepping?.index == 1 && lab.state.notice?.hasPrefix("predict it first") == true)
+        // A right answer (within 1%), then a wrong one.
+        for c in NumberFormat.fixed(z, decimals: 2, trim: false) { lab.handle(.char(c)) }
+        lab.handle(.enter)
+        #expect(lab.state.notice?.hasPrefix("right: z(2)_1") == true)
+        for c in "123" { lab.handle(.char(c)) }
+        lab.handle(.backspace)
+        lab.handle(.enter)
+        #expect(lab.state.notice == "wrong: z(2)_2 = \(NumberFormat.compact(z2, significant: 4)) (you said 12)  (score 1/2)")
+        // Revealed now: the values are shown and n goes on.
+        screen = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(screen.contains("quiz 1/2"))
+        lab.handle(.char("n"))
+        #expect(lab.state.stepping?.index == 2)
+        // Not a number: asked again, not counted.
+        lab.handle(.char("-"))
+        lab.handle(.enter)
+        #expect(lab.state.notice?.contains("is not a number") == true && lab.state.quiz?.score.asked == 2)
+        lab.handle(.char("Q"))
+        #expect(lab.state.quiz == nil && lab.state.notice == "quiz over: 1 of 2 right")
+    }
+
+    @Test func aLessonCanOpenInQuizMode() throws {
+        let lab = try LabTests.lab("18-xor-by-hand") { $0.view.quiz = true }
+        #expect(lab.state.stepping != nil && lab.state.quiz != nil)
     }
 }

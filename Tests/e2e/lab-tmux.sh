@@ -221,6 +221,18 @@ printf 'x1,x2,label\n0,0,0\n1,1\n' > "$WORK/ragged.csv"
 out=$("$APP" open --data "$WORK/ragged.csv" 2>&1 </dev/null); rc=$?
 [ "$rc" = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q 'ragged.csv:3:' && pass "--data with a ragged row: one line, exit 2" || { echo "$out"; fail "--data with a ragged row"; }
 
+# 10d. The quiz: lesson 18's hand-set XOR, f, Q, and one value predicted (z(2)_1 = -10 for the
+# corner (0, 0)), marked right; the score in the header.
+start_lab open 18
+wait_for 'XOR solved by hand' 2
+keys f; wait_for 'Step-through' 2
+keys Q; wait_for 'quiz 0/0' 2
+keys n; wait_for 'Predict, then press enter' 2
+keys - 1 0 Enter
+wait_for 'right: z\(2\)_1 = -10' 2 && wait_for 'quiz 1/1' 1 && pass "quiz: one value predicted and marked right" || fail "quiz: one value predicted and marked right"
+keys q
+check_exit 0 "q (quiz)"
+
 # 11. Not a terminal: a message and exit status 2.
 out=$("$APP" 2>&1 | cat); rc=${PIPESTATUS[0]}
 "$APP" >/dev/null 2>&1 </dev/null; rc=$?
