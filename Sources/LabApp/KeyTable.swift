@@ -41,6 +41,7 @@ public enum KeyTable {
         ([.char("3")], .focusPane(2), ""),
         ([.char("4")], .focusPane(3), ""),
         ([.char("p")], .togglePresent, "presentation mode on / off"),
+        ([.char("K")], .chainOpen, "the chain rule, value by value"),
         ([.char("E")], .toggleEditing, "edit the data / save the points (CSV)"),
         ([.char("S")], .saveData, ""),
         ([.control("l")], .redraw, "redraw the screen"),
@@ -83,6 +84,19 @@ public enum KeyTable {
             default: return nil
             }
         case .none:
+            if state.chain != nil {
+                switch key {
+                case .char("n"), .enter, .char(" "), .right: return .chainStep(1)
+                case .char("p"), .backspace, .left: return .chainStep(-1)
+                case .char("+"), .char("="): return .chainX(1)
+                case .char("-"), .char("_"): return .chainX(-1)
+                case .escape, .char("K"): return .chainClose
+                case .char("f"): return .stepThrough
+                case .char("q"), .endOfInput: return .quit
+                case .char("?"): return .openHelp
+                default: return nil
+                }
+            }
             if state.stepping != nil, state.quiz != nil {
                 switch key {
                 case .char(let c) where "0123456789.-+eE".contains(c): return .quizType(c)
@@ -162,8 +176,7 @@ public enum KeyTable {
     public static func helpLines(rows: Int = 100) -> [String] {
         layout(lines(dashboard), notes: [
             "Settings panel: up/down choose, left/right change, esc closes.",
-            "Data and network changes start from new weights; learning rate,",
-            "batch size, optimizer and L1/L2 apply while training runs.",
+            "New data or network: new weights; rate, batch, optimizer, L1/L2: live.",
         ], rows: rows)
     }
 

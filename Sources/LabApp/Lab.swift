@@ -99,6 +99,7 @@ public final class Lab {
         applyView(scenario.view)
         adoptSession()
         if scenario.view.quiz { openQuiz() }
+        if scenario.view.chain { perform(.chainOpen) }
     }
 
     /// A lesson that opens in quiz mode: the step-through on its first example, quiz on.
@@ -272,7 +273,9 @@ public final class Lab {
             state.notice = state.discretize ? "hard class regions" : "confidence shading"
         case .scrollLesson(let d): state.lessonScroll = Swift.max(0, state.lessonScroll + d * 3)
         case .redraw: break
-        case .stepThrough: openStepThrough()
+        case .stepThrough:
+            state.chain = nil
+            openStepThrough()
         case .clone: clonePane()
         case .closePane: closePane()
         case .focusPane(let i): focusPane(i)
@@ -290,6 +293,20 @@ public final class Lab {
             state.notice = state.editToTest ? "new points join the test set" : "new points join the training set"
         case .editClick: break  // needs the frame: `handle(_:in:)`
         case .quizToggle, .quizType, .quizErase, .quizSubmit: performQuiz(action)
+        case .chainOpen:
+            state.stepping = nil
+            state.chain = ChainCursor()
+            state.notice = "the chain rule: n shows the next value, p the one before, + and - change x, esc returns"
+        case .chainStep(let d):
+            guard var c = state.chain else { return }
+            c.shown = Swift.min(ChainScreen.lineCount(at: c.x), Swift.max(1, c.shown + d))
+            state.chain = c
+        case .chainX(let d):
+            guard var c = state.chain else { return }
+            c.x = Swift.min(10, Swift.max(-10, c.x + 0.5 * Double(d)))
+            state.chain = c
+            state.notice = "x = \(NumberFormat.compact(c.x, significant: 3))"
+        case .chainClose: state.chain = nil
         case .nextHiddenPair:
             guard !session.architecture.hidden.isEmpty else { state.notice = "this network has no hidden layer"; return }
             state.hiddenPair += 1
@@ -357,7 +374,9 @@ public final class Lab {
         state.stepping = nil
         state.quiz = nil
         state.notice = "opened \(lesson.name)"
+        state.chain = nil
         if lesson.view.quiz { openQuiz() }
+        if lesson.view.chain { perform(.chainOpen) }
     }
 
     // MARK: Drawing
@@ -371,6 +390,7 @@ public final class Lab {
         var theme = theme
         if state.present { theme.highContrast = true }
         let context = screenContext()
+        if let chain = state.chain { return ChainScreen(context: context, cursor: chain).render(width: width, height: height, theme: theme) }
         if state.stepping != nil { return StepScreen(context: context).render(width: width, height: height, theme: theme) }
         if state.present { return PresentationScreen(context: context).render(width: width, height: height, theme: theme) }
         if panes.count > 1 { return CompareScreen(context: context).render(width: width, height: height, theme: theme) }

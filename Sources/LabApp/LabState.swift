@@ -79,6 +79,8 @@ public struct LabState: Sendable, Equatable {
     public var divergenceShown = false
     /// The network that keys change, on the compare screen (0 = the first).
     public var focus = 0
+    /// The chain-rule screen, when open: the point x and how many of its lines are shown.
+    public var chain: ChainCursor?
     /// The step-through's quiz (`Q`), when on.
     public var quiz: QuizState?
     /// The hidden-space view's pair of units: (n, n+1) of the selected layer (`i` moves on).
@@ -111,6 +113,14 @@ public struct StepCursor: Sendable, Equatable {
     public init() {}
 }
 
+/// Where the chain-rule screen is: the point x, and the lines shown so far.
+public struct ChainCursor: Sendable, Equatable {
+    public var x = 1.0
+    /// Lines shown, over both examples (forward, then local derivatives, then the paths).
+    public var shown = 1
+    public init() {}
+}
+
 /// A direction on the map, for moving the step-through's point cursor.
 public enum Direction: Sendable, Equatable {
     case up, down, left, right
@@ -135,6 +145,8 @@ public enum LabAction: Equatable, Sendable {
     case togglePresent, nextHiddenPair
     /// The step-through's quiz: on/off, a character of the answer, erase one, submit.
     case quizToggle, quizType(Character), quizErase, quizSubmit
+    /// The chain-rule screen: open it, show one line more or less, change x, close it.
+    case chainOpen, chainStep(Int), chainX(Int), chainClose
     /// Data editing: on/off, move the cursor (a larger step with `big`), place a point of a
     /// class (a digit), remove the nearest point, clear all (asks), save as CSV, new points to
     /// the test set or the training set, a click (button 1 left, 3 right, 2 middle).

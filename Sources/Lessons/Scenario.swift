@@ -122,6 +122,8 @@ public struct ViewSettings: Sendable, Equatable {
     public var compare = true
     /// Open in the step-through's quiz (predict each value, then see it).
     public var quiz = false
+    /// Open on the chain-rule screen (the lecture's two examples, value by value).
+    public var chain = false
 
     /// True if `lock` (or `all`) is locked.
     public func isLocked(_ lock: Lock) -> Bool { locked.contains(lock) || locked.contains(.all) }

@@ -88,7 +88,7 @@ public enum ScenarioParser {
         "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "features", "seed"],
         "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
-        "view": ["main", "paused", "lock", "discretize", "test_points", "speed", "compare", "quiz"],
+        "view": ["main", "paused", "lock", "discretize", "test_points", "speed", "compare", "quiz", "chain"],
         "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "after", "says", "robustness"],
         "variant": ["says", "data", "network", "training"],
         "robustness": ["seeds", "at_least"],
@@ -652,6 +652,7 @@ private struct Reader {
         if let s = v["speed"], let n = integer(s, "view.speed", 0...10_000_000) { view.speed = n }
         if let c = v["compare"], let b = bool(c, "view.compare") { view.compare = b }
         if let q = v["quiz"], let b = bool(q, "view.quiz") { view.quiz = b }
+        if let c = v["chain"], let b = bool(c, "view.chain") { view.chain = b }
         if let l = v["lock"], let list = names(l, "view.lock") {
             for (name, n) in list {
                 if let lock = Lock(rawValue: name) { view.locked.insert(lock) } else {

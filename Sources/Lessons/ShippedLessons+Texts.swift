@@ -1351,4 +1351,46 @@ expect:
       at_least: 0.95
 
 """#),
+    ("22-chain-rule", #"""
+title: "The chain rule, value by value"
+lesson: |
+  Backpropagation is the chain rule, applied layer after layer. The lecture's two examples open
+  first, as computation graphs: press [n] to reveal the next value (the forward values, then
+  each local derivative, one per edge of the graph, then the product of the local derivatives
+  along each path from x to f), [p] to go back, [+] and [-] to change x.
+
+  Example 1 has one path: df/dx = df/dg * dg/dx. Example 2 has two, x -> g1 -> f and
+  x -> g2 -> f, and df/dx is the sum over the paths. Reverse mode (what backpropagation does)
+  and a finite difference give the same number.
+
+  Esc returns to the lab on lesson 18's hand-set XOR network; [f] (here or there) steps through one
+  example: every delta(l) is the same pattern, local derivative times what comes back from
+  the layer above, summed over the paths through W(l)^T. `nnlab chain --x 2` prints both
+  examples as text.
+data:
+  dataset: xor-table
+network:
+  layers: [2]
+  activation: logistic
+  output: logistic
+  loss: cross_entropy
+  weights:
+    - W: [[20, 20], [-20, -20]]
+      b: [-10, 30]
+    - W: [[20, 20]]
+      b: [-30]
+training:
+  optimizer: sgd
+  learning_rate: 1
+  batch: 4
+  epochs: 0
+view:
+  paused: true
+  chain: true
+expect:
+  - train_accuracy:
+      at_least: 1.0
+      says: "the network the chain rule is applied to next: lesson 18's XOR, 4 of 4"
+
+"""#),
 ]
