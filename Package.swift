@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "NeuralCoreTests", dependencies: ["Formatting", "NeuralCore"]),
         .testTarget(name: "LabRenderingTests", dependencies: ["Formatting", "LabRendering", "GoldenSupport"]),
         .testTarget(name: "LabAppTests", dependencies: ["Formatting", "LabApp", "NeuralCore", "LabRendering", "Lessons", "GoldenSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["nnlab", "GoldenSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nnlab", "GoldenSupport", "LabApp", "LabRendering", "Lessons"]),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmarks", "NeuralCore"]),
         .testTarget(name: "LessonsTests", dependencies: ["Formatting", "Lessons", "NeuralCore"], exclude: ["Broken"]),
     ]

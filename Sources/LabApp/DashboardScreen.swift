@@ -65,7 +65,7 @@ struct DashboardScreen: Screen {
         case .settings: [(theme.glyphs.upDownKeys, "choose"), (theme.glyphs.leftRightKeys, "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
         case .lessons: [(theme.glyphs.upDownKeys, "choose"), ("enter", "open"), ("esc", "close")]
         case .prompt(let kind, _):
-            [("enter", kind == .load ? "load" : (kind == .save || kind == .saveData) ? "save" : kind == .clearData ? "clear" : "replace"), ("esc", "cancel")]
+            [("enter", kind == .load ? "load" : (kind == .save || kind == .saveData || kind == .exportFrame) ? "save" : kind == .clearData ? "clear" : "replace"), ("esc", "cancel")]
         case .help, .message: [("any key", "closes this window")]
         case .none: nil
         }

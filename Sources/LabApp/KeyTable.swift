@@ -42,6 +42,7 @@ public enum KeyTable {
         ([.char("4")], .focusPane(3), ""),
         ([.char("p")], .togglePresent, "presentation mode on / off"),
         ([.char("K")], .chainOpen, "the chain rule, value by value"),
+        ([.char("F")], .exportFrame, "save this screen (.txt .ans .svg)"),
         ([.char("E")], .toggleEditing, "edit the data / save the points (CSV)"),
         ([.char("S")], .saveData, ""),
         ([.control("l")], .redraw, "redraw the screen"),

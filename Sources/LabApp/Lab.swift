@@ -72,6 +72,8 @@ public final class Lab {
     public internal(set) var data: LabData
     /// The CSV file the lab was opened on (`--data`, a lesson's file): a choice of `d`.
     var dataFile: String?
+    /// The size of the screen `F` writes (the last frame's).
+    var exportSize = (width: 120, height: 40)
     private var samplerCache: [Int: GridSampler] = [:]
     private var workspaceCache: Workspace<Float>?
     /// The step-through's trace of the chosen example (made by the reducer, not by drawing).
@@ -195,6 +197,7 @@ public final class Lab {
     /// Handles one key press on the last frame drawn (its map takes clicks; below the
     /// smallest screen only q acts). Without a frame, clicks do nothing.
     public func handle(_ key: KeyEvent, in frame: Frame? = nil) {
+        if let frame { exportSize = (frame.buffer.width, frame.buffer.height) }
         guard let action = KeyTable.action(for: key, in: state) else { return }
         if frame?.isTooSmall == true, action != .quit { return }
         if case .settingsMove = action {} else if case .promptType = action {} else { state.notice = nil }
@@ -307,6 +310,8 @@ public final class Lab {
             state.chain = c
             state.notice = "x = \(NumberFormat.compact(c.x, significant: 3))"
         case .chainClose: state.chain = nil
+        case .exportFrame:
+            state.overlay = .prompt(.exportFrame, text: Self.freeName("\(scenario.name)-epoch\(snapshot.epoch).svg"))
         case .nextHiddenPair:
             guard !session.architecture.hidden.isEmpty else { state.notice = "this network has no hidden layer"; return }
             state.hiddenPair += 1
@@ -355,6 +360,7 @@ public final class Lab {
                 state.overlay = .prompt(.replaceData, text: path)
             case .saveData, .replaceData: savePoints(to: path)
             case .clearData: break
+            case .exportFrame: exportFrame(to: path)
             }
         }
     }
@@ -395,6 +401,37 @@ public final class Lab {
         if state.present { return PresentationScreen(context: context).render(width: width, height: height, theme: theme) }
         if panes.count > 1 { return CompareScreen(context: context).render(width: width, height: height, theme: theme) }
         return DashboardScreen(context: context).render(width: width, height: height, theme: theme)
+    }
+
+    /// The screen as a file's text: what the lab shows now, at `width` x `height`, in 256 colours
+    /// with Unicode (`.txt` is the `.ans` text without its escape codes). `nnlab snapshot` writes
+    /// the same bytes.
+    public func exportText(width: Int, height: Int, format: FrameFormat) -> String {
+        let saved = state
+        state.overlay = .none
+        state.notice = nil
+        defer { state = saved }
+        return format.render(compose(width: width, height: height, theme: .full))
+    }
+
+    /// Writes the screen to `path` (its extension says the format), atomically.
+    func exportFrame(to path: String) {
+        guard let format = FrameFormat(path: path) else {
+            state.notice = "\(path.terminalSafeLine): the name must end in .txt, .ans or .svg"
+            return
+        }
+        do {
+            try FileIO.writeAtomically(exportText(width: exportSize.width, height: exportSize.height, format: format), to: path)
+            state.notice = "saved this screen (\(exportSize.width)x\(exportSize.height)) to \(path.terminalSafeLine)"
+        } catch {
+            state.overlay = .message(title: "Cannot save the screen", lines: ["\(error)"])
+        }
+    }
+
+    /// Shows `view` in the main panel (where the data allows it): `nnlab snapshot --view`.
+    public func show(_ view: MainView) {
+        state.main = view
+        fitMainView()
     }
 
     /// The screen's cells (tests and goldens compare them).

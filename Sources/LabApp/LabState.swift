@@ -30,9 +30,11 @@ public enum PromptKind: String, Sendable {
     case replaceData
     /// `C` while editing: enter clears every point, esc keeps them.
     case clearData
+    /// `F`: where the screen is written (.txt, .ans or .svg).
+    case exportFrame
 
     /// True for the prompts where a file name is typed.
-    public var takesText: Bool { self == .save || self == .load || self == .saveData }
+    public var takesText: Bool { self == .save || self == .load || self == .saveData || self == .exportFrame }
 }
 
 /// A point of the data's plane (or, for a 1-D function, x and y).
@@ -147,6 +149,8 @@ public enum LabAction: Equatable, Sendable {
     case quizToggle, quizType(Character), quizErase, quizSubmit
     /// The chain-rule screen: open it, show one line more or less, change x, close it.
     case chainOpen, chainStep(Int), chainX(Int), chainClose
+    /// `F`: write the screen to a file.
+    case exportFrame
     /// Data editing: on/off, move the cursor (a larger step with `big`), place a point of a
     /// class (a digit), remove the nearest point, clear all (asks), save as CSV, new points to
     /// the test set or the training set, a click (button 1 left, 3 right, 2 middle).

@@ -29,8 +29,9 @@ struct OverlayView {
             case .clearData:
                 Dialog(title: "Clear the data?", lines: ["Remove every point (\(text))?", "Enter clears them; esc keeps them."],
                        hint: "enter clears, esc keeps the points").render(into: &buffer, area: body, theme: theme)
-            case .save, .load, .saveData:
-                let question = kind == .save ? "Save the model (JSON) to:" : kind == .load ? "Load a model (JSON) from:" : "Save the points (CSV) to:"
+            case .save, .load, .saveData, .exportFrame:
+                let question = kind == .save ? "Save the model (JSON) to:" : kind == .load ? "Load a model (JSON) from:"
+                    : kind == .saveData ? "Save the points (CSV) to:" : "Save this screen to (.txt, .ans or .svg):"
                 let line = "> " + text.terminalSafeLine + cursor
                 let width = Swift.max(48, displayWidth(line) + 2)
                 Dialog(title: kind == .load ? "Load" : "Save", lines: [question, line.padded(width)], hint: "enter confirms, esc cancels")

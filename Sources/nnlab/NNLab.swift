@@ -20,7 +20,7 @@ struct NNLab: ParsableCommand {
           nnlab gradcheck --model model.json --data data.csv
         """,
         version: "0.1.0",
-        subcommands: [Open.self, Compare.self, Train.self, Run.self, Step.self, Chain.self, List.self, Check.self, Info.self, Grad.self, GradCheck.self, Bench.self],
+        subcommands: [Open.self, Compare.self, Train.self, Run.self, Step.self, Chain.self, Snapshot.self, Record.self, List.self, Check.self, Info.self, Grad.self, GradCheck.self, Bench.self],
         defaultSubcommand: Open.self)
 
     /// Runs the command line. Usage errors and bad files print one clear line and exit 2.

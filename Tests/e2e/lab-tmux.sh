@@ -233,6 +233,22 @@ wait_for 'right: z\(2\)_1 = -10' 2 && wait_for 'quiz 1/1' 1 && pass "quiz: one v
 keys q
 check_exit 0 "q (quiz)"
 
+# 10e. A recording replays: nnlab record's events, decoded and written to a terminal of its
+# size, show the last frame (epoch 200).
+"$APP" record 04 --epochs 200 --every 20 --size 80x24 --out "$WORK/x.cast" 2>/dev/null
+python3 - "$WORK/x.cast" "$WORK/x.out" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2], "w") as f:
+    for line in lines[1:]:
+        f.write(json.loads(line)[2])
+PY
+tmux -S "$SOCK" kill-server 2>/dev/null
+RUN=$((RUN + 1)); SOCK="$WORK/tmux-$RUN.sock"
+tmux -S "$SOCK" -f /dev/null new-session -d -s lab -x 80 -y 24 -e LANG=C.UTF-8 "sh -c 'cat \"$WORK/x.out\"; sleep 30'"
+wait_for 'epoch 200' 3 && head -1 "$WORK/x.cast" | grep -q '"version": 2' && pass "nnlab record: the replayed cast shows epoch 200" || fail "nnlab record: the replayed cast shows epoch 200"
+tmux -S "$SOCK" kill-server 2>/dev/null
+
 # 11. Not a terminal: a message and exit status 2.
 out=$("$APP" 2>&1 | cat); rc=${PIPESTATUS[0]}
 "$APP" >/dev/null 2>&1 </dev/null; rc=$?
