@@ -69,8 +69,10 @@ struct StepScreen: Screen {
             trace.entries.last { $0.symbol == "a(\(s.l + 1))" }?.value.values ?? []
         }
         var layers = [NetworkDiagram.Layer(label: "a(1)", units: arch.inputs, names: context.inputNames(theme), values: values[0])]
+        // While the quiz waits for a value, the diagram shows only what was computed before it.
+        let computed = cursorForwardLayer(trace, context.quizQuestion == nil ? cursor.index : Swift.max(0, cursor.index - 1))
         for (i, shape) in trace.network.shapes.enumerated() {
-            let shown = i + 1 <= cursorForwardLayer(trace, cursor.index) ? values[i + 1] : nil
+            let shown = i + 1 <= computed ? values[i + 1] : nil
             layers.append(.init(label: "a(\(shape.l + 1))", units: shape.units, values: shown))
         }
         let focus: Int = switch entry.phase {
