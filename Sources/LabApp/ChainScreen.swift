@@ -10,37 +10,17 @@ struct ChainScreen: Screen {
     let cursor: ChainCursor
 
     /// The lines of both examples at `x`, in the order `n` reveals them.
-    static func lines(at x: Double) -> [[(text: String, kind: Int)]] {
-        [ChainRuleReport.univariate(at: x), ChainRuleReport.multivariate(at: x)].map(lines)
+    static func lines(at x: Double) -> [[(text: String, kind: ChainRuleReport.LineKind)]] {
+        [ChainRuleReport.univariate(at: x).lines, ChainRuleReport.multivariate(at: x).lines]
     }
 
     /// Lines a full reveal takes.
     static func lineCount(at x: Double) -> Int { lines(at: x).reduce(0) { $0 + $1.count } }
 
-    static func number(_ v: Double) -> String { NumberFormat.compact(v, significant: 6) }
-    static func term(_ v: Double) -> String { v < 0 ? "(\(number(v)))" : number(v) }
-
-    /// One example's lines; kind 0 forward, 1 local derivative, 2 path, 3 sum and checks.
-    static func lines(_ r: ChainRuleReport) -> [(text: String, kind: Int)] {
-        var out: [(String, Int)] = []
-        for l in r.forward { out.append(("\(l.name) = " + (l.formula.isEmpty ? "" : "\(l.formula) = ") + number(l.value), 0)) }
-        for l in r.local { out.append(("\(l.name) = \(l.formula) = \(number(l.value))", 1)) }
-        for p in r.paths {
-            let values = p.factors.enumerated().map { $0.offset == 0 ? number($0.element.value) : term($0.element.value) }.joined(separator: " * ")
-            out.append(("path " + p.nodes.joined(separator: " -> ") + ": " + p.factors.map(\.name).joined(separator: " * ") + " = " + values + " = " + number(p.product), 2))
-        }
-        let sum = r.paths.count > 1
-            ? "df/dx = sum over the paths = " + r.paths.enumerated().map { $0.offset == 0 ? number($0.element.product) : term($0.element.product) }.joined(separator: " + ") + " = " + number(r.total)
-            : "df/dx = " + number(r.total)
-        out.append((sum, 3))
-        out.append(("check: reverse mode \(number(r.tape)), finite differences \(number(r.finiteDifference))", 3))
-        return out
-    }
-
     func draw(into frame: inout Frame, header: Rect, body: Rect, footer: Rect, theme: Theme) {
         let all = Self.lines(at: cursor.x)
         let total = all.reduce(0) { $0 + $1.count }
-        StatusBar(segments: [(" The chain rule", theme.title), ("x = \(Self.number(cursor.x))", theme.accent),
+        StatusBar(segments: [(" The chain rule", theme.title), ("x = \(NumberFormat.compact(cursor.x, significant: 6))", theme.accent),
                              ("\(Swift.min(cursor.shown, total))/\(total) values shown", .plain)],
                   right: ("forward, then backward ", theme.muted), background: theme.bar)
             .render(into: &frame.buffer, area: header, theme: theme)
@@ -64,11 +44,13 @@ struct ChainScreen: Screen {
             }
             y += 1
             // The lines shown so far, under their headings; when they do not fit, the latest stay.
-            let headings = ["forward values:", "local derivatives (one per edge):", "backward: the product along each path:", ""]
+            let headings: [ChainRuleReport.LineKind: String] = [
+                .forward: "forward values:", .local: "local derivatives (one per edge):", .path: "backward: the product along each path:",
+            ]
             var rows: [(String, Style)] = []
-            var lastKind = -1
+            var lastKind: ChainRuleReport.LineKind?
             for (k, line) in all[e].enumerated() where before + k < cursor.shown {
-                if line.kind != lastKind && !headings[line.kind].isEmpty { rows.append((headings[line.kind], theme.title)) }
+                if line.kind != lastKind, let heading = headings[line.kind] { rows.append((heading, theme.title)) }
                 lastKind = line.kind
                 rows.append(("  " + line.text, before + k == cursor.shown - 1 ? theme.accent : .plain))
             }

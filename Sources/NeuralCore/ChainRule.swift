@@ -1,3 +1,4 @@
+import Formatting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -138,6 +139,43 @@ public struct ChainRuleReport: Sendable {
 
     /// df/dx as the sum over the paths.
     public var total: Double { paths.reduce(0) { $0 + $1.product } }
+
+    /// What a line of the written-out example is.
+    public enum LineKind: Int, Sendable {
+        case forward, local, path, total, check
+    }
+
+    /// The example written out line by line, in the order a student reads it: the forward
+    /// values, each local derivative, the product along each path, their sum, the checks
+    /// (`nnlab chain` prints them, the lab's chain screen reveals them one by one).
+    public var lines: [(text: String, kind: LineKind)] {
+        func number(_ v: Double) -> String { NumberFormat.compact(v, significant: 8) }
+        // Inside a product or a sum, negative numbers in parentheses.
+        func terms(_ values: [Double], _ separator: String) -> String {
+            values.enumerated().map { $0.offset > 0 && $0.element < 0 ? "(\(number($0.element)))" : number($0.element) }.joined(separator: separator)
+        }
+        // Names and formulas lined up, so the values stand in one column.
+        let named = forward + local
+        let nameWidth = named.map(\.name.count).max() ?? 0, formulaWidth = named.map(\.formula.count).max() ?? 0
+        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: Swift.max(0, width - text.count)) }
+        func line(_ l: Line) -> String {
+            pad(l.name, nameWidth) + " = " + (l.formula.isEmpty ? "" : pad(l.formula, formulaWidth) + " = ") + number(l.value)
+        }
+        var out: [(String, LineKind)] = []
+        for l in forward { out.append((line(l), .forward)) }
+        for l in local { out.append((line(l), .local)) }
+        for p in paths {
+            out.append((p.nodes.joined(separator: " -> ") + ":  " + p.factors.map(\.name).joined(separator: " * ") + " = "
+                        + terms(p.factors.map(\.value), " * ") + " = " + number(p.product), .path))
+        }
+        out.append((paths.count > 1 ? "df/dx = the sum over the paths = " + terms(paths.map(\.product), " + ") + " = " + number(total)
+                                    : "df/dx = " + number(total), .total))
+        let scale = Swift.max(Swift.abs(total), 1e-12)
+        out.append(("check: reverse mode (the tape) gives \(number(tape)); finite differences (f(x+h) - f(x-h)) / 2h with h = "
+                    + "\(NumberFormat.compact(h, significant: 2)) give \(number(finiteDifference)) "
+                    + "(relative difference \(NumberFormat.scientific(Swift.abs(finiteDifference - total) / scale, digits: 1)))", .check))
+        return out
+    }
 
     /// Example 1: f(g(x)) = 2 g^2 - 3 g + 1 with g(x) = x^3 + 2x.
     public static func univariate(at x: Double) -> ChainRuleReport {
