@@ -60,7 +60,7 @@ struct CompareScreen: Screen {
         let focused = i == context.state.focus
         var x = area.x
         x += buffer.put(focused ? (theme.glyphs.unicode ? "▶" : ">") : " ", x: x, y: area.y, style: theme.accent, clip: area)
-        x += buffer.put(" " + Self.lineMark(i, theme) + " ", x: x, y: area.y, style: theme.series(i), clip: area)
+        x += buffer.put(" " + LineChart.mark(i, theme) + " ", x: x, y: area.y, style: theme.series(i), clip: area)
         // The map's frame says how the network differs; the line names it, when there is room.
         let name = area.width >= 110 ? pane.title : pane.name
         x += buffer.put("\(i + 1) \(name)", x: x, y: area.y, style: focused ? theme.title : .plain, clip: area)
@@ -80,13 +80,6 @@ struct CompareScreen: Screen {
             x = start
         }
         buffer.put(numbers, x: x, y: area.y, style: pane.snapshot.status == .diverged ? theme.error : .plain, clip: area)
-    }
-
-    /// The legend mark of series `i` (its dash pattern without colour).
-    static func lineMark(_ i: Int, _ theme: Theme) -> String {
-        let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
-        guard !theme.hasColor, i % 4 != 0 else { return solid }
-        return (theme.glyphs.unicode ? ["╌╌", "┈┈", "━━"] : ["- ", ". ", "=="])[i % 4 - 1]
     }
 
     func drawMap(_ i: Int, _ pane: PaneView, theme: Theme, into buffer: inout Buffer, area: Rect) -> MapArea? {

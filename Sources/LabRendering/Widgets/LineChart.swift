@@ -40,16 +40,21 @@ public struct LineChart: Widget {
         percent ? NumberFormat.fixed(v * 100, decimals: 0) + "%" : NumberFormat.compact(v, significant: 2, nan: glyphs.notANumber, infinity: glyphs.infinity)
     }
 
+    /// The legend's mark of series `i`: a solid line in colour; without colour its own dash
+    /// pattern (the one the line is drawn with).
+    public static func mark(_ i: Int, _ theme: Theme) -> String {
+        let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
+        guard !theme.hasColor, i % 4 != 0 else { return solid }
+        return (theme.glyphs.unicode ? ["╌╌", "┈┈", "━━"] : ["- ", ". ", "=="])[i % 4 - 1]
+    }
+
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard area.width >= 12, area.height >= 3 else { return }
         // Legend with the last values.
         var x = area.x
         for (i, s) in series.enumerated() {
             let last = s.values.last.map { label($0, theme.glyphs) } ?? "-"
-            // Without colour each series has its own dash pattern; the legend shows which.
-            let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
-            let dashes = theme.glyphs.unicode ? ["╌╌", "┈┈", "━━"] : ["- ", ". ", "=="]
-            let mark = theme.hasColor || i % 4 == 0 ? solid : dashes[i % 4 - 1]
+            let mark = Self.mark(i, theme)
             let text = "\(mark) \(s.label) \(last)  "
             if x + displayWidth(text) > area.right { break }
             buffer.put(mark, x: x, y: area.y, style: theme.series(i))
