@@ -417,7 +417,7 @@ public final class Lab {
     /// Writes the screen to `path` (its extension says the format), atomically.
     func exportFrame(to path: String) {
         guard let format = FrameFormat(path: path) else {
-            state.notice = "\(path.terminalSafeLine): the name must end in .txt, .ans or .svg"
+            state.notice = "\(path.terminalSafeLine): expected \(FrameFormat.expected)"
             return
         }
         do {

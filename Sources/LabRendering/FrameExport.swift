@@ -12,6 +12,9 @@ public enum FrameFormat: String, CaseIterable, Sendable {
         self.init(rawValue: String(path[path.index(after: dot)...]).lowercased())
     }
 
+    /// "a name ending in .txt, .ans or .svg", for messages.
+    public static let expected = "a name ending in " + allCases.map { "." + $0.rawValue }.dropLast().joined(separator: ", ") + " or .svg"
+
     /// `buffer` in this format.
     public func render(_ buffer: Buffer) -> String {
         switch self {

@@ -67,12 +67,9 @@ enum VariedSetting: String, CaseIterable {
         let start = base.configuration
         scenario.variants = try values.map { value in
             var c = start
-            do {
-                try setting.apply(value, to: &c)
-                try c.validate()
-            } catch let e as NNLabError {
-                throw NNLabError("--vary: \(key) \(value.terminalSafeLine): \(e.message)")
-            }
+            let flag = "--vary: \(key) \(value.terminalSafeLine)"
+            try setting.apply(value, to: &c, flag: flag)
+            try flagged(flag) { try c.validate() }
             let name = value.terminalSafeLine.prefix(24)
             return Variant(name: String(name), says: "\(key) \(value.terminalSafeLine)", configuration: c, modelPath: nil)
         }
@@ -81,40 +78,37 @@ enum VariedSetting: String, CaseIterable {
         return scenario
     }
 
-    func apply(_ value: String, to c: inout SessionConfiguration) throws {
+    /// Sets this setting of `c` to `value`, read by the same parsers as the other commands'
+    /// flags; a problem is one message that starts with `flag`.
+    func apply(_ value: String, to c: inout SessionConfiguration, flag: String) throws {
+        func number(minimum: Double? = nil) throws -> Double {
+            guard let v = Double(value) else { throw NNLabError("\(flag): expected a number") }
+            return try minimum.map { try Parse.number(v, flag: flag, minimum: $0, exclusive: true) } ?? v
+        }
         switch self {
         case .activation:
-            guard !c.hidden.isEmpty else { throw NNLabError("the lesson's network has no hidden layer to change") }
-            let f = try Activation(spec: value)
+            guard !c.hidden.isEmpty else { throw NNLabError("\(flag): the lesson's network has no hidden layer to change") }
+            let f = try Parse.activation(value, flag: flag)
             c.hidden = c.hidden.map { HiddenLayer(units: $0.units, activation: f) }
         case .layers:
-            let activation = c.hidden.first?.activation ?? .tanh
-            if value == "none" || value == "0" {
-                c.hidden = []
-            } else {
-                let widths = value.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
-                guard !widths.isEmpty, widths.count <= 8, widths.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 512 }) else {
-                    throw NNLabError("layers are widths of 1 to 512 joined by x (8x8, at most 8 layers), or none")
-                }
-                c.hidden = widths.map { HiddenLayer(units: $0!, activation: activation) }
+            // Widths joined by x (8x8): the values themselves are separated by commas.
+            let widths = try Parse.widths(value.replacingOccurrences(of: "x", with: ","), flag: flag, allowNone: true)
+            guard widths.count <= Limits.maxHiddenLayers else {
+                throw NNLabError("\(flag): at most \(Limits.maxHiddenLayers) hidden layers, found \(widths.count)")
             }
-        case .learningRate: c.settings.learningRate = try Self.number(value, above: 0)
+            let activation = c.hidden.first?.activation ?? .tanh
+            c.hidden = widths.map { HiddenLayer(units: $0, activation: activation) }
+        case .learningRate: c.settings.learningRate = try number(minimum: 0)
         case .batch:
-            guard let n = Int(value), n >= 1 else { throw NNLabError("a batch is a whole number of 1 or more") }
+            guard let n = Int(value), n >= 1 else { throw NNLabError("\(flag): a batch is a whole number of 1 or more") }
             c.settings.batchSize = n
-        case .optimizer: c.settings.optimizer = try Optimizer(spec: value)
-        case .initialization: c.weightInit = try WeightInit(spec: value)
-        case .biasInit: c.biasInit = try Self.number(value, above: nil)
-        case .l1: c.settings.l1 = try Self.number(value, above: nil)
-        case .l2: c.settings.l2 = try Self.number(value, above: nil)
-        case .loss: c.loss = try Loss(spec: value)
-        case .features: c.features = try FeatureSet(value.split(separator: ",").map { try Feature(spec: $0.trimmingCharacters(in: .whitespaces)) })
+        case .optimizer: c.settings.optimizer = try flagged(flag) { try Optimizer(spec: value) }
+        case .initialization: c.weightInit = try flagged(flag) { try WeightInit(spec: value) }
+        case .biasInit: c.biasInit = try number()
+        case .l1: c.settings.l1 = try number()
+        case .l2: c.settings.l2 = try number()
+        case .loss: c.loss = try flagged(flag) { try Loss(spec: value) }
+        case .features: c.features = try flagged(flag) { try FeatureSet(parsing: value) }
         }
-    }
-
-    static func number(_ value: String, above: Double?) throws -> Double {
-        guard let v = Double(value), v.isFinite else { throw NNLabError("expected a number") }
-        if let above, v <= above { throw NNLabError("must be greater than \(NumberFormat.short(above))") }
-        return v
     }
 }

@@ -44,15 +44,8 @@ struct FrameOptions: ParsableArguments {
     /// The output file's format, after checking it can be written.
     static func format(of out: String) throws -> FrameFormat {
         try flagged("--out") { try FileIO.checkWritable(out) }
-        return try FrameFormat(path: out).orThrow(NNLabError("--out: \(out.terminalSafeLine): the name must end in "
-                                                               + FrameFormat.allCases.map { "." + $0.rawValue }.joined(separator: ", ")))
-    }
-}
-
-extension Optional {
-    func orThrow(_ error: Error) throws -> Wrapped {
-        guard let self else { throw error }
-        return self
+        guard let format = FrameFormat(path: out) else { throw NNLabError("--out: \(out.terminalSafeLine): expected \(FrameFormat.expected)") }
+        return format
     }
 }
 

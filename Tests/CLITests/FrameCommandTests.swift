@@ -70,7 +70,7 @@ import Testing
 
     @Test func badInputIsOneLine() throws {
         for (args, message) in [(["snapshot", "04", "--epoch", "99999", "--out", "/tmp/a.txt"], "nnlab: --epoch: must be between 0 and 3000"),
-                                (["snapshot", "04", "--epoch", "1", "--out", "/tmp/a.png"], "nnlab: --out: /tmp/a.png: the name must end in"),
+                                (["snapshot", "04", "--epoch", "1", "--out", "/tmp/a.png"], "nnlab: --out: /tmp/a.png: expected a name ending in .txt, .ans or .svg"),
                                 (["snapshot", "04", "--epoch", "1", "--out", "/nonexistent/a.txt"], "nnlab: --out: cannot write /nonexistent/a.txt"),
                                 (["record", "04", "--epochs", "5", "--fps", "0", "--out", "/tmp/a.cast"], "nnlab: --fps: between 1 and 60"),
                                 (["record", "04", "--epochs", "5", "--out", "/tmp/a.txt"], "nnlab: --out: /tmp/a.txt: a recording's name ends in .cast")] {

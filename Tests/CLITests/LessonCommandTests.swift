@@ -75,7 +75,7 @@ import Testing
             ("layers=1,2,3,4,5", "nnlab: --vary: give 2 to 4 values of layers, separated by \",\"; found 5"),
             ("activation=relu,rellu", "nnlab: --vary: activation rellu: \"rellu\" is not one of \"logistic\""),
             ("learning_rate=0.1,-1", "nnlab: --vary: learning_rate -1: must be greater than 0"),
-            ("layers=2,0x3", "nnlab: --vary: layers 0x3: layers are widths of 1 to 512 joined by x"),
+            ("layers=2,0x3", "nnlab: --vary: layers 0x3: layer widths must be at least 1, found 0"),
         ]
         for (vary, message) in cases {
             let r = try CLI.run(["compare", "4", "--vary", vary])
