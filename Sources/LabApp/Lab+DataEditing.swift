@@ -47,28 +47,21 @@ extension Lab {
             return
         }
         guard ds.count < Self.maxPoints else { state.notice = "at most \(NumberFormat.grouped(Self.maxPoints)) points"; return }
-        var coordinates = ds.points
-        let targets: Examples<Double>.Targets
-        switch ds.targets {
-        case .classes(let labels, let k):
+        let coordinates = ds.dimension == 1 ? [p.x] : [p.x, p.y]
+        let target: Double
+        if let k = ds.classCount {
             guard digit < k else {
                 state.notice = "this data has classes 0 to \(k - 1); press one of those digits"
                 return
             }
-            targets = .classes(labels + [Int32(digit)], classCount: k)
-            coordinates += [p.x, p.y]
-        case .values(let values, let width):
-            if ds.dimension == 1 {
-                coordinates += [p.x]
-                targets = .values(values + [p.y], width: width)
-            } else {
-                coordinates += [p.x, p.y]
-                targets = .values(values + [Double(digit) / 9 * 2 - 1], width: width)
-            }
+            target = Double(digit)
+        } else {
+            // A 1-D function: the cursor's y; a regression over the plane: digits 0-9 for -1 to 1.
+            target = ds.dimension == 1 ? p.y : Double(digit) / 9 * 2 - 1
         }
         let n = ds.count
         var new = data
-        new.dataset = Dataset(name: ds.name, dimension: ds.dimension, points: coordinates, targets: targets, domain: ds.domain)
+        new.dataset = ds.appending(coordinates, target: target)
         // The truth table trains and tests on the same points: a new point joins both.
         if data.train == data.test { new.train.append(n); new.test.append(n) }
         else if state.editToTest { new.test.append(n) } else { new.train.append(n) }
@@ -90,20 +83,9 @@ extension Lab {
             return ((x - p.x) / sx) * ((x - p.x) / sx) + ((y - p.y) / sy) * ((y - p.y) / sy)
         }
         let k = (0..<ds.count).min { distance($0) < distance($1) }!
-        var coordinates = ds.points
-        coordinates.removeSubrange(k * ds.dimension..<(k + 1) * ds.dimension)
-        let targets: Examples<Double>.Targets
-        switch ds.targets {
-        case .classes(var labels, let c):
-            labels.remove(at: k)
-            targets = .classes(labels, classCount: c)
-        case .values(var values, let width):
-            values.remove(at: k)
-            targets = .values(values, width: width)
-        }
         func renumber(_ list: [Int]) -> [Int] { list.filter { $0 != k }.map { $0 > k ? $0 - 1 : $0 } }
         var new = data
-        new.dataset = Dataset(name: ds.name, dimension: ds.dimension, points: coordinates, targets: targets, domain: ds.domain)
+        new.dataset = ds.selecting((0..<ds.count).filter { $0 != k })
         new.train = renumber(data.train)
         new.test = renumber(data.test)
         applyData(new, notice: "removed the nearest point: \(NumberFormat.grouped(new.dataset.count)) left")
@@ -111,14 +93,8 @@ extension Lab {
 
     /// Clears every point (after `C` asked).
     func clearPoints() {
-        let ds = data.dataset
         var new = data
-        let empty: Examples<Double>.Targets
-        switch ds.targets {
-        case .classes(_, let k): empty = .classes([], classCount: k)
-        case .values(_, let width): empty = .values([], width: width)
-        }
-        new.dataset = Dataset(name: ds.name, dimension: ds.dimension, points: [], targets: empty, domain: ds.domain)
+        new.dataset = data.dataset.selecting([])
         new.train = []
         new.test = []
         applyData(new, notice: "cleared every point: place new ones (0-9)")
@@ -159,28 +135,11 @@ extension Lab {
         }
     }
 
-    /// The points as CSV, in the format `--data` reads: `x1,x2,label` (classes), `x1,x2,value`
-    /// (a regression over the plane) or `x,y` (a 1-D function); every number exactly.
-    static func csv(_ ds: Dataset) -> String {
-        var lines: [String]
-        switch (ds.dimension, ds.classCount) {
-        case (1, _): lines = ["x,y"]
-        case (_, nil): lines = ["x1,x2,value"]
-        default: lines = ["x1,x2,label"]
-        }
-        for i in 0..<ds.count {
-            let coordinates = (0..<ds.dimension).map { "\(ds.points[i * ds.dimension + $0])" }.joined(separator: ",")
-            let target = ds.classCount == nil ? "\(ds.value(i))" : "\(ds.label(i))"
-            lines.append(coordinates + "," + target)
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     /// Writes the points to `path` (atomically: a reader never sees half a file).
     func savePoints(to path: String) {
         guard data.dataset.count >= 2 else { state.notice = "at least 2 points are needed for a data file"; return }
         do {
-            try FileIO.writeAtomically(Self.csv(data.dataset), to: path)
+            try FileIO.writeAtomically(data.dataset.csvText, to: path)
             state.notice = "saved \(NumberFormat.grouped(data.dataset.count)) points to \(path.terminalSafeLine) (nnlab open --data reads it back)"
         } catch {
             state.overlay = .message(title: "Cannot save the points", lines: ["\(error)"])

@@ -362,3 +362,37 @@ public struct Dataset: Sendable {
         return Dataset(name: name, dimension: dimension, points: points, targets: targets, domain: domain)
     }
 }
+
+extension Dataset {
+    /// The same data set with one more point: its coordinates and target (a class label, or a
+    /// regression value).
+    public func appending(_ coordinates: [Double], target: Double) -> Dataset {
+        require(coordinates.count == dimension, "a point has one coordinate per dimension")
+        let more: Examples<Double>.Targets = switch targets {
+        case .classes(let labels, let k): .classes(labels + [Int32(target)], classCount: k)
+        case .values(let values, let width): .values(values + [target], width: width)
+        }
+        return Dataset(name: name, dimension: dimension, points: points + coordinates, targets: more, domain: domain)
+    }
+
+    /// The points at `indices`, in that order, with their targets (the domain stays).
+    public func selecting(_ indices: [Int]) -> Dataset {
+        let chosen: Examples<Double>.Targets = switch targets {
+        case .classes(let labels, let k): .classes(indices.map { labels[$0] }, classCount: k)
+        case .values(let values, let width): .values(indices.flatMap { i in values[i * width..<(i + 1) * width] }, width: width)
+        }
+        return Dataset(name: name, dimension: dimension, points: indices.flatMap { i in points[i * dimension..<(i + 1) * dimension] },
+                       targets: chosen, domain: domain)
+    }
+
+    /// The points as CSV in the format `load(csv:)` reads: `x1,x2,label` (classes), `x1,x2,value`
+    /// (a regression over the plane) or `x,y` (a 1-D function); every number exactly.
+    public var csvText: String {
+        var lines = [dimension == 1 ? "x,y" : classCount == nil ? "x1,x2,value" : "x1,x2,label"]
+        for i in 0..<count {
+            let coordinates = (0..<dimension).map { "\(points[i * dimension + $0])" }.joined(separator: ",")
+            lines.append(coordinates + "," + (classCount == nil ? "\(value(i))" : "\(label(i))"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

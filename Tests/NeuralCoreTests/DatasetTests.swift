@@ -107,3 +107,22 @@ import Testing
 extension Double {
     var sin: Double { _sin(self) }
 }
+
+/// The data editor's operations on a data set, and its CSV reading back the same numbers.
+@Suite struct DatasetEditingTests {
+    @Test func appendSelectAndWriteCSV() throws {
+        let d = Dataset(name: "t", dimension: 2, points: [0, 0, 1, 1, 0.1, 0.2], targets: .classes([0, 1, 1], classCount: 2), domain: (-1...2, -1...2))
+        let more = d.appending([0.3, -0.7], target: 0)
+        #expect(more.count == 4 && more.points.suffix(2) == [0.3, -0.7] && more.label(3) == 0 && more.domain.x == d.domain.x)
+        let fewer = more.selecting([3, 0])
+        #expect(fewer.points == [0.3, -0.7, 0, 0] && fewer.label(0) == 0 && fewer.label(1) == 0)
+        #expect(more.selecting([]).count == 0)
+        #expect(more.csvText == "x1,x2,label\n0.0,0.0,0\n1.0,1.0,1\n0.1,0.2,1\n0.3,-0.7,0\n")
+        let curve = Dataset(name: "f", dimension: 1, points: [0.5], targets: .values([0.25], width: 1), domain: (0...1, -1...1))
+        #expect(curve.appending([0.75], target: -0.125).csvText == "x,y\n0.5,0.25\n0.75,-0.125\n")
+        let path = "/tmp/nnlab-dataset-\(getpidValue()).csv"
+        try FileIO.writeAtomically(more.csvText, to: path)
+        let back = try Dataset.load(csv: path)
+        #expect(back.points == more.points && (0..<4).map(back.label) == (0..<4).map(more.label))
+    }
+}
