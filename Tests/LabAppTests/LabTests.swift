@@ -647,9 +647,11 @@ import Testing
         // Outside the map: refused with a message.
         lab.handle(.click(x: 0, y: 0), in: frame)
         #expect(lab.data.dataset.count == 7 && lab.state.notice?.contains("click on the map") == true)
-        // The footer lists the editing keys.
-        let footer = lab.compose(width: 100, height: 30, theme: .plain).lines.last ?? ""
-        #expect(footer.contains("0-9 place") || footer.contains("click on the map"))
+        // The footer lists the editing keys once no notice is shown (ctrl-l only redraws).
+        lab.handle(.control("l"))
+        #expect(lab.state.notice == nil)
+        let footer = lab.compose(width: 160, height: 30, theme: .plain).lines.last ?? ""
+        #expect(footer.contains("0-9 place") && footer.contains("bksp remove") && footer.contains("E end editing"))
     }
 
     @Test func refusedWhereItMustBe() throws {
