@@ -159,7 +159,8 @@ public enum ScenarioRunner {
     /// Runs `scenario` on every seed of `seeds` (on `threads` threads at once) and counts, per
     /// claim, the seeds it held on. `progress` is called (from any thread, one call at a time)
     /// after each seed with the number finished; `proceed` returning false stops the sweep.
-    public static func sweep(_ scenario: Scenario, seeds: [UInt64], epochs: Int? = nil, threads: Int = 2,
+    public static func sweep(_ scenario: Scenario, seeds: [UInt64], epochs: Int? = nil,
+                             threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                              proceed: (@Sendable () -> Bool)? = nil,
                              progress: (@Sendable (Int) -> Void)? = nil) throws -> SweepResult {
         let box = SweepBox(count: seeds.count)
