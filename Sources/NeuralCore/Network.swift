@@ -155,3 +155,10 @@ func allFinite<S: NNScalar>(_ p: UnsafePointer<S>, _ count: Int) -> Bool {
     while i < count { tail += p[i] * 0; i &+= 1 }
     return horizontalSum(acc) + tail == 0
 }
+
+extension Network {
+    /// A copy with its own parameter arena (a plain copy shares it until one is changed).
+    public func copied() -> Network {
+        Network(unchecked: architecture, parameters: parameters.withUnsafeBufferPointer { Array($0) })
+    }
+}

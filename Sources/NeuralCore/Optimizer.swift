@@ -151,3 +151,16 @@ func integerPower(_ x: Double, _ n: Int) -> Double {
     }
     return result
 }
+
+extension OptimizerState {
+    /// A copy with its own moments.
+    func copied() -> OptimizerState {
+        var copy = self
+        copy.first = first.withUnsafeBufferPointer { Array($0) }
+        copy.second = second.withUnsafeBufferPointer { Array($0) }
+        return copy
+    }
+
+    /// Numbers the optimizer keeps (velocity, Adam's two moments).
+    var momentCount: Int { first.count + second.count }
+}

@@ -46,8 +46,13 @@ public final class Trainer: @unchecked Sendable {
                 batchSize = Swift.min(Swift.max(settings.batchSize, 1), exampleCount)
                 resizeWorkspace()
             }
+            if settings != oldValue && !replaying { settingsLog.append((stepCount, settings)) }
         }
     }
+    /// Every change of the settings and the step count it was made at (a replay from a saved
+    /// state makes the same changes at the same steps).
+    public private(set) var settingsLog: [(step: Int, settings: TrainingSettings)] = []
+    private var replaying = false
     /// Completed epochs.
     public private(set) var epoch = 0
     /// Steps (updates) taken.
@@ -187,6 +192,54 @@ public final class Trainer: @unchecked Sendable {
         require(newNetwork.architecture == network.architecture)
         network = newNetwork
         optimizerState = OptimizerState(optimizer: settings.optimizer, parameterCount: network.parameters.count)
+    }
+
+    /// Everything the next steps depend on, copied: the weights, the optimizer's moments, the
+    /// epoch's order and the shuffle generator, the counters and the settings. `restore`
+    /// brings a trainer back to it and the steps that follow are the same, bit for bit.
+    public func saveState() -> TrainerState {
+        TrainerState(network: network.copied(), settings: settings, optimizerState: optimizerState.copied(),
+                     order: order.withUnsafeBufferPointer { Array($0) }, rng: rng, shuffles: shuffles, position: position,
+                     epoch: epoch, stepCount: stepCount, perceptronMistakes: perceptronMistakes,
+                     lastEpochMistakes: lastEpochMistakes, logCount: settingsLog.count)
+    }
+
+    /// Brings the trainer back to `state` (saved from this trainer on the same examples) and
+    /// forgets the settings changes made after it.
+    public func restore(_ state: TrainerState) {
+        require(state.order.count == exampleCount && state.network.architecture == network.architecture,
+                "a trainer state saved on other examples or another network")
+        replaying = true
+        settings = state.settings
+        replaying = false
+        network = state.network.copied()
+        optimizerState = state.optimizerState.copied()
+        order = state.order.withUnsafeBufferPointer { Array($0) }
+        rng = state.rng
+        shuffles = state.shuffles
+        position = state.position
+        epoch = state.epoch
+        stepCount = state.stepCount
+        perceptronMistakes = state.perceptronMistakes
+        lastEpochMistakes = state.lastEpochMistakes
+        batchSize = Swift.min(Swift.max(settings.batchSize, 1), exampleCount)
+        resizeWorkspace()
+        cachedBatchLoss = nil
+        settingsLog.removeSubrange(Swift.min(state.logCount, settingsLog.count)...)
+    }
+
+    /// From a state just restored, steps on to step `target`, making the settings changes the
+    /// original run made (those logged after the state was saved) at the same steps. The
+    /// changes made at `target` itself are later history and are dropped.
+    public func replay(to target: Int, changes: [(step: Int, settings: TrainingSettings)]) {
+        var next = 0
+        while stepCount < target {
+            while next < changes.count, changes[next].step <= stepCount {
+                settings = changes[next].settings
+                next += 1
+            }
+            step()
+        }
     }
 
     private func startEpoch() {

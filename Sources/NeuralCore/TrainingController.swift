@@ -56,6 +56,12 @@ public struct TrainingSnapshot: Sendable {
     public var settings: TrainingSettings
     /// Increases with every new snapshot.
     public var version: Int
+    /// The checkpoints kept for scrubbing back (empty when the session keeps none).
+    public var checkpoints: [Checkpoint] = []
+    /// Training can resume from checkpoints at this step or later.
+    public var resumableFrom = 0
+    /// The last resume from a checkpoint, if any.
+    public var rewind: TrainingSession.Rewind?
 }
 
 /// Runs one `TrainingSession`, or several in lockstep, on its own thread. Another thread sends
@@ -67,6 +73,8 @@ public final class TrainingController: @unchecked Sendable {
     /// Commands the training thread obeys.
     public enum Command: Sendable {
         case play, pause, toggle, step, epoch
+        /// Every session goes back to this step (`TrainingSession.resume(atStep:)`), paused.
+        case resume(atStep: Int)
     }
 
     private struct Shared {
@@ -149,6 +157,15 @@ public final class TrainingController: @unchecked Sendable {
         for e in edits where sessions.indices.contains(e.index) { e.edit(sessions[e.index]) }
     }
 
+    /// Sends every session back to `step` now, paused (only while the thread is not running:
+    /// tests; the lab sends `.resume`).
+    public func resumeNow(atStep step: Int) {
+        require(thread == nil, "the training thread resumes its own sessions")
+        for s in sessions { try? s.resume(atStep: step) }
+        status = .paused
+        publish(rate: 0)
+    }
+
     /// Takes a new snapshot of the session now (only while the thread is not running: tests
     /// train synchronously, then draw).
     public func refreshSnapshot() {
@@ -199,6 +216,11 @@ public final class TrainingController: @unchecked Sendable {
                     if status == .running { status = .paused } else if canTrain { status = .running }
                 case .step: if canTrain { pendingSteps += 1; status = status == .running ? .running : .paused }
                 case .epoch: if canTrain { pendingEpoch = true }
+                case .resume(let step):
+                    for s in sessions { try? s.resume(atStep: step) }
+                    status = .paused
+                    pendingSteps = 0
+                    pendingEpoch = false
                 }
             }
             let refillTime = clock.now
@@ -291,7 +313,9 @@ public final class TrainingController: @unchecked Sendable {
             history: thin(session.history), probes: probes, probeHistory: thin(session.probeHistory),
             stepCount: session.trainer.stepCount, epoch: session.trainer.epoch,
             lastBatchLoss: session.trainer.lastBatchLoss, stepsPerSecond: stepsPerSecond,
-            divergence: session.divergence, settings: session.trainer.settings, version: version)
+            divergence: session.divergence, settings: session.trainer.settings, version: version,
+            checkpoints: session.timeline?.checkpoints ?? [], resumableFrom: session.timeline?.resumableFrom ?? 0,
+            rewind: session.rewind)
     }
 
     /// At most `historyLimit` evenly spaced entries, always keeping the last.

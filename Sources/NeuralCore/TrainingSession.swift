@@ -146,6 +146,21 @@ public final class TrainingSession: @unchecked Sendable {
     public private(set) var probeHistory: [[LayerProbe]] = []
     /// Why training stopped by itself ("loss became NaN at epoch 12: ..."), or nil.
     public private(set) var divergence: String?
+    /// The checkpoints for scrubbing back (nil until `keepCheckpoints` turns them on: the lab
+    /// keeps them, the headless commands do not pay for them).
+    public private(set) var timeline: Timeline?
+    /// The last resume from a checkpoint: the epoch resumed at and the epochs dropped.
+    public private(set) var rewind: Rewind?
+
+    /// Where training last resumed from an earlier checkpoint, and how much later history went.
+    public struct Rewind: Sendable, Equatable {
+        /// The epoch training went back to.
+        public var epoch: Int
+        /// The step it went back to.
+        public var step: Int
+        /// Epochs of later history dropped.
+        public var droppedEpochs: Int
+    }
 
     private var prober: Prober
     private var lastGood: Network<Float>
@@ -305,6 +320,8 @@ public final class TrainingSession: @unchecked Sendable {
         prober = Prober(architecture: architecture, train: train)
         history[history.count - 1] = evaluate()
         probeHistory[probeHistory.count - 1] = probes()
+        timeline?.examplesChanged(at: trainer.stepCount)
+        recordCheckpoint()
     }
 
     /// Evaluates on the training and test sets now.
@@ -338,7 +355,56 @@ public final class TrainingSession: @unchecked Sendable {
             diverge("the loss exploded from \(NumberFormat.loss(first)) to \(NumberFormat.loss(now))")
         } else {
             lastGood = trainer.network
+            recordCheckpoint()
         }
+    }
+
+    // MARK: Checkpoints
+
+    /// Keeps checkpoints from now on, within `budget` bytes, starting with one of the state now.
+    public func keepCheckpoints(budget: Int = Timeline.defaultBudget) {
+        let state = trainer.saveState()
+        timeline = Timeline(architecture: architecture, stateBytes: state.extraBytes, budget: budget)
+        recordCheckpoint(state)
+    }
+
+    /// Adds a checkpoint of the state now (the latest metrics and probes) to the timeline.
+    private func recordCheckpoint(_ saved: TrainerState? = nil) {
+        guard timeline != nil else { return }
+        let state = saved ?? trainer.saveState()
+        // The saved weights are a copy: the last good weights can share it, and the training
+        // arena stays the only reference to its own (the next step copies nothing).
+        lastGood = state.network
+        timeline!.append(Checkpoint(epoch: trainer.epoch, step: trainer.stepCount, network: state.network, metrics: metrics,
+                                    probes: probeHistory.last ?? [], lastBatchLoss: trainer.lastBatchLoss,
+                                    settings: trainer.settings, resume: state))
+    }
+
+    /// Goes back to step `step` (a checkpoint's, or on the compare screen another network's):
+    /// the trainer's state is restored from the last checkpoint at or before it that keeps one,
+    /// and the steps between are taken again with the settings changes made then, so training
+    /// continues exactly as it did from there. The history and checkpoints after it are
+    /// dropped. Throws if the points were edited after that step or there is no timeline.
+    public func resume(atStep step: Int) throws {
+        guard let timeline else { throw NNLabError("this run keeps no checkpoints") }
+        guard step >= timeline.resumableFrom else {
+            throw NNLabError("the points were edited after that checkpoint: resume from one after the edit")
+        }
+        guard step <= trainer.stepCount, let point = timeline.resumePoint(atOrBefore: step), let saved = point.resume else {
+            throw NNLabError("there is no checkpoint at or before step \(step)")
+        }
+        let epochBefore = trainer.epoch
+        let changes = Array(trainer.settingsLog[Swift.min(saved.logCount, trainer.settingsLog.count)...].prefix { $0.step < step })
+        trainer.restore(saved)
+        trainer.replay(to: step, changes: changes)
+        let kept = history.prefix { $0.step <= step }.count
+        history.removeSubrange(Swift.max(1, kept)...)
+        probeHistory.removeSubrange(Swift.max(1, kept)...)
+        self.timeline!.truncate(after: step)
+        divergence = nil
+        lastGood = trainer.network
+        recordCheckpoint()
+        rewind = Rewind(epoch: trainer.epoch, step: step, droppedEpochs: epochBefore - trainer.epoch)
     }
 
     /// Refuses to start from a network whose outputs are not finite numbers before any step
