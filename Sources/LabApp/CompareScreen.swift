@@ -12,7 +12,7 @@ struct CompareScreen: Screen {
         let panes = context.panes
         header(theme: theme, width: frame.buffer.width).render(into: &frame.buffer, area: headerArea, theme: theme)
         let hints = DashboardScreen.overlayHints(state, context.snapshot, theme: theme) ?? DashboardScreen.editHints(state, theme: theme)
-            ?? [("space", context.snapshot.status == .running ? "pause" : "play"), ("g", "next network"), ("c", "clone"), ("C", "close"),
+            ?? DashboardScreen.timelineHints(state, theme: theme) ?? [("space", context.snapshot.status == .running ? "pause" : "play"), ("g", "next network"), ("c", "clone"), ("C", "close"),
                 ("p", "present"), ("f", "step"), ("s", "settings"), ("r", "reset"), ("?", "help"), ("q", "quit")]
         DashboardScreen.drawFooter(hints, notice: state.notice, theme: theme, into: &frame.buffer, area: footerArea)
 
@@ -48,10 +48,12 @@ struct CompareScreen: Screen {
         segments.append(("\(context.panes.count) networks, same data", .plain))
         segments.append(("step \(NumberFormat.grouped(s.stepCount))", .plain))
         if s.status == .running { segments.append(("\(NumberFormat.compact(s.stepsPerSecond, significant: 3)) steps/s each", theme.muted)) }
-        let style: Style = s.status == .running ? theme.good.bold : (s.status == .paused ? theme.warning.bold : theme.accent)
-        let numbers = segments.dropFirst().reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(s.status.name) + 2
+        let name = context.timelineStatus ?? s.status.name
+        let style: Style = context.timelineStatus != nil || !(s.status == .running || s.status == .paused) ? theme.accent
+            : s.status == .running ? theme.good.bold : theme.warning.bold
+        let numbers = segments.dropFirst().reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
         segments[0].text = " " + truncate(context.scenario.title, to: Swift.max(12, width - numbers - 2), glyphs: theme.glyphs)
-        return StatusBar(segments: segments, right: (s.status.name + " ", style), background: theme.bar)
+        return StatusBar(segments: segments, right: (name + " ", style), background: theme.bar)
     }
 
     /// "> 1 relu (activation relu)  epoch 12  loss 0.31 / 0.35  acc 91.0% / 89.5%  dead 3":
@@ -112,7 +114,11 @@ struct CompareScreen: Screen {
         func x(_ s: TrainingSnapshot) -> [Double] { s.history.map { Double($0.epoch) } }
         Panel(title: "Training loss").render(into: &buffer, area: columns[0], theme: theme)
         let loss = panes.map { LineChart.Series(label: $0.name, values: $0.snapshot.history.map(\.train.meanLoss), x: x($0.snapshot)) }
-        LineChart(series: loss, logScale: true).render(into: &buffer, area: Panel.inner(columns[0]), theme: theme)
+        var inner = Panel.inner(columns[0])
+        let timeline = context.timeline
+        if timeline != nil, inner.height >= 4 { inner.height -= 1 }
+        LineChart(series: loss, logScale: true).render(into: &buffer, area: inner, theme: theme)
+        timeline?.render(into: &buffer, area: Rect(x: inner.x, y: Panel.inner(columns[0]).bottom - 1, width: inner.width, height: 1), theme: theme)
         guard hasAccuracy else { return }
         Panel(title: hasTest ? "Test accuracy" : "Training accuracy").render(into: &buffer, area: columns[1], theme: theme)
         let accuracy = panes.map { p in

@@ -44,13 +44,14 @@ struct DashboardScreen: Screen {
             segments.append((acc, .plain))
         }
         segments.append((s.status == .running ? "\(NumberFormat.compact(s.stepsPerSecond, significant: 3)) steps/s" : "\(NumberFormat.grouped(s.stepCount)) steps", theme.muted))
-        let state: Style = switch s.status {
+        var state: Style = switch s.status {
         case .running: theme.good.bold
         case .paused: theme.warning.bold
         case .diverged: theme.error
         case .done: theme.accent
         }
-        var name = s.status.name
+        if context.timelineStatus != nil { state = theme.accent.bold }
+        var name = context.timelineStatus ?? s.status.name
         if self.state.speed > 0 && s.status == .running { name += " (\(self.state.speed)/s)" }
         // A long title gives way to the numbers: epoch, loss and accuracy stay in view.
         let numbers = segments.dropFirst().prefix(3).reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
@@ -78,12 +79,21 @@ struct DashboardScreen: Screen {
                 ("S", "save"), ("C", "clear"), ("E", "end editing"), ("?", "help"), ("q", "quit")]
     }
 
+    /// The timeline's keys, while a checkpoint is shown.
+    static func timelineHints(_ state: LabState, theme: Theme) -> [(key: String, action: String)]? {
+        guard state.scrubStep != nil, state.overlay == .none else { return nil }
+        return [(theme.glyphs.leftRightKeys, "checkpoint"), ("< >", "ten"), ("home", "first"), ("end", "latest"),
+                ("b", "resume from here"), ("space", "play on"), ("?", "help"), ("q", "quit")]
+    }
+
     private func footer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
         let hints: [(key: String, action: String)]
         if let overlay = Self.overlayHints(state, s, theme: theme) {
             hints = overlay
         } else if let editing = Self.editHints(state, theme: theme) {
             hints = editing
+        } else if let timeline = Self.timelineHints(state, theme: theme) {
+            hints = timeline
         } else {
             hints = s.status == .diverged
                 ? [("[", "lower the rate"), ("r", "reset"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
@@ -267,7 +277,11 @@ struct DashboardScreen: Screen {
         if s.history.contains(where: { $0.test != nil }) {
             series.append(LineChart.Series(label: "test", values: s.history.map { $0.test?.meanLoss ?? .nan }, x: s.history.map { Double($0.epoch) }))
         }
-        let inner = Panel.inner(area)
+        var inner = Panel.inner(area)
+        // The timeline under the charts (in place of the epoch axis's labels when short).
+        let timeline = context.timeline
+        if timeline != nil, inner.height >= 4 { inner.height -= 1 }
+        defer { timeline?.render(into: &buffer, area: Rect(x: inner.x, y: Panel.inner(area).bottom - 1, width: inner.width, height: 1), theme: theme) }
         // Tall enough: accuracy under the loss, on its own 0-100% scale.
         let hasAccuracy = s.history.last?.train.accuracy != nil
         let parts = Layout.vertical(hasAccuracy && inner.height >= 12 ? [.fill(2), .fill(1)] : [.fill(1)]).split(inner)

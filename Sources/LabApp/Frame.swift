@@ -1,3 +1,4 @@
+import Formatting
 import LabRendering
 import Lessons
 import NeuralCore
@@ -65,6 +66,8 @@ struct ScreenContext {
     var panes: [PaneView] = []
     /// The number the step-through's quiz waits for, if any.
     var quizQuestion: Quiz.Question?
+    /// The checkpoints' memory budget in MB (the help states it).
+    var checkpointMegabytes = Timeline.defaultBudget >> 20
 
     /// The generated data set's kind (nil for a file).
     var datasetKind: DatasetKind? {
@@ -84,6 +87,24 @@ struct ScreenContext {
 
     /// True when the curve view can show each hidden unit's contribution.
     var canShowContributions: Bool { Views.canShowContributions(snapshot.network.architecture, dataset: dataset) }
+
+    /// The timeline of the focused network's checkpoints, or nil when it keeps none.
+    var timeline: TimelineBar? {
+        let checkpoints = snapshot.checkpoints
+        guard !checkpoints.isEmpty else { return nil }
+        let shown = state.scrubStep.map { step in checkpoints.lastIndex { $0.step <= step } ?? 0 }
+        return TimelineBar(epochs: checkpoints.map(\.epoch), shown: shown)
+    }
+
+    /// The header's status while scrubbing or just after resuming ("checkpoint 37/212",
+    /// "resumed: 280 epochs dropped"), or nil for the training status.
+    var timelineStatus: String? {
+        if let bar = timeline, let shown = bar.shown { return "checkpoint \(shown + 1)/\(bar.epochs.count)" }
+        if let r = snapshot.rewind, snapshot.stepCount == r.step, snapshot.status == .paused {
+            return "resumed, \(NumberFormat.grouped(r.droppedEpochs)) epoch\(r.droppedEpochs == 1 ? "" : "s") dropped"
+        }
+        return nil
+    }
 
     /// The main panel's name.
     var viewName: String { Views.mainViewName(state, canShowContributions: canShowContributions) }

@@ -1,4 +1,5 @@
 import LabRendering
+import NeuralCore
 
 /// The key table: which action a key means in the current state. One place, listed in the
 /// help overlay, tested key by key.
@@ -11,8 +12,8 @@ public enum KeyTable {
         ([.char("r")], .reset, "reset: same initial weights"),
         ([.char("R")], .newSeed, "new seed: new weights"),
         ([.char("n")], .newData, "new sample of the data"),
-        ([.char("v")], .cycleView, "main panel: the next view"),
-        ([.char("i")], .nextHiddenPair, "hidden space: next pair"),
+        ([.char("v")], .cycleView, "next view / hidden-space pair"),
+        ([.char("i")], .nextHiddenPair, ""),
         ([.char("a")], .change(.activation, 1), "next / previous activation"),
         ([.char("A")], .change(.activation, -1), ""),
         ([.char("d")], .change(.dataset, 1), "next / previous dataset"),
@@ -25,25 +26,32 @@ public enum KeyTable {
         ([.down], .selectLayer(1), ""),
         ([.char("s"), .tab], .openSettings, "settings panel (also tab)"),
         ([.char("l")], .openLessons, "lesson picker"),
-        ([.char("w")], .save, "save the model (JSON)"),
-        ([.char("o")], .load, "load a model"),
-        ([.char("t")], .toggleTest, "test points on / off"),
-        ([.char("x")], .toggleDiscretize, "hard class regions on / off"),
-        ([.char("j"), .pageDown], .scrollLesson(1), "scroll the lesson (pgup pgdn)"),
+        ([.char("w")], .save, "save / load a model (JSON)"),
+        ([.char("o")], .load, ""),
+        ([.char("t")], .toggleTest, "test points / hard map"),
+        ([.char("x")], .toggleDiscretize, ""),
+        ([.char("j"), .pageDown], .scrollLesson(1), "scroll the lesson"),
         ([.char("k"), .pageUp], .scrollLesson(-1), ""),
         ([.char("?"), .char("h"), .function(1)], .openHelp, "this help"),
-        ([.char("f")], .stepThrough, "step through one example"),
-        ([.char("c")], .clone, "compare: clone / close this network"),
+        ([.char("f")], .stepThrough, "step through an example"),
+        ([.char("c")], .clone, "clone / close a network"),
         ([.char("C")], .closePane, ""),
-        ([.char("g")], .nextPane, "compare: next network (1-4)"),
+        ([.char("g")], .nextPane, "next network (1-4)"),
         ([.char("1")], .focusPane(0), ""),
         ([.char("2")], .focusPane(1), ""),
         ([.char("3")], .focusPane(2), ""),
         ([.char("4")], .focusPane(3), ""),
-        ([.char("p")], .togglePresent, "presentation mode on / off"),
-        ([.char("K")], .chainOpen, "the chain rule, value by value"),
-        ([.char("F")], .exportFrame, "save this screen (.txt .ans .svg)"),
-        ([.char("E")], .toggleEditing, "edit the data / save the points (CSV)"),
+        ([.char("p")], .togglePresent, "presentation mode"),
+        ([.left], .scrub(-1), "one checkpoint back / on"),
+        ([.right], .scrub(1), ""),
+        ([.char("<"), .char(",")], .scrub(-10), "ten checkpoints back/on"),
+        ([.char(">")], .scrub(10), ""),
+        ([.home], .scrubEnd(false), "first/latest; b resumes"),
+        ([.end], .scrubEnd(true), ""),
+        ([.char("b")], .resumeHere, ""),
+        ([.char("K")], .chainOpen, "the chain rule"),
+        ([.char("F")], .exportFrame, "screen to .txt/.ans/.svg"),
+        ([.char("E")], .toggleEditing, "edit / save the points"),
         ([.char("S")], .saveData, ""),
         ([.control("l")], .redraw, "redraw the screen"),
         ([.char("q"), .endOfInput], .quit, "quit"),
@@ -174,9 +182,9 @@ public enum KeyTable {
     }
 
     /// The help overlay's lines: one column, or two when `rows` cannot hold one.
-    public static func helpLines(rows: Int = 100) -> [String] {
+    public static func helpLines(rows: Int = 100, checkpointMegabytes: Int = Timeline.defaultBudget >> 20) -> [String] {
         layout(lines(dashboard), notes: [
-            "Settings panel: up/down choose, left/right change, esc closes.",
+            "Timeline: at least 200 checkpoints in \(checkpointMegabytes) MB; b drops what came after.",
             "New data or network: new weights; rate, batch, optimizer, L1/L2: live.",
         ], rows: rows)
     }
@@ -186,20 +194,25 @@ public enum KeyTable {
         layout(lines(stepKeys), notes: ["Training is paused while you step; f or esc returns to the dashboard."], rows: rows)
     }
 
-    static func layout(_ keys: [String], notes: [String], rows: Int) -> [String] {
-        if keys.count + notes.count + 1 <= rows { return keys + [""] + notes }
-        let half = (keys.count + 1) / 2
-        let width = (keys.prefix(half).map(\.count).max() ?? 0) + 2
+    static func layout(_ entries: [(keys: String, help: String)], notes: [String], rows: Int) -> [String] {
+        // Each column's keys as wide as its widest (at most 12).
+        func format(_ part: ArraySlice<(keys: String, help: String)>) -> [String] {
+            let width = Swift.min(12, (part.map(\.keys.count).max() ?? 0) + 2)
+            return part.map { ($0.keys + " ").padded(width) + $0.help }
+        }
+        if entries.count + notes.count + 1 <= rows { return format(entries[...]) + [""] + notes }
+        let half = (entries.count + 1) / 2
+        let left = format(entries.prefix(half)), right = format(entries.dropFirst(half))
+        let width = (left.map(\.count).max() ?? 0) + 2
         var out: [String] = []
         for i in 0..<half {
-            let right = i + half < keys.count ? keys[i + half] : ""
-            out.append(keys[i].padded(width) + right)
+            out.append(left[i].padded(width) + (i < right.count ? right[i] : ""))
         }
         return out + [""] + notes
     }
 
     /// An entry without help text shares the line of the entry before it ("] [", "up down").
-    static func lines(_ table: [(keys: [KeyEvent], action: LabAction, help: String)]) -> [String] {
+    static func lines(_ table: [(keys: [KeyEvent], action: LabAction, help: String)]) -> [(keys: String, help: String)] {
         // The first key of an entry, and the first of each merged entry's ("j k", "] [").
         var merged: [(keys: [String], help: String)] = []
         for entry in table {
@@ -210,7 +223,6 @@ public enum KeyTable {
             if merged[i].keys == ["up", "down", "left", "right"] { merged[i].keys = ["arrows"] }
             merged[i].keys = merged[i].keys.map { $0 == "shift-tab" ? "S-tab" : $0 }
         }
-        let width = Swift.min(12, (merged.map { $0.keys.joined(separator: " ").count }.max() ?? 0) + 2)
-        return merged.map { ($0.keys.joined(separator: " ") + " ").padded(width) + $0.help }
+        return merged.map { ($0.keys.joined(separator: " "), $0.help) }
     }
 }

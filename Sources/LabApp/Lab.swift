@@ -15,6 +15,8 @@ public struct LabOptions: Sendable {
     public var modelPath = "nnlab-model.json"
     /// Start in presentation mode.
     public var present = false
+    /// Memory for the checkpoints of all the networks together, in MB.
+    public var checkpointMegabytes = Timeline.defaultBudget >> 20
     public init() {}
 }
 
@@ -80,8 +82,8 @@ public final class Lab {
     var stepTrace: StepTrace?
     /// The step-through's trace of the chosen example, when it is open.
     public var currentTrace: Trace? { stepTrace?.trace }
-    private let options: LabOptions
-    private var started = false
+    let options: LabOptions
+    var started = false
     /// A model file being read on another thread (`o`).
     var pendingLoad: ModelLoad?
 
@@ -94,6 +96,7 @@ public final class Lab {
         let model: Network<Float>? = try scenario.modelPath.map { try ModelFile.load($0) }
         self.model = model
         let sessions = try panes.enumerated().map { i, p in try TrainingSession(p.configuration, model: i == 0 ? model : nil) }
+        for s in sessions { s.keepCheckpoints(budget: (options.checkpointMegabytes << 20) / sessions.count) }
         controller = TrainingController(sessions: sessions, running: !(options.paused || scenario.view.paused))
         data = LabData(dataset: sessions[0].dataset, train: sessions[0].trainIndices, test: sessions[0].testIndices)
         if case .file(let path) = scenario.configuration.data { dataFile = path }
@@ -148,7 +151,7 @@ public final class Lab {
         if newPoints != points { state.selectedPoint = nil }
         points = newPoints
         state.selectedLayer = Swift.min(state.selectedLayer, Swift.max(0, session.architecture.hidden.count - 1))
-        state.divergenceShown = snapshot.status == .diverged
+        state.divergenceShown = latestSnapshot.status == .diverged
         fitMainView()
     }
 
@@ -164,8 +167,15 @@ public final class Lab {
     /// The focused session (read it through snapshots while the thread runs).
     public var session: TrainingSession { controller.sessions[Swift.min(state.focus, controller.sessions.count - 1)] }
 
-    /// The latest snapshot of the focused network.
+    /// The snapshot of the focused network that the screens show: the latest, or the checkpoint
+    /// shown while scrubbing.
     public var snapshot: TrainingSnapshot {
+        let all = shownSnapshots
+        return all[Swift.min(state.focus, all.count - 1)]
+    }
+
+    /// The latest snapshot of the focused network (scrubbing or not).
+    var latestSnapshot: TrainingSnapshot {
         let all = controller.snapshots
         return all[Swift.min(state.focus, all.count - 1)]
     }
@@ -174,8 +184,9 @@ public final class Lab {
     /// trace up to date, notices a divergence and opens its explanation once.
     public func tick() {
         finishLoading()
+        finishResuming()
         refreshTrace()
-        let snapshot = self.snapshot
+        let snapshot = latestSnapshot
         let diverged = snapshot.status == .diverged
         if diverged && !state.divergenceShown {
             var lines = [snapshot.divergence ?? "the loss stopped being a finite number", ""]
@@ -214,7 +225,14 @@ public final class Lab {
 
     /// Does what `action` asks.
     public func perform(_ action: LabAction) {
+        if state.scrubStep != nil, Self.leavesTimeline(action) {
+            state.scrubStep = nil
+            state.resuming = nil
+        }
         switch action {
+        case .scrub(let d): scrub(by: d)
+        case .scrubEnd(let latest): scrubToEnd(latest: latest)
+        case .resumeHere: resumeFromShown()
         case .togglePlay: controller.send(.toggle)
         case .step: controller.send(.step)
         case .epoch: controller.send(.epoch)
@@ -441,7 +459,7 @@ public final class Lab {
 
     /// What the screens read this frame.
     func screenContext() -> ScreenContext {
-        let all = controller.snapshots
+        let all = shownSnapshots
         let focus = Swift.min(state.focus, all.count - 1)
         let snapshot = all[focus]
         let views = all.indices.map { i in
@@ -453,7 +471,7 @@ public final class Lab {
                              points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture), panes: views,
-                             quizQuestion: pendingQuestion())
+                             quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes)
     }
 
     /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the
@@ -570,7 +588,7 @@ public final class Lab {
                                     split: keepEdits ? (data.train, data.test) : nil)
             }
             if !keepEdits { data.edited = false }
-            let running = snapshot.status == .running
+            let running = latestSnapshot.status == .running
             if let newPanes { panes = newPanes }
             for i in panes.indices { panes[i].configuration = configurations[i] }
             model = keepModel
@@ -593,6 +611,9 @@ public final class Lab {
 
     func install(sessions: [TrainingSession], running: Bool) {
         controller.shutdown()
+        keepCheckpoints(sessions)
+        state.scrubStep = nil
+        state.resuming = nil
         // Read before the new thread starts: from then on the sessions are the thread's.
         let edited = data.edited && sessions[0].dataset.count == data.dataset.count && sessions[0].trainIndices == data.train
         data = LabData(dataset: sessions[0].dataset, train: sessions[0].trainIndices, test: sessions[0].testIndices, edited: edited)

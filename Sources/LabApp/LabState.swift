@@ -95,6 +95,10 @@ public struct LabState: Sendable, Equatable {
     public var editCursor = PlanePoint(x: 0, y: 0)
     /// New points join the test set instead of the training set (`T` while editing).
     public var editToTest = false
+    /// Scrubbing back through training: the step of the checkpoint shown (nil: the latest).
+    public var scrubStep: Int?
+    /// Training is going back to this step (`b`); the checkpoint stays on screen until it has.
+    public var resuming: Int?
 
     public init() {}
 
@@ -149,6 +153,9 @@ public enum LabAction: Equatable, Sendable {
     case quizToggle, quizType(Character), quizErase, quizSubmit
     /// The chain-rule screen: open it, show one line more or less, change x, close it.
     case chainOpen, chainStep(Int), chainX(Int), chainClose
+    /// The timeline: move by some checkpoints, go to the first or the latest, resume training
+    /// from the checkpoint shown.
+    case scrub(Int), scrubEnd(Bool), resumeHere
     /// `F`: write the screen to a file.
     case exportFrame
     /// Data editing: on/off, move the cursor (a larger step with `big`), place a point of a

@@ -16,7 +16,7 @@ struct OverlayView {
         case .help:
             let rows = body.height - 4
             Dialog(title: state.stepping == nil ? "Keys" : "Keys of the step-through",
-                   lines: state.stepping == nil ? KeyTable.helpLines(rows: rows) : KeyTable.stepHelpLines(rows: rows), hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+                   lines: state.stepping == nil ? KeyTable.helpLines(rows: rows, checkpointMegabytes: context.checkpointMegabytes) : KeyTable.stepHelpLines(rows: rows), hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .message(let title, let lines):
             Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .prompt(let kind, let text):

@@ -21,11 +21,11 @@ public final class GridSampler: @unchecked Sendable {
     public private(set) var unitValues: [[[Float]]] = []
 
     /// A sampler for networks of `architecture` fed with `features` of `dimension`-D points.
-    public init(architecture: Architecture, features: FeatureSet, dimension: Int = 2, chunk: Int = 2048) {
+    public init(architecture: Architecture, features: FeatureSet, dimension: Int = 2, chunk: Int? = nil) {
         self.architecture = architecture
         self.features = features
         self.dimension = dimension
-        self.workspace = Workspace(unchecked: architecture, capacity: chunk)
+        self.workspace = Workspace(unchecked: architecture, capacity: chunk ?? Swift.min(2048, Workspace<Float>.chunk(for: architecture)))
     }
 
     /// Samples `network` at the centres of a `columns x rows` grid over `x` by `y`. With

@@ -103,22 +103,45 @@ public final class Prober: @unchecked Sendable {
             examples = train
         }
         self.bins = bins
-        workspace = Workspace(unchecked: architecture, capacity: Swift.max(examples.count, 1))
+        // In chunks of about 2 MB of buffers (a wide network's for 2048 examples would take 17 MB).
+        workspace = Workspace(unchecked: architecture, capacity: Swift.min(Swift.max(examples.count, 1), Workspace<Float>.chunk(for: architecture)))
     }
 
     /// Probes every hidden layer of `network`. `updateNorms` (per layer, from
     /// `OptimizerState.updateNorms`) gives the update ratios.
     public func probe(_ network: Network<Float>, updateNorms: [Double]? = nil) -> [LayerProbe] {
         let ws = workspace
-        ws.load(examples, range: 0..<examples.count)
-        _ = network.forwardBackward(ws, wantLoss: false)
+        let total = examples.count
+        // Per layer: a of every unit over all the examples, row by row; dead = z <= 0 for all.
+        let hidden = network.shapes.filter { $0.activation != nil }
+        var values = hidden.map { s -> [Float] in
+            var v: [Float] = []
+            v.reserveCapacity(s.units * total)
+            return v
+        }
+        var alive = hidden.map { s in [Bool](repeating: false, count: s.units) }
+        var gradient = [Double](repeating: 0, count: network.parameters.count)
+        var start = 0
+        repeat {
+            let end = Swift.min(start + ws.capacity, total)
+            ws.load(examples, range: start..<end)
+            _ = network.forwardBackward(ws, wantLoss: false)
+            for (h, s) in hidden.enumerated() {
+                for i in 0..<s.units {
+                    values[h].append(contentsOf: ws.aRow(layer: s.index, unit: i))
+                    if !alive[h][i] && ws.zRow(layer: s.index, row: i).contains(where: { $0 > 0 }) { alive[h][i] = true }
+                }
+            }
+            // The gradient of the mean over all examples: each chunk's mean, weighted.
+            let weight = total > 0 ? Double(end - start) / Double(total) : 1
+            for k in 0..<gradient.count { gradient[k] += Double(ws.gradient[k]) * weight }
+            start = end
+        } while start < total
         var probes: [LayerProbe] = []
-        for s in network.shapes {
+        for (h, s) in hidden.enumerated() {
             guard let f = s.activation else { continue }
-            let m = ws.m
-            var values: [Float] = []
-            values.reserveCapacity(s.units * m)
-            for i in 0..<s.units { values.append(contentsOf: ws.aRow(layer: s.index, unit: i)) }
+            // Every (unit, example) pair's a, chunk by chunk (the order does not matter below).
+            let values = values[h]
             let range: ClosedRange<Double>? = switch f {
             case .logistic, .step: 0...1
             case .tanh: -1...1
@@ -128,10 +151,7 @@ public final class Prober: @unchecked Sendable {
             var dead = [Bool](repeating: false, count: s.units)
             var deadCount: Int?
             if f.canDie {
-                for i in 0..<s.units {
-                    let z = ws.zRow(layer: s.index, row: i)
-                    dead[i] = !z.contains { $0 > 0 }
-                }
+                for i in 0..<s.units { dead[i] = !alive[h][i] }
                 deadCount = dead.filter { $0 }.count
             }
             var saturation: Double?
@@ -145,7 +165,7 @@ public final class Prober: @unchecked Sendable {
             }
             var squares = 0.0
             for k in s.weightOffset..<s.biasOffset {
-                let g = Double(ws.gradient[k])
+                let g = gradient[k]
                 squares += g * g
             }
             var ratio: Double?

@@ -27,30 +27,49 @@ public struct TrainerState: Sendable {
 }
 
 /// The state of a run at the end of an epoch, kept for scrubbing back through training: the
-/// weights, the metrics and probes the screens show, and (for some) the trainer's whole state,
-/// from which training can resume.
+/// weights, and the metrics and probes the screens show. Small to copy: the values live in one
+/// shared, immutable box.
 public struct Checkpoint: Sendable {
     /// Completed epochs.
     public let epoch: Int
     /// Steps taken.
     public let step: Int
+    private let values: Values
+
+    private final class Values: Sendable {
+        let network: Network<Float>
+        let metrics: Metrics
+        let probes: [LayerProbe]
+        let lastBatchLoss: Double
+        let settings: TrainingSettings
+        init(network: Network<Float>, metrics: Metrics, probes: [LayerProbe], lastBatchLoss: Double, settings: TrainingSettings) {
+            self.network = network
+            self.metrics = metrics
+            self.probes = probes
+            self.lastBatchLoss = lastBatchLoss
+            self.settings = settings
+        }
+    }
+
+    init(epoch: Int, step: Int, network: Network<Float>, metrics: Metrics, probes: [LayerProbe], lastBatchLoss: Double,
+         settings: TrainingSettings) {
+        self.epoch = epoch
+        self.step = step
+        values = Values(network: network, metrics: metrics, probes: probes, lastBatchLoss: lastBatchLoss, settings: settings)
+    }
+
     /// The weights.
-    public let network: Network<Float>
+    public var network: Network<Float> { values.network }
     /// Loss and accuracy at this point.
-    public let metrics: Metrics
+    public var metrics: Metrics { values.metrics }
     /// The probes of the hidden layers at this point.
-    public let probes: [LayerProbe]
+    public var probes: [LayerProbe] { values.probes }
     /// Mean loss of the last minibatch before this point.
-    public let lastBatchLoss: Double
+    public var lastBatchLoss: Double { values.lastBatchLoss }
     /// The settings in force.
-    public let settings: TrainingSettings
-    /// The trainer's state, for resuming (nil once thinned away: resuming then replays from an
-    /// earlier checkpoint that has one).
-    public internal(set) var resume: TrainerState?
+    public var settings: TrainingSettings { values.settings }
 
-    /// Bytes of the weights, probes and metrics.
-    var baseBytes: Int { Self.baseBytes(network.architecture) }
-
+    /// Bytes of the weights, probes and metrics of a checkpoint of `architecture`.
     static func baseBytes(_ architecture: Architecture) -> Int {
         let units = architecture.hidden.reduce(0) { $0 + $1.units }
         return architecture.parameterCount * MemoryLayout<Float>.stride + units + 400 * Swift.max(1, architecture.hidden.count) + 256
@@ -58,9 +77,10 @@ public struct Checkpoint: Sendable {
 }
 
 /// The checkpoints of one run: one at the end of every epoch while there is room, then thinned
-/// so that they stay dense at the start and sparser later (spaced evenly in log(step)). The
+/// so that they stay dense at the start and sparser later (spaced evenly in log(1 + step)). The
 /// first and the latest are never thinned. Their memory stays within a budget: `capacity`
-/// checkpoints with weights, of which `resumeCapacity` also keep the trainer's whole state.
+/// checkpoints with weights, of which `resumeCapacity` also keep the trainer's whole state
+/// (resuming from another replays from the last one before it that does).
 public struct Timeline: Sendable {
     /// The default budget (the lab's help states it).
     public static let defaultBudget = 64 << 20
@@ -77,77 +97,99 @@ public struct Timeline: Sendable {
     /// Resuming is possible from this step on (the points were edited at it: the states saved
     /// before were saved on other examples).
     public private(set) var resumableFrom = 0
+    /// log(1 + step) of each checkpoint (the thinning compares them).
+    private var logs: [Double] = []
+    /// The trainer's state at each checkpoint, where kept.
+    private var states: [StateBox?] = []
+    private let baseBytes: Int
+
+    private final class StateBox: Sendable {
+        let state: TrainerState
+        init(_ state: TrainerState) { self.state = state }
+    }
 
     /// An empty timeline for `architecture`, a trainer state of `stateBytes` besides the
     /// weights, within `budget` bytes.
     public init(architecture: Architecture, stateBytes: Int, budget: Int = Timeline.defaultBudget) {
         self.budget = budget
         let base = Checkpoint.baseBytes(architecture)
+        baseBytes = base
         if (base + stateBytes) * Self.maxCapacity <= budget {
             capacity = Self.maxCapacity
             resumeCapacity = Self.maxCapacity
         } else {
-            // Weights for most of the budget, the rest for full states (at least the first and latest).
+            // Weights for most of the budget, the rest for whole states (at least the first and latest).
             capacity = Swift.max(2, Swift.min(Self.maxCapacity, budget / 8 * 7 / base))
             resumeCapacity = Swift.max(2, Swift.min(capacity, (budget - capacity * base) / Swift.max(1, stateBytes)))
         }
+        checkpoints.reserveCapacity(capacity + 1)
+        logs.reserveCapacity(capacity + 1)
+        states.reserveCapacity(capacity + 1)
     }
 
     /// Bytes the checkpoints hold now.
     public var bytes: Int {
-        checkpoints.reduce(0) { $0 + $1.baseBytes + ($1.resume?.extraBytes ?? 0) }
+        checkpoints.count * baseBytes + states.reduce(0) { $0 + ($1?.state.extraBytes ?? 0) }
     }
 
     /// Checkpoints that keep a whole trainer state.
-    public var resumableCount: Int { checkpoints.reduce(0) { $0 + ($1.resume == nil ? 0 : 1) } }
+    public var resumableCount: Int { states.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
-    /// Adds `checkpoint` (a later step than the latest; the same step replaces the latest) and
-    /// thins the older ones when over capacity.
-    mutating func append(_ checkpoint: Checkpoint) {
-        if let last = checkpoints.last, last.step >= checkpoint.step { checkpoints.removeLast() }
+    /// True if checkpoint `i` keeps the trainer's whole state.
+    public func keepsState(_ i: Int) -> Bool { states[i] != nil }
+
+    /// Adds `checkpoint` with the trainer's `state` (a later step than the latest; the same
+    /// step replaces the latest) and thins the older ones when over capacity.
+    mutating func append(_ checkpoint: Checkpoint, state: TrainerState) {
+        if let last = checkpoints.last, last.step >= checkpoint.step { removeEntry(checkpoints.count - 1) }
         checkpoints.append(checkpoint)
-        if checkpoints.count > capacity, let i = Self.thinningIndex(checkpoints.map(\.step)) { checkpoints.remove(at: i) }
-        let resumable = checkpoints.indices.filter { checkpoints[$0].resume != nil }
-        if resumable.count > resumeCapacity, let j = Self.thinningIndex(resumable.map { checkpoints[$0].step }) {
-            checkpoints[resumable[j]].resume = nil
-        }
+        logs.append(Foundation_log1p(checkpoint.step))
+        states.append(StateBox(state))
+        if checkpoints.count > capacity, let i = thinningIndex(keeping: { _ in true }) { removeEntry(i) }
+        var kept = 0
+        for s in states where s != nil { kept += 1 }
+        if kept > resumeCapacity, let i = thinningIndex(keeping: { states[$0] != nil }) { states[i] = nil }
     }
 
-    /// The interior entry whose removal leaves the most even spacing in log(1 + step): the one
-    /// whose neighbours are closest; nil with fewer than 3 entries. Never the first or the last.
-    static func thinningIndex(_ steps: [Int]) -> Int? {
-        guard steps.count >= 3 else { return nil }
-        var best = 1
+    private mutating func removeEntry(_ i: Int) {
+        checkpoints.remove(at: i)
+        logs.remove(at: i)
+        states.remove(at: i)
+    }
+
+    /// Among the entries `included` says, the interior one whose removal leaves the most even
+    /// spacing in log(1 + step): the one whose neighbours are closest (ties: the older). Never
+    /// the first or the last; nil with fewer than 3.
+    private func thinningIndex(keeping included: (Int) -> Bool) -> Int? {
+        var best: Int?
         var bestGap = Double.infinity
-        var before = log1p(Double(steps[0]))
-        var here = log1p(Double(steps[1]))
-        for i in 1..<steps.count - 1 {
-            let after = log1p(Double(steps[i + 1]))
-            // Ties go to the older entry: the oldest are thinned first.
-            if after - before < bestGap {
-                bestGap = after - before
-                best = i
+        var before = -1, here = -1
+        for i in logs.indices where included(i) {
+            if before >= 0, logs[i] - logs[before] < bestGap {
+                bestGap = logs[i] - logs[before]
+                best = here
             }
             before = here
-            here = after
+            here = i
         }
         return best
     }
 
     /// Drops the checkpoints after `step`.
     mutating func truncate(after step: Int) {
-        while let last = checkpoints.last, last.step > step { checkpoints.removeLast() }
+        while let last = checkpoints.last, last.step > step { removeEntry(checkpoints.count - 1) }
     }
 
     /// The points changed at `step`: no state saved before it can be resumed on the new ones.
     mutating func examplesChanged(at step: Int) {
         resumableFrom = step
-        for i in checkpoints.indices where checkpoints[i].step < step { checkpoints[i].resume = nil }
+        for i in checkpoints.indices where checkpoints[i].step < step { states[i] = nil }
     }
 
-    /// The last checkpoint at or before `step` that keeps a whole trainer state.
-    func resumePoint(atOrBefore step: Int) -> Checkpoint? {
-        checkpoints.last { $0.step <= step && $0.resume != nil }
+    /// The last checkpoint at or before `step` that keeps the trainer's whole state, and the state.
+    func resumePoint(atOrBefore step: Int) -> (checkpoint: Checkpoint, state: TrainerState)? {
+        guard let i = checkpoints.indices.last(where: { checkpoints[$0].step <= step && states[$0] != nil }) else { return nil }
+        return (checkpoints[i], states[i]!.state)
     }
 
     /// The index of the last checkpoint at or before `step` (0 if none).
@@ -155,3 +197,5 @@ public struct Timeline: Sendable {
         checkpoints.lastIndex { $0.step <= step } ?? 0
     }
 }
+
+private func Foundation_log1p(_ step: Int) -> Double { log(1 + Double(step)) }

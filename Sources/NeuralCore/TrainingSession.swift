@@ -227,8 +227,8 @@ public final class TrainingSession: @unchecked Sendable {
     public static func estimatedBytes(_ architecture: Architecture, train: Int, test: Int, batch: Int) -> Int {
         let float = MemoryLayout<Float>.stride
         var bytes = Workspace<Float>.bytes(architecture: architecture, capacity: Swift.max(1, Swift.min(batch, train)))
-        bytes += Workspace<Float>.bytes(architecture: architecture, capacity: Swift.max(1, Swift.min(Swift.max(train, test), 4096)))
-        bytes += Workspace<Float>.bytes(architecture: architecture, capacity: Swift.max(1, Swift.min(train, Prober.maxExamples)))
+        let chunk = Workspace<Float>.chunk(for: architecture)
+        bytes += 2 * Workspace<Float>.bytes(architecture: architecture, capacity: Swift.max(1, Swift.min(Swift.max(train, test), chunk)))
         bytes += (train + test) * (architecture.inputs + architecture.outputs) * float
         // The weights (initial, last finite, training, published), the optimizer's two moments.
         bytes += 6 * architecture.parameterCount * float
@@ -339,7 +339,10 @@ public final class TrainingSession: @unchecked Sendable {
         prober.probe(trainer.network, updateNorms: trainer.lastUpdateNorms())
     }
 
-    private lazy var evaluationWorkspace = Workspace<Float>(unchecked: architecture, capacity: Swift.min(Swift.max(train.count, test.count, 1), 4096))
+    /// Evaluation goes in chunks of about 2 MB of buffers (a wide network's buffers for 4096
+    /// examples would take 34 MB).
+    private lazy var evaluationWorkspace = Workspace<Float>(unchecked: architecture,
+                                                            capacity: Swift.min(Swift.max(train.count, test.count, 1), Workspace<Float>.chunk(for: architecture)))
 
     private func finishEpoch() {
         guard checkDivergence() else { return }
@@ -376,8 +379,8 @@ public final class TrainingSession: @unchecked Sendable {
         // arena stays the only reference to its own (the next step copies nothing).
         lastGood = state.network
         timeline!.append(Checkpoint(epoch: trainer.epoch, step: trainer.stepCount, network: state.network, metrics: metrics,
-                                    probes: probeHistory.last ?? [], lastBatchLoss: trainer.lastBatchLoss,
-                                    settings: trainer.settings, resume: state))
+                                    probes: probeHistory.last ?? [], lastBatchLoss: trainer.lastBatchLoss, settings: trainer.settings),
+                         state: state)
     }
 
     /// Goes back to step `step` (a checkpoint's, or on the compare screen another network's):
@@ -390,7 +393,7 @@ public final class TrainingSession: @unchecked Sendable {
         guard step >= timeline.resumableFrom else {
             throw NNLabError("the points were edited after that checkpoint: resume from one after the edit")
         }
-        guard step <= trainer.stepCount, let point = timeline.resumePoint(atOrBefore: step), let saved = point.resume else {
+        guard step <= trainer.stepCount, let saved = timeline.resumePoint(atOrBefore: step)?.state else {
             throw NNLabError("there is no checkpoint at or before step \(step)")
         }
         let epochBefore = trainer.epoch

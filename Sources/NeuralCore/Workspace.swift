@@ -151,6 +151,14 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         return count
     }
 
+    /// Examples per chunk for evaluating, probing and sampling `architecture` in about `bytes`
+    /// of buffers: 256 to 4096 (a multiple of 16). Small networks take big chunks (fewer
+    /// passes); a 2-256-256-2 network takes 256, 2 MB instead of 34 MB at 4096.
+    public static func chunk(for architecture: Architecture, bytes: Int = 2 << 20) -> Int {
+        let perColumn = Swift.max(1, Self.bytes(architecture: architecture, capacity: 16) / 16)
+        return Swift.min(4096, Swift.max(256, bytes / perColumn)) / 16 * 16
+    }
+
     /// The bytes a workspace for `architecture` and `capacity` examples allocates.
     public static func bytes(architecture: Architecture, capacity: Int) -> Int {
         let ld = roundUpToVector(capacity)

@@ -31,6 +31,9 @@ extension NNLab {
         @Flag(help: "Also measure the screen: composing the dashboard and the 4-network compare screen, and sampling the decision grid.")
         var ui = false
 
+        @Flag(help: "Measure the lab's checkpoints instead: their cost to training (2-8-8-1 spiral), scrubbing's redraw at 200x60 and the lab's peak memory on 2-256-256-2 circles.")
+        var timeline = false
+
         @Flag(help: "Time the core's kernels on their own (GFLOP/s per shape) instead.")
         var kernels = false
 
@@ -52,6 +55,15 @@ extension NNLab {
             }
             if peak {
                 try measurePeak()
+                return
+            }
+            if timeline {
+                // The large network first: the peak memory is the process's.
+                Console.error("bench: the lab on 2-256-256-2 circles until its checkpoints thin, then scrubbing...\n")
+                for r in try TimelineBench.largeNetwork() { print(r.json) }
+                Console.flush()
+                Console.error("bench: 2-8-8-1 spiral with and without checkpoints, 5 rounds of 1 s each...\n")
+                print(try TimelineBench.overhead().json)
                 return
             }
             let ids = workloads.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }

@@ -14,7 +14,13 @@ extension NNLab {
             discussion: """
             Keys: space play/pause, . step, e epoch, r reset, v view, a activation, d dataset,
             [ ] learning rate, + - units, s settings, l lessons, w save, o load, c clone (compare),
-            g next network, p presentation, E edit the data, S save the points, ? help, q quit.
+            g next network, p presentation, E edit the data, S save the points, F save the screen,
+            ? help, q quit.
+            The timeline: left/right one checkpoint back/on, < > ten, home/end the first/latest,
+            b resumes training from the checkpoint shown (what came after it is dropped). The lab
+            keeps up to 500 checkpoints per run, densely at the start, thinned later, never the
+            first or the latest, within --checkpoint-memory (64 MB): at least 200 for networks up
+            to about 70,000 weights (fewer for larger ones, shared by the networks compared).
             Without a terminal (output piped), use `nnlab run` or `nnlab train` instead.
             """)
 
@@ -66,6 +72,15 @@ struct DisplayOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where w saves the model by default.", valueName: "file"), completion: Completions.model)
     var save = "nnlab-model.json"
 
+    @Option(help: ArgumentHelp("Memory for the timeline's checkpoints, in MB (1-4096), shared by the networks compared.", valueName: "MB"))
+    var checkpointMemory = Timeline.defaultBudget >> 20
+
+    func validate() throws {
+        guard (1...4096).contains(checkpointMemory) else {
+            throw NNLabError("--checkpoint-memory: must be between 1 and 4096 MB, found \(checkpointMemory)")
+        }
+    }
+
     @Option(help: .hidden)
     var quitAfter: Double?
 
@@ -80,6 +95,7 @@ func openLab(_ scenario: Scenario, display: DisplayOptions) throws {
     options.paused = display.paused
     options.present = display.present
     options.modelPath = display.save
+    options.checkpointMegabytes = display.checkpointMemory
     if let lock = display.lock {
         for name in lock.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             guard let lock = Lock(rawValue: name) else {

@@ -1,0 +1,109 @@
+import LabApp
+import LabRendering
+import Lessons
+import NeuralCore
+import Testing
+
+/// Scrubbing back through training in the lab: the screen at a checkpoint, the keys, resuming.
+@Suite struct TimelineLabTests {
+    static let size = (width: 120, height: 40)
+
+    static func lines(_ lab: Lab, theme: Theme = .plain) -> [String] {
+        lab.compose(width: size.width, height: size.height, theme: theme).lines
+    }
+
+    /// The rows of two screens that differ.
+    static func differing(_ a: [String], _ b: [String]) -> [Int] {
+        a.indices.filter { a[$0] != b[$0] }
+    }
+
+    /// A run scrubbed back to the checkpoint at epoch 15 shows what a run stopped at epoch 15
+    /// shows, in every view (map, units, hidden space) and in the step-through: all but the
+    /// header's status, the timeline's row (which still spans the whole run) and the footer's keys.
+    @Test(arguments: ["06a-spiral-deep", "09b-vanishing-gradients", "04-xor-two-hidden-units"])
+    func scrubbedScreenIsTheRunStoppedThere(_ lesson: String) throws {
+        let long = try LabTests.lab(lesson)
+        long.trainSynchronously(epochs: 40)
+        let stopped = try LabTests.lab(lesson)
+        stopped.trainSynchronously(epochs: 15)
+
+        long.handle(.home)
+        #expect(long.state.scrubStep == 0 && long.snapshot.epoch == 0)
+        for _ in 0..<5 { long.handle(.right) }
+        long.handle(.char(">"))
+        #expect(long.snapshot.epoch == 15, "epoch \(long.snapshot.epoch)")
+        #expect(long.snapshot.stepCount == stopped.snapshot.stepCount)
+        #expect(long.snapshot.network.parameters == stopped.snapshot.network.parameters)
+
+        for view in [nil, "v", "v"] as [Character?] {
+            if let view { long.handle(.char(view)); stopped.handle(.char(view)) }
+            for lab in [long, stopped] { lab.handle(.control("l")) }
+            let a = Self.lines(long), b = Self.lines(stopped)
+            // The header's status, the timeline's row and the footer's keys differ; nothing else.
+            let rows = Self.differing(a, b)
+            #expect(rows.count == 3 && rows.first == 0 && rows.last == Self.size.height - 1, "rows that differ: \(rows.map { "\n" + a[$0] + "\n" + b[$0] })")
+            #expect(a[0].contains("checkpoint 16/41"), "\(a[0])")
+            #expect(rows.count == 3 && a[rows[1]].contains("16/41 epoch 15") && b[rows[1]].contains("16 checkpoints"), "\(rows.map { a[$0] })")
+            #expect(a[Self.size.height - 1].contains("b resume from here"))
+        }
+        long.handle(.char("f"))
+        stopped.handle(.char("f"))
+        let a = Self.lines(long), b = Self.lines(stopped)
+        #expect(Self.differing(a, b).allSatisfy { $0 == 0 }, "step-through: \(Self.differing(a, b).map { a[$0] + "\n" + b[$0] })")
+    }
+
+    /// b resumes from the checkpoint shown: the later history is dropped (the header says so),
+    /// and training on gives the weights of a run that never went further, bit for bit.
+    @Test func resumeDropsTheLaterHistoryAndContinuesExactly() throws {
+        let lab = try LabTests.lab("06a-spiral-deep")
+        lab.trainSynchronously(epochs: 30)
+        lab.handle(.char("b"))
+        #expect(lab.state.notice?.contains("go back first") == true)
+        for _ in 0..<10 { lab.handle(.left) }
+        #expect(lab.snapshot.epoch == 20)
+        lab.handle(.char("b"))
+        #expect(lab.state.scrubStep == nil)
+        #expect(lab.state.notice == "resumed from epoch 20: 10 later epochs dropped; space plays")
+        #expect(lab.snapshot.epoch == 20 && lab.snapshot.history.last?.epoch == 20)
+        #expect(lab.snapshot.checkpoints.count == 21)
+        let header = Self.lines(lab)[0]
+        #expect(header.contains("resumed, 10 epochs dropped"), "\(header)")
+        lab.trainSynchronously(epochs: 7)
+
+        let straight = try LabTests.lab("06a-spiral-deep")
+        straight.trainSynchronously(epochs: 27)
+        for (a, b) in zip(lab.controller.sessions, straight.controller.sessions) {
+            #expect(a.network.parameters.map(\.bitPattern) == b.network.parameters.map(\.bitPattern))
+            #expect(a.history.map(\.train.meanLoss) == b.history.map(\.train.meanLoss))
+        }
+        for lab in [lab, straight] { lab.handle(.control("l")) }
+        #expect(Self.lines(lab) == Self.lines(straight))
+    }
+
+    /// The keys: right at the latest state says so; end and any training key return to the
+    /// latest; views stay on the checkpoint; the timeline bar marks the one shown.
+    @Test func keysMoveAlongTheTimeline() throws {
+        let lab = try LabTests.lab("06a-spiral-deep")
+        lab.trainSynchronously(epochs: 12)
+        lab.handle(.right)
+        #expect(lab.state.scrubStep == nil && lab.state.notice == "this is the latest state (left goes back)")
+        lab.handle(.left)
+        #expect(lab.snapshot.epoch == 11)
+        lab.handle(.char("<"))
+        #expect(lab.snapshot.epoch == 1)
+        lab.handle(.char("<"))
+        #expect(lab.snapshot.epoch == 0)
+        lab.handle(.char("v"))
+        #expect(lab.state.scrubStep == 0)
+        #expect(Self.lines(lab).contains { $0.contains("◆") || $0.contains("#") })
+        lab.handle(.end)
+        #expect(lab.state.scrubStep == nil && lab.snapshot.epoch == 12)
+        lab.handle(.home)
+        lab.handle(.char("e"))
+        #expect(lab.state.scrubStep == nil)
+        // Right past the last checkpoint when it is the latest state stays on it.
+        lab.handle(.left)
+        lab.handle(.right)
+        #expect(lab.snapshot.epoch == 12)
+    }
+}
