@@ -60,18 +60,15 @@ extension Lab {
     /// Moves the timeline `d` checkpoints (back if negative); training pauses. Past the latest
     /// checkpoint the latest state is shown again.
     func scrub(by d: Int) {
+        if state.scrubStep == nil {
+            guard d < 0 else { state.notice = "this is the latest state (left goes back)"; return }
+            controller.pauseAndWait()
+        }
         let s = controller.snapshots[Swift.min(state.focus, controller.snapshots.count - 1)]
         let checkpoints = s.checkpoints
         guard !checkpoints.isEmpty else { state.notice = "no checkpoints yet"; return }
-        let current: Int
-        if let shown = shownCheckpoint(s) {
-            current = shown
-        } else {
-            guard d < 0 else { state.notice = "this is the latest state (left goes back)"; return }
-            // The latest state is a checkpoint unless training is inside an epoch.
-            current = s.stepCount > checkpoints[checkpoints.count - 1].step ? checkpoints.count : checkpoints.count - 1
-            controller.send(.pause)
-        }
+        // The latest state is a checkpoint unless training is inside an epoch.
+        let current = shownCheckpoint(s) ?? (s.stepCount > checkpoints[checkpoints.count - 1].step ? checkpoints.count : checkpoints.count - 1)
         let target = current + d
         if target > checkpoints.count - 1 && state.scrubStep != nil && s.stepCount > checkpoints[checkpoints.count - 1].step {
             showLatest()
@@ -87,9 +84,9 @@ extension Lab {
             showLatest()
             return
         }
+        if state.scrubStep == nil { controller.pauseAndWait() }
         let s = controller.snapshots[Swift.min(state.focus, controller.snapshots.count - 1)]
         guard !s.checkpoints.isEmpty else { state.notice = "no checkpoints yet"; return }
-        if state.scrubStep == nil { controller.send(.pause) }
         show(checkpoint: 0, of: s.checkpoints)
     }
 

@@ -21,6 +21,8 @@ public struct TrainerState: Sendable {
     let lastEpochMistakes: Int?
     /// Entries of the trainer's settings log when the state was saved.
     let logCount: Int
+    /// Mean loss of the last minibatch before the state.
+    let lastBatchLoss: Double
 
     /// Bytes this state holds besides its weights: the optimizer's moments and the order.
     var extraBytes: Int { optimizerState.momentCount * MemoryLayout<Float>.stride + order.count * MemoryLayout<Int>.stride + 128 }

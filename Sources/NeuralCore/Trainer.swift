@@ -201,7 +201,7 @@ public final class Trainer: @unchecked Sendable {
         TrainerState(network: network.copied(), settings: settings, optimizerState: optimizerState.copied(),
                      order: order.withUnsafeBufferPointer { Array($0) }, rng: rng, shuffles: shuffles, position: position,
                      epoch: epoch, stepCount: stepCount, perceptronMistakes: perceptronMistakes,
-                     lastEpochMistakes: lastEpochMistakes, logCount: settingsLog.count)
+                     lastEpochMistakes: lastEpochMistakes, logCount: settingsLog.count, lastBatchLoss: lastBatchLoss)
     }
 
     /// Brings the trainer back to `state` (saved from this trainer on the same examples) and
@@ -224,7 +224,8 @@ public final class Trainer: @unchecked Sendable {
         lastEpochMistakes = state.lastEpochMistakes
         batchSize = Swift.min(Swift.max(settings.batchSize, 1), exampleCount)
         resizeWorkspace()
-        cachedBatchLoss = nil
+        // The new workspace holds no batch: the loss of the last one is the saved one.
+        cachedBatchLoss = state.lastBatchLoss
         settingsLog.removeSubrange(Swift.min(state.logCount, settingsLog.count)...)
     }
 

@@ -157,6 +157,20 @@ public final class TrainingController: @unchecked Sendable {
         for e in edits where sessions.indices.contains(e.index) { e.edit(sessions[e.index]) }
     }
 
+    /// Pauses training and returns once the snapshots show it paused (within about 10 ms; at
+    /// most `timeout`), so that what a screen reads next is where training stopped.
+    public func pauseAndWait(timeout: Duration = .milliseconds(300)) {
+        guard thread != nil else {
+            if status == .running { status = .paused }
+            publish(rate: 0)
+            return
+        }
+        send(.pause)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while snapshot.status == .running && clock.now < deadline { sleepMilliseconds(1) }
+    }
+
     /// Sends every session back to `step` now, paused (only while the thread is not running:
     /// tests; the lab sends `.resume`).
     public func resumeNow(atStep step: Int) {

@@ -403,6 +403,11 @@ public final class TrainingSession: @unchecked Sendable {
         let kept = history.prefix { $0.step <= step }.count
         history.removeSubrange(Swift.max(1, kept)...)
         probeHistory.removeSubrange(Swift.max(1, kept)...)
+        // A long run's history is thinned: it ends at the checkpoint gone back to all the same.
+        if history[history.count - 1].step != step, let exact = timeline.checkpoints.last(where: { $0.step == step }) {
+            history.append(exact.metrics)
+            probeHistory.append(exact.probes)
+        }
         self.timeline!.truncate(after: step)
         divergence = nil
         lastGood = trainer.network

@@ -35,6 +35,8 @@ import Testing
             let k = timeline.checkpoints[ki]
             if budget < 100_000 { #expect(!timeline.keepsState(ki), "the small budget should have thinned the state at epoch 12") }
             try long.resume(atStep: k.step)
+            // The lab's training thread checks the last batch's loss right away: it is known.
+            #expect(long.checkDivergence() && long.trainer.lastBatchLoss == k.lastBatchLoss)
             #expect(long.trainer.epoch == 12 && long.trainer.stepCount == k.step)
             #expect(long.history.last?.epoch == 12 && long.timeline!.checkpoints.last!.step == k.step)
             #expect(Self.bits(long.network) == Self.bits(k.network))

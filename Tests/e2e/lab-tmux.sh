@@ -194,6 +194,27 @@ wait_for 'Training loss' 2 && pass "resized to 80x24: still drawn" || fail "resi
 keys q
 check_exit 0 "q (compare --vary)"
 
+# 10f. The timeline on the compare screen: left pauses and shows the last checkpoint, < goes
+# ten back, home the first (epoch 0 for both networks), b resumes there (the header says how
+# many epochs were dropped), space trains on from it; end returns to the latest.
+start_lab 06a-spiral-deep
+wait_for '1 deep' 2 && sleep 1
+keys Left
+wait_for 'checkpoint [0-9]+/[0-9]+' 2 && pass "left: training pauses at a checkpoint" || fail "left: training pauses at a checkpoint"
+a1=$(pane_epoch 1); keys '<'; sleep 0.2; a2=$(pane_epoch 1); b2=$(pane_epoch 2)
+[ -n "$a2" ] && [ "$a2" -lt "$a1" ] && [ "$a2" = "$b2" ] && pass "<: ten checkpoints back, both networks at epoch $a2" || fail "<: ten back ($a1 -> $a2, $b2)"
+keys End
+wait_for 'paused' 2 && [ "$(pane_epoch 1)" -ge "$a1" ] && pass "end: the latest state again" || fail "end: the latest state again"
+keys Home
+wait_for 'checkpoint 1/' 2 && [ "$(pane_epoch 1)" = 0 ] && [ "$(pane_epoch 2)" = 0 ] && pass "home: the first checkpoint, epoch 0 for both" || fail "home: the first checkpoint"
+keys Right Right Right
+wait_for 'checkpoint 4/' 2 && keys b
+wait_for 'resumed, [0-9,]+ epochs dropped' 2 && [ "$(pane_epoch 1)" = 3 ] && [ "$(pane_epoch 2)" = 3 ] && pass "b: resumed at epoch 3, the header says what was dropped" || fail "b: resumed at epoch 3"
+keys space
+wait_for 'running' 2 && sleep 0.3 && [ "$(pane_epoch 1)" -gt 3 ] && pass "space: trains on from the checkpoint" || fail "space: trains on from the checkpoint"
+keys q
+check_exit 0 "q (timeline)"
+
 # 10c. The student's own data: --data with 4 points, E, three points of two classes placed with
 # the keys, one removed, S saves, q; the CSV has 6 data rows and the lab trained throughout.
 printf 'x1,x2,label\n0,0,0\n1,1,0\n0,1,1\n1,0,1\n' > "$WORK/four.csv"
@@ -246,7 +267,7 @@ PY
 tmux -S "$SOCK" kill-server 2>/dev/null
 RUN=$((RUN + 1)); SOCK="$WORK/tmux-$RUN.sock"
 tmux -S "$SOCK" -f /dev/null new-session -d -s lab -x 80 -y 24 -e LANG=C.UTF-8 "sh -c 'cat \"$WORK/x.out\"; sleep 30'"
-wait_for 'epoch 200' 3 && head -1 "$WORK/x.cast" | grep -q '"version": 2' && pass "nnlab record: the replayed cast shows epoch 200" || fail "nnlab record: the replayed cast shows epoch 200"
+wait_for 'epoch 200|201 checkpoints' 3 && head -1 "$WORK/x.cast" | grep -q '"version": 2' && pass "nnlab record: the replayed cast shows epoch 200" || fail "nnlab record: the replayed cast shows epoch 200"
 tmux -S "$SOCK" kill-server 2>/dev/null
 
 # 11. Not a terminal: a message and exit status 2.
