@@ -107,3 +107,24 @@ import Testing
         #expect(lab.snapshot.epoch == 12)
     }
 }
+
+/// Every kind of run resumes exactly: the perceptron rule, regression, softmax over 3 classes,
+/// a 1-D function, momentum.
+@Suite struct TimelineResumeEveryKindTests {
+    @Test(arguments: ["02a-perceptron-separable", "11b-universal-approximation-3", "07b-spirals-relu", "20a-momentum-and-adam", "15-squared-error-vs-cross-entropy"])
+    func resumesBitForBit(_ lesson: String) throws {
+        let lab = try LabTests.lab(lesson)
+        lab.trainSynchronously(epochs: 9)
+        for _ in 0..<5 { lab.handle(.left) }
+        let back = lab.snapshot.epoch
+        #expect(back == 4, "\(lesson): \(back)")
+        lab.handle(.char("b"))
+        lab.trainSynchronously(epochs: 3)
+        let straight = try LabTests.lab(lesson)
+        straight.trainSynchronously(epochs: back + 3)
+        for (a, b) in zip(lab.controller.sessions, straight.controller.sessions) {
+            #expect(a.network.parameters.map(\.bitPattern) == b.network.parameters.map(\.bitPattern), "\(lesson)")
+            #expect(a.trainer.stepCount == b.trainer.stepCount && a.history.count == b.history.count)
+        }
+    }
+}

@@ -23,6 +23,8 @@ let awkwardWidgets: [(String, any Widget)] = [
     ("settings", SettingsList(rows: (0..<50).map { .init(name: "row \($0)", value: String($0)) }, selected: 49)),
     ("line", LineChart(series: [.init(label: "train", values: [.nan, 1, .infinity, 1e300, -5, 0]), .init(label: "test", values: [])], logScale: true)),
     ("line flat", LineChart(series: [.init(label: "a", values: [2, 2, 2])])),
+    ("timeline", TimelineBar(epochs: [0, Int.max / 2, Int.max], shown: 7)),
+    ("timeline one", TimelineBar(epochs: [5], shown: 0)),
     ("histogram", HistogramView(counts: [Int.max / 4, 0, 3], lower: .nan, upper: .infinity, zeros: 5, nonFinite: 2)),
     ("histogram many bins", HistogramView(counts: Array(repeating: 1, count: 500), lower: -1, upper: 1)),
     ("network", NetworkDiagram(layers: [.init(label: "in", units: 2, names: ["x1", "a very long feature name"]),

@@ -27,6 +27,17 @@ import Testing
         #expect(buffer[11, 2].character == "[" && buffer[11, 2].style.attributes.contains(.bold), "[v] is highlighted")
     }
 
+    @Test func timelineBar() {
+        // Epochs 0-3, 10 and 40 on a 40-column row: the label takes the right, the shown one is marked.
+        let epochs = [0, 1, 2, 3, 10, 40]
+        // (0, 1 and 2 share the first column.)
+        #expect(render(TimelineBar(epochs: epochs, shown: nil), 40, 1) == ["++--+-------------# 6 checkpoints < back"])
+        #expect(render(TimelineBar(epochs: epochs, shown: 4), 40, 1) == ["++----#-------------------+ 5/6 epoch 10"])
+        #expect(render(TimelineBar(epochs: epochs, shown: 0), 30, 1, theme: .unicodeMono) == ["◆┼──┼────────────┼ 1/6 epoch 0"])
+        #expect(TimelineBar(epochs: [0], shown: nil).label == "1 checkpoint")
+        #expect(render(TimelineBar(epochs: [], shown: nil), 30, 1) == [""])
+    }
+
     @Test func barsAndLines() {
         #expect(render(Gauge(label: "dead", fraction: 3.0 / 8, text: "3/8"), 24, 1, theme: .unicodeMono) == ["dead █████▋          3/8"])
         #expect(render(Sparkline(values: [0, 1, 2, 3, 4, 5, 6, 7, .nan, 3]), 12, 1, theme: .unicodeMono) == ["  ▁▂▃▄▅▆▇█?▄"])

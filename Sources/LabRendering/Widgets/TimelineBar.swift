@@ -30,9 +30,10 @@ public struct TimelineBar: Widget {
         let labelWidth = displayWidth(text) + 1
         let bar = Rect(x: area.x, y: area.y, width: area.width - labelWidth, height: 1)
         guard bar.width >= 4 else { return }
-        let span = Swift.max(1, last - first)
+        let span = Swift.max(1, Double(last) - Double(first))
         func column(_ epoch: Int) -> Int {
-            bar.x + Swift.min(bar.width - 1, Swift.max(0, (epoch - first) * (bar.width - 1) / span))
+            let x = (Double(epoch) - Double(first)) / span * Double(bar.width - 1)
+            return bar.x + (x.isFinite ? Swift.min(bar.width - 1, Swift.max(0, Int(x))) : 0)
         }
         let unicode = theme.glyphs.unicode
         for x in bar.x..<bar.right { buffer.set(x, bar.y, unicode ? "─" : "-", theme.muted) }
