@@ -139,7 +139,7 @@ struct PresentationScreen: Screen {
         // The title row, then the body down to the last row (no footer; a notice takes the last row).
         var title = " " + context.scenario.title
         if panes.count > 1 { title += "  \(theme.glyphs.unicode ? "·" : "-")  " + panes.map(\.title).joined(separator: "  |  ") }
-        let status = s.status.name + " "
+        let status = (context.timelineStatus ?? s.status.name) + " "
         frame.buffer.put(truncate(title, to: Swift.max(1, headerArea.width - displayWidth(status) - 1), glyphs: theme.glyphs),
                          x: headerArea.x, y: headerArea.y, style: theme.title, clip: headerArea)
         frame.buffer.put(status, x: headerArea.right - displayWidth(status), y: headerArea.y, style: theme.title, clip: headerArea)

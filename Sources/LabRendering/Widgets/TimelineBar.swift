@@ -36,6 +36,7 @@ public struct TimelineBar: Widget {
             return bar.x + (x.isFinite ? Swift.min(bar.width - 1, Swift.max(0, Int(x))) : 0)
         }
         let unicode = theme.glyphs.unicode
+        buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), with: Cell(" "))
         for x in bar.x..<bar.right { buffer.set(x, bar.y, unicode ? "─" : "-", theme.muted) }
         for e in epochs { buffer.set(column(e), bar.y, unicode ? "┼" : "+", theme.muted) }
         let marked = shown ?? epochs.count - 1
