@@ -25,7 +25,7 @@ struct CompareScreen: Screen {
             let map = drawMap(i, panes[i], theme: theme, into: &frame.buffer, area: area)
             if i == context.state.focus { frame.map = map }
         }
-        drawCharts(theme: theme, into: &frame.buffer, area: parts[2])
+        frame.timeline = drawCharts(theme: theme, into: &frame.buffer, area: parts[2])
         OverlayView(context: context).render(into: &frame.buffer, body: body, settingsArea: Layout.horizontal([.fill(1), .fill(1)]).split(body)[1], theme: theme)
     }
 
@@ -106,7 +106,8 @@ struct CompareScreen: Screen {
         return MapArea(plot: DecisionMap.plotArea(inner), x: map.x, y: map.y)
     }
 
-    func drawCharts(theme: Theme, into buffer: inout Buffer, area: Rect) {
+    /// The loss and accuracy charts, the timeline under the loss (returned: where its bar is).
+    func drawCharts(theme: Theme, into buffer: inout Buffer, area: Rect) -> (bar: Rect, widget: TimelineBar)? {
         let panes = context.panes
         let hasAccuracy = panes.first?.snapshot.metrics.train.accuracy != nil
         let hasTest = panes.first?.snapshot.metrics.test != nil
@@ -118,13 +119,16 @@ struct CompareScreen: Screen {
         let timeline = context.timeline
         if timeline != nil, inner.height >= 4 { inner.height -= 1 }
         LineChart(series: loss, logScale: true).render(into: &buffer, area: inner, theme: theme)
-        timeline?.render(into: &buffer, area: Rect(x: inner.x, y: Panel.inner(columns[0]).bottom - 1, width: inner.width, height: 1), theme: theme)
-        guard hasAccuracy else { return }
+        let timelineRow = Rect(x: inner.x, y: Panel.inner(columns[0]).bottom - 1, width: inner.width, height: 1)
+        timeline?.render(into: &buffer, area: timelineRow, theme: theme)
+        let placed = timeline.flatMap { t in t.layout(in: timelineRow, theme: theme).map { ($0.bar, t) } }
+        guard hasAccuracy else { return placed }
         Panel(title: hasTest ? "Test accuracy" : "Training accuracy").render(into: &buffer, area: columns[1], theme: theme)
         let accuracy = panes.map { p in
             LineChart.Series(label: p.name, values: p.snapshot.history.map { (hasTest ? $0.test?.accuracy : $0.train.accuracy) ?? .nan }, x: x(p.snapshot))
         }
         LineChart(series: accuracy, yRange: 0...1, percent: true).render(into: &buffer, area: Panel.inner(columns[1]), theme: theme)
+        return placed
     }
 }
 

@@ -24,7 +24,7 @@ struct DashboardScreen: Screen {
         frame.map = drawMain(snapshot, theme: theme, into: &frame.buffer, area: left[0])
         drawNetwork(snapshot, theme: theme, into: &frame.buffer, area: right[0])
         drawLayer(snapshot, theme: theme, into: &frame.buffer, area: right[1])
-        drawLoss(snapshot, theme: theme, into: &frame.buffer, area: right[2])
+        frame.timeline = drawLoss(snapshot, theme: theme, into: &frame.buffer, area: right[2])
         drawLesson(theme: theme, into: &frame.buffer, area: tall ? left[1] : right[3])
         OverlayView(context: context).render(into: &frame.buffer, body: body, settingsArea: columns[1], theme: theme)
     }
@@ -266,7 +266,8 @@ struct DashboardScreen: Screen {
         }
     }
 
-    private func drawLoss(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
+    /// The loss and accuracy charts, and the timeline under them (returned: where its bar is).
+    private func drawLoss(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) -> (bar: Rect, widget: TimelineBar)? {
         var right = ""
         if let a = s.metrics.train.accuracy {
             right = "accuracy \(NumberFormat.percent(a))"
@@ -281,7 +282,9 @@ struct DashboardScreen: Screen {
         // The timeline under the charts (in place of the epoch axis's labels when short).
         let timeline = context.timeline
         if timeline != nil, inner.height >= 4 { inner.height -= 1 }
-        defer { timeline?.render(into: &buffer, area: Rect(x: inner.x, y: Panel.inner(area).bottom - 1, width: inner.width, height: 1), theme: theme) }
+        let timelineRow = Rect(x: inner.x, y: Panel.inner(area).bottom - 1, width: inner.width, height: 1)
+        defer { timeline?.render(into: &buffer, area: timelineRow, theme: theme) }
+        let placed = timeline.flatMap { t in t.layout(in: timelineRow, theme: theme).map { ($0.bar, t) } }
         // Tall enough: accuracy under the loss, on its own 0-100% scale.
         let hasAccuracy = s.history.last?.train.accuracy != nil
         let parts = Layout.vertical(hasAccuracy && inner.height >= 12 ? [.fill(2), .fill(1)] : [.fill(1)]).split(inner)
@@ -294,6 +297,7 @@ struct DashboardScreen: Screen {
             }
             LineChart(series: accuracy, yRange: 0...1, percent: true).render(into: &buffer, area: parts[1], theme: theme)
         }
+        return placed
     }
 
     private func drawLesson(theme: Theme, into buffer: inout Buffer, area: Rect) {

@@ -14,6 +14,8 @@ public struct Frame: Sendable {
     public var map: MapArea?
     /// True when the terminal is smaller than the smallest screen (the frame asks to enlarge).
     public var isTooSmall = false
+    /// The timeline's bar on this frame, if one was drawn (a click on it shows that checkpoint).
+    public var timeline: (bar: Rect, widget: TimelineBar)?
 
     /// A blank frame of `width` x `height`.
     public init(width: Int, height: Int) {

@@ -77,6 +77,14 @@ extension Lab {
         show(checkpoint: Swift.min(checkpoints.count - 1, Swift.max(0, target)), of: checkpoints)
     }
 
+    /// The checkpoint nearest to `epoch` (a click on the timeline); training pauses.
+    func scrub(toEpoch epoch: Int) {
+        if state.scrubStep == nil { controller.pauseAndWait() }
+        let s = controller.snapshots[Swift.min(state.focus, controller.snapshots.count - 1)]
+        guard let i = s.checkpoints.indices.min(by: { Swift.abs(s.checkpoints[$0].epoch - epoch) < Swift.abs(s.checkpoints[$1].epoch - epoch) }) else { return }
+        show(checkpoint: i, of: s.checkpoints)
+    }
+
     /// The first checkpoint (`latest` false, training pauses) or the latest state.
     func scrubToEnd(latest: Bool) {
         if latest {

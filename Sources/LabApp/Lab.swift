@@ -213,6 +213,10 @@ public final class Lab {
         if frame?.isTooSmall == true, action != .quit { return }
         if case .settingsMove = action {} else if case .promptType = action {} else { state.notice = nil }
         if case .select(let x, let y) = action {
+            if let timeline = frame?.timeline, timeline.bar.contains(x, y), state.stepping == nil {
+                if let i = timeline.widget.checkpoint(atColumn: x, bar: timeline.bar) { scrub(toEpoch: timeline.widget.epochs[i]) }
+                return
+            }
             selectPoint(atColumn: x, row: y, in: frame)
             return
         }

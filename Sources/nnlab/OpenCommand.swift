@@ -17,7 +17,8 @@ extension NNLab {
             g next network, p presentation, E edit the data, S save the points, F save the screen,
             ? help, q quit.
             The timeline: left/right one checkpoint back/on, < > ten, home/end the first/latest,
-            b resumes training from the checkpoint shown (what came after it is dropped). The lab
+            a click on the bar shows the checkpoint under it, b resumes training from the checkpoint
+            shown (what came after it is dropped). The lab
             keeps up to 500 checkpoints per run, densely at the start, thinned later, never the
             first or the latest, within --checkpoint-memory (64 MB): at least 200 for networks up
             to about 70,000 weights (fewer for larger ones, shared by the networks compared).

@@ -73,7 +73,9 @@ import Testing
                                 (["snapshot", "04", "--epoch", "1", "--out", "/tmp/a.png"], "nnlab: --out: /tmp/a.png: expected a name ending in .txt, .ans or .svg"),
                                 (["snapshot", "04", "--epoch", "1", "--out", "/nonexistent/a.txt"], "nnlab: --out: cannot write /nonexistent/a.txt"),
                                 (["record", "04", "--epochs", "5", "--fps", "0", "--out", "/tmp/a.cast"], "nnlab: --fps: between 1 and 60"),
-                                (["record", "04", "--epochs", "5", "--out", "/tmp/a.txt"], "nnlab: --out: /tmp/a.txt: a recording's name ends in .cast")] {
+                                (["record", "04", "--epochs", "5", "--out", "/tmp/a.txt"], "nnlab: --out: /tmp/a.txt: a recording's name ends in .cast"),
+                                (["open", "04", "--checkpoint-memory", "0"], "nnlab: --checkpoint-memory: must be between 1 and 4096 MB, found 0"),
+                                (["compare", "04", "--vary", "layers=none,2", "--checkpoint-memory", "5000"], "nnlab: --checkpoint-memory: must be between 1 and 4096 MB, found 5000")] {
             let r = try CLI.run(args)
             #expect(r.status == 2 && r.stderr.hasPrefix(message) && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }

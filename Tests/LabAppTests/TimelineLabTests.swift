@@ -101,6 +101,16 @@ import Testing
         lab.handle(.home)
         lab.handle(.char("e"))
         #expect(lab.state.scrubStep == nil)
+        // A click on the timeline's bar shows the checkpoint under it: the first column is epoch 0.
+        let frame = lab.render(width: 120, height: 40, theme: .plain)
+        let bar = try #require(frame.timeline?.bar)
+        lab.handle(.click(x: bar.x, y: bar.y), in: frame)
+        #expect(lab.state.scrubStep == 0 && lab.snapshot.epoch == 0)
+        let scrubbed = lab.render(width: 120, height: 40, theme: .plain)
+        let last = try #require(scrubbed.timeline?.bar)
+        lab.handle(.click(x: last.right - 1, y: last.y), in: scrubbed)
+        #expect(lab.snapshot.epoch == 12)
+        lab.handle(.end)
         // Right past the last checkpoint when it is the latest state stays on it.
         lab.handle(.left)
         lab.handle(.right)

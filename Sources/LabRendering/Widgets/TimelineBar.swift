@@ -22,14 +22,26 @@ public struct TimelineBar: Widget {
         return "\(shown + 1)/\(epochs.count) epoch \(NumberFormat.grouped(epochs[shown]))"
     }
 
-    public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
-        guard area.width >= 12, area.height >= 1, let first = epochs.first, let last = epochs.last else { return }
+    /// The bar's cells in `area` and the label's text, or nil when there is no room or nothing
+    /// to show.
+    public func layout(in area: Rect, theme: Theme) -> (bar: Rect, text: String)? {
+        guard area.width >= 12, area.height >= 1, !epochs.isEmpty else { return nil }
         var text = label
         let hint = shown == nil ? (theme.glyphs.unicode ? " ← back" : " < back") : ""
         if displayWidth(text + hint) + 8 <= area.width { text += hint }
-        let labelWidth = displayWidth(text) + 1
-        let bar = Rect(x: area.x, y: area.y, width: area.width - labelWidth, height: 1)
-        guard bar.width >= 4 else { return }
+        let bar = Rect(x: area.x, y: area.y, width: area.width - displayWidth(text) - 1, height: 1)
+        return bar.width >= 4 ? (bar, text) : nil
+    }
+
+    /// The index of the checkpoint nearest to column `x` of `bar` (a click on the bar).
+    public func checkpoint(atColumn x: Int, bar: Rect) -> Int? {
+        guard let first = epochs.first, let last = epochs.last, bar.width > 1, x >= bar.x, x < bar.right else { return nil }
+        let epoch = Double(first) + Double(x - bar.x) / Double(bar.width - 1) * (Double(last) - Double(first))
+        return epochs.indices.min { Swift.abs(Double(epochs[$0]) - epoch) < Swift.abs(Double(epochs[$1]) - epoch) }
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        guard let (bar, text) = layout(in: area, theme: theme), let first = epochs.first, let last = epochs.last else { return }
         let span = Swift.max(1, Double(last) - Double(first))
         func column(_ epoch: Int) -> Int {
             let x = (Double(epoch) - Double(first)) / span * Double(bar.width - 1)
