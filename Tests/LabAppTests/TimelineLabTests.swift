@@ -80,6 +80,27 @@ import Testing
         #expect(Self.lines(lab) == Self.lines(straight))
     }
 
+    /// Points edited at epoch 5: the checkpoints before can be looked at but not resumed from
+    /// (their states were saved on other points); those after can.
+    @Test func resumingBeforeAnEditIsRefused() throws {
+        let lab = try LabTests.lab("06a-spiral-deep")
+        lab.trainSynchronously(epochs: 5)
+        lab.handle(.char("E"))
+        lab.handle(.char("1"))
+        lab.handle(.char("E"))
+        lab.trainSynchronously(epochs: 4)
+        lab.handle(.home)
+        lab.handle(.right)
+        #expect(lab.snapshot.epoch == 1)
+        lab.handle(.char("b"))
+        #expect(lab.state.notice?.hasPrefix("the points were edited at step") == true, "\(lab.state.notice ?? "")")
+        #expect(lab.state.scrubStep != nil && lab.controller.snapshot.epoch == 9)
+        for _ in 0..<6 { lab.handle(.right) }
+        #expect(lab.snapshot.epoch == 7)
+        lab.handle(.char("b"))
+        #expect(lab.state.scrubStep == nil && lab.controller.snapshot.epoch == 7)
+    }
+
     /// The keys: right at the latest state says so; end and any training key return to the
     /// latest; views stay on the checkpoint; the timeline bar marks the one shown.
     @Test func keysMoveAlongTheTimeline() throws {
