@@ -70,7 +70,7 @@ extension Lab {
         // The latest state is a checkpoint unless training is inside an epoch.
         let current = shownCheckpoint(s) ?? (s.stepCount > checkpoints[checkpoints.count - 1].step ? checkpoints.count : checkpoints.count - 1)
         let target = current + d
-        if target > checkpoints.count - 1 && state.scrubStep != nil && s.stepCount > checkpoints[checkpoints.count - 1].step {
+        if target > checkpoints.count - 1 && state.scrubStep != nil {
             showLatest()
             return
         }

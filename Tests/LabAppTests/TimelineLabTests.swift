@@ -132,10 +132,13 @@ import Testing
         lab.handle(.click(x: last.right - 1, y: last.y), in: scrubbed)
         #expect(lab.snapshot.epoch == 12)
         lab.handle(.end)
-        // Right past the last checkpoint when it is the latest state stays on it.
+        // Right past the last checkpoint: the latest state again.
         lab.handle(.left)
         lab.handle(.right)
-        #expect(lab.snapshot.epoch == 12)
+        #expect(lab.snapshot.epoch == 12 && lab.state.scrubStep != nil)
+        lab.handle(.right)
+        #expect(lab.snapshot.epoch == 12 && lab.state.scrubStep == nil)
+        #expect(lab.state.notice == "the latest state: epoch 12 (space plays on)")
     }
 }
 
