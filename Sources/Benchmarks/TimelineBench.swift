@@ -14,10 +14,10 @@ public enum TimelineBench {
     /// Training speed of the 2-8-8-1 tanh spiral (lesson 6a's deep network, Adam, batch 10) on
     /// the lab's training thread, with and without checkpoints, in alternating rounds of
     /// `seconds` each; the median of each.
-    public static func overhead(rounds: Int = 5, seconds: Double = 1) throws -> UIBench.Result {
-        var scenario = try ShippedLessons.load("06a-spiral-deep")
+    public static func overhead(rounds: Int = 5, seconds: Double = 1, xor: Bool = false) throws -> UIBench.Result {
+        var scenario = try ShippedLessons.load(xor ? "04-xor-two-hidden-units" : "06a-spiral-deep")
         scenario.variants = []
-        scenario.configuration.hidden = [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)]
+        if !xor { scenario.configuration.hidden = [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)] }
         func rate(checkpoints: Bool) throws -> Double {
             let session = try TrainingSession(scenario.configuration)
             if checkpoints { session.keepCheckpoints() }
@@ -35,7 +35,7 @@ public enum TimelineBench {
             with.append(try rate(checkpoints: true))
         }
         let a = median(with), b = median(without)
-        return UIBench.Result(json: "{\"workload\":\"timeline-overhead\",\"network\":\"2-8-8-1 spiral\",\"rounds\":\(rounds),"
+        return UIBench.Result(json: "{\"workload\":\"timeline-overhead\",\"network\":\"\(xor ? "2-2-1 XOR table, one step an epoch" : "2-8-8-1 spiral")\",\"rounds\":\(rounds),"
                               + "\"steps_per_s_with\":\(a.rounded()),\"steps_per_s_without\":\(b.rounded()),"
                               + "\"cost_percent\":\(((1 - a / b) * 1000).rounded() / 10),\"target_percent\":10}")
     }

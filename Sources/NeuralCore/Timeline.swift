@@ -88,6 +88,10 @@ public struct Timeline: Sendable {
     public static let defaultBudget = 64 << 20
     /// Most checkpoints kept, however small the network.
     public static let maxCapacity = 500
+    /// Once the timeline is full, the steps at least between two checkpoints taken at the end
+    /// of an epoch (an epoch of the 4-point XOR table is one step: a checkpoint for each would
+    /// cost a third of its speed, for checkpoints that the thinning drops at once).
+    public static let fullSpacing = 32
     /// The memory budget in bytes.
     public let budget: Int
     /// Most checkpoints kept.
@@ -135,10 +139,17 @@ public struct Timeline: Sendable {
     }
 
     /// Checkpoints that keep a whole trainer state.
-    public var resumableCount: Int { states.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    public private(set) var resumableCount = 0
 
     /// True if checkpoint `i` keeps the trainer's whole state.
     public func keepsState(_ i: Int) -> Bool { states[i] != nil }
+
+    /// True if a checkpoint at the end of an epoch at `step` should be taken: always while
+    /// there is room, then when `fullSpacing` steps have passed since the latest.
+    func wants(step: Int) -> Bool {
+        guard checkpoints.count >= capacity, let last = checkpoints.last else { return true }
+        return step - last.step >= Self.fullSpacing
+    }
 
     /// Adds `checkpoint` with the trainer's `state` (a later step than the latest; the same
     /// step replaces the latest) and thins the older ones when over capacity.
@@ -147,26 +158,43 @@ public struct Timeline: Sendable {
         checkpoints.append(checkpoint)
         logs.append(Foundation_log1p(checkpoint.step))
         states.append(StateBox(state))
-        if checkpoints.count > capacity, let i = thinningIndex(keeping: { _ in true }) { removeEntry(i) }
-        var kept = 0
-        for s in states where s != nil { kept += 1 }
-        if kept > resumeCapacity, let i = thinningIndex(keeping: { states[$0] != nil }) { states[i] = nil }
+        resumableCount += 1
+        if checkpoints.count > capacity, let i = thinningIndex() { removeEntry(i) }
+        if resumableCount > resumeCapacity, let i = stateThinningIndex() {
+            states[i] = nil
+            resumableCount -= 1
+        }
     }
 
     private mutating func removeEntry(_ i: Int) {
+        if states[i] != nil { resumableCount -= 1 }
         checkpoints.remove(at: i)
         logs.remove(at: i)
         states.remove(at: i)
     }
 
-    /// Among the entries `included` says, the interior one whose removal leaves the most even
-    /// spacing in log(1 + step): the one whose neighbours are closest (ties: the older). Never
-    /// the first or the last; nil with fewer than 3.
-    private func thinningIndex(keeping included: (Int) -> Bool) -> Int? {
+    /// The interior entry whose removal leaves the most even spacing in log(1 + step): the one
+    /// whose neighbours are closest (ties: the older). Never the first or the last; nil with
+    /// fewer than 3. (Every epoch of a 4-point data set is a step: this scan is kept tight.)
+    private func thinningIndex() -> Int? {
+        logs.withUnsafeBufferPointer { l in
+            guard l.count >= 3 else { return nil }
+            var best = 1
+            var bestGap = l[2] - l[0]
+            for i in 2..<l.count - 1 where l[i + 1] - l[i - 1] < bestGap {
+                bestGap = l[i + 1] - l[i - 1]
+                best = i
+            }
+            return best
+        }
+    }
+
+    /// The same among the entries that keep a whole state.
+    private func stateThinningIndex() -> Int? {
         var best: Int?
         var bestGap = Double.infinity
         var before = -1, here = -1
-        for i in logs.indices where included(i) {
+        for i in states.indices where states[i] != nil {
             if before >= 0, logs[i] - logs[before] < bestGap {
                 bestGap = logs[i] - logs[before]
                 best = here
@@ -185,7 +213,10 @@ public struct Timeline: Sendable {
     /// The points changed at `step`: no state saved before it can be resumed on the new ones.
     mutating func examplesChanged(at step: Int) {
         resumableFrom = step
-        for i in checkpoints.indices where checkpoints[i].step < step { states[i] = nil }
+        for i in checkpoints.indices where checkpoints[i].step < step && states[i] != nil {
+            states[i] = nil
+            resumableCount -= 1
+        }
     }
 
     /// The last checkpoint at or before `step` that keeps the trainer's whole state, and the state.

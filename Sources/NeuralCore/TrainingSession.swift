@@ -358,7 +358,7 @@ public final class TrainingSession: @unchecked Sendable {
             diverge("the loss exploded from \(NumberFormat.loss(first)) to \(NumberFormat.loss(now))")
         } else {
             lastGood = trainer.network
-            recordCheckpoint()
+            if timeline?.wants(step: trainer.stepCount) == true { recordCheckpoint() }
         }
     }
 

@@ -64,6 +64,9 @@ extension NNLab {
                 Console.flush()
                 Console.error("bench: 2-8-8-1 spiral with and without checkpoints, 5 rounds of 1 s each...\n")
                 print(try TimelineBench.overhead().json)
+                Console.flush()
+                Console.error("bench: the 2-2-1 XOR table (a checkpoint every step) with and without checkpoints...\n")
+                print(try TimelineBench.overhead(xor: true).json)
                 return
             }
             let ids = workloads.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
