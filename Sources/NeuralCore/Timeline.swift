@@ -78,9 +78,9 @@ public struct Checkpoint: Sendable {
     }
 }
 
-/// The checkpoints of one run: one at the end of every epoch while there is room, then thinned
-/// so that they stay dense at the start and sparser later (spaced evenly in log(1 + step)). The
-/// first and the latest are never thinned. Their memory stays within a budget: `capacity`
+/// The checkpoints of one run: one at the end of every epoch while there is room (then at most
+/// one every `fullSpacing` steps), thinned so that they stay dense at the start and sparser
+/// later (spaced evenly in log(1 + step)). The first and the latest are never thinned. Their memory stays within a budget: `capacity`
 /// checkpoints with weights, of which `resumeCapacity` also keep the trainer's whole state
 /// (resuming from another replays from the last one before it that does).
 public struct Timeline: Sendable {
