@@ -115,13 +115,8 @@ struct CompareScreen: Screen {
         func x(_ s: TrainingSnapshot) -> [Double] { s.history.map { Double($0.epoch) } }
         Panel(title: "Training loss").render(into: &buffer, area: columns[0], theme: theme)
         let loss = panes.map { LineChart.Series(label: $0.name, values: $0.snapshot.history.map(\.train.meanLoss), x: x($0.snapshot)) }
-        var inner = Panel.inner(columns[0])
-        let timeline = context.timeline
-        if timeline != nil, inner.height >= 4 { inner.height -= 1 }
-        LineChart(series: loss, logScale: true).render(into: &buffer, area: inner, theme: theme)
-        let timelineRow = Rect(x: inner.x, y: Panel.inner(columns[0]).bottom - 1, width: inner.width, height: 1)
-        timeline?.render(into: &buffer, area: timelineRow, theme: theme)
-        let placed = timeline.flatMap { t in t.layout(in: timelineRow, theme: theme).map { ($0.bar, t) } }
+        LineChart(series: loss, logScale: true).render(into: &buffer, area: context.chartArea(above: Panel.inner(columns[0])), theme: theme)
+        let placed = context.drawTimeline(under: Panel.inner(columns[0]), into: &buffer, theme: theme)
         guard hasAccuracy else { return placed }
         Panel(title: hasTest ? "Test accuracy" : "Training accuracy").render(into: &buffer, area: columns[1], theme: theme)
         let accuracy = panes.map { p in

@@ -278,13 +278,7 @@ struct DashboardScreen: Screen {
         if s.history.contains(where: { $0.test != nil }) {
             series.append(LineChart.Series(label: "test", values: s.history.map { $0.test?.meanLoss ?? .nan }, x: s.history.map { Double($0.epoch) }))
         }
-        var inner = Panel.inner(area)
-        // The timeline under the charts (in place of the epoch axis's labels when short).
-        let timeline = context.timeline
-        if timeline != nil, inner.height >= 4 { inner.height -= 1 }
-        let timelineRow = Rect(x: inner.x, y: Panel.inner(area).bottom - 1, width: inner.width, height: 1)
-        defer { timeline?.render(into: &buffer, area: timelineRow, theme: theme) }
-        let placed = timeline.flatMap { t in t.layout(in: timelineRow, theme: theme).map { ($0.bar, t) } }
+        let inner = context.chartArea(above: Panel.inner(area))
         // Tall enough: accuracy under the loss, on its own 0-100% scale.
         let hasAccuracy = s.history.last?.train.accuracy != nil
         let parts = Layout.vertical(hasAccuracy && inner.height >= 12 ? [.fill(2), .fill(1)] : [.fill(1)]).split(inner)
@@ -297,7 +291,7 @@ struct DashboardScreen: Screen {
             }
             LineChart(series: accuracy, yRange: 0...1, percent: true).render(into: &buffer, area: parts[1], theme: theme)
         }
-        return placed
+        return context.drawTimeline(under: Panel.inner(area), into: &buffer, theme: theme)
     }
 
     private func drawLesson(theme: Theme, into buffer: inout Buffer, area: Rect) {

@@ -70,6 +70,8 @@ struct ScreenContext {
     var quizQuestion: Quiz.Question?
     /// The checkpoints' memory budget in MB (the help states it).
     var checkpointMegabytes = Timeline.defaultBudget >> 20
+    /// The focused network's timeline (made once a frame: the header, the chart and the bar read it).
+    var timeline: TimelineBar?
 
     /// The generated data set's kind (nil for a file).
     var datasetKind: DatasetKind? {
@@ -90,12 +92,28 @@ struct ScreenContext {
     /// True when the curve view can show each hidden unit's contribution.
     var canShowContributions: Bool { Views.canShowContributions(snapshot.network.architecture, dataset: dataset) }
 
-    /// The timeline of the focused network's checkpoints, or nil when it keeps none.
-    var timeline: TimelineBar? {
+    /// The timeline of `snapshot`'s checkpoints with the one at `scrubStep` marked, or nil when
+    /// it keeps none.
+    static func timeline(of snapshot: TrainingSnapshot, scrubStep: Int?) -> TimelineBar? {
         let checkpoints = snapshot.checkpoints
         guard !checkpoints.isEmpty else { return nil }
-        let shown = state.scrubStep.map { step in checkpoints.lastIndex { $0.step <= step } ?? 0 }
-        return TimelineBar(epochs: checkpoints.map(\.epoch), shown: shown)
+        return TimelineBar(epochs: checkpoints.map(\.epoch), shown: scrubStep.flatMap { checkpoints.index(atOrBefore: $0) })
+    }
+
+    /// A chart panel's `inner` area less the timeline's row: the timeline takes a row of its
+    /// own when the chart keeps three, else it goes over the epoch axis's labels.
+    func chartArea(above inner: Rect) -> Rect {
+        guard timeline != nil, inner.height >= 4 else { return inner }
+        return Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1)
+    }
+
+    /// Draws the timeline on the last row of a chart panel's `inner` area (after the chart);
+    /// returns where its bar is, for clicks.
+    func drawTimeline(under inner: Rect, into buffer: inout Buffer, theme: Theme) -> (bar: Rect, widget: TimelineBar)? {
+        guard let timeline, inner.height > 0 else { return nil }
+        let row = Rect(x: inner.x, y: inner.bottom - 1, width: inner.width, height: 1)
+        timeline.render(into: &buffer, area: row, theme: theme)
+        return timeline.layout(in: row, theme: theme).map { ($0.bar, timeline) }
     }
 
     /// The header's status while scrubbing or just after resuming ("checkpoint 37/212",

@@ -24,7 +24,7 @@ extension Lab {
     /// `s` as it was at its last checkpoint at or before `step`: the weights, metrics, probes and
     /// settings of then, the history up to then, paused.
     static func snapshot(_ s: TrainingSnapshot, atStep step: Int) -> TrainingSnapshot {
-        guard let i = s.checkpoints.lastIndex(where: { $0.step <= step }) ?? (s.checkpoints.isEmpty ? nil : 0) else { return s }
+        guard let i = s.checkpoints.index(atOrBefore: step) else { return s }
         let c = s.checkpoints[i]
         var out = s
         out.status = .paused
@@ -53,8 +53,7 @@ extension Lab {
 
     /// The index of the checkpoint shown, or nil when the latest state is.
     func shownCheckpoint(_ s: TrainingSnapshot) -> Int? {
-        guard let step = state.scrubStep, !s.checkpoints.isEmpty else { return nil }
-        return s.checkpoints.lastIndex { $0.step <= step } ?? 0
+        state.scrubStep.flatMap { s.checkpoints.index(atOrBefore: $0) }
     }
 
     /// Moves the timeline `d` checkpoints (back if negative); training pauses. Past the latest
@@ -78,10 +77,11 @@ extension Lab {
     }
 
     /// The checkpoint nearest to `epoch` (a click on the timeline); training pauses.
-    func scrub(toEpoch epoch: Int) {
+    func scrub(toEpoch epoch: Double) {
         if state.scrubStep == nil { controller.pauseAndWait() }
         let s = controller.snapshots[Swift.min(state.focus, controller.snapshots.count - 1)]
-        guard let i = s.checkpoints.indices.min(by: { Swift.abs(s.checkpoints[$0].epoch - epoch) < Swift.abs(s.checkpoints[$1].epoch - epoch) }) else { return }
+        func distance(_ i: Int) -> Double { Swift.abs(Double(s.checkpoints[i].epoch) - epoch) }
+        guard let i = s.checkpoints.indices.min(by: { distance($0) < distance($1) }) else { return }
         show(checkpoint: i, of: s.checkpoints)
     }
 

@@ -214,7 +214,7 @@ public final class Lab {
         if case .settingsMove = action {} else if case .promptType = action {} else { state.notice = nil }
         if case .select(let x, let y) = action {
             if let timeline = frame?.timeline, timeline.bar.contains(x, y), state.stepping == nil {
-                if let i = timeline.widget.checkpoint(atColumn: x, bar: timeline.bar) { scrub(toEpoch: timeline.widget.epochs[i]) }
+                if let epoch = timeline.widget.epoch(atColumn: x, bar: timeline.bar) { scrub(toEpoch: epoch) }
                 return
             }
             selectPoint(atColumn: x, row: y, in: frame)
@@ -475,7 +475,8 @@ public final class Lab {
                              points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture), panes: views,
-                             quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes)
+                             quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes,
+                             timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
     }
 
     /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the

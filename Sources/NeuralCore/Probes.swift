@@ -114,7 +114,7 @@ public final class Prober: @unchecked Sendable {
         let total = examples.count
         // Per layer: a of every unit over all the examples, row by row; dead = z <= 0 for all.
         let hidden = network.shapes.filter { $0.activation != nil }
-        var values = hidden.map { s -> [Float] in
+        var activations = hidden.map { s -> [Float] in
             var v: [Float] = []
             v.reserveCapacity(s.units * total)
             return v
@@ -128,7 +128,7 @@ public final class Prober: @unchecked Sendable {
             _ = network.forwardBackward(ws, wantLoss: false)
             for (h, s) in hidden.enumerated() {
                 for i in 0..<s.units {
-                    values[h].append(contentsOf: ws.aRow(layer: s.index, unit: i))
+                    activations[h].append(contentsOf: ws.aRow(layer: s.index, unit: i))
                     if !alive[h][i] && ws.zRow(layer: s.index, row: i).contains(where: { $0 > 0 }) { alive[h][i] = true }
                 }
             }
@@ -141,7 +141,7 @@ public final class Prober: @unchecked Sendable {
         for (h, s) in hidden.enumerated() {
             guard let f = s.activation else { continue }
             // Every (unit, example) pair's a, chunk by chunk (the order does not matter below).
-            let values = values[h]
+            let values = activations[h]
             let range: ClosedRange<Double>? = switch f {
             case .logistic, .step: 0...1
             case .tanh: -1...1

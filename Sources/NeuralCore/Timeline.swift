@@ -156,7 +156,7 @@ public struct Timeline: Sendable {
     mutating func append(_ checkpoint: Checkpoint, state: TrainerState) {
         if let last = checkpoints.last, last.step >= checkpoint.step { removeEntry(checkpoints.count - 1) }
         checkpoints.append(checkpoint)
-        logs.append(Foundation_log1p(checkpoint.step))
+        logs.append(logStep(checkpoint.step))
         states.append(StateBox(state))
         resumableCount += 1
         if checkpoints.count > capacity, let i = thinningIndex() { removeEntry(i) }
@@ -219,16 +219,19 @@ public struct Timeline: Sendable {
         }
     }
 
-    /// The last checkpoint at or before `step` that keeps the trainer's whole state, and the state.
-    func resumePoint(atOrBefore step: Int) -> (checkpoint: Checkpoint, state: TrainerState)? {
-        guard let i = checkpoints.indices.last(where: { checkpoints[$0].step <= step && states[$0] != nil }) else { return nil }
-        return (checkpoints[i], states[i]!.state)
-    }
-
-    /// The index of the last checkpoint at or before `step` (0 if none).
-    public func index(atOrBefore step: Int) -> Int {
-        checkpoints.lastIndex { $0.step <= step } ?? 0
+    /// The trainer's whole state at the last checkpoint at or before `step` that keeps one.
+    func resumeState(atOrBefore step: Int) -> TrainerState? {
+        checkpoints.indices.last { checkpoints[$0].step <= step && states[$0] != nil }.flatMap { states[$0]?.state }
     }
 }
 
-private func Foundation_log1p(_ step: Int) -> Double { log(1 + Double(step)) }
+extension [Checkpoint] {
+    /// The index of the last checkpoint at or before `step` (the first if none is; nil when
+    /// there are none): the one a timeline shows for that step.
+    public func index(atOrBefore step: Int) -> Int? {
+        isEmpty ? nil : lastIndex { $0.step <= step } ?? 0
+    }
+}
+
+/// log(1 + step): the thinning spaces checkpoints evenly on it.
+private func logStep(_ step: Int) -> Double { log(1 + Double(step)) }

@@ -46,13 +46,14 @@ public final class Trainer: @unchecked Sendable {
                 batchSize = Swift.min(Swift.max(settings.batchSize, 1), exampleCount)
                 resizeWorkspace()
             }
-            if settings != oldValue && !replaying { settingsLog.append((stepCount, settings)) }
+            if settings != oldValue && !restoring { settingsLog.append((stepCount, settings)) }
         }
     }
     /// Every change of the settings and the step count it was made at (a replay from a saved
     /// state makes the same changes at the same steps).
     public private(set) var settingsLog: [(step: Int, settings: TrainingSettings)] = []
-    private var replaying = false
+    /// Set while `restore` puts the saved settings back (not a change to log).
+    private var restoring = false
     /// Completed epochs.
     public private(set) var epoch = 0
     /// Steps (updates) taken.
@@ -209,9 +210,9 @@ public final class Trainer: @unchecked Sendable {
     public func restore(_ state: TrainerState) {
         require(state.order.count == exampleCount && state.network.architecture == network.architecture,
                 "a trainer state saved on other examples or another network")
-        replaying = true
+        restoring = true
         settings = state.settings
-        replaying = false
+        restoring = false
         network = state.network.copied()
         optimizerState = state.optimizerState.copied()
         order = state.order.withUnsafeBufferPointer { Array($0) }

@@ -393,7 +393,7 @@ public final class TrainingSession: @unchecked Sendable {
         guard step >= timeline.resumableFrom else {
             throw NNLabError("the points were edited after that checkpoint: resume from one after the edit")
         }
-        guard step <= trainer.stepCount, let saved = timeline.resumePoint(atOrBefore: step)?.state else {
+        guard step <= trainer.stepCount, let saved = timeline.resumeState(atOrBefore: step) else {
             throw NNLabError("there is no checkpoint at or before step \(step)")
         }
         let epochBefore = trainer.epoch

@@ -116,7 +116,9 @@ import Testing
         #expect(lab.snapshot.epoch == 0)
         lab.handle(.char("v"))
         #expect(lab.state.scrubStep == 0)
-        #expect(Self.lines(lab).contains { $0.contains("◆") || $0.contains("#") })
+        // The timeline's row (the left panel's, on the compare screen) marks the first column.
+        let row = try #require(Self.lines(lab).first { $0.contains("1/13 epoch 0") })
+        #expect(row.hasPrefix("|#--+"), "\(row)")
         lab.handle(.end)
         #expect(lab.state.scrubStep == nil && lab.snapshot.epoch == 12)
         lab.handle(.home)

@@ -33,11 +33,10 @@ public struct TimelineBar: Widget {
         return bar.width >= 4 ? (bar, text) : nil
     }
 
-    /// The index of the checkpoint nearest to column `x` of `bar` (a click on the bar).
-    public func checkpoint(atColumn x: Int, bar: Rect) -> Int? {
+    /// The epoch at column `x` of `bar` (a click on the bar), on the scale the ticks are drawn on.
+    public func epoch(atColumn x: Int, bar: Rect) -> Double? {
         guard let first = epochs.first, let last = epochs.last, bar.width > 1, x >= bar.x, x < bar.right else { return nil }
-        let epoch = Double(first) + Double(x - bar.x) / Double(bar.width - 1) * (Double(last) - Double(first))
-        return epochs.indices.min { Swift.abs(Double(epochs[$0]) - epoch) < Swift.abs(Double(epochs[$1]) - epoch) }
+        return Double(first) + Double(x - bar.x) / Double(bar.width - 1) * (Double(last) - Double(first))
     }
 
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
