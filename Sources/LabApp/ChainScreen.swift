@@ -24,7 +24,7 @@ struct ChainScreen: Screen {
                              ("\(Swift.min(cursor.shown, total))/\(total) values shown", .plain)],
                   right: ("forward, then backward ", theme.muted), background: theme.bar)
             .render(into: &frame.buffer, area: header, theme: theme)
-        DashboardScreen.drawFooter([("n", "next value"), ("p", "back"), ("+ -", "change x"), ("esc", "the lab"), ("?", "help"), ("q", "quit")],
+        DashboardScreen.drawFooter(context.footerHints(theme),
                                    notice: state.notice, theme: theme, into: &frame.buffer, area: footer)
         let wide = body.width >= 150
         let areas = wide ? Layout.horizontal([.fill(1), .fill(1)]).split(body) : Layout.vertical([.fill(1), .fill(1)]).split(body)

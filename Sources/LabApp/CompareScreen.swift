@@ -11,10 +11,7 @@ struct CompareScreen: Screen {
     func draw(into frame: inout Frame, header headerArea: Rect, body: Rect, footer footerArea: Rect, theme: Theme) {
         let panes = context.panes
         header(theme: theme, width: frame.buffer.width).render(into: &frame.buffer, area: headerArea, theme: theme)
-        let hints = DashboardScreen.overlayHints(state, context.snapshot, theme: theme) ?? DashboardScreen.editHints(state, theme: theme)
-            ?? DashboardScreen.timelineHints(state, theme: theme) ?? [("space", context.snapshot.status == .running ? "pause" : "play"), ("g", "next network"), ("c", "clone"), ("C", "close"),
-                ("p", "present"), ("f", "step"), ("s", "settings"), ("r", "reset"), ("?", "help"), ("q", "quit")]
-        DashboardScreen.drawFooter(hints, notice: state.notice, theme: theme, into: &frame.buffer, area: footerArea)
+        DashboardScreen.drawFooter(context.footerHints(theme), notice: state.notice, theme: theme, into: &frame.buffer, area: footerArea)
 
         let chartRows = body.height >= 40 ? body.height / 4 : (body.height >= 30 ? 8 : 6)
         let parts = Layout.vertical([.length(panes.count), .fill(1), .length(chartRows)]).split(body)

@@ -60,47 +60,8 @@ struct DashboardScreen: Screen {
     }
 
 
-    /// The keys of the open overlay, or nil when none is open.
-    static func overlayHints(_ state: LabState, _ s: TrainingSnapshot, theme: Theme) -> [(key: String, action: String)]? {
-        switch state.overlay {
-        case .settings: [(theme.glyphs.upDownKeys, "choose"), (theme.glyphs.leftRightKeys, "change"), ("space", s.status == .running ? "pause" : "play"), ("esc", "close")]
-        case .lessons: [(theme.glyphs.upDownKeys, "choose"), ("enter", "open"), ("esc", "close")]
-        case .prompt(let kind, _):
-            [("enter", kind == .load ? "load" : (kind == .save || kind == .saveData || kind == .exportFrame) ? "save" : kind == .clearData ? "clear" : "replace"), ("esc", "cancel")]
-        case .help, .message: [("any key", "closes this window")]
-        case .none: nil
-        }
-    }
-
-    /// The data editor's keys, while it is on.
-    static func editHints(_ state: LabState, theme: Theme) -> [(key: String, action: String)]? {
-        guard state.editing, state.overlay == .none else { return nil }
-        return [(theme.glyphs.arrowKeys, "move"), ("0-9", "place"), ("bksp", "remove"), ("T", state.editToTest ? "to test set" : "to training set"),
-                ("S", "save"), ("C", "clear"), ("E", "end editing"), ("?", "help"), ("q", "quit")]
-    }
-
-    /// The timeline's keys, while a checkpoint is shown.
-    static func timelineHints(_ state: LabState, theme: Theme) -> [(key: String, action: String)]? {
-        guard state.scrubStep != nil, state.overlay == .none else { return nil }
-        return [(theme.glyphs.leftRightKeys, "checkpoint"), ("< >", "ten"), ("home", "first"), ("end", "latest"),
-                ("b", "resume from here"), ("space", "play on"), ("?", "help"), ("q", "quit")]
-    }
-
     private func footer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
-        let hints: [(key: String, action: String)]
-        if let overlay = Self.overlayHints(state, s, theme: theme) {
-            hints = overlay
-        } else if let editing = Self.editHints(state, theme: theme) {
-            hints = editing
-        } else if let timeline = Self.timelineHints(state, theme: theme) {
-            hints = timeline
-        } else {
-            hints = s.status == .diverged
-                ? [("[", "lower the rate"), ("r", "reset"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
-                : [("space", s.status == .running ? "pause" : "play"), (".", "step"), ("e", "epoch"), ("r", "reset"),
-                   ("v", "view"), ("a", "activation"), ("s", "settings"), ("l", "lessons"), ("?", "help"), ("q", "quit")]
-        }
-        Self.drawFooter(hints, notice: state.notice, theme: theme, into: &buffer, area: area)
+        Self.drawFooter(context.footerHints(theme), notice: state.notice, theme: theme, into: &buffer, area: area)
     }
 
     /// The footer: the notice of the last action if there is one, else the keys that matter
@@ -178,7 +139,7 @@ struct DashboardScreen: Screen {
             Views.hiddenSpace(network, dataset: dataset, points: shown, features: context.configuration.features, layer: layer,
                               units: (state.hiddenPair, state.hiddenPair + 1))?.render(into: &buffer, area: inner, theme: theme)
         case .curve:
-            Panel(title: "f(x) and the network's F(x)", rightTitle: context.viewName == "f and F" ? "" : "and each unit").render(into: &buffer, area: area, theme: theme)
+            Panel(title: "f(x) and the network's F(x)", rightTitle: context.showsContributions ? "and each unit" : "").render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)
             var plot = Views.curvePlot(network, dataset: dataset, kind: context.datasetKind, train: context.trainIndices, sampler: sampler,
                                        width: inner.width, units: state.showContributions)

@@ -126,6 +126,15 @@ struct ScreenContext {
         return nil
     }
 
+    /// True when the curve view draws each hidden unit's contribution.
+    var showsContributions: Bool { Views.showsContributions(state, canShowContributions: canShowContributions) }
+
+    /// The footer's keys now, from the key tables of the modes active now.
+    func footerHints(_ theme: Theme) -> [(key: String, action: String)] {
+        KeyTable.hints(HintContext(state: state, status: snapshot.status, quizPending: quizQuestion != nil,
+                                   paneCount: panes.count, glyphs: theme.glyphs))
+    }
+
     /// The main panel's name.
     var viewName: String { Views.mainViewName(state, canShowContributions: canShowContributions) }
 }

@@ -174,8 +174,8 @@ extension Lab {
             state.speed = C.step(C.speeds, from: state.speed, by: delta)
             controller.setSpeedLimit(state.speed)
             state.notice = state.speed == 0 ? "training as fast as possible" : "at most \(state.speed) steps a second"
-        case .testPoints: perform(.toggleTest)
-        case .mapStyle: perform(.toggleDiscretize)
+        case .testPoints: perform(DashboardAction.toggleTest)
+        case .mapStyle: perform(DashboardAction.toggleDiscretize)
         }
     }
 }

@@ -46,9 +46,9 @@ extension Lab {
         return Quiz.questions(t.trace).first { $0.entry == cursor.index && quiz.answers[QuizState.key(cursor.point, $0)] == nil }
     }
 
-    func performQuiz(_ action: LabAction) {
+    func performQuiz(_ action: QuizAction) {
         switch action {
-        case .quizToggle:
+        case .toggle:
             if let quiz = state.quiz {
                 state.quiz = nil
                 state.notice = "quiz over: \(quiz.score.right) of \(quiz.score.asked) right"
@@ -57,13 +57,13 @@ extension Lab {
                 state.quiz = QuizState()
                 state.notice = "quiz: predict each value, type it, enter (right within 1% or 0.01); Q ends"
             }
-        case .quizType(let c):
+        case .type(let c):
             guard pendingQuestion() != nil else { state.notice = "this value is shown: n goes on"; return }
             if (state.quiz?.typed.count ?? 0) < 24 { state.quiz?.typed.append(c) }
-        case .quizErase:
-            if pendingQuestion() != nil { _ = state.quiz?.typed.popLast() } else { performStep(.stepMove(-1)) }
-        case .quizSubmit:
-            guard let q = pendingQuestion(), let cursor = state.stepping, var quiz = state.quiz else { performStep(.stepMove(1)); return }
+        case .erase:
+            if pendingQuestion() != nil { _ = state.quiz?.typed.popLast() } else { performStep(.move(-1)) }
+        case .submit:
+            guard let q = pendingQuestion(), let cursor = state.stepping, var quiz = state.quiz else { performStep(.move(1)); return }
             guard let answer = Quiz.parse(quiz.typed) else {
                 state.notice = "\"\(quiz.typed.terminalSafeLine)\" is not a number: type one (digits, -, ., e) and press enter"
                 quiz.typed = ""
@@ -74,18 +74,17 @@ extension Lab {
             quiz.typed = ""
             state.quiz = quiz
             state.notice = Quiz.mark(q, answer: answer) + "  (score \(quiz.score.right)/\(quiz.score.asked))"
-        default: break
         }
     }
 
-    func performStep(_ action: LabAction) {
+    func performStep(_ action: StepAction) {
         guard var cursor = state.stepping else { return }
         // The quiz waits for the current value before moving on.
         let forward: Bool = switch action {
-        case .stepMove(let d): d > 0
-        case .stepEnd(let last): last
-        case .stepLayer(let d): d > 0
-        default: false
+        case .move(let d): d > 0
+        case .end(let last): last
+        case .layer(let d): d > 0
+        case .unitMode, .unit, .point, .cycle, .close, .select: false
         }
         if forward && pendingQuestion() != nil {
             state.notice = "predict it first: type a number and press enter (Q ends the quiz)"
@@ -94,31 +93,31 @@ extension Lab {
         let trace = stepTrace?.trace
         let count = trace?.entries.count ?? 1
         switch action {
-        case .stepMove(let d): cursor.index = Swift.min(count - 1, Swift.max(0, cursor.index + d))
-        case .stepEnd(let last): cursor.index = last ? count - 1 : 0
-        case .stepLayer(let d):
+        case .move(let d): cursor.index = Swift.min(count - 1, Swift.max(0, cursor.index + d))
+        case .end(let last): cursor.index = last ? count - 1 : 0
+        case .layer(let d):
             // Computations come in groups of one layer and phase (z(2) and a(2)); N and P go to
             // the first computation of the next or previous group.
             guard let entries = trace?.entries else { break }
             let starts = entries.indices.filter { $0 == 0 || entries[$0].layer != entries[$0 - 1].layer || entries[$0].phase != entries[$0 - 1].phase }
             let current = starts.last { $0 <= cursor.index } ?? 0
             cursor.index = d > 0 ? starts.first { $0 > current } ?? count - 1 : starts.last { $0 < current } ?? 0
-        case .stepUnitMode:
+        case .unitMode:
             cursor.unitMode.toggle()
             state.notice = cursor.unitMode ? "unit mode: unit \(cursor.unit + 1)'s sum written out (j/k another unit)" : "vector mode: whole layers"
-        case .stepUnit(let d):
+        case .unit(let d):
             cursor.unitMode = true
             let rows = Swift.max(1, trace?.entries[cursor.index].value.rows ?? 1)
             cursor.unit = ((cursor.unit + d) % rows + rows) % rows
-        case .stepCycle(let d):
+        case .cycle(let d):
             cursor.point = (cursor.point + d + points.count) % points.count
-        case .stepPoint(let direction):
+        case .point(let direction):
             cursor.point = nearestPoint(from: cursor.point, direction)
-        case .stepClose:
+        case .close:
             state.stepping = nil
             stepTrace = nil
             return
-        default: break
+        case .select: break  // needs the frame: `StepAction.perform(on:frame:)`
         }
         state.stepping = cursor
         refreshTrace()

@@ -147,17 +147,4 @@ extension Lab {
             state.scrubStep = nil
         }
     }
-
-    /// True for the actions that act on the latest state (training, settings, data): they
-    /// leave the timeline first. Views, overlays, the step-through and exports stay on it.
-    static func leavesTimeline(_ action: LabAction) -> Bool {
-        switch action {
-        case .togglePlay, .step, .epoch, .reset, .newSeed, .newData, .change, .changeUnits, .clone, .closePane,
-             .toggleEditing, .editMove, .editPlace, .editRemove, .editClear, .editToggleTarget, .editClick, .load,
-             .settingsChange, .lessonOpen:
-            true
-        default:
-            false
-        }
-    }
 }

@@ -104,7 +104,7 @@ public final class Lab {
         applyView(scenario.view)
         adoptSession()
         if scenario.view.quiz { openQuiz() }
-        if scenario.view.chain { perform(.chainOpen) }
+        if scenario.view.chain { perform(DashboardAction.chainOpen) }
     }
 
     /// A lesson that opens in quiz mode: the step-through on its first example, quiz on.
@@ -205,186 +205,85 @@ public final class Lab {
 
     // MARK: The reducer
 
-    /// Handles one key press on the last frame drawn (its map takes clicks; below the
-    /// smallest screen only q acts). Without a frame, clicks do nothing.
+    /// Handles one key press on the last frame drawn: the modes active now look it up in their
+    /// key tables (`KeyTable`), and the action found changes the lab. Below the smallest screen
+    /// only quitting and closing a window act. Without a frame, clicks do nothing.
     public func handle(_ key: KeyEvent, in frame: Frame? = nil) {
         if let frame { exportSize = (frame.buffer.width, frame.buffer.height) }
-        guard let action = KeyTable.action(for: key, in: state) else { return }
-        if frame?.isTooSmall == true, action != .quit { return }
-        if case .settingsMove = action {} else if case .promptType = action {} else { state.notice = nil }
-        if case .select(let x, let y) = action {
-            if let timeline = frame?.timeline, timeline.bar.contains(x, y), state.stepping == nil {
-                if let epoch = timeline.widget.epoch(atColumn: x, bar: timeline.bar) { scrub(toEpoch: epoch) }
-                return
-            }
-            selectPoint(atColumn: x, row: y, in: frame)
-            return
-        }
-        if case .editClick(let x, let y, let button) = action {
-            editClick(x: x, y: y, button: button, in: frame)
-            return
-        }
-        perform(action)
+        guard let action = KeyTable.action(for: key, in: KeyContext(state: state, tooSmall: frame?.isTooSmall == true)) else { return }
+        if !action.keepsNotice { state.notice = nil }
+        perform(action, frame: frame)
     }
 
-    /// Does what `action` asks.
-    public func perform(_ action: LabAction) {
-        if state.scrubStep != nil, Self.leavesTimeline(action) {
+    /// Does what `action` asks (an action that acts on the latest state leaves the timeline).
+    public func perform(_ action: any ModeAction, frame: Frame? = nil) {
+        if state.scrubStep != nil, action.leavesTimeline {
             state.scrubStep = nil
             state.resuming = nil
         }
-        switch action {
-        case .scrub(let d): scrub(by: d)
-        case .scrubEnd(let latest): scrubToEnd(latest: latest)
-        case .resumeHere: resumeFromShown()
-        case .togglePlay: controller.send(.toggle)
-        case .step: controller.send(.step)
-        case .epoch: controller.send(.epoch)
-        case .quit: state.quit = true
-        case .reset: rebuild(configuration, notice: "reset to the same initial weights")
-        case .newSeed:
-            guard allowed(.network) else { return }
-            var c = configuration
-            c.seed = Self.nextSeed(c.seed)
-            rebuild(c, notice: "new seed \(c.seed): new initial weights")
-        case .newData:
-            guard allowed(.data) else { return }
-            guard case .generated(var spec) = configuration.data, spec.kind != .xorTable else {
-                state.notice = "this data set has no random sample to draw again"
-                return
-            }
-            var c = configuration
-            spec.seed = Self.nextSeed(spec.seed)
-            c.data = .generated(spec)
-            rebuild(c, notice: "new sample of \(spec.kind.rawValue)")
-        case .cycleView:
-            let canShow = Views.canShowContributions(session.architecture, dataset: data.dataset)
-            if data.dataset.dimension == 1 {
-                // 1-D: the curve with and without each unit's contribution.
-                state.main = .curve
-                state.showContributions = canShow ? !state.showContributions : false
-            } else if session.architecture.hidden.isEmpty {
-                state.main = .map
-                state.notice = "one neuron has no hidden units to show; the map it is"
-                return
-            } else {
-                state.main = state.main == .map ? .units : state.main == .units ? .hidden : .map
-            }
-            state.notice = "main panel: \(Views.mainViewName(state, canShowContributions: canShow))"
-        case .change(let setting, let d): change(setting, by: d)
-        case .changeUnits(let d): change(.units(layer: state.selectedLayer), by: d)
-        case .selectLayer(let d):
-            let n = configuration.hidden.count
-            guard n > 0 else { state.notice = "this network has no hidden layer"; return }
-            state.selectedLayer = (state.selectedLayer + d + n) % n
-            state.notice = "layer panel: hidden layer \(state.selectedLayer + 1) (a(\(state.selectedLayer + 2)))"
-        case .openSettings:
-            state.overlay = .settings
-            let rows = settingRows()
-            if state.settingsRow >= rows.count || rows[state.settingsRow].isHeading { state.settingsRow = rows.firstIndex { !$0.isHeading } ?? 0 }
-        case .openHelp: state.overlay = .help
-        case .openLessons:
-            state.overlay = .lessons
-            state.lessonRow = ShippedLessons.names.firstIndex(of: scenario.name) ?? 0
-        case .save: state.overlay = .prompt(.save, text: Self.freeName(options.modelPath))
-        case .load:
-            guard allowed(.network) else { return }
-            state.overlay = .prompt(.load, text: options.modelPath)
-        case .toggleTest:
-            state.showTest.toggle()
-            state.notice = state.showTest ? "test points shown" : "test points hidden"
-        case .toggleDiscretize:
-            state.discretize.toggle()
-            state.notice = state.discretize ? "hard class regions" : "confidence shading"
-        case .scrollLesson(let d): state.lessonScroll = Swift.max(0, state.lessonScroll + d * 3)
-        case .redraw: break
-        case .stepThrough:
-            state.chain = nil
-            openStepThrough()
-        case .clone: clonePane()
-        case .closePane: closePane()
-        case .focusPane(let i): focusPane(i)
-        case .nextPane: focusPane(panes.count > 1 ? (state.focus + 1) % panes.count : 0)
-        case .toggleEditing: toggleEditing()
-        case .editMove(let dx, let dy, let big): moveCursor(dx: dx, dy: dy, big: big)
-        case .editPlace(let digit): placePoint(digit)
-        case .editRemove: removeNearest()
-        case .editClear:
-            guard data.dataset.count > 0 else { state.notice = "there are no points to clear"; return }
-            state.overlay = .prompt(.clearData, text: "\(NumberFormat.grouped(data.dataset.count)) points")
-        case .saveData: state.overlay = .prompt(.saveData, text: Self.freeName("nnlab-data.csv"))
-        case .editToggleTarget:
-            state.editToTest.toggle()
-            state.notice = state.editToTest ? "new points join the test set" : "new points join the training set"
-        case .editClick: break  // needs the frame: `handle(_:in:)`
-        case .quizToggle, .quizType, .quizErase, .quizSubmit: performQuiz(action)
-        case .chainOpen:
-            state.stepping = nil
-            state.chain = ChainCursor()
-            state.notice = "the chain rule: n shows the next value, p the one before, + and - change x, esc returns"
-        case .chainStep(let d):
-            guard var c = state.chain else { return }
-            c.shown = Swift.min(ChainScreen.lineCount(at: c.x), Swift.max(1, c.shown + d))
-            state.chain = c
-        case .chainX(let d):
-            guard var c = state.chain else { return }
-            c.x = Swift.min(10, Swift.max(-10, c.x + 0.5 * Double(d)))
-            state.chain = c
-            state.notice = "x = \(NumberFormat.compact(c.x, significant: 3))"
-        case .chainClose: state.chain = nil
-        case .exportFrame:
-            state.overlay = .prompt(.exportFrame, text: Self.freeName("\(scenario.name)-epoch\(snapshot.epoch).svg"))
-        case .nextHiddenPair:
-            guard !session.architecture.hidden.isEmpty else { state.notice = "this network has no hidden layer"; return }
-            state.hiddenPair += 1
-            if state.main != .hidden { state.main = .hidden }
-            let n = session.architecture.hidden[Swift.min(state.selectedLayer, session.architecture.hidden.count - 1)].units
-            state.notice = n > 1 ? "hidden space: units \(state.hiddenPair % n + 1) and \((state.hiddenPair + 1) % n + 1)" : "hidden space: the layer has one unit"
-        case .togglePresent:
-            state.present.toggle()
-            state.notice = state.present ? "presentation mode: p returns" : "presentation mode off"
-        case .select: break  // needs the frame: `handle(_:in:)`
-        case .stepMove, .stepLayer, .stepEnd, .stepUnitMode, .stepUnit, .stepPoint, .stepCycle, .stepClose:
-            performStep(action)
-        case .closeOverlay: state.overlay = .none
-        case .settingsMove(let d):
-            let rows = settingRows()
-            var i = state.settingsRow
-            repeat { i = (i + d + rows.count) % rows.count } while rows[i].isHeading
-            state.settingsRow = i
-        case .settingsChange(let d):
-            let rows = settingRows()
-            guard state.settingsRow < rows.count, let setting = rows[state.settingsRow].setting else { return }
-            change(setting, by: d)
-        case .lessonMove(let d):
-            let n = ShippedLessons.names.count
-            state.lessonRow = Swift.min(n - 1, Swift.max(0, state.lessonRow + d))
-        case .lessonOpen:
-            let name = ShippedLessons.names[state.lessonRow]
-            do { try open(ShippedLessons.load(name)) } catch { state.overlay = .message(title: "Cannot open the lesson", lines: ["\(error)"]) }
-        case .promptType(let c):
-            if case .prompt(let kind, let text) = state.overlay, kind.takesText, text.count < 200 { state.overlay = .prompt(kind, text: text + String(c)) }
-        case .promptErase:
-            if case .prompt(let kind, let text) = state.overlay, kind.takesText { state.overlay = .prompt(kind, text: String(text.dropLast())) }
-        case .promptConfirm:
-            guard case .prompt(let kind, let text) = state.overlay else { return }
-            state.overlay = .none
-            if kind == .clearData { clearPoints(); return }
-            let path = text.trimmingCharacters(in: .whitespaces)
-            guard !path.isEmpty else { state.notice = "no file name given"; return }
-            switch kind {
-            case .save where FileIO.isFile(path):
-                // Never lose a saved model without being asked.
-                state.overlay = .prompt(.replace, text: path)
-            case .save, .replace: saveModel(to: path)
-            case .load: loadModel(from: path)
-            case .saveData where FileIO.isFile(path):
-                state.overlay = .prompt(.replaceData, text: path)
-            case .saveData, .replaceData: savePoints(to: path)
-            case .clearData: break
-            case .exportFrame: exportFrame(to: path)
-            }
+        action.perform(on: self, frame: frame)
+    }
+
+    /// `R`: new initial weights from the next seed.
+    func drawNewSeed() {
+        guard allowed(.network) else { return }
+        var c = configuration
+        c.seed = Self.nextSeed(c.seed)
+        rebuild(c, notice: "new seed \(c.seed): new initial weights")
+    }
+
+    /// `n`: a new sample of a generated data set.
+    func drawNewData() {
+        guard allowed(.data) else { return }
+        guard case .generated(var spec) = configuration.data, spec.kind != .xorTable else {
+            state.notice = "this data set has no random sample to draw again"
+            return
         }
+        var c = configuration
+        spec.seed = Self.nextSeed(spec.seed)
+        c.data = .generated(spec)
+        rebuild(c, notice: "new sample of \(spec.kind.rawValue)")
+    }
+
+    /// `v`: the next view of the main panel that suits the data and network.
+    func cycleView() {
+        let canShow = Views.canShowContributions(session.architecture, dataset: data.dataset)
+        if data.dataset.dimension == 1 {
+            // 1-D: the curve with and without each unit's contribution.
+            state.main = .curve
+            state.showContributions = canShow ? !state.showContributions : false
+        } else if session.architecture.hidden.isEmpty {
+            state.main = .map
+            state.notice = "one neuron has no hidden units to show; the map it is"
+            return
+        } else {
+            state.main = state.main == .map ? .units : state.main == .units ? .hidden : .map
+        }
+        state.notice = "main panel: \(Views.mainViewName(state, canShowContributions: canShow))"
+    }
+
+    /// `i`: the hidden space's next pair of units.
+    func nextHiddenPair() {
+        guard !session.architecture.hidden.isEmpty else { state.notice = "this network has no hidden layer"; return }
+        state.hiddenPair += 1
+        if state.main != .hidden { state.main = .hidden }
+        let n = session.architecture.hidden[Swift.min(state.selectedLayer, session.architecture.hidden.count - 1)].units
+        state.notice = n > 1 ? "hidden space: units \(state.hiddenPair % n + 1) and \((state.hiddenPair + 1) % n + 1)" : "hidden space: the layer has one unit"
+    }
+
+    /// Up and down: the hidden layer the layer panel shows.
+    func selectLayer(by d: Int) {
+        let n = configuration.hidden.count
+        guard n > 0 else { state.notice = "this network has no hidden layer"; return }
+        state.selectedLayer = (state.selectedLayer + d + n) % n
+        state.notice = "layer panel: hidden layer \(state.selectedLayer + 1) (a(\(state.selectedLayer + 2)))"
+    }
+
+    /// `s`: the settings panel, on a row that is a setting.
+    func openSettings() {
+        state.overlay = .settings
+        let rows = settingRows()
+        if state.settingsRow >= rows.count || rows[state.settingsRow].isHeading { state.settingsRow = rows.firstIndex { !$0.isHeading } ?? 0 }
     }
 
     /// Opens another lesson.
@@ -404,7 +303,7 @@ public final class Lab {
         state.notice = "opened \(lesson.name)"
         state.chain = nil
         if lesson.view.quiz { openQuiz() }
-        if lesson.view.chain { perform(.chainOpen) }
+        if lesson.view.chain { perform(DashboardAction.chainOpen) }
     }
 
     // MARK: Drawing
@@ -501,7 +400,7 @@ public final class Lab {
         var frame = Frame(width: width, height: height)
         frame.isTooSmall = true
         let lines = ["Please enlarge the terminal", "to at least \(minimumSize.width)x\(minimumSize.height)",
-                     "(now \(width)x\(height)).", "", "q quits"]
+                     "(now \(width)x\(height)).", ""] + KeyTable.helpLines(TooSmallMode.self).map { $0.trimmingCharacters(in: .whitespaces) }
         let top = Swift.max(0, (height - lines.count) / 2)
         for (i, line) in lines.enumerated() where top + i < height {
             let x = Swift.max(0, (width - displayWidth(line)) / 2)
@@ -531,7 +430,7 @@ public final class Lab {
         return ws
     }
 
-    private func allowed(_ lock: Lock) -> Bool {
+    func allowed(_ lock: Lock) -> Bool {
         if state.isLocked(lock) {
             state.notice = "\(lock.label) is locked by the lesson"
             return false

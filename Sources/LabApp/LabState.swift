@@ -7,7 +7,7 @@ public typealias MainView = ViewSettings.MainPanel
 /// A window over the dashboard.
 public enum Overlay: Equatable, Sendable {
     case none
-    /// The `?` help: every key.
+    /// The `?` help: every mode's keys, the current screen's first (`LabState.helpScroll`).
     case help
     /// The settings panel (`s`, Tab).
     case settings
@@ -32,9 +32,6 @@ public enum PromptKind: String, Sendable {
     case clearData
     /// `F`: where the screen is written (.txt, .ans or .svg).
     case exportFrame
-
-    /// True for the prompts where a file name is typed.
-    public var takesText: Bool { self == .save || self == .load || self == .saveData || self == .exportFrame }
 }
 
 /// A point of the data's plane (or, for a 1-D function, x and y).
@@ -48,7 +45,8 @@ public struct PlanePoint: Sendable, Equatable {
 }
 
 /// Everything the lab shows besides the training itself: the views, overlays and selections.
-/// Changed only by `Lab.handle(_:)`, so every key's effect is testable without a terminal.
+/// Changed only by the modes' actions (`Lab.handle(_:in:)`), so every key's effect is testable
+/// without a terminal.
 public struct LabState: Sendable, Equatable {
     public var main: MainView = .map
     /// Hidden units' contributions in the curve view.
@@ -64,6 +62,8 @@ public struct LabState: Sendable, Equatable {
     public var settingsRow = 0
     /// Selected row of the lesson picker.
     public var lessonRow = 0
+    /// First line of the help window shown.
+    public var helpScroll = 0
     /// A one-line notice in the footer ("learning rate 0.3", "locked by the lesson").
     public var notice: String?
     /// Settings the lesson locked.
@@ -130,38 +130,4 @@ public struct ChainCursor: Sendable, Equatable {
 /// A direction on the map, for moving the step-through's point cursor.
 public enum Direction: Sendable, Equatable {
     case up, down, left, right
-}
-
-/// What a key asks the lab to do.
-public enum LabAction: Equatable, Sendable {
-    case togglePlay, step, epoch, reset, newSeed, newData, quit
-    /// Move a setting on by some choices (a, d, [ ] and the settings panel).
-    case change(Setting, Int)
-    /// Units of the selected hidden layer (+ -).
-    case changeUnits(Int)
-    case cycleView, selectLayer(Int)
-    case openSettings, openHelp, openLessons, save, load, toggleTest, toggleDiscretize
-    case scrollLesson(Int), redraw, closeOverlay, stepThrough
-    case settingsMove(Int), settingsChange(Int)
-    case lessonMove(Int), lessonOpen
-    case promptType(Character), promptErase, promptConfirm
-    case select(x: Int, y: Int)
-    /// Compare: clone the focused network into a new pane, close the focused pane, focus one.
-    case clone, closePane, focusPane(Int), nextPane
-    case togglePresent, nextHiddenPair
-    /// The step-through's quiz: on/off, a character of the answer, erase one, submit.
-    case quizToggle, quizType(Character), quizErase, quizSubmit
-    /// The chain-rule screen: open it, show one line more or less, change x, close it.
-    case chainOpen, chainStep(Int), chainX(Int), chainClose
-    /// The timeline: move by some checkpoints, go to the first or the latest, resume training
-    /// from the checkpoint shown.
-    case scrub(Int), scrubEnd(Bool), resumeHere
-    /// `F`: write the screen to a file.
-    case exportFrame
-    /// Data editing: on/off, move the cursor (a larger step with `big`), place a point of a
-    /// class (a digit), remove the nearest point, clear all (asks), save as CSV, new points to
-    /// the test set or the training set, a click (button 1 left, 3 right, 2 middle).
-    case toggleEditing, editMove(dx: Int, dy: Int, big: Bool), editPlace(Int), editRemove, editClear, saveData, editToggleTarget
-    case editClick(x: Int, y: Int, button: Int)
-    case stepMove(Int), stepLayer(Int), stepEnd(Bool), stepUnitMode, stepUnit(Int), stepPoint(Direction), stepCycle(Int), stepClose
 }

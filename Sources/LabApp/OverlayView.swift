@@ -14,9 +14,9 @@ struct OverlayView {
         switch state.overlay {
         case .none: return
         case .help:
-            let rows = body.height - 4
-            Dialog(title: state.stepping == nil ? "Keys" : "Keys of the step-through",
-                   lines: state.stepping == nil ? KeyTable.helpLines(rows: rows, checkpointMegabytes: context.checkpointMegabytes) : KeyTable.stepHelpLines(rows: rows), hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+            let page = Self.helpPage(state, rows: body.height - 4, checkpointMegabytes: context.checkpointMegabytes)
+            let width = Swift.min(body.width - 6, page.width)
+            Dialog(title: page.title, lines: page.lines.map { $0.padded(width) }, hint: page.hint).render(into: &buffer, area: body, theme: theme)
         case .message(let title, let lines):
             Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .prompt(let kind, let text):
@@ -49,6 +49,19 @@ struct OverlayView {
             let rows = catalogue.map { SettingsList.Row(name: $0.name, value: $0.title) }
             SettingsList(rows: rows, selected: state.lessonRow).render(into: &buffer, area: Panel.inner(box).inset(dx: 1, dy: 0), theme: theme)
         }
+    }
+
+    /// The help window's lines from `state.helpScroll` on (as many as `rows` holds, less the
+    /// hint's two), its title, its hint, and the width of its widest line over every page.
+    static func helpPage(_ state: LabState, rows: Int, checkpointMegabytes: Int) -> (title: String, lines: [String], hint: String, width: Int) {
+        let all = KeyTable.helpPages(for: state, rows: rows, checkpointMegabytes: checkpointMegabytes)
+        let shown = Swift.max(1, rows)
+        let top = Swift.min(state.helpScroll, Swift.max(0, all.count - shown))
+        let lines = Array(all.dropFirst(top).prefix(shown))
+        let more = top + lines.count < all.count
+        let hint = more ? "down/pgdn: more keys (every mode's); any other key closes"
+            : top > 0 ? "up/pgup: back; any other key closes" : "any key closes"
+        return ("Keys: " + KeyTable.screenMode(state).title, lines, hint, all.map(displayWidth).max() ?? 0)
     }
 
     /// The settings panel as the widget draws it.

@@ -19,10 +19,13 @@ public struct StepDetail: Widget {
 
     var entry: TraceEntry { trace.entries[index] }
 
-    /// The latest value of `symbol` at or before this step (z(2), a(3), delta(3), ...).
-    func value(_ symbol: String) -> Matrix<Double>? {
-        trace.entries[...index].last { $0.symbol == symbol && $0.phase != .update }?.value
+    /// The latest value of `kind` at or before this step (z(2), a(3), delta(3), ...).
+    func value(_ kind: TraceEntry.Kind) -> Matrix<Double>? {
+        trace.entries[...index].last { $0.kind == kind }?.value
     }
+
+    /// a(l): the input x for l = 1.
+    func activation(_ l: Int) -> Matrix<Double>? { value(l == 1 ? .input : .a(l)) }
 
     static func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
     static func transpose(_ m: Matrix<Double>) -> Matrix<Double> {
@@ -45,44 +48,45 @@ public struct StepDetail: Widget {
     func operands() -> (inputs: [Operand], result: Operand) {
         let e = entry
         let net = trace.network
-        let l = e.layer
+        let n_l = net.architecture.n_l
         let i = unit
+        let empty = Self.column([])
         let result = Operand(label: e.symbol, matrix: e.value, row: i)
-        switch (e.phase, e.symbol) {
-        case (.forward, "a(1)"):
+        switch e.kind {
+        case .input:
             return ([Operand(label: "x", matrix: Self.column(trace.input), row: i)], result)
-        case (.forward, let s) where s.hasPrefix("z("):
-            let w = net.W(l - 1)
-            return ([Operand(label: "W(\(l - 1))", matrix: w, row: i),
-                     Operand(label: "a(\(l - 1))", matrix: value("a(\(l - 1))") ?? Self.column([]), column: i.map { _ in 0 }),
+        case .z(let l):
+            return ([Operand(label: "W(\(l - 1))", matrix: net.W(l - 1), row: i),
+                     Operand(label: "a(\(l - 1))", matrix: activation(l - 1) ?? empty, column: i.map { _ in 0 }),
                      Operand(label: "b(\(l - 1))", matrix: Self.column(net.b(l - 1)), row: i)], result)
-        case (.forward, _):
-            return ([Operand(label: "z(\(l))", matrix: value("z(\(l))") ?? Self.column([]), row: i)], result)
-        case (.loss, _):
-            let out = value("a(\(trace.network.architecture.n_l))") ?? Self.column([])
-            return ([Operand(label: "a(\(net.architecture.n_l))", matrix: out, row: i), Operand(label: "y", matrix: Self.column(trace.target), row: i)], result)
-        case (.backward, let s) where s.hasPrefix("delta(") && l == net.architecture.n_l:
-            return ([Operand(label: "a(\(l))", matrix: value("a(\(l))") ?? Self.column([]), row: i),
+        case .a(let l):
+            return ([Operand(label: "z(\(l))", matrix: value(.z(l)) ?? empty, row: i)], result)
+        case .loss:
+            return ([Operand(label: "a(\(n_l))", matrix: activation(n_l) ?? empty, row: i), Operand(label: "y", matrix: Self.column(trace.target), row: i)], result)
+        case .delta(let l) where l == n_l:
+            return ([Operand(label: "a(\(l))", matrix: activation(l) ?? empty, row: i),
                      Operand(label: "y", matrix: Self.column(trace.target), row: i)], result)
-        case (.backward, let s) where s.hasPrefix("delta("):
-            let w = net.W(l)
-            var inputs = [Operand(label: "(W(\(l)))^T", matrix: Self.transpose(w), row: i),
-                          Operand(label: "delta(\(l + 1))", matrix: value("delta(\(l + 1))") ?? Self.column([]))]
+        case .delta(let l):
+            var inputs = [Operand(label: "(W(\(l)))^T", matrix: Self.transpose(net.W(l)), row: i),
+                          Operand(label: "delta(\(l + 1))", matrix: value(.delta(l + 1)) ?? empty)]
             if let fp = fPrime(layer: l) { inputs.append(Operand(label: "f'(z(\(l)))", matrix: fp, row: i)) }
             return (inputs, result)
-        case (.backward, let s) where s.hasPrefix("grad W"):
-            return ([Operand(label: "delta(\(l + 1))", matrix: value("delta(\(l + 1))") ?? Self.column([]), row: i),
-                     Operand(label: "(a(\(l)))^T", matrix: Self.transpose(value("a(\(l))") ?? Self.column([])))],
-                    Operand(label: e.symbol, matrix: e.value, row: i))
-        case (.backward, _):
-            return ([Operand(label: "delta(\(l + 1))", matrix: value("delta(\(l + 1))") ?? Self.column([]), row: i)], result)
-        case (.update, let s) where s.hasPrefix("W(") || s.hasPrefix("b("):
-            let isW = s.hasPrefix("W(")
-            let before = isW ? net.W(l) : Self.column(net.b(l))
-            let grad = trace.entries.last { $0.symbol == "grad \(s)" }?.value ?? before
-            return ([Operand(label: "\(s) before", matrix: before, row: i), Operand(label: "grad \(s)", matrix: grad, row: i)],
-                    Operand(label: "\(s) after", matrix: e.value, row: i))
-        case (.update, _):
+        case .gradW(let l):
+            return ([Operand(label: "delta(\(l + 1))", matrix: value(.delta(l + 1)) ?? empty, row: i),
+                     Operand(label: "(a(\(l)))^T", matrix: Self.transpose(activation(l) ?? empty))], result)
+        case .gradB(let l):
+            return ([Operand(label: "delta(\(l + 1))", matrix: value(.delta(l + 1)) ?? empty, row: i)], result)
+        case .updatedW(let l):
+            let before = net.W(l)
+            return ([Operand(label: "\(e.symbol) before", matrix: before, row: i),
+                     Operand(label: "grad \(e.symbol)", matrix: value(.gradW(l)) ?? before, row: i)],
+                    Operand(label: "\(e.symbol) after", matrix: e.value, row: i))
+        case .updatedB(let l):
+            let before = Self.column(net.b(l))
+            return ([Operand(label: "\(e.symbol) before", matrix: before, row: i),
+                     Operand(label: "grad \(e.symbol)", matrix: value(.gradB(l)) ?? before, row: i)],
+                    Operand(label: "\(e.symbol) after", matrix: e.value, row: i))
+        case .lossAfterUpdate:
             return ([Operand(label: "J before", matrix: Self.column([trace.loss]))], Operand(label: "J after", matrix: e.value))
         }
     }
@@ -91,7 +95,7 @@ public struct StepDetail: Widget {
     func fPrime(layer l: Int) -> Matrix<Double>? {
         let shapes = trace.network.shapes
         guard l - 2 >= 0, l - 2 < shapes.count, let f = shapes[l - 2].activation, shapes[l - 2].pieces == 1,
-              let z = value("z(\(l))") else { return nil }
+              let z = value(.z(l)) else { return nil }
         return Self.column(z.values.map { f.fPrime($0) })
     }
 
@@ -100,39 +104,39 @@ public struct StepDetail: Widget {
         guard let i = unit else { return [] }
         let times = unicode ? " · " : " * "
         let e = entry
-        let l = e.layer
         let net = trace.network
         func n(_ v: Double) -> String { NumberFormat.fixed(v, decimals: 4, trim: false) }
         func p(_ v: Double) -> String { v < 0 ? "(\(n(v)))" : n(v) }
         guard i < e.value.rows else { return [] }
-        switch (e.phase, e.symbol) {
-        case (.forward, let s) where s.hasPrefix("z("):
+        switch e.kind {
+        case .z(let l):
             let w = net.W(l - 1)
-            let a = value("a(\(l - 1))")?.values ?? []
+            let a = activation(l - 1)?.values ?? []
             guard w.cols == a.count else { return [] }
             let b = net.b(l - 1)[i]
             let terms = (0..<w.cols).map { p(w[i, $0]) + times + p(a[$0]) }
             return ["z(\(l))_\(i + 1) = sum_j W(\(l - 1))_\(i + 1)j a(\(l - 1))_j + b(\(l - 1))_\(i + 1)",
                     "        = " + (terms + [p(b)]).joined(separator: " + "),
                     "        = " + ((0..<w.cols).map { p(w[i, $0] * a[$0]) } + [p(b)]).joined(separator: " + ") + " = " + n(e.value[i, 0])]
-        case (.forward, let s) where s.hasPrefix("a(") && l > 1:
-            guard let z = value("z(\(l))"), i < z.rows else { return [] }
+        case .a(let l):
+            guard let z = value(.z(l)), i < z.rows else { return [] }
             let name = l - 2 < net.shapes.count ? (net.shapes[l - 2].activation?.name ?? net.architecture.output.rawValue) : "f"
             return ["a(\(l))_\(i + 1) = \(name)(z(\(l))_\(i + 1)) = \(name)(\(n(z[i, 0]))) = \(n(e.value[i, 0]))"]
-        case (.backward, let s) where s.hasPrefix("delta(") && l < net.architecture.n_l:
+        case .delta(let l) where l < net.architecture.n_l:
             let w = net.W(l)
-            guard let d = value("delta(\(l + 1))")?.values, d.count == w.rows, i < w.cols else { return [] }
+            guard let d = value(.delta(l + 1))?.values, d.count == w.rows, i < w.cols else { return [] }
             let sum = (0..<w.rows).reduce(0.0) { $0 + w[$1, i] * d[$1] }
             var lines = ["delta(\(l))_\(i + 1) = (sum_j W(\(l))_j\(i + 1) delta(\(l + 1))_j) f'(z(\(l))_\(i + 1))",
                          "        = (" + (0..<w.rows).map { p(w[$0, i]) + times + p(d[$0]) }.joined(separator: " + ") + ")" + times + "f'(z(\(l))_\(i + 1))"]
             if let fp = fPrime(layer: l), i < fp.rows { lines.append("        = " + p(sum) + times + p(fp[i, 0]) + " = " + n(e.value[i, 0])) }
             return lines
-        case (.backward, let s) where s.hasPrefix("grad W"):
-            guard let d = value("delta(\(l + 1))")?.values, let a = value("a(\(l))")?.values, i < d.count else { return [] }
+        case .gradW(let l):
+            guard let d = value(.delta(l + 1))?.values, let a = activation(l)?.values, i < d.count else { return [] }
             return ["grad W(\(l))_\(i + 1)j = delta(\(l + 1))_\(i + 1) a(\(l))_j = " + p(d[i]) + times + "[" + a.map(n).joined(separator: "  ") + "]"]
-        case (.update, let s) where s.hasPrefix("W(") || s.hasPrefix("b("):
+        case .updatedW, .updatedB:
+            let s = e.symbol
             return ["row \(i + 1): \(s)_\(i + 1) <- \(s)_\(i + 1) - eta grad \(s)_\(i + 1)   (\(entry.note ?? ""))"]
-        default:
+        case .input, .loss, .delta, .gradB, .lossAfterUpdate:
             return []
         }
     }
@@ -159,7 +163,7 @@ public struct StepDetail: Widget {
         let tallest = all.map(\.matrix.rows).max() ?? 1
         // Rows kept for the unit's sum and the gradient check under the matrices.
         let expanded = expansion(unicode: theme.glyphs.unicode)
-        let below = expanded.count + (e.check != nil ? 2 : 0) + (e.phase == .update && e.symbol == "J" ? 1 : 0)
+        let below = expanded.count + (e.check != nil ? 2 : 0) + (e.kind == .lossAfterUpdate ? 1 : 0)
         let reserve = below > 0 ? below + 1 : 0   // and the blank line above them
         let rowsLeft = area.bottom - y - reserve
         // Two spaces between operands when they fit, one when the screen is narrow.
@@ -198,7 +202,7 @@ public struct StepDetail: Widget {
             line("finite differences: \(check.name) max relative error \(NumberFormat.scientific(check.maxRelativeError, digits: 1)) \(mark)"
                  + (ok ? "  (backpropagation is exact)" : "  (check the derivative)"), ok ? theme.good : theme.error)
         }
-        if e.phase == .update && e.symbol == "J" {
+        if e.kind == .lossAfterUpdate {
             var text = "J for this example: \(n(trace.loss)) before the update, \(n(trace.lossAfterUpdate ?? .nan)) after"
             if let p = trace.prediction, let q = trace.predictionAfterUpdate { text += "; predicted class \(p) -> \(q)" }
             line(text, theme.title)

@@ -34,13 +34,7 @@ struct StepScreen: Screen {
                   right: state.quiz.map { ("quiz \($0.score.right)/\($0.score.asked) ", theme.accent) } ?? (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
                   background: theme.bar)
             .render(into: &buffer, area: rows[0], theme: theme)
-        var hints: [(key: String, action: String)] = [("n", "next"), ("p", "back"), ("N P", "layer"), ("u", cursor.unitMode ? "vector mode" : "unit mode")]
-        if cursor.unitMode { hints.append(("j k", "unit")) }
-        hints += [(theme.glyphs.arrowKeys, "example"), ("Q", state.quiz == nil ? "quiz" : "end quiz"), ("f", "dashboard"), ("?", "help"), ("q", "quit")]
-        if context.quizQuestion != nil {
-            hints = [("0-9 . - e", "type"), ("enter", "check"), ("backspace", "erase"), ("Q", "end quiz"), ("?", "help"), ("q", "quit")]
-        }
-        DashboardScreen.drawFooter(hints, notice: state.notice, theme: theme, into: &buffer, area: rows[2])
+        DashboardScreen.drawFooter(context.footerHints(theme), notice: state.notice, theme: theme, into: &buffer, area: rows[2])
 
         let columns = Layout.horizontal([.percentage(buffer.width >= 150 ? 34 : buffer.width >= 100 ? 38 : 30), .fill(1)]).split(rows[1])
         let left = Layout.vertical([.fill(1), .fill(1)]).split(columns[0])
@@ -66,7 +60,7 @@ struct StepScreen: Screen {
         let arch = trace.network.architecture
         Panel(title: "Network", rightTitle: "layer in focus").render(into: &buffer, area: left[1], theme: theme)
         let values = [trace.input] + trace.network.shapes.map { s in
-            trace.entries.last { $0.symbol == "a(\(s.l + 1))" }?.value.values ?? []
+            trace.entries.last { $0.kind == .a(s.l + 1) }?.value.values ?? []
         }
         var layers = [NetworkDiagram.Layer(label: "a(1)", units: arch.inputs, names: context.inputNames(theme), values: values[0])]
         // While the quiz waits for a value, the diagram shows only what was computed before it.
@@ -75,10 +69,10 @@ struct StepScreen: Screen {
             let shown = i + 1 <= computed ? values[i + 1] : nil
             layers.append(.init(label: "a(\(shape.l + 1))", units: shape.units, values: shown))
         }
-        let focus: Int = switch entry.phase {
-        case .forward, .loss: entry.symbol == "J" ? layers.count - 1 : entry.layer - 1
-        case .backward: entry.symbol.hasPrefix("delta") ? entry.layer - 1 : entry.layer
-        case .update: entry.symbol == "J" ? layers.count - 1 : entry.layer
+        let focus: Int = switch entry.kind {
+        case .loss, .lossAfterUpdate: layers.count - 1
+        case .input, .z, .a, .delta: entry.layer - 1
+        case .gradW, .gradB, .updatedW, .updatedB: entry.layer
         }
         NetworkDiagram(layers: layers, weights: Views.diagramWeights(trace.network), parameterCount: arch.parameterCount, highlighted: Swift.min(focus, layers.count - 1))
             .render(into: &buffer, area: Panel.inner(left[1]), theme: theme)
@@ -133,7 +127,7 @@ struct StepScreen: Screen {
     /// How many layers' activations are computed by step `index` (the diagram shades those).
     private func cursorForwardLayer(_ trace: Trace, _ index: Int) -> Int {
         var n = 0
-        for e in trace.entries[...index] where e.phase == .forward && e.symbol.hasPrefix("a(") { n = Swift.max(n, e.layer - 1) }
+        for e in trace.entries[...index] { if case .a(let l) = e.kind { n = Swift.max(n, l - 1) } }
         return n
     }
 }

@@ -85,8 +85,13 @@ extension Views {
         case .map: "decision map"
         case .units: "each hidden unit"
         case .hidden: "the hidden space (i: next pair of units)"
-        case .curve: state.showContributions && canShowContributions ? "f, F and each unit's contribution" : "f and F"
+        case .curve: showsContributions(state, canShowContributions: canShowContributions) ? "f, F and each unit's contribution" : "f and F"
         }
+    }
+
+    /// True when the curve view draws each hidden unit's contribution.
+    static func showsContributions(_ state: LabState, canShowContributions: Bool) -> Bool {
+        state.showContributions && canShowContributions
     }
 }
 

@@ -1,25 +1,94 @@
 import Formatting
-/// One computed value of a step-through: its symbol, its formula and its numbers.
+/// One computed value of a step-through: what it is (its kind), its formula and its numbers.
 public struct TraceEntry: Sendable {
     /// Where in the algorithm the value is computed.
     public enum Phase: String, Sendable {
         case forward, loss, backward, update
     }
 
-    /// The phase.
-    public let phase: Phase
-    /// The symbol computed: `z(2)`, `a(2)`, `J`, `delta(3)`, `grad W(2)`, `W(2)`.
-    public let symbol: String
+    /// What a value of the trace is, in the lecture's numbering: the step-through, the quiz
+    /// and the gradient check decide by it; the symbol people read is derived from it.
+    public enum Kind: Hashable, Sendable {
+        /// a(1) = x.
+        case input
+        /// z(l) and a(l) of layer l (l >= 2).
+        case z(Int), a(Int)
+        /// J before the update.
+        case loss
+        /// delta(l).
+        case delta(Int)
+        /// grad W(l), grad b(l).
+        case gradW(Int), gradB(Int)
+        /// W(l) and b(l) after the update.
+        case updatedW(Int), updatedB(Int)
+        /// J for the same example after the update.
+        case lossAfterUpdate
+
+        /// The lecture's symbol: `z(2)`, `a(2)`, `J`, `delta(3)`, `grad W(2)`, `W(2)`.
+        public var symbol: String {
+            switch self {
+            case .input: "a(1)"
+            case .z(let l): "z(\(l))"
+            case .a(let l): "a(\(l))"
+            case .loss, .lossAfterUpdate: "J"
+            case .delta(let l): "delta(\(l))"
+            case .gradW(let l): "grad W(\(l))"
+            case .gradB(let l): "grad b(\(l))"
+            case .updatedW(let l): "W(\(l))"
+            case .updatedB(let l): "b(\(l))"
+            }
+        }
+
+        /// The phase of the algorithm the value belongs to.
+        public var phase: Phase {
+            switch self {
+            case .input, .z, .a: .forward
+            case .loss: .loss
+            case .delta, .gradW, .gradB: .backward
+            case .updatedW, .updatedB, .lossAfterUpdate: .update
+            }
+        }
+
+        /// The lecture's layer index of the symbol (z(2) -> 2, grad W(1) -> 1; 0 for J).
+        public var layer: Int {
+            switch self {
+            case .input: 1
+            case .z(let l), .a(let l), .delta(let l), .gradW(let l), .gradB(let l), .updatedW(let l), .updatedB(let l): l
+            case .loss, .lossAfterUpdate: 0
+            }
+        }
+    }
+
+    /// What the value is.
+    public let kind: Kind
     /// The formula, in NOTATION.md's notation: `z(2) = W(1) a(1) + b(1)`.
     public let formula: String
-    /// The lecture's layer index of the symbol (z(2) -> 2, grad W(1) -> 1; 0 for J).
-    public let layer: Int
     /// The value; vectors are columns (`rows x 1`).
     public let value: Matrix<Double>
     /// For gradients: backpropagation against finite differences for this tensor.
     public let check: TensorCheck?
     /// A remark: the activation's formula, maxout's winning pieces, the label.
     public let note: String?
+
+    public init(kind: Kind, formula: String, value: Matrix<Double>, check: TensorCheck?, note: String?) {
+        self.kind = kind
+        self.formula = formula
+        self.value = value
+        self.check = check
+        self.note = note
+    }
+
+    /// The phase.
+    public var phase: Phase { kind.phase }
+    /// The symbol computed (derived from the kind).
+    public var symbol: String { kind.symbol }
+    /// The lecture's layer index of the symbol.
+    public var layer: Int { kind.layer }
+}
+
+extension TensorCheck {
+    /// True when this is the check of grad W(l) (`isBias` false) or grad b(l).
+    public func checks(layer l: Int, bias: Bool) -> Bool { layer == l && isBias == bias }
 }
 
 /// The forward and backward pass of one example, value by value, in double precision.
@@ -74,36 +143,36 @@ extension Network {
         var entries: [TraceEntry] = []
 
         // Forward
-        entries.append(TraceEntry(phase: .forward, symbol: "a(1)", formula: "a(1) = x", layer: 1,
+        entries.append(TraceEntry(kind: .input, formula: "a(1) = x",
                                   value: column(input), check: nil, note: nil))
         for s in net.shapes {
             let l = s.l
-            entries.append(TraceEntry(phase: .forward, symbol: "z(\(l + 1))", formula: "z(\(l + 1)) = W(\(l)) a(\(l)) + b(\(l))",
-                                      layer: l + 1, value: column(ws.zColumn(layer: s.index, 0)), check: nil,
+            entries.append(TraceEntry(kind: .z(l + 1), formula: "z(\(l + 1)) = W(\(l)) a(\(l)) + b(\(l))",
+                                      value: column(ws.zColumn(layer: s.index, 0)), check: nil,
                                       note: s.pieces > 1 ? "\(s.pieces) pieces per unit: row i k + p is piece p of unit i" : nil))
             let (formula, note) = Self.activationFormula(s, l: l + 1, winners: ws.winnerColumn(layer: s.index, 0))
-            entries.append(TraceEntry(phase: .forward, symbol: "a(\(l + 1))", formula: formula, layer: l + 1,
+            entries.append(TraceEntry(kind: .a(l + 1), formula: formula,
                                       value: column(ws.aColumn(layer: s.index, 0)), check: nil, note: note))
         }
         let yText = label.map { "true label y = \($0)" + (arch.outputs > 1 ? " (one-hot y = \(y.map(NumberFormat.short)))" : "") }
             ?? "target y = \(y.map(NumberFormat.short))"
-        entries.append(TraceEntry(phase: .loss, symbol: "J", formula: arch.loss.formula(for: arch.output), layer: 0,
+        entries.append(TraceEntry(kind: .loss, formula: arch.loss.formula(for: arch.output),
                                   value: column([loss]), check: nil, note: yText))
 
         // Backward: delta at the output, then per layer its gradients and the delta below.
         let last = net.shapes.count - 1
-        entries.append(TraceEntry(phase: .backward, symbol: "delta(\(n_l))",
-                                  formula: "delta(\(n_l)) = \(arch.loss.deltaFormula(for: arch.output))", layer: n_l,
+        entries.append(TraceEntry(kind: .delta(n_l),
+                                  formula: "delta(\(n_l)) = \(arch.loss.deltaFormula(for: arch.output))",
                                   value: column(ws.deltaColumn(layer: last, 0)), check: nil, note: nil))
         for s in net.shapes.reversed() {
             let l = s.l
             let gW = Array(UnsafeBufferPointer(start: ws.gradient + s.weightOffset, count: s.weightCount))
             let gb = Array(UnsafeBufferPointer(start: ws.gradient + s.biasOffset, count: s.rows))
-            entries.append(TraceEntry(phase: .backward, symbol: "grad W(\(l))", formula: "grad W(\(l)) = delta(\(l + 1)) (a(\(l)))^T",
-                                      layer: l, value: Matrix(rows: s.rows, cols: s.inputs, values: gW),
-                                      check: check.tensors.first { $0.name == "W(\(l))" }, note: nil))
-            entries.append(TraceEntry(phase: .backward, symbol: "grad b(\(l))", formula: "grad b(\(l)) = delta(\(l + 1))",
-                                      layer: l, value: column(gb), check: check.tensors.first { $0.name == "b(\(l))" }, note: nil))
+            entries.append(TraceEntry(kind: .gradW(l), formula: "grad W(\(l)) = delta(\(l + 1)) (a(\(l)))^T",
+                                      value: Matrix(rows: s.rows, cols: s.inputs, values: gW),
+                                      check: check.tensors.first { $0.checks(layer: l, bias: false) }, note: nil))
+            entries.append(TraceEntry(kind: .gradB(l), formula: "grad b(\(l)) = delta(\(l + 1))",
+                                      value: column(gb), check: check.tensors.first { $0.checks(layer: l, bias: true) }, note: nil))
             if s.index > 0 {
                 let below = net.shapes[s.index - 1]
                 let f = below.activation!
@@ -116,7 +185,7 @@ extension Network {
                     formula = "delta(\(l)) = (W(\(l)))^T delta(\(l + 1)) .* f'(z(\(l)))"
                     note = "f = \(f.name): f'(z) = \(f.formulas.fPrime)"
                 }
-                entries.append(TraceEntry(phase: .backward, symbol: "delta(\(l))", formula: formula, layer: l,
+                entries.append(TraceEntry(kind: .delta(l), formula: formula,
                                           value: column(ws.deltaColumn(layer: below.index, 0)), check: nil, note: note))
             }
         }
@@ -129,17 +198,17 @@ extension Network {
             for i in 0..<updated.parameters.count { updated.parameters[i] -= eta * ws.gradient[i] }
             for s in net.shapes {
                 let l = s.l
-                entries.append(TraceEntry(phase: .update, symbol: "W(\(l))", formula: "W(\(l)) <- W(\(l)) - eta grad W(\(l))",
-                                          layer: l, value: updated.W(l), check: nil, note: "eta = \(NumberFormat.short(eta))"))
-                entries.append(TraceEntry(phase: .update, symbol: "b(\(l))", formula: "b(\(l)) <- b(\(l)) - eta grad b(\(l))",
-                                          layer: l, value: column(updated.b(l)), check: nil, note: "eta = \(NumberFormat.short(eta))"))
+                entries.append(TraceEntry(kind: .updatedW(l), formula: "W(\(l)) <- W(\(l)) - eta grad W(\(l))",
+                                          value: updated.W(l), check: nil, note: "eta = \(NumberFormat.short(eta))"))
+                entries.append(TraceEntry(kind: .updatedB(l), formula: "b(\(l)) <- b(\(l)) - eta grad b(\(l))",
+                                          value: column(updated.b(l)), check: nil, note: "eta = \(NumberFormat.short(eta))"))
             }
             let after = Workspace<Double>(unchecked: arch, capacity: 1)
             after.loadSingle(input: input, label: label.map { Int32($0) }, target: target)
             updated.forward(after)
             lossAfter = updated.computeLoss(after)
             predictionAfter = after.predictedClass(0)
-            entries.append(TraceEntry(phase: .update, symbol: "J", formula: "J after the update", layer: 0,
+            entries.append(TraceEntry(kind: .lossAfterUpdate, formula: "J after the update",
                                       value: column([lossAfter!]), check: nil,
                                       note: "before: \(loss)"))
         }

@@ -36,25 +36,25 @@ import Testing
         let W1after = zip(Self.W1[0] + Self.W1[1], gW1).map { $0 - eta * $1 }
         let W2after = zip(Self.W2, gW2).map { $0 - eta * $1 }
 
-        func value(_ symbol: String, phase: TraceEntry.Phase) -> [Double] {
-            trace.entries.first { $0.symbol == symbol && $0.phase == phase }!.value.values
+        func value(_ kind: TraceEntry.Kind) -> [Double] {
+            trace.entries.first { $0.kind == kind }!.value.values
         }
         func same(_ a: [Double], _ b: [Double]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) } }
         #expect(same(z2, [1.1, 0.3]), "the hand computation itself: z(2) = (1*1 - 2*0 + 0.1, 0.5*1 + 1.5*0 - 0.2)")
-        #expect(same(value("a(1)", phase: .forward), x))
-        #expect(same(value("z(2)", phase: .forward), z2))
-        #expect(same(value("a(2)", phase: .forward), a2))
-        #expect(same(value("z(3)", phase: .forward), [z3]))
-        #expect(same(value("a(3)", phase: .forward), [a3]))
-        #expect(same(value("J", phase: .loss), [J]))
-        #expect(same(value("delta(3)", phase: .backward), [d3]))
-        #expect(same(value("grad W(2)", phase: .backward), gW2))
-        #expect(same(value("grad b(2)", phase: .backward), [d3]))
-        #expect(same(value("delta(2)", phase: .backward), d2))
-        #expect(same(value("grad W(1)", phase: .backward), gW1))
-        #expect(same(value("grad b(1)", phase: .backward), d2))
-        #expect(same(value("W(1)", phase: .update), W1after))
-        #expect(same(value("W(2)", phase: .update), W2after))
+        #expect(same(value(.input), x))
+        #expect(same(value(.z(2)), z2))
+        #expect(same(value(.a(2)), a2))
+        #expect(same(value(.z(3)), [z3]))
+        #expect(same(value(.a(3)), [a3]))
+        #expect(same(value(.loss), [J]))
+        #expect(same(value(.delta(3)), [d3]))
+        #expect(same(value(.gradW(2)), gW2))
+        #expect(same(value(.gradB(2)), [d3]))
+        #expect(same(value(.delta(2)), d2))
+        #expect(same(value(.gradW(1)), gW1))
+        #expect(same(value(.gradB(1)), d2))
+        #expect(same(value(.updatedW(1)), W1after))
+        #expect(same(value(.updatedW(2)), W2after))
         // The update lowers this example's loss.
         #expect(trace.lossAfterUpdate! < J)
         // Rounded, as the golden text shows them (computed with a calculator): a(3) = 0.7731, J = 0.2573, delta(3) = -0.2269.

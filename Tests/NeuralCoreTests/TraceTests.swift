@@ -11,6 +11,14 @@ import Testing
             "delta(3)", "grad W(2)", "grad b(2)", "delta(2)", "grad W(1)", "grad b(1)",
             "W(1)", "b(1)", "W(2)", "b(2)", "J",
         ])
+        #expect(trace.entries.map(\.kind) == [
+            .input, .z(2), .a(2), .z(3), .a(3), .loss,
+            .delta(3), .gradW(2), .gradB(2), .delta(2), .gradW(1), .gradB(1),
+            .updatedW(1), .updatedB(1), .updatedW(2), .updatedB(2), .lossAfterUpdate,
+        ])
+        #expect(trace.entries.map(\.phase) == [.forward, .forward, .forward, .forward, .forward, .loss,
+                                               .backward, .backward, .backward, .backward, .backward, .backward,
+                                               .update, .update, .update, .update, .update])
         #expect(trace.entries[1].formula == "z(2) = W(1) a(1) + b(1)")
         #expect(trace.entries[2].formula == "a(2) = logistic(z(2))")
         #expect(trace.entries[6].formula == "delta(3) = a - y")
@@ -20,8 +28,14 @@ import Testing
         #expect(close(trace.entries[7].value.values[1], -0.7412023407098376))
         #expect(trace.lossAfterUpdate! < trace.loss)
         // Every gradient carries its finite-difference check.
-        for entry in trace.entries where entry.symbol.hasPrefix("grad") {
-            #expect(entry.check != nil && entry.check!.maxRelativeError < 1e-6, "\(entry.symbol)")
+        for entry in trace.entries {
+            switch entry.kind {
+            case .gradW(let l), .gradB(let l):
+                #expect(entry.check != nil && entry.check!.maxRelativeError < 1e-6, "\(entry.symbol)")
+                #expect(entry.check?.layer == l && entry.check?.isBias == (entry.kind == .gradB(l)), "the check of \(entry.symbol) is its own tensor's")
+            default:
+                #expect(entry.check == nil)
+            }
         }
         // The update moved W(2) by -eta grad W(2).
         let updated = trace.entries[14].value.values
@@ -44,8 +58,8 @@ import Testing
         let (loss, gradient) = net.lossAndGradient(examples)
         #expect(close(trace.loss, loss))
         for s in net.shapes {
-            let gW = trace.entries.first { $0.symbol == "grad W(\(s.l))" }!.value.values
-            let gb = trace.entries.first { $0.symbol == "grad b(\(s.l))" }!.value.values
+            let gW = trace.entries.first { $0.kind == .gradW(s.l) }!.value.values
+            let gb = trace.entries.first { $0.kind == .gradB(s.l) }!.value.values
             #expect(gW == Array(gradient[s.weightOffset..<s.biasOffset]))
             #expect(gb == Array(gradient[s.biasOffset..<s.biasOffset + s.rows]))
         }

@@ -1,0 +1,133 @@
+import Foundation
+import LabApp
+import LabRendering
+import NeuralCore
+import Testing
+
+/// The key tables are the only source of keys: what each mode handles is what its help
+/// lists, the footer shows only keys that act, and no display text decides anything.
+@Suite struct KeyTableTests {
+    /// Every key a terminal can send, as far as the lab reads them.
+    static let universe: [KeyEvent] = {
+        var keys: [KeyEvent] = (32...126).map { .char(Character(UnicodeScalar($0)!)) }
+        keys += [.up, .down, .left, .right, .enter, .escape, .tab, .backTab, .backspace, .delete, .pageUp, .pageDown,
+                 .home, .end, .control("l"), .control("a"), .function(1), .function(5), .resize, .endOfInput,
+                 .click(x: 3, y: 3), .rightClick(x: 3, y: 3), .middleClick(x: 3, y: 3)]
+        return keys
+    }()
+
+    /// One state for each mode (and the too-small screen).
+    static let states: [(name: String, context: KeyContext)] = {
+        var out: [(String, KeyContext)] = [("dashboard", KeyContext(state: LabState()))]
+        func with(_ name: String, tooSmall: Bool = false, _ change: (inout LabState) -> Void) {
+            var s = LabState()
+            change(&s)
+            out.append((name, KeyContext(state: s, tooSmall: tooSmall)))
+        }
+        with("help") { $0.overlay = .help }
+        with("message") { $0.overlay = .message(title: "t", lines: []) }
+        with("save prompt") { $0.overlay = .prompt(.save, text: "") }
+        with("clear prompt") { $0.overlay = .prompt(.clearData, text: "") }
+        with("settings") { $0.overlay = .settings }
+        with("lessons") { $0.overlay = .lessons }
+        with("chain") { $0.chain = ChainCursor() }
+        with("step-through") { $0.stepping = StepCursor() }
+        with("quiz") { $0.stepping = StepCursor(); $0.quiz = QuizState() }
+        with("editor") { $0.editing = true }
+        with("scrubbing") { $0.scrubStep = 3 }
+        with("too small", tooSmall: true) { $0.overlay = .settings }
+        return out
+    }()
+
+    /// The bindings of the modes active in `context`, in the order they are asked.
+    static func active(_ context: KeyContext) -> [KeyBinding] {
+        var out: [KeyBinding] = []
+        for mode in KeyTable.modes where mode.isActive(context) {
+            out += mode.bindings
+            if mode.isModal { break }
+        }
+        return out
+    }
+
+    @Test func everyKeyHandledIsListedAndEveryListedKeyIsHandled() {
+        for (name, context) in Self.states {
+            let bindings = Self.active(context)
+            let listed = bindings.filter { $0.help != nil }
+            // The too-small screen's help is the request to enlarge it.
+            let help = (context.tooSmall ? KeyTable.helpLines(TooSmallMode.self) : KeyTable.helpPages(for: context.state, rows: 100)).joined(separator: "\n")
+            for key in Self.universe {
+                guard let action = KeyTable.action(for: key, in: context) else {
+                    #expect(!listed.contains { $0.pattern.matches(key) }, "\(name): \(key.name) is listed but does nothing")
+                    continue
+                }
+                // The key is listed by a binding of an active mode that means the same.
+                let lister = listed.first { $0.pattern.matches(key) }
+                #expect(lister != nil, "\(name): \(key.name) acts but no help line lists it")
+                if let lister, case .keys = lister.pattern {
+                    #expect(lister.action(for: key)?.isSame(as: action) == true, "\(name): \(key.name) does other than its help line says")
+                }
+            }
+            // Every listed binding's help line is in the `?` window, with its key's name.
+            for b in listed where b.help?.isEmpty == false {
+                #expect(help.contains(b.help!), "\(name): the help does not show \"\(b.help!)\"")
+                #expect(help.contains(b.pattern.name), "\(name): the help does not name \(b.pattern.name)")
+            }
+        }
+    }
+
+    @Test func theHelpListsTheCurrentModeFirstAndEveryMode() {
+        for (name, context) in Self.states where !context.tooSmall {
+            var s = context.state
+            s.overlay = .help
+            let pages = KeyTable.helpPages(for: s, rows: 18)
+            let screen = KeyTable.screenMode(s)
+            let first = screen.bindings.first { $0.help?.isEmpty == false }!
+            #expect(pages.prefix(18).joined(separator: "\n").contains(first.help!), "\(name): the help starts with its own keys")
+            for mode in KeyTable.modes where mode.bindings.contains(where: { $0.help?.isEmpty == false }) && !KeyTable.same(mode, TooSmallMode.self) {
+                if !KeyTable.same(mode, screen) { #expect(pages.contains("— \(mode.title) —"), "\(name): no section for \(mode.title)") }
+            }
+        }
+    }
+
+    @Test func theFooterShowsOnlyKeysThatAct() throws {
+        let statuses: [TrainingStatus] = [.running, .paused, .diverged]
+        for (name, context) in Self.states where !context.tooSmall {
+            for status in statuses {
+                for panes in [1, 3] {
+                    let c = HintContext(state: context.state, status: status, quizPending: context.state.quiz != nil, paneCount: panes, glyphs: .asciiSet)
+                    let hints = KeyTable.hints(c)
+                    #expect(!hints.isEmpty, "\(name): an empty footer")
+                    // The mode whose keys the footer shows: the first active one with a hint now.
+                    var modes: [any LabMode.Type] = []
+                    for mode in KeyTable.modes where mode.isActive(context) {
+                        modes.append(mode)
+                        if mode.isModal { break }
+                    }
+                    let shown = try #require(modes.first { $0.bindings.contains { $0.hint?(c) != nil } })
+                    for binding in shown.bindings where binding.hint?(c) != nil {
+                        guard case .keys(let keys) = binding.pattern else { continue }
+                        for key in keys {
+                            #expect(KeyTable.action(for: key, in: context)?.isSame(as: binding.action(for: key)!) == true,
+                                    "\(name): the footer offers \(key.name), which does something else")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// No display text decides anything in the lab: no parsing of symbols or names back.
+    @Test func noDisplayTextIsParsed() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/LabApp").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 10)
+        let forbidden = [".hasPrefix(", ".hasSuffix(", "symbol ==", ".symbol.", "viewName ==", "title ==", "name == \"", "label == \""]
+        for file in files {
+            let text = try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                for f in forbidden { #expect(!code.contains(f), "Sources/LabApp/\(file):\(n + 1): \(f)") }
+            }
+        }
+    }
+}
