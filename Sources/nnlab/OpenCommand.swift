@@ -12,16 +12,13 @@ extension NNLab {
         static let configuration = CommandConfiguration(
             abstract: "Open the interactive lab on a lesson (the default lesson if none).",
             discussion: """
-            Keys: space play/pause, . step, e epoch, r reset, v view, a activation, d dataset,
-            [ ] learning rate, + - units, s settings, l lessons, w save, o load, c clone (compare),
-            g next network, p presentation, E edit the data, S save the points, F save the screen,
-            ? help, q quit.
-            The timeline: left/right one checkpoint back/on, < > ten, home/end the first/latest,
-            a click on the bar shows the checkpoint under it, b resumes training from the checkpoint
-            shown (what came after it is dropped). The lab
-            keeps up to 500 checkpoints per run, densely at the start, thinned later, never the
-            first or the latest, within --checkpoint-memory (64 MB): at least 200 for networks up
-            to about 70,000 weights (fewer for larger ones, shared by the networks compared).
+            The lab's keys, mode by mode (the footer and ? show the same tables):
+
+            \(KeyTable.manualText())
+
+            The lab keeps up to 500 checkpoints per run, densely at the start, thinned later, never
+            the first or the latest, within --checkpoint-memory (64 MB): at least 200 for networks
+            up to about 70,000 weights (fewer for larger ones, shared by the networks compared).
             Without a terminal (output piped), use `nnlab run` or `nnlab train` instead.
             """)
 

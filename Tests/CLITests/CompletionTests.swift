@@ -11,7 +11,7 @@ import Testing
             _ = FileManager.default.createFile(atPath: dir + "/" + file, contents: Data())
         }
         let script = #"""
-            command -v bash >/dev/null || { echo "no bash"; exit 0; }
+            command -v bash >/dev/null || { echo "no bash"; exit 3; }
             cd "$DIR" && PATH="$(dirname "$NNLAB"):$PATH" bash -c '
               source <("$NNLAB" --generate-completion-script bash)
               comp() {
@@ -28,7 +28,8 @@ import Testing
               comp nnlab gradch'
             """#
         let r = try CLI.shell(script.replacingOccurrences(of: "\"$DIR\"", with: "'\(dir)'"))
-        guard r.stdout != "no bash\n" else { return }
+        // Completions are for bash: without it this test cannot check them, and says so.
+        #expect(r.stdout != "no bash\n" && r.status != 3, "bash is needed to check the completions")
         #expect(r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) == [
             "circles", "leaky_relu", "points.csv", "model.json", "06a-spiral-deep 06b-spiral-shallow", "gradcheck", "",
         ], "\(r.stdout) \(r.stderr)")
