@@ -30,7 +30,7 @@ public enum UIBench {
         let sampler = GridSampler(architecture: arch, features: FeatureSet([.x1, .x2, .r]))
         let (columns, rows) = (120, 100)
         let seconds = time(frames: frames) {
-            sampler.sample(network, columns: columns, rows: rows, x: -6...6, y: -6...6)
+            _ = sampler.sample(network, columns: columns, rows: rows, x: -6...6, y: -6...6)
         }
         return Result(json: "{\"workload\":\"ui-decision-grid\",\"cells\":\(columns * rows),\"frames\":\(frames),\"seconds\":\(seconds),\"ms_per_frame\":\((seconds / Double(frames) * 1e6).rounded() / 1e3)}")
     }

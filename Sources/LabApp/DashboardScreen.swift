@@ -114,11 +114,11 @@ struct DashboardScreen: Screen {
                 .render(into: &buffer, area: area, theme: theme)
             guard size.width > 0, inner.width >= size.width, inner.height > size.height else { return nil }
             let pixelRows = theme.glyphs.unicode && theme.hasColor ? size.height * 2 : size.height
-            sampler.sample(network, columns: size.width, rows: pixelRows, x: dataset.domain.x, y: dataset.domain.y, withUnits: true)
+            let sample = sampler.sample(network, columns: size.width, rows: pixelRows, x: dataset.domain.x, y: dataset.domain.y, withUnits: true)
             var tiles: [Thumbnails.Tile] = []
             for shape in shapes {
                 for i in 0..<shape.units where tiles.count < shown {
-                    let values = sampler.unitValues[shape.index][i]
+                    let values = sample.unitValues[shape.index][i]
                     // Each tile on its own scale: -1...1 after dividing by its largest |a|.
                     var peak: Float = 0
                     for v in values where v.isFinite { peak = Swift.max(peak, Swift.abs(v)) }
@@ -155,7 +155,7 @@ struct DashboardScreen: Screen {
         let arch = network.architecture
         Panel(title: "Network", rightTitle: "\(NumberFormat.grouped(arch.parameterCount)) parameters").render(into: &buffer, area: area, theme: theme)
         let inner = Panel.inner(area)
-        let values = exampleActivations(network)
+        let values = context.exampleActivations
         var layers = [NetworkDiagram.Layer(label: "in", units: arch.inputs, names: context.inputNames(theme), values: values.first)]
         for (i, shape) in network.shapes.enumerated() {
             let f = shape.activation.map { $0.label } ?? arch.output.rawValue
@@ -165,20 +165,6 @@ struct DashboardScreen: Screen {
                                      highlighted: state.overlay == .none ? state.selectedLayer + 1 : nil)
         if arch.hidden.isEmpty { diagram.highlighted = nil }
         diagram.render(into: &buffer, area: inner, theme: theme)
-    }
-
-    /// a(l) of every layer for the chosen example, or the first training example (the node
-    /// shading).
-    private func exampleActivations(_ network: Network<Float>) -> [[Double]] {
-        let points = context.points
-        guard !points.isEmpty else { return [] }
-        let ws = context.exampleWorkspace
-        let chosen = state.selectedPoint.flatMap { $0 < points.count ? $0 : nil } ?? 0
-        ws.loadSingle(input: context.input(of: points[chosen]).map(Float.init))
-        network.forward(ws)
-        var out = [ws.inputColumn(0).map(Double.init)]
-        for shape in network.shapes { out.append(ws.aColumn(layer: shape.index, 0).map(Double.init)) }
-        return out
     }
 
     private func drawLayer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {

@@ -47,8 +47,8 @@ public struct MapArea: Sendable, Equatable {
     }
 }
 
-/// Everything a screen draws, read from the lab for one frame. Screens only read it; the
-/// caches (the grid sampler, a one-example workspace) are scratch buffers for the drawing.
+/// Everything a screen draws, read from the lab for one frame. Screens only read it; the grid
+/// samplers are scratch whose results are values of their own (`GridSample`).
 struct ScreenContext {
     let scenario: Scenario
     let configuration: SessionConfiguration
@@ -63,7 +63,8 @@ struct ScreenContext {
     /// The settings panel's rows (when it is open).
     let settingRows: [SettingRow]
     let sampler: GridSampler
-    let exampleWorkspace: Workspace<Float>
+    /// a(l) of every layer for the chosen example (or the first): the diagram's node shading.
+    let exampleActivations: [[Double]]
     /// Every network, in pane order (one on the dashboard).
     var panes: [PaneView] = []
     /// The number the step-through's quiz waits for, if any.

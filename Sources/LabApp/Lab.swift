@@ -76,8 +76,9 @@ public final class Lab {
     var dataFile: String?
     /// The size of the screen `F` writes (the last frame's).
     var exportSize = (width: 120, height: 40)
+    /// Each pane's grid sampler: scratch for drawing its maps, made by the reducer when a
+    /// network's shape changes (drawing only reads this dictionary).
     private var samplerCache: [Int: GridSampler] = [:]
-    private var workspaceCache: Workspace<Float>?
     /// The step-through's trace of the chosen example (made by the reducer, not by drawing).
     var stepTrace: StepTrace?
     /// The step-through's trace of the chosen example, when it is open.
@@ -153,6 +154,7 @@ public final class Lab {
         state.selectedLayer = Swift.min(state.selectedLayer, Swift.max(0, session.architecture.hidden.count - 1))
         state.divergenceShown = latestSnapshot.status == .diverged
         fitMainView()
+        refreshSamplers()
     }
 
     /// Starts the training thread.
@@ -373,7 +375,7 @@ public final class Lab {
         return ScreenContext(scenario: scenario, configuration: configuration, dataset: data.dataset, trainIndices: data.train,
                              points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
                              settingRows: state.overlay == .settings ? settingRows() : [],
-                             sampler: sampler, exampleWorkspace: singleWorkspace(snapshot.network.architecture), panes: views,
+                             sampler: sampler, exampleActivations: exampleActivations(snapshot.network), panes: views,
                              quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes,
                              timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
     }
@@ -412,22 +414,38 @@ public final class Lab {
     /// A grid sampler for the focused network (made again when the network changes).
     var sampler: GridSampler { sampler(state.focus, session.architecture) }
 
-    /// A grid sampler for pane `i`'s network of `architecture`.
+    /// A grid sampler for pane `i`'s network of `architecture`: the one the reducer made, or
+    /// (if the shape changed since) one for this frame alone.
     func sampler(_ i: Int, _ architecture: Architecture) -> GridSampler {
         let features = panes[Swift.min(i, panes.count - 1)].configuration.features, dimension = data.dataset.dimension
         if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension { return s }
-        let s = GridSampler(architecture: architecture, features: features, dimension: dimension)
-        samplerCache[i] = s
-        return s
+        return GridSampler(architecture: architecture, features: features, dimension: dimension)
     }
 
-    /// A workspace for one example of `architecture` (the network diagram's node shading).
-    func singleWorkspace(_ architecture: Architecture) -> Workspace<Float> {
-        if let ws = workspaceCache, ws.shapes == architecture.shapes { return ws }
+    /// Makes each pane's sampler again where its network's shape, features or data changed.
+    func refreshSamplers() {
+        let snapshots = controller.snapshots
+        for i in panes.indices where i < snapshots.count {
+            let architecture = snapshots[i].network.architecture
+            let features = panes[i].configuration.features, dimension = data.dataset.dimension
+            if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension { continue }
+            samplerCache[i] = GridSampler(architecture: architecture, features: features, dimension: dimension)
+        }
+        for i in samplerCache.keys where i >= panes.count { samplerCache[i] = nil }
+    }
+
+    /// a(l) of every layer of `network` for the chosen example, or the first one (the network
+    /// diagram's node shading), computed in a workspace of this frame's own.
+    func exampleActivations(_ network: Network<Float>) -> [[Double]] {
+        guard !points.isEmpty else { return [] }
+        let chosen = state.selectedPoint.flatMap { $0 < points.count ? $0 : nil } ?? 0
         // The architecture is the session's, validated when it was built.
-        let ws = try! Workspace<Float>(architecture: architecture, capacity: 1)
-        workspaceCache = ws
-        return ws
+        let ws = try! Workspace<Float>(architecture: network.architecture, capacity: 1)
+        ws.loadSingle(input: input(of: points[chosen]).map(Float.init))
+        network.forward(ws)
+        var out = [ws.inputColumn(0).map(Double.init)]
+        for shape in network.shapes { out.append(ws.aColumn(layer: shape.index, 0).map(Double.init)) }
+        return out
     }
 
     func allowed(_ lock: Lock) -> Bool {

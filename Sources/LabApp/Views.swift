@@ -28,14 +28,14 @@ public enum Views {
     public static func decisionMap(_ network: Network<Float>, dataset: Dataset, points: [MapPoint],
                                    sampler: GridSampler, area: Rect, theme: Theme) -> DecisionMap {
         let (columns, rows) = DecisionMap.gridSize(for: area, theme: theme)
-        sampler.sample(network, columns: columns, rows: rows, x: dataset.domain.x, y: dataset.domain.y)
+        let sample = sampler.sample(network, columns: columns, rows: rows, x: dataset.domain.x, y: dataset.domain.y)
         let kind: DecisionMap.Kind
         if let k = dataset.classCount {
             kind = .classes(network.architecture.output == .softmax ? network.architecture.outputs : Swift.max(k, 2))
         } else {
             kind = .regression(valueRange(dataset))
         }
-        var map = DecisionMap(kind: kind, values: sampler.values, columns: columns, rows: rows,
+        var map = DecisionMap(kind: kind, values: sample.values, columns: columns, rows: rows,
                               x: dataset.domain.x, y: dataset.domain.y)
         map.points = points
         return map
@@ -47,7 +47,7 @@ public enum Views {
                                  sampler: GridSampler, width: Int, units: Bool) -> CurvePlot {
         let x = dataset.domain.x
         let samples = Swift.max(2, width * 2)
-        sampler.sample(network, columns: samples, rows: 1, x: x, y: 0...1)
+        let sample = sampler.sample(network, columns: samples, rows: 1, x: x, y: 0...1)
         // The sampler evaluates at cell centres; shift the curve to the plot's end points.
         var curves: [CurvePlot.Curve] = []
         if let kind, kind.isOneDimensional {
@@ -59,7 +59,7 @@ public enum Views {
                 curves.append(CurvePlot.Curve(values: part, label: i == 0 ? "alpha_i sigma(w_i x + b_i)" : "", series: 2 + i % 2))
             }
         }
-        curves.append(CurvePlot.Curve(values: sampler.values.map(Double.init), label: "network F(x)", series: 0))
+        curves.append(CurvePlot.Curve(values: sample.values.map(Double.init), label: "network F(x)", series: 0))
         var plot = CurvePlot(x: x, y: dataset.domain.y, curves: curves)
         plot.points = train.map { (dataset.points[$0], dataset.value($0)) }
         return plot

@@ -1,3 +1,14 @@
+/// One sample of a network over a grid.
+public struct GridSample: Sendable {
+    /// Grid columns and rows.
+    public let columns: Int
+    public let rows: Int
+    /// `rows x columns x channels`, row 0 at the top (largest x2).
+    public let values: [Float]
+    /// Per hidden layer, per unit: that unit's a over the grid (`rows x columns`), if asked for.
+    public let unitValues: [[[Float]]]
+}
+
 /// The network's output sampled over a grid of the input plane (or along the x axis for 1-D
 /// data), for the decision map, the neuron thumbnails and the curve plot.
 public final class GridSampler: @unchecked Sendable {
@@ -7,18 +18,11 @@ public final class GridSampler: @unchecked Sendable {
     public let features: FeatureSet
     /// 2 for the plane, 1 for a 1-D function (the input is then x alone).
     public let dimension: Int
+    /// Scratch for the forward passes, chunk by chunk; no result is kept in it.
     private let workspace: Workspace<Float>
 
-    /// Grid columns of the last sample.
-    public private(set) var columns = 0
-    /// Grid rows of the last sample.
-    public private(set) var rows = 0
     /// Values per cell: 1 (logistic probability of class 1, or the regression output) or K.
     public var channels: Int { architecture.output == .softmax ? architecture.outputs : 1 }
-    /// The last sample: `rows x columns x channels`, row 0 at the top (largest x2).
-    public private(set) var values: [Float] = []
-    /// Per hidden layer, per unit: that unit's a over the grid (`rows x columns`), if asked for.
-    public private(set) var unitValues: [[[Float]]] = []
 
     /// A sampler for networks of `architecture` fed with `features` of `dimension`-D points.
     public init(architecture: Architecture, features: FeatureSet, dimension: Int = 2, chunk: Int? = nil) {
@@ -28,25 +32,18 @@ public final class GridSampler: @unchecked Sendable {
         self.workspace = Workspace(unchecked: architecture, capacity: chunk ?? Swift.min(2048, Workspace<Float>.chunk(for: architecture)))
     }
 
-    /// Samples `network` at the centres of a `columns x rows` grid over `x` by `y`. With
-    /// `withUnits`, also every hidden unit's activation. Reuses its buffers between calls.
+    /// `network` at the centres of a `columns x rows` grid over `x` by `y`; with `withUnits`,
+    /// also every hidden unit's activation. The result is a value of its own: what one caller
+    /// sampled never changes with another's call (only the workspace is reused).
     public func sample(_ network: Network<Float>, columns: Int, rows: Int,
-                       x: ClosedRange<Double>, y: ClosedRange<Double>, withUnits: Bool = false) {
+                       x: ClosedRange<Double>, y: ClosedRange<Double>, withUnits: Bool = false) -> GridSample {
         require(network.architecture == architecture)
-        self.columns = columns
-        self.rows = rows
-        let cells = columns * rows
+        let cells = Swift.max(0, columns * rows)
         let k = channels
-        if values.count != cells * k { values = [Float](repeating: 0, count: cells * k) }
+        var values = [Float](repeating: 0, count: cells * k)
         let hidden = network.shapes.dropLast()
-        if withUnits {
-            if unitValues.count != hidden.count || unitValues.first?.first?.count != cells {
-                unitValues = hidden.map { [[Float]](repeating: [Float](repeating: 0, count: cells), count: $0.units) }
-            }
-        } else if !unitValues.isEmpty {
-            unitValues = []
-        }
-        guard cells > 0 else { return }
+        var unitValues: [[[Float]]] = withUnits ? hidden.map { [[Float]](repeating: [Float](repeating: 0, count: cells), count: $0.units) } : []
+        guard cells > 0 else { return GridSample(columns: columns, rows: rows, values: values, unitValues: unitValues) }
         let ws = workspace
         let dx = (x.upperBound - x.lowerBound) / Double(columns)
         let dy = (y.upperBound - y.lowerBound) / Double(rows)
@@ -85,6 +82,7 @@ public final class GridSampler: @unchecked Sendable {
             }
             start += count
         }
+        return GridSample(columns: columns, rows: rows, values: values, unitValues: unitValues)
     }
 
     /// For a 1-D network with one hidden layer: each hidden unit's contribution

@@ -1,6 +1,7 @@
 import Foundation
 import LabApp
 import LabRendering
+import Lessons
 import NeuralCore
 import Testing
 
@@ -127,6 +128,27 @@ import Testing
             for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
                 for f in forbidden { #expect(!code.contains(f), "Sources/LabApp/\(file):\(n + 1): \(f)") }
+            }
+        }
+    }
+}
+
+/// Drawing reads the state and the snapshot and writes neither: the same frame whatever was
+/// drawn before it, in any order, and the state unchanged.
+@Suite struct DrawingReadsTests {
+    @Test func aFrameIsAFunctionOfTheStateAndTheSnapshot() throws {
+        for name in ["04", "11a", "09b-vanishing-gradients"] {
+            let lab = try LabTests.lab(try ShippedLessons.resolve(name).name)
+            lab.trainSynchronously(epochs: 3)
+            for keys in [[KeyEvent.char("v")], [.char("f")], [.char("f"), .char("u"), .char("n")]] {
+                for key in keys { lab.handle(key) }
+                let state = lab.state
+                let alone = lab.compose(width: 120, height: 40, theme: .unicodeMono)
+                // Other sizes and themes in between.
+                _ = lab.compose(width: 80, height: 24, theme: .full)
+                _ = lab.compose(width: 200, height: 60, theme: .full)
+                #expect(lab.state == state, "\(name): drawing changed the state")
+                #expect(lab.compose(width: 120, height: 40, theme: .unicodeMono) == alone, "\(name) \(keys): the frame depends on what was drawn before")
             }
         }
     }

@@ -69,13 +69,13 @@ import Testing
         let net = try! Network<Float>(architecture: arch, seed: 5)
         let features = FeatureSet([.x1, .x2, .r])
         let sampler = GridSampler(architecture: arch, features: features, chunk: 7)
-        sampler.sample(net, columns: 5, rows: 3, x: -2...2, y: -1...1, withUnits: true)
-        #expect(sampler.values.count == 15 && sampler.unitValues[0].count == 4)
+        let sample = sampler.sample(net, columns: 5, rows: 3, x: -2...2, y: -1...1, withUnits: true)
+        #expect(sample.values.count == 15 && sample.unitValues[0].count == 4)
         // Cell (column 1, row 2) has its centre at x = -2 + 1.5 * 0.8, y = 1 - 2.5 * (2/3).
         let x = -2 + 1.5 * 0.8, y = 1 - 2.5 * (2.0 / 3)
         let d = Dataset(name: "p", dimension: 2, points: [x, y], targets: .classes([0], classCount: 2), domain: (-2...2, -1...1))
         let expected = try! net.converted(to: Double.self).trace(input: d.examples([0], features: features, as: Double.self).x, label: 0)
-        #expect(abs(Double(sampler.values[2 * 5 + 1]) - expected.entries[4].value.values[0]) < 1e-6)
+        #expect(abs(Double(sample.values[2 * 5 + 1]) - expected.entries[4].value.values[0]) < 1e-6)
     }
 }
 
