@@ -72,8 +72,9 @@ public enum Setting: Hashable, Sendable {
         ]
         static let inits: [WeightInit] = [.glorot, .he, .uniform(range: 0.5), .uniform(range: 1)]
         static let optimizers: [Optimizer] = [.sgd, .momentum(mu: 0.9), .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)]
-        /// Most hidden layers and units per layer the lab offers.
-        static let maxLayers = 6, maxUnits = 64
+        /// Most hidden layers (the core's limit, the one limit of depth everywhere) and units
+        /// per layer the lab's +/- offers.
+        static let maxLayers = Limits.maxHiddenLayers, maxUnits = 64
 
         /// Output and loss pairs offered for classification and for regression.
         static func outputs(regression: Bool, classes: Int) -> [(OutputActivation, Loss)] {

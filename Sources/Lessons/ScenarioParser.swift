@@ -35,8 +35,8 @@ public struct ScenarioErrors: Error, Sendable, CustomStringConvertible {
 public enum ScenarioLimits {
     /// Largest scenario file.
     public static let maxBytes = 256 * 1024
-    /// Most hidden layers.
-    public static let maxLayers = 8
+    /// Most hidden layers: the core's limit, the one limit of depth everywhere.
+    public static let maxLayers = Limits.maxHiddenLayers
     /// Widest hidden layer.
     public static let maxWidth = 512
     /// Most epochs.

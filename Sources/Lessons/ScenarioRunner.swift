@@ -273,15 +273,10 @@ public enum ScenarioRunner {
         return largest
     }
 
-    /// ||grad W(l)|| on the probed training examples.
+    /// ||grad W(l)|| on the probed training examples (the lab's layer panel's numbers).
     static func gradientNorm(_ session: TrainingSession, layer: Int) -> Double? {
-        let net = session.network
-        guard layer >= 1, layer <= net.layerCount else { return nil }
-        let (_, gradient) = net.lossAndGradient(session.train)
-        let s = net.shapes[layer - 1]
-        var sum = 0.0
-        for k in s.weightOffset..<s.biasOffset { sum += Double(gradient[k]) * Double(gradient[k]) }
-        return sum.squareRoot()
+        guard layer >= 1, layer <= session.network.layerCount else { return nil }
+        return session.gradientNorms()[layer - 1]
     }
 
     /// Share of all points where the logistic neuron's decision (a > 0.5) equals a step unit's

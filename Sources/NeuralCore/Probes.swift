@@ -110,7 +110,6 @@ public final class Prober: @unchecked Sendable {
     /// Probes every hidden layer of `network`. `updateNorms` (per layer, from
     /// `OptimizerState.updateNorms`) gives the update ratios.
     public func probe(_ network: Network<Float>, updateNorms: [Double]? = nil) -> [LayerProbe] {
-        let ws = workspace
         let total = examples.count
         // Per layer: a of every unit over all the examples, row by row; dead = z <= 0 for all.
         let hidden = network.shapes.filter { $0.activation != nil }
@@ -120,23 +119,14 @@ public final class Prober: @unchecked Sendable {
             return v
         }
         var alive = hidden.map { s in [Bool](repeating: false, count: s.units) }
-        var gradient = [Double](repeating: 0, count: network.parameters.count)
-        var start = 0
-        repeat {
-            let end = Swift.min(start + ws.capacity, total)
-            ws.load(examples, range: start..<end)
-            _ = network.forwardBackward(ws, wantLoss: false)
+        let gradient = meanGradient(network) { ws in
             for (h, s) in hidden.enumerated() {
                 for i in 0..<s.units {
                     activations[h].append(contentsOf: ws.aRow(layer: s.index, unit: i))
                     if !alive[h][i] && ws.zRow(layer: s.index, row: i).contains(where: { $0 > 0 }) { alive[h][i] = true }
                 }
             }
-            // The gradient of the mean over all examples: each chunk's mean, weighted.
-            let weight = total > 0 ? Double(end - start) / Double(total) : 1
-            for k in 0..<gradient.count { gradient[k] += Double(ws.gradient[k]) * weight }
-            start = end
-        } while start < total
+        }
         var probes: [LayerProbe] = []
         for (h, s) in hidden.enumerated() {
             guard let f = s.activation else { continue }
@@ -163,11 +153,6 @@ public final class Prober: @unchecked Sendable {
                 }
                 saturation = values.isEmpty ? 0 : Double(saturated) / Double(values.count)
             }
-            var squares = 0.0
-            for k in s.weightOffset..<s.biasOffset {
-                let g = gradient[k]
-                squares += g * g
-            }
             var ratio: Double?
             if let norms = updateNorms, s.index < norms.count {
                 var w2 = 0.0
@@ -175,9 +160,42 @@ public final class Prober: @unchecked Sendable {
                 ratio = w2 > 0 ? norms[s.index] / w2.squareRoot() : nil
             }
             probes.append(LayerProbe(layer: s.l + 1, units: s.units, activation: f, histogram: histogram, deadUnits: deadCount,
-                                     dead: dead, saturation: saturation, gradientNorm: squares.squareRoot(), updateRatio: ratio))
+                                     dead: dead, saturation: saturation, gradientNorm: Self.weightNorm(gradient, s), updateRatio: ratio))
         }
         return probes
+    }
+
+    /// ||grad W(l)|| of every layer (W(1) first) on the probed examples: the numbers the layer
+    /// panel shows, and those a lesson's gradient claims measure.
+    public func gradientNorms(_ network: Network<Float>) -> [Double] {
+        let gradient = meanGradient(network) { _ in }
+        return network.shapes.map { Self.weightNorm(gradient, $0) }
+    }
+
+    /// The gradient of the mean loss over the probed examples, chunk by chunk (each chunk's
+    /// mean, weighted); `each` sees every chunk's workspace after its pass.
+    private func meanGradient(_ network: Network<Float>, each: (Workspace<Float>) -> Void) -> [Double] {
+        let ws = workspace
+        let total = examples.count
+        var gradient = [Double](repeating: 0, count: network.parameters.count)
+        var start = 0
+        repeat {
+            let end = Swift.min(start + ws.capacity, total)
+            ws.load(examples, range: start..<end)
+            _ = network.forwardBackward(ws, wantLoss: false)
+            each(ws)
+            let weight = total > 0 ? Double(end - start) / Double(total) : 1
+            for k in 0..<gradient.count { gradient[k] += Double(ws.gradient[k]) * weight }
+            start = end
+        } while start < total
+        return gradient
+    }
+
+    /// ||W|| of layer `s`'s part of `gradient`.
+    static func weightNorm(_ gradient: [Double], _ s: LayerShape) -> Double {
+        var squares = 0.0
+        for k in s.weightOffset..<s.biasOffset { squares += gradient[k] * gradient[k] }
+        return squares.squareRoot()
     }
 }
 

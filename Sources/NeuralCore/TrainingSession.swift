@@ -165,6 +165,10 @@ public final class TrainingSession: @unchecked Sendable {
     private var prober: Prober
     private var lastGood: Network<Float>
 
+    /// ||grad W(l)|| of every layer (W(1) first) on the examples the probes use: what the lab's
+    /// layer panel shows, so a lesson's claim and the lab measure the same thing.
+    public func gradientNorms() -> [Double] { prober.gradientNorms(network) }
+
     /// A session for `configuration`; continues from `model` if given (its architecture must
     /// fit the data and features). Throws a message on bad settings or data.
     public init(_ configuration: SessionConfiguration, model: Network<Float>? = nil, dataset preloaded: Dataset? = nil,

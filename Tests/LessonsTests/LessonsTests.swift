@@ -50,6 +50,18 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         #expect(run.allPassed, "\(run.results.map(\.line))")
     }
 
+    /// One limit of depth: a lesson may have as many hidden layers as the core takes (32), and
+    /// the lab's settings panel as many.
+    @Test func deepLessonsAreAllowedUpToTheCoresLimit() throws {
+        func yaml(_ n: Int) -> String {
+            "title: Deep\nlesson: deep\ndata: { dataset: spiral, points: 40 }\nnetwork: { layers: [\(Array(repeating: "4", count: n).joined(separator: ", "))], activation: tanh }\ntraining: { epochs: 1 }\n"
+        }
+        let deep = try ScenarioParser.parse(yaml(Limits.maxHiddenLayers), path: "deep.yaml", directory: nil)
+        #expect(deep.configuration.hidden.count == Limits.maxHiddenLayers)
+        #expect(ScenarioLimits.maxLayers == Limits.maxHiddenLayers)
+        #expect(throws: (any Error).self) { try ScenarioParser.parse(yaml(Limits.maxHiddenLayers + 1), path: "deep.yaml", directory: nil) }
+    }
+
     @Test func lessonsAreFoundByNameOrNumber() throws {
         #expect(try ShippedLessons.resolve("4").name == "04-xor-two-hidden-units")
         #expect(try ShippedLessons.resolve("04").name == "04-xor-two-hidden-units")

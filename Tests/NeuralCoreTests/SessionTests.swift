@@ -8,6 +8,20 @@ import Testing
                                                  hidden: hidden, settings: settings, seed: seed))
     }
 
+    /// A lesson's gradient claims and the lab's layer panel measure the same thing: the same
+    /// norm on the same (at most 2,048) probed examples, here with more points than that.
+    @Test func gradientNormsAreTheProbes() throws {
+        let s = try TrainingSession(SessionConfiguration(data: .generated(DatasetSpec(kind: .circles, count: 5000, seed: 4)),
+                                                         hidden: [HiddenLayer(units: 6, activation: .tanh), HiddenLayer(units: 5, activation: .relu)],
+                                                         settings: TrainingSettings(learningRate: 0.1, batchSize: 16), seed: 4))
+        s.runEpoch()
+        let norms = s.gradientNorms(), probes = s.probes()
+        #expect(norms.count == 3 && probes.count == 2)
+        for (k, p) in probes.enumerated() { #expect(norms[k] == p.gradientNorm && norms[k] > 0, "W(\(k + 1))") }
+        // Not the whole training set's gradient: a subset of 2,048.
+        #expect(s.train.count > Prober.maxExamples)
+    }
+
     @Test func xorTableIsLearnedByTheSession() throws {
         let s = try Self.session(.xorTable, hidden: [HiddenLayer(units: 2, activation: .logistic)],
                                  settings: TrainingSettings(learningRate: 1, batchSize: 4), seed: 2)
