@@ -46,3 +46,13 @@ let awkwardWidgets: [(String, any Widget)] = [
     ("map empty", DecisionMap(kind: .classes(2), values: [], columns: 0, rows: 0, x: 0...1, y: 0...1)),
     ("curve", CurvePlot(x: 0...1, y: -1...1, curves: [.init(values: [.nan, 0, 1e300, -1e300], label: "f", series: 0)])),
 ]
+
+/// Renders `widget` and returns each cell's style as a letter of `legend` ("." for a cell of
+/// any other style), one string per row: the style half of a golden (ratatui's
+/// `Buffer::with_lines` with styles is the model), so a colour regression fails a test.
+func styleRows(_ widget: any Widget, _ width: Int, _ height: Int, theme: Theme, legend: [Character: Style]) -> [String] {
+    var buffer = Buffer(width: width, height: height)
+    widget.render(into: &buffer, area: buffer.area, theme: theme)
+    let letters = Dictionary(legend.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+    return (0..<height).map { y in String((0..<width).map { x in letters[buffer[x, y].style] ?? "." }) }
+}
