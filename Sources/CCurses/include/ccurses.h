@@ -1,7 +1,7 @@
 #ifndef NNLAB_CCURSES_H
 #define NNLAB_CCURSES_H
 
-// The only C in NNLab: ncursesw with wide characters, small accessors for what Swift 6 cannot
+// The terminal's C (the CPU check is the other C target): ncursesw with wide characters, small accessors for what Swift 6 cannot
 // import (globals, attribute macros), and the signal guard that restores the terminal.
 #ifndef _XOPEN_SOURCE_EXTENDED
 #define _XOPEN_SOURCE_EXTENDED 1
