@@ -95,6 +95,10 @@ wait_for 'Decision map' 2 && ! screen | grep -q 'enlarge' && pass "200x60: dashb
 # 5. Help.
 keys '?'
 wait_for 'play / pause' 2 && pass "? shows the help" || fail "? shows the help"
+# Every mode's keys are in it: page down reaches the editor's and the step-through's.
+keys NPage NPage
+wait_for 'move the cursor' 2 && wait_for 'next computation' 1 && screen | grep -q 'Keys: Dashboard' \
+    && pass "? pages down to every mode's keys" || fail "? pages down to every mode's keys"
 keys Escape
 sleep 0.1
 
