@@ -45,7 +45,7 @@ struct CompareScreen: Screen {
         segments.append(("\(context.panes.count) networks, same data", .plain))
         segments.append(("step \(NumberFormat.grouped(s.stepCount))", .plain))
         if s.status == .running { segments.append(("\(NumberFormat.compact(s.stepsPerSecond, significant: 3)) steps/s each", theme.muted)) }
-        let name = context.timelineStatus ?? s.status.name
+        let name = context.statusName
         let style: Style = context.timelineStatus != nil || !(s.status == .running || s.status == .paused) ? theme.accent
             : s.status == .running ? theme.good.bold : theme.warning.bold
         let numbers = segments.dropFirst().reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
@@ -135,7 +135,7 @@ struct PresentationScreen: Screen {
         // The title row, then the body down to the last row (no footer; a notice takes the last row).
         var title = " " + context.scenario.title
         if panes.count > 1 { title += "  \(theme.glyphs.unicode ? "·" : "-")  " + panes.map(\.title).joined(separator: "  |  ") }
-        let status = (context.timelineStatus ?? s.status.name) + " "
+        let status = (context.statusName) + " "
         frame.buffer.put(truncate(title, to: Swift.max(1, headerArea.width - displayWidth(status) - 1), glyphs: theme.glyphs),
                          x: headerArea.x, y: headerArea.y, style: theme.title, clip: headerArea)
         frame.buffer.put(status, x: headerArea.right - displayWidth(status), y: headerArea.y, style: theme.title, clip: headerArea)

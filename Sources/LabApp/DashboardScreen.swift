@@ -51,7 +51,7 @@ struct DashboardScreen: Screen {
         case .done: theme.accent
         }
         if context.timelineStatus != nil { state = theme.accent.bold }
-        var name = context.timelineStatus ?? s.status.name
+        var name = context.statusName
         if self.state.speed > 0 && s.status == .running { name += " (\(self.state.speed)/s)" }
         // A long title gives way to the numbers: epoch, loss and accuracy stay in view.
         let numbers = segments.dropFirst().prefix(3).reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2

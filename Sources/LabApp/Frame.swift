@@ -71,6 +71,8 @@ struct ScreenContext {
     var quizQuestion: Quiz.Question?
     /// The checkpoints' memory budget in MB (the help states it).
     var checkpointMegabytes = Timeline.defaultBudget >> 20
+    /// "at the lesson's epoch", "past the lesson's epoch 300", or nil.
+    var lessonStatus: String?
     /// The focused network's timeline (made once a frame: the header, the chart and the bar read it).
     var timeline: TimelineBar?
 
@@ -134,6 +136,11 @@ struct ScreenContext {
     func footerHints(_ theme: Theme) -> [(key: String, action: String)] {
         KeyTable.hints(HintContext(state: state, status: snapshot.status, quizPending: quizQuestion != nil,
                                    paneCount: panes.count, glyphs: theme.glyphs))
+    }
+
+    /// The header's status: the timeline's, or training's with the lesson's moment.
+    var statusName: String {
+        timelineStatus ?? ([snapshot.status.name] + (lessonStatus.map { [$0] } ?? [])).joined(separator: " ")
     }
 
     /// The main panel's name.

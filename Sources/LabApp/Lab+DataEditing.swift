@@ -121,6 +121,7 @@ extension Lab {
         var new = new
         new.edited = true
         data = new
+        armLessonMoment()
         points = Views.mapPoints(new.dataset, train: new.train, test: new.test)
         state.selectedPoint = nil
         state.notice = notice

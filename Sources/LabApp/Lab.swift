@@ -87,6 +87,8 @@ public final class Lab {
     var started = false
     /// A model file being read on another thread (`o`).
     var pendingLoad: ModelLoad?
+    /// The lesson's moment, while the lab shows the lesson as written (`armLessonMoment`).
+    var lessonMoment: LessonMoment?
 
     /// The lab on `scenario`; the training thread starts with `start()`.
     public init(scenario: Scenario, options: LabOptions = LabOptions()) throws {
@@ -104,6 +106,7 @@ public final class Lab {
         state.present = options.present
         applyView(scenario.view)
         adoptSession()
+        armLessonMoment()
         if scenario.view.quiz { openQuiz() }
         if scenario.view.chain { perform(DashboardAction.chainOpen) }
     }
@@ -161,6 +164,7 @@ public final class Lab {
     public func start() {
         started = true
         controller.start()
+        lessonMoment?.startMeasuring()
     }
 
     /// Stops the training thread.
@@ -188,6 +192,7 @@ public final class Lab {
         finishLoading()
         finishResuming()
         refreshTrace()
+        showLessonMomentIfReached()
         let snapshot = latestSnapshot
         let diverged = snapshot.status == .diverged
         if diverged && !state.divergenceShown {
@@ -377,7 +382,7 @@ public final class Lab {
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleActivations: exampleActivations(snapshot.network), panes: views,
                              quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes,
-                             timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
+                             lessonStatus: lessonStatus, timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
     }
 
     /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the
@@ -544,6 +549,7 @@ public final class Lab {
         state.focus = Swift.min(state.focus, sessions.count - 1)
         samplerCache = [:]
         adoptSession()
+        armLessonMoment()
     }
 
     /// Clones the focused network into a new pane (the compare screen); the clone gets the focus.
@@ -594,6 +600,8 @@ public final class Lab {
         configuration = newConfiguration
         let settings = newConfiguration.settings
         controller.edit(state.focus) { $0.trainer.settings = settings }
+        // Another rate, batch or optimizer: the lesson's claims are about its own.
+        armLessonMoment()
         state.notice = notice
     }
 

@@ -18,7 +18,9 @@ struct OverlayView {
             let width = Swift.min(body.width - 6, page.width)
             Dialog(title: page.title, lines: page.lines.map { $0.padded(width) }, hint: page.hint).render(into: &buffer, area: body, theme: theme)
         case .message(let title, let lines):
-            Dialog(title: title, lines: lines, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
+            // Long lines wrap at a word, each continuation under its line's indent.
+            let width = Swift.max(20, body.width - 8)
+            Dialog(title: title, lines: lines.flatMap { Self.wrap($0, width: width) }, hint: "any key closes").render(into: &buffer, area: body, theme: theme)
         case .prompt(let kind, let text):
             let cursor = theme.glyphs.unicode ? "█" : "_"
             switch kind {
@@ -62,6 +64,13 @@ struct OverlayView {
         let hint = more ? "down/pgdn: more keys (every mode's); any other key closes"
             : top > 0 ? "up/pgup: back; any other key closes" : "any key closes"
         return ("Keys: " + KeyTable.screenMode(state).title, lines, hint, all.map(displayWidth).max() ?? 0)
+    }
+
+    /// `line` wrapped at words to `width` columns, its indent kept on every piece.
+    static func wrap(_ line: String, width: Int) -> [String] {
+        guard displayWidth(line) > width else { return [line] }
+        let indent = String(line.prefix { $0 == " " })
+        return TextPanel.wrap(String(line.dropFirst(indent.count)), width: Swift.max(8, width - indent.count)).map { indent + $0 }
     }
 
     /// The settings panel as the widget draws it.

@@ -83,6 +83,8 @@ public final class TrainingController: @unchecked Sendable {
         var snapshots: [TrainingSnapshot]
         var stop = false
         var speedLimit = 0
+        /// Training pauses when the first session reaches this epoch (a lesson's moment).
+        var pauseAtEpoch: Int?
     }
 
     /// Most history points a snapshot carries (older epochs are thinned).
@@ -142,6 +144,11 @@ public final class TrainingController: @unchecked Sendable {
     /// between two steps.
     public func edit(_ index: Int = 0, _ edit: @escaping @Sendable (TrainingSession) -> Void) {
         shared.withLock { $0.edits.append((index, edit)) }
+    }
+
+    /// Training pauses once when the first session ends epoch `epoch` (nil: never).
+    public func pause(atEpoch epoch: Int?) {
+        shared.withLock { $0.pauseAtEpoch = epoch }
     }
 
     /// Limits running to `stepsPerSecond` steps a second (0: as fast as possible), so a class
@@ -215,9 +222,9 @@ public final class TrainingController: @unchecked Sendable {
         var budget = 0.0
         var lastRefill = clock.now
         while true {
-            let (commands, edits, stop, limit) = shared.withLock { s -> ([Command], [(index: Int, edit: @Sendable (TrainingSession) -> Void)], Bool, Int) in
+            let (commands, edits, stop, limit, pauseAt) = shared.withLock { s -> ([Command], [(index: Int, edit: @Sendable (TrainingSession) -> Void)], Bool, Int, Int?) in
                 defer { s.commands.removeAll(); s.edits.removeAll() }
-                return (s.commands, s.edits, s.stop, s.speedLimit)
+                return (s.commands, s.edits, s.stop, s.speedLimit, s.pauseAtEpoch)
             }
             if stop { break }
             for e in edits where sessions.indices.contains(e.index) { e.edit(sessions[e.index]); dirty = true }
@@ -256,6 +263,12 @@ public final class TrainingController: @unchecked Sendable {
                     if session.trainer.epoch != epochBefore {
                         pendingEpoch = false
                         if let reason = goalReached() { status = .done(reason); break }
+                        if let p = pauseAt, session.trainer.epoch == p {
+                            shared.withLock { $0.pauseAtEpoch = nil }
+                            status = .paused
+                            pendingSteps = 0
+                            break
+                        }
                     }
                     if status != .running && pendingSteps == 0 && !pendingEpoch { break }
                 } while taken & 63 != 0 || clock.now < deadline

@@ -1,4 +1,5 @@
 import Foundation
+import GoldenSupport
 import LabApp
 import LabRendering
 import Lessons
@@ -151,5 +152,49 @@ import Testing
                 #expect(lab.compose(width: 120, height: 40, theme: .unicodeMono) == alone, "\(name) \(keys): the frame depends on what was drawn before")
             }
         }
+    }
+}
+
+/// A lesson trains to its epoch, pauses, and shows its claims as `nnlab run` does on that seed.
+@Suite struct LessonMomentTests {
+    @Test func lesson06aPausesAtItsEpochWithTheRunsClaims() throws {
+        let lab = try LabTests.lab("06a-spiral-deep")
+        let epochs = lab.scenario.epochs
+        lab.trainSynchronously(epochs: epochs - 1)
+        lab.tick()
+        #expect(lab.state.overlay == .none, "not before the lesson's epoch")
+        lab.trainSynchronously(epochs: 1)
+        lab.tick()
+        guard case .message(let title, let lines) = lab.state.overlay else { Issue.record("no claims shown"); return }
+        #expect(title == "The lesson's moment: epoch \(epochs)")
+        // The same lines, values and PASS/FAIL as `nnlab run 06a`.
+        let run = try ScenarioRunner.run(lab.scenario)
+        let expected = run.results.flatMap { $0.line.split(separator: "\n").map(String.init) }
+        #expect(Array(lines.prefix(expected.count)) == expected)
+        #expect(expected.contains { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") })
+        // The screen shows the same moment: each network's accuracy as the run measured it.
+        for (pane, variant) in zip(lab.controller.snapshots, run.runs) {
+            #expect(pane.epoch == epochs && pane.metrics.train.accuracy == variant.session.metrics.train.accuracy)
+        }
+        for (w, h, theme, name) in [(120, 40, Theme.unicodeMono, "unicode"), (80, 24, .plain, "ascii")] {
+            let text = lab.compose(width: w, height: h, theme: theme).plainText
+            #expect(text.contains("at lesson epoch"))
+            if let problem = Golden.check("lesson-moment-06a-\(w)x\(h)-\(name).txt", text) { Issue.record(Comment(rawValue: problem)) }
+        }
+        // Any key closes it; training on past the epoch says so, and the claims are not shown again.
+        lab.handle(.char("x"))
+        lab.trainSynchronously(epochs: 1)
+        lab.tick()
+        #expect(lab.state.overlay == .none)
+        #expect(lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("past lesson epoch"))
+    }
+
+    @Test func aChangedSettingLeavesTheLessonsMoment() throws {
+        let lab = try LabTests.lab()
+        lab.handle(.char("]"))
+        lab.trainSynchronously(epochs: lab.scenario.epochs)
+        lab.tick()
+        #expect(lab.state.overlay == .none, "the claims are about the lesson's own learning rate")
+        #expect(!lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("lesson epoch"))
     }
 }

@@ -202,7 +202,11 @@ check_exit 0 "q (compare --vary)"
 # ten back, home the first (epoch 0 for both networks), b resumes there (the header says how
 # many epochs were dropped), space trains on from it; end returns to the latest.
 start_lab 06a-spiral-deep
-wait_for '1 deep' 2 && sleep 1
+# The lesson's moment: it trains to its 300 epochs, pauses there and shows its claims.
+wait_for "The lesson's moment: epoch 300" 20 && wait_for 'PASS' 1 && screen | head -1 | grep -q 'paused at lesson epoch' \
+    && screen | grep -q '1 deep.*epoch 300  loss' && pass "06a pauses at its lesson epoch with its claims" || fail "06a pauses at its lesson epoch with its claims"
+keys Escape
+sleep 0.2
 keys Left
 wait_for 'checkpoint [0-9]+/[0-9]+' 2 && pass "left: training pauses at a checkpoint" || fail "left: training pauses at a checkpoint"
 a1=$(pane_epoch 1); keys '<'; sleep 0.2; a2=$(pane_epoch 1); b2=$(pane_epoch 2)
