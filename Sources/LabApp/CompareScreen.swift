@@ -46,7 +46,8 @@ struct CompareScreen: Screen {
         segments.append(("step \(NumberFormat.grouped(s.stepCount))", .plain))
         if s.status == .running { segments.append(("\(NumberFormat.compact(s.stepsPerSecond, significant: 3)) steps/s each", theme.muted)) }
         let name = context.statusName
-        let style: Style = context.timelineStatus != nil || !(s.status == .running || s.status == .paused) ? theme.accent
+        let style: Style = context.trouble != nil && context.timelineStatus == nil ? theme.warning.bold
+            : context.timelineStatus != nil || !(s.status == .running || s.status == .paused) ? theme.accent
             : s.status == .running ? theme.good.bold : theme.warning.bold
         let numbers = segments.dropFirst().reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
         segments[0].text = " " + truncate(context.scenario.title, to: Swift.max(12, width - numbers - 2), glyphs: theme.glyphs)

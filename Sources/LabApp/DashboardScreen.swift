@@ -50,7 +50,7 @@ struct DashboardScreen: Screen {
         case .diverged: theme.error
         case .done: theme.accent
         }
-        if context.timelineStatus != nil { state = theme.accent.bold }
+        if context.timelineStatus != nil { state = theme.accent.bold } else if context.trouble != nil { state = theme.warning.bold }
         var name = context.statusName
         if self.state.speed > 0 && s.status == .running { name += " (\(self.state.speed)/s)" }
         // A long title gives way to the numbers: epoch, loss and accuracy stay in view.

@@ -71,8 +71,10 @@ struct ScreenContext {
     var quizQuestion: Quiz.Question?
     /// The checkpoints' memory budget in MB (the help states it).
     var checkpointMegabytes = Timeline.defaultBudget >> 20
-    /// "at the lesson's epoch", "past the lesson's epoch 300", or nil.
+    /// "at lesson epoch", "past lesson epoch", or nil.
     var lessonStatus: String?
+    /// Trouble short of a divergence (the header warns of it).
+    var trouble: Trouble?
     /// The focused network's timeline (made once a frame: the header, the chart and the bar read it).
     var timeline: TimelineBar?
 
@@ -140,7 +142,7 @@ struct ScreenContext {
 
     /// The header's status: the timeline's, or training's with the lesson's moment.
     var statusName: String {
-        timelineStatus ?? ([snapshot.status.name] + (lessonStatus.map { [$0] } ?? [])).joined(separator: " ")
+        timelineStatus ?? ([snapshot.status.name + (trouble.map { ": " + $0.short } ?? "")] + (lessonStatus.map { [$0] } ?? [])).joined(separator: " ")
     }
 
     /// The main panel's name.

@@ -87,6 +87,8 @@ public final class Lab {
     var started = false
     /// A model file being read on another thread (`o`).
     var pendingLoad: ModelLoad?
+    /// The trouble of the run shown, as `tick` last found it (the header warns of it).
+    var trouble: Trouble?
     /// The lesson's moment, while the lab shows the lesson as written (`armLessonMoment`).
     var lessonMoment: LessonMoment?
 
@@ -201,6 +203,15 @@ public final class Lab {
             state.overlay = .message(title: "Training diverged", lines: lines)
         }
         state.divergenceShown = diverged
+        // Trouble short of a divergence: said once in the footer, and in the header while it lasts.
+        trouble = snapshot.status == .diverged ? nil : Trouble.diagnose(history: snapshot.history, probes: snapshot.probes)
+        if let t = trouble, state.troubleSaid != t.advice {
+            // A new trouble replaces the footer's word on the last one, not another notice.
+            if state.overlay == .none && (state.notice == nil || state.notice == state.troubleSaid) { state.notice = t.advice }
+            state.troubleSaid = t.advice
+        } else if trouble == nil {
+            state.troubleSaid = nil
+        }
     }
 
     static func divergenceAdvice(_ c: SessionConfiguration) -> [String] {
@@ -382,7 +393,7 @@ public final class Lab {
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleActivations: exampleActivations(snapshot.network), panes: views,
                              quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes,
-                             lessonStatus: lessonStatus, timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
+                             lessonStatus: lessonStatus, trouble: trouble, timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
     }
 
     /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the

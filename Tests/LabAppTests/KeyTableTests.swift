@@ -198,3 +198,36 @@ import Testing
         #expect(!lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("lesson epoch"))
     }
 }
+
+/// Trouble short of a divergence is said in words, with advice.
+@Suite struct TroubleTests {
+    @Test func aClimbingLossIsWarnedOfWithinAFewEpochs() throws {
+        let lab = try LabTests.lab("05c-circles-hidden-layer") { s in
+            s.variants = []
+            s.claims = []
+            s.configuration.settings.learningRate = 50
+            s.configuration.settings.optimizer = .sgd
+        }
+        var warnedAt: Int?
+        for epoch in 1...6 where warnedAt == nil {
+            lab.trainSynchronously(epochs: 1)
+            lab.tick()
+            if lab.compose(width: 120, height: 40, theme: .plain).lines[0].contains("loss rising") { warnedAt = epoch }
+        }
+        let at = try #require(warnedAt, "no warning in 6 epochs")
+        #expect(at <= 4)
+        #expect(lab.controller.snapshot.status != .diverged, "a climb, not a divergence")
+        #expect(lab.state.notice?.contains("learning rate is likely too high") == true, "\(lab.state.notice ?? "no notice")")
+        #expect(lab.compose(width: 80, height: 24, theme: .plain).lines[0].contains("loss rising"), "also at 80x24")
+    }
+
+    @Test func aHealthyRunIsNotWarnedOf() throws {
+        for name in ["04", "06a", "07b", "05c"] {
+            let lab = try LabTests.lab(try ShippedLessons.resolve(name).name)
+            lab.trainSynchronously(epochs: 200)
+            lab.tick()
+            let header = lab.compose(width: 120, height: 40, theme: .plain).lines[0]
+            for word in ["loss rising", "saturated", "vanished"] { #expect(!header.contains(word), "\(name): \(header)") }
+        }
+    }
+}
