@@ -25,7 +25,7 @@ struct ChainScreen: Screen {
                   right: ("forward, then backward ", theme.muted), background: theme.bar)
             .render(into: &frame.buffer, area: header, theme: theme)
         DashboardScreen.drawFooter(context.footerHints(theme),
-                                   notice: state.notice, theme: theme, into: &frame.buffer, area: footer)
+                                   notice: context.footerNotice, theme: theme, into: &frame.buffer, area: footer)
         let wide = body.width >= 150
         let areas = wide ? Layout.horizontal([.fill(1), .fill(1)]).split(body) : Layout.vertical([.fill(1), .fill(1)]).split(body)
         let graphs = [["   x ---> g ---> f"], ["        +--> g1 --+", "   x ---|         +---> f", "        +--> g2 --+"]]

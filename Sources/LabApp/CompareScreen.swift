@@ -11,7 +11,7 @@ struct CompareScreen: Screen {
     func draw(into frame: inout Frame, header headerArea: Rect, body: Rect, footer footerArea: Rect, theme: Theme) {
         let panes = context.panes
         header(theme: theme, width: frame.buffer.width).render(into: &frame.buffer, area: headerArea, theme: theme)
-        DashboardScreen.drawFooter(context.footerHints(theme), notice: state.notice, theme: theme, into: &frame.buffer, area: footerArea)
+        DashboardScreen.drawFooter(context.footerHints(theme), notice: context.footerNotice, theme: theme, into: &frame.buffer, area: footerArea)
 
         let chartRows = body.height >= 40 ? body.height / 4 : (body.height >= 30 ? 8 : 6)
         let parts = Layout.vertical([.length(panes.count), .fill(1), .length(chartRows)]).split(body)

@@ -14,7 +14,7 @@ struct DashboardScreen: Screen {
         let (width, height) = (frame.buffer.width, frame.buffer.height)
         let snapshot = context.snapshot
         header(snapshot, theme: theme, width: width).render(into: &frame.buffer, area: headerArea, theme: theme)
-        footer(snapshot, theme: theme, into: &frame.buffer, area: footerArea)
+        Self.drawFooter(context.footerHints(theme), notice: context.footerNotice, theme: theme, into: &frame.buffer, area: footerArea)
 
         let tall = height >= 36
         let columns = Layout.horizontal([.percentage(width >= 150 ? 52 : 49), .fill(1)]).split(body)
@@ -59,10 +59,6 @@ struct DashboardScreen: Screen {
         return StatusBar(segments: segments, right: (name + " ", state), background: theme.bar)
     }
 
-
-    private func footer(_ s: TrainingSnapshot, theme: Theme, into buffer: inout Buffer, area: Rect) {
-        Self.drawFooter(context.footerHints(theme), notice: state.notice, theme: theme, into: &buffer, area: area)
-    }
 
     /// The footer: the notice of the last action if there is one, else the keys that matter
     /// now; help and quit (the last two hints) always stay.

@@ -145,6 +145,9 @@ struct ScreenContext {
         timelineStatus ?? ([snapshot.status.name + (trouble.map { ": " + $0.short } ?? "")] + (lessonStatus.map { [$0] } ?? [])).joined(separator: " ")
     }
 
+    /// The footer's words: the last action's notice, else the advice on a trouble.
+    var footerNotice: String? { state.notice ?? trouble?.advice }
+
     /// The main panel's name.
     var viewName: String { Views.mainViewName(state, canShowContributions: canShowContributions) }
 }

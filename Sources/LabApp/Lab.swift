@@ -87,8 +87,10 @@ public final class Lab {
     var started = false
     /// A model file being read on another thread (`o`).
     var pendingLoad: ModelLoad?
-    /// The trouble of the run shown, as `tick` last found it (the header warns of it).
+    /// The trouble of the run shown, as `tick` last found it (the header warns of it), and the
+    /// snapshot it was found in.
     var trouble: Trouble?
+    private var troubleVersion = Int.min
     /// The lesson's moment, while the lab shows the lesson as written (`armLessonMoment`).
     var lessonMoment: LessonMoment?
 
@@ -203,14 +205,11 @@ public final class Lab {
             state.overlay = .message(title: "Training diverged", lines: lines)
         }
         state.divergenceShown = diverged
-        // Trouble short of a divergence: said once in the footer, and in the header while it lasts.
-        trouble = snapshot.status == .diverged ? nil : Trouble.diagnose(history: snapshot.history, probes: snapshot.probes)
-        if let t = trouble, state.troubleSaid != t.advice {
-            // A new trouble replaces the footer's word on the last one, not another notice.
-            if state.overlay == .none && (state.notice == nil || state.notice == state.troubleSaid) { state.notice = t.advice }
-            state.troubleSaid = t.advice
-        } else if trouble == nil {
-            state.troubleSaid = nil
+        // Trouble short of a divergence (the header warns, the footer advises): diagnosed once
+        // per published snapshot, not once per frame.
+        if snapshot.version != troubleVersion {
+            troubleVersion = snapshot.version
+            trouble = diverged ? nil : Trouble.diagnose(history: snapshot.history, probes: snapshot.probes)
         }
     }
 

@@ -79,8 +79,6 @@ public struct LabState: Sendable, Equatable {
     public var stepping: StepCursor?
     /// The divergence message was shown for the current run (it opens once per divergence).
     public var divergenceShown = false
-    /// The advice on the trouble last said in the footer, said again only when it changes.
-    public var troubleSaid: String?
     /// The network that keys change, on the compare screen (0 = the first).
     public var focus = 0
     /// The chain-rule screen, when open: the point x and how many of its lines are shown.

@@ -34,7 +34,7 @@ struct StepScreen: Screen {
                   right: state.quiz.map { ("quiz \($0.score.right)/\($0.score.asked) ", theme.accent) } ?? (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
                   background: theme.bar)
             .render(into: &buffer, area: rows[0], theme: theme)
-        DashboardScreen.drawFooter(context.footerHints(theme), notice: state.notice, theme: theme, into: &buffer, area: rows[2])
+        DashboardScreen.drawFooter(context.footerHints(theme), notice: context.footerNotice, theme: theme, into: &buffer, area: rows[2])
 
         let columns = Layout.horizontal([.percentage(buffer.width >= 150 ? 34 : buffer.width >= 100 ? 38 : 30), .fill(1)]).split(rows[1])
         let left = Layout.vertical([.fill(1), .fill(1)]).split(columns[0])

@@ -18,7 +18,7 @@ public struct Trouble: Sendable, Equatable {
             let last = losses.suffix(2)
             if last.allSatisfy({ $0 >= 2 * best && $0 >= best + 0.1 }) {
                 return Trouble(short: "loss rising",
-                               advice: "the loss rose from \(format(best)) to \(format(losses.last!)): the learning rate is likely too high ([ lowers it, r resets)")
+                               advice: "the loss rose from \(NumberFormat.loss(best)) to \(NumberFormat.loss(losses.last!)): the learning rate is likely too high ([ lowers it, r resets)")
             }
         }
         let accuracy = history.last?.train.accuracy ?? 0
@@ -32,6 +32,4 @@ public struct Trouble: Sendable, Equatable {
         }
         return nil
     }
-
-    private static func format(_ v: Double) -> String { NumberFormat.loss(v) }
 }

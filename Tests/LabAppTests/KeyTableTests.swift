@@ -217,7 +217,8 @@ import Testing
         let at = try #require(warnedAt, "no warning in 6 epochs")
         #expect(at <= 4)
         #expect(lab.controller.snapshot.status != .diverged, "a climb, not a divergence")
-        #expect(lab.state.notice?.contains("learning rate is likely too high") == true, "\(lab.state.notice ?? "no notice")")
+        let footer = lab.compose(width: 200, height: 60, theme: .plain).lines[59]
+        #expect(footer.contains("learning rate is likely too high"), "the footer says what to try: \(footer)")
         #expect(lab.compose(width: 80, height: 24, theme: .plain).lines[0].contains("loss rising"), "also at 80x24")
     }
 
