@@ -6,7 +6,7 @@ import Formatting
 public struct Trouble: Sendable, Equatable {
     /// A few words for the header ("loss rising").
     public let short: String
-    /// What happened and what to try, for the footer.
+    /// What happened and what to try, for the footer (it fits 80 columns).
     public let advice: String
 
     /// The trouble of a run with this `history` (one point per epoch, oldest first) and the
@@ -18,17 +18,17 @@ public struct Trouble: Sendable, Equatable {
             let last = losses.suffix(2)
             if last.allSatisfy({ $0 >= 2 * best && $0 >= best + 0.1 }) {
                 return Trouble(short: "loss rising",
-                               advice: "the loss rose from \(NumberFormat.loss(best)) to \(NumberFormat.loss(losses.last!)): the learning rate is likely too high ([ lowers it, r resets)")
+                               advice: "the loss rose from \(NumberFormat.loss(best)) to \(NumberFormat.loss(losses.last!)): lower the rate ([), then r")
             }
         }
         let accuracy = history.last?.train.accuracy ?? 0
         if let p = probes.first(where: { ($0.saturation ?? 0) >= 0.95 }), accuracy < 0.9 {
             return Trouble(short: "units saturated",
-                           advice: "\(Int(((p.saturation ?? 0) * 100).rounded()))% of a(\(p.layer)) saturated: its gradient vanishes (lower the rate with [, or a smaller init in s, then r)")
+                           advice: "a(\(p.layer)) \(Int(((p.saturation ?? 0) * 100).rounded()))% saturated, gradients vanish: lower the rate ([), then r")
         }
         if !probes.isEmpty, probes.allSatisfy({ $0.gradientNorm < 1e-8 }), (history.last?.train.meanLoss ?? 0) > 0.1, accuracy < 0.9 {
             return Trouble(short: "gradients vanished",
-                           advice: "every layer's |grad W| is below 1e-8 while the loss is high: training has stalled (r resets; try relu or adam in s)")
+                           advice: "every |grad W| < 1e-8: stalled; r resets, try relu or adam (s)")
         }
         return nil
     }

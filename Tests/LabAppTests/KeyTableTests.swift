@@ -218,7 +218,9 @@ import Testing
         #expect(at <= 4)
         #expect(lab.controller.snapshot.status != .diverged, "a climb, not a divergence")
         let footer = lab.compose(width: 200, height: 60, theme: .plain).lines[59]
-        #expect(footer.contains("learning rate is likely too high"), "the footer says what to try: \(footer)")
+        #expect(footer.contains("lower the rate ([), then r"), "the footer says what to try: \(footer)")
+        let small = lab.compose(width: 80, height: 24, theme: .plain).lines[23]
+        #expect(small.contains("lower the rate ([), then r"), "whole at 80x24: \(small)")
         #expect(lab.compose(width: 80, height: 24, theme: .plain).lines[0].contains("loss rising"), "also at 80x24")
     }
 
