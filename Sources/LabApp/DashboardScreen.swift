@@ -18,14 +18,16 @@ struct DashboardScreen: Screen {
 
         let tall = height >= 36
         let columns = Layout.horizontal([.percentage(width >= 150 ? 52 : 49), .fill(1)]).split(body)
-        let left = Layout.vertical(tall ? [.fill(3), .min(7)] : [.fill(1)]).split(columns[0])
-        let right = Layout.vertical(tall ? [.fill(2), .length(9), .fill(2)] : [.length(6), .length(5), .fill(1), .fill(1)]).split(columns[1])
+        // Below 36 rows the lesson goes under the map, so the loss chart keeps four rows of its
+        // own and the layer panel its histogram.
+        let left = Layout.vertical(tall ? [.fill(3), .min(7)] : [.fill(1), .length(7)]).split(columns[0])
+        let right = Layout.vertical(tall ? [.fill(2), .length(9), .fill(2)] : [.length(6), .length(7), .fill(1)]).split(columns[1])
 
         frame.map = drawMain(snapshot, theme: theme, into: &frame.buffer, area: left[0])
         drawNetwork(snapshot, theme: theme, into: &frame.buffer, area: right[0])
         drawLayer(snapshot, theme: theme, into: &frame.buffer, area: right[1])
         frame.timeline = drawLoss(snapshot, theme: theme, into: &frame.buffer, area: right[2])
-        drawLesson(theme: theme, into: &frame.buffer, area: tall ? left[1] : right[3])
+        drawLesson(theme: theme, into: &frame.buffer, area: left[1])
         OverlayView(context: context).render(into: &frame.buffer, body: body, settingsArea: columns[1], theme: theme)
     }
 
@@ -100,15 +102,16 @@ struct DashboardScreen: Screen {
             let shapes = network.shapes.dropLast()
             let count = shapes.reduce(0) { $0 + $1.units }
             // Tiles no smaller than 10x4 cells: with many units, the first ones that fit.
-            var size = Thumbnails.fit(count: count, in: inner)
+            let tileArea = Thumbnails.tileArea(inner)
+            var size = Thumbnails.fit(count: count, in: tileArea)
             var shown = count
             if size.width < 10 || size.height < 4 {
                 size = (10, 4)
-                shown = Swift.min(count, Swift.max(1, (inner.width + 1) / 11) * Swift.max(1, inner.height / 5))
+                shown = Swift.min(count, Swift.max(1, (tileArea.width + 1) / 11) * Swift.max(1, tileArea.height / 5))
             }
             Panel(title: "Each hidden unit", rightTitle: shown < count ? "the first \(shown) of \(count) units" : "a over the plane")
                 .render(into: &buffer, area: area, theme: theme)
-            guard size.width > 0, inner.width >= size.width, inner.height > size.height else { return nil }
+            guard size.width > 0, tileArea.width >= size.width, tileArea.height > size.height else { return nil }
             let pixelRows = theme.glyphs.unicode && theme.hasColor ? size.height * 2 : size.height
             let sample = sampler.sample(network, columns: size.width, rows: pixelRows, x: dataset.domain.x, y: dataset.domain.y, withUnits: true)
             var tiles: [Thumbnails.Tile] = []
@@ -121,11 +124,18 @@ struct DashboardScreen: Screen {
                     let scale = peak > 0 ? 1 / peak : 1
                     let nonNegative = values.allSatisfy { !($0 < 0) }
                     let scaled = values.map { nonNegative ? $0 * scale * 2 - 1 : $0 * scale }
-                    let label = shapes.count > 1 ? "a(\(shape.l + 1))_\(i + 1)" : "unit \(i + 1)"
-                    tiles.append(.init(label: label, values: scaled, columns: size.width, rows: pixelRows))
+                    tiles.append(.init(label: "a(\(shape.l + 1))_\(i + 1)", values: scaled, columns: size.width, rows: pixelRows))
                 }
             }
-            Thumbnails(tiles: tiles, tileSize: size).render(into: &buffer, area: inner, theme: theme)
+            var thumbnails = Thumbnails(tiles: tiles, tileSize: size)
+            let (dx, dy) = (dataset.domain.x, dataset.domain.y)
+            thumbnails.points = points.filter { !$0.isTest }.map {
+                (($0.x - dx.lowerBound) / (dx.upperBound - dx.lowerBound), ($0.y - dy.lowerBound) / (dy.upperBound - dy.lowerBound), Swift.max(0, $0.label))
+            }
+            let names = context.inputNames(theme)
+            func range(_ r: ClosedRange<Double>) -> String { NumberFormat.compact(r.lowerBound, significant: 2) + theme.glyphs.ellipsis + NumberFormat.compact(r.upperBound, significant: 2) }
+            if names.count >= 2 { thumbnails.plane = (names[0] + " " + range(dx), names[1] + " " + range(dy)) }
+            thumbnails.render(into: &buffer, area: inner, theme: theme)
         case .hidden:
             let layers = network.architecture.hidden.count
             let layer = Swift.min(state.selectedLayer, Swift.max(0, layers - 1))
@@ -254,6 +264,6 @@ struct LabelValue: Widget {
     func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard area.width > 0, area.height > 0 else { return }
         let used = buffer.put(label + " ", x: area.x, y: area.y, style: theme.muted, clip: area)
-        buffer.put(value, x: area.x + used, y: area.y, style: .plain, clip: area)
+        buffer.put(truncate(value, to: area.width - used, glyphs: theme.glyphs), x: area.x + used, y: area.y, style: .plain, clip: area)
     }
 }

@@ -277,12 +277,14 @@ public enum KeyTable {
 
     /// The `?` overlay for `state`: the keys of the screen's mode first, then every other
     /// mode's under its title.
-    public static func helpPages(for state: LabState, rows: Int, checkpointMegabytes: Int = Timeline.defaultBudget >> 20) -> [String] {
+    public static func helpPages(for state: LabState, rows: Int, width: Int = 76, paneCount: Int = 1,
+                                 checkpointMegabytes: Int = Timeline.defaultBudget >> 20) -> [String] {
         let first = screenMode(state)
         func section(_ mode: any LabMode.Type) -> [String] {
             same(mode, DashboardMode.self) ? helpLines(rows: rows, checkpointMegabytes: checkpointMegabytes) : helpLines(mode, rows: rows)
         }
-        var out = section(first)
+        // The screen's keys, what its panels show, then every other mode's keys.
+        var out = section(first) + panelLines(state, paneCount: paneCount, width: width)
         for mode in helpOrder where !same(mode, first) {
             out += ["", "— \(mode.title) —"] + section(mode)
         }

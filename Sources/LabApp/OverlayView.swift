@@ -14,7 +14,8 @@ struct OverlayView {
         switch state.overlay {
         case .none: return
         case .help:
-            let page = Self.helpPage(state, rows: body.height - 4, checkpointMegabytes: context.checkpointMegabytes)
+            let page = Self.helpPage(state, rows: body.height - 4, width: Swift.min(76, body.width - 8), paneCount: context.panes.count,
+                                     checkpointMegabytes: context.checkpointMegabytes)
             let width = Swift.min(body.width - 6, page.width)
             Dialog(title: page.title, lines: page.lines.map { $0.padded(width) }, hint: page.hint).render(into: &buffer, area: body, theme: theme)
         case .message(let title, let lines):
@@ -55,13 +56,13 @@ struct OverlayView {
 
     /// The help window's lines from `state.helpScroll` on (as many as `rows` holds, less the
     /// hint's two), its title, its hint, and the width of its widest line over every page.
-    static func helpPage(_ state: LabState, rows: Int, checkpointMegabytes: Int) -> (title: String, lines: [String], hint: String, width: Int) {
-        let all = KeyTable.helpPages(for: state, rows: rows, checkpointMegabytes: checkpointMegabytes)
+    static func helpPage(_ state: LabState, rows: Int, width: Int, paneCount: Int, checkpointMegabytes: Int) -> (title: String, lines: [String], hint: String, width: Int) {
+        let all = KeyTable.helpPages(for: state, rows: rows, width: width, paneCount: paneCount, checkpointMegabytes: checkpointMegabytes)
         let shown = Swift.max(1, rows)
         let top = Swift.min(state.helpScroll, Swift.max(0, all.count - shown))
         let lines = Array(all.dropFirst(top).prefix(shown))
         let more = top + lines.count < all.count
-        let hint = more ? "down/pgdn: more keys (every mode's); any other key closes"
+        let hint = more ? "down/pgdn: more (the panels, every mode's keys); any other key closes"
             : top > 0 ? "up/pgup: back; any other key closes" : "any key closes"
         return ("Keys: " + KeyTable.screenMode(state).title, lines, hint, all.map(displayWidth).max() ?? 0)
     }

@@ -30,6 +30,8 @@ public struct Glyphs: Sendable, Equatable {
     public var ellipsis: String { unicode ? "…" : "..." }
     public var bullet: Character { unicode ? "•" : "*" }
     public var cursor: Character { unicode ? "◎" : "@" }
+    /// The decision boundary on a map without colour.
+    public var contour: Character { unicode ? "•" : "%" }
     public var up: Character { unicode ? "▲" : "^" }
     public var down: Character { unicode ? "▼" : "v" }
     public var check: Character { unicode ? "✓" : "+" }

@@ -1,6 +1,7 @@
 // Text measured in terminal columns (a wide character takes two, a combining mark none).
 
-/// `text` cut to `width` columns, ending in an ellipsis when cut.
+/// `text` cut to `width` columns, ending in an ellipsis when cut: at the end of a word when
+/// one ends in the second half of the room, so no word is shown half.
 public func truncate(_ text: String, to width: Int, glyphs: Glyphs) -> String {
     guard width > 0 else { return "" }
     if displayWidth(text) <= width { return text }
@@ -14,6 +15,11 @@ public func truncate(_ text: String, to width: Int, glyphs: Glyphs) -> String {
         if w + cw > room { break }
         out.append(c)
         w += cw
+    }
+    let cutsWord = text.dropFirst(out.count).first.map { !$0.isWhitespace } ?? false
+    if cutsWord, let space = out.lastIndex(where: \.isWhitespace), displayWidth(String(out[..<space])) * 2 >= room {
+        out = String(out[..<space])
+        while let last = out.last, last.isWhitespace || last == "," || last == ";" || last == "(" { out.removeLast() }
     }
     return out + ellipsis
 }

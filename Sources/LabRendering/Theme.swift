@@ -37,10 +37,11 @@ public struct Theme: Sendable, Equatable {
 
     // MARK: Class colours
 
-    /// Base colours (r, g, b in 0...1): TensorFlow Playground's orange and blue for two
-    /// classes; Okabe-Ito's colour-blind-safe hues for up to five.
+    /// Base colours (r, g, b in 0...1): Okabe-Ito's colour-blind-safe hues (orange and blue
+    /// for two classes, as TensorFlow Playground's; then bluish green, reddish purple and
+    /// vermillion). The chart series use other colours (`series`), so a curve is never read
+    /// as a class.
     static func classRGB(_ k: Int, of classes: Int) -> (Double, Double, Double) {
-        if classes <= 2 { return k == 0 ? (0.96, 0.58, 0.13) : (0.03, 0.47, 0.74) }
         let okabeIto: [(Double, Double, Double)] = [
             (0.90, 0.62, 0.00), (0.00, 0.45, 0.70), (0.00, 0.62, 0.45), (0.80, 0.47, 0.65), (0.84, 0.37, 0.00),
         ]
@@ -81,6 +82,31 @@ public struct Theme: Sendable, Equatable {
         }
     }
 
+    /// The background of a data point's cell: a dark halo, so a point stands out from every
+    /// region colour, its own class's included (an orange point on an orange region).
+    public var pointHalo: Color {
+        switch colorMode {
+        case .full: .grey(0.04)
+        case .sixteen: .black
+        case .mono: .default
+        }
+    }
+
+    /// The style of a data point of class `k`, as the map and its legend draw it.
+    public func pointStyle(_ k: Int, of classes: Int, test: Bool) -> Style {
+        guard hasColor else { return test ? Style(attributes: .dim) : Style(attributes: .bold) }
+        return Style(fg: pointColor(k, of: classes), bg: pointHalo, attributes: .bold)
+    }
+
+    /// The colour of the decision boundary (P = 0.5, the class boundary, F = 0) on a map.
+    public var contourColor: Color {
+        switch colorMode {
+        case .full: .grey(0.95)
+        case .sixteen: .brightWhite
+        case .mono: .default
+        }
+    }
+
     /// A diverging colour for a value in -1...1 (regression maps, weights): orange for
     /// negative, blue for positive, grey near 0.
     public func divergingColor(_ v: Double) -> Color {
@@ -115,10 +141,18 @@ public struct Theme: Sendable, Equatable {
     public var selection: Style { Style(attributes: .reverse) }
     /// The background of the header bar.
     public var bar: Style { hasColor ? Style(bg: colorMode == .full ? .grey(0.15) : .black) : .plain }
-    /// A line in a chart: series 0 (training) and 1 (test).
+    /// The colours of chart series, apart from the class colours and from each other in
+    /// simulated deuteranopia and protanopia (the colour-blind test measures it): white,
+    /// violet, pale yellow and pink with 256 colours; white, bright red, cyan and magenta with
+    /// 16 (the fourth is told apart from class 1's blue by its dash pattern).
+    public static let seriesColors256: [Color] = [.indexed(231), .indexed(99), .indexed(228), .indexed(204)]
+    public static let seriesColors16: [Color] = [.brightWhite, .brightRed, .cyan, .magenta]
+
+    /// A line in a chart: series 0 (training) and 1 (test), or the networks of the compare
+    /// screen. Every series also has its own dash pattern (`LineChart.mark`).
     public func series(_ i: Int) -> Style {
         guard hasColor else { return i == 0 || highContrast ? .plain : Style(attributes: .dim) }
-        let colors: [Color] = colorMode == .full ? [.indexed(214), .indexed(39), .indexed(78), .indexed(171)] : [.brightYellow, .brightBlue, .brightGreen, .brightMagenta]
+        let colors = colorMode == .full ? Self.seriesColors256 : Self.seriesColors16
         return Style(fg: colors[i % colors.count])
     }
 }

@@ -8,8 +8,11 @@ import Testing
             "+ Loss --- epoch...+", "|                  |", "|                  |", "+------------------+",
         ])
         #expect(render(Panel(title: "A very long title indeed", rightTitle: "x"), 20, 3, theme: .unicodeMono) == [
-            "┌ A very long ti…──┐", "│                  │", "└──────────────────┘",
+            "┌ A very long…─────┐", "│                  │", "└──────────────────┘",
         ])
+        // Cut at the end of a word, not inside one.
+        #expect(truncate("update/W 4.3e-05 (aim ~1e-3)", to: 20, glyphs: .asciiSet) == "update/W 4.3e-05...")
+        #expect(truncate("abcdefghijklmnop", to: 8, glyphs: .asciiSet) == "abcde...")
         #expect(Panel.inner(Rect(x: 0, y: 0, width: 10, height: 5)) == Rect(x: 1, y: 1, width: 8, height: 3))
     }
 
@@ -105,7 +108,7 @@ import Testing
         let lines = render(net, 40, 8)
         #expect(lines[5] == "                    +95")
         #expect(lines[6] == "   2             100 relu      3 softmax")
-        #expect(lines[7] == "                          603 parameters")
+        #expect(lines[7] == "- w<0  -- w>0             603 parameters", "the key to the edges: dashed negative, solid positive")
         #expect(lines[2].hasPrefix("x1 o") && lines[3].hasPrefix("x2 o"))
     }
 
@@ -113,9 +116,11 @@ import Testing
         var map = DecisionMap(kind: .classes(2), values: [0, 0.25, 0.75, 1, 0, 0.5, 1, 1], columns: 4, rows: 2, x: 0...1, y: 0...1)
         map.axes = false
         map.points = [MapPoint(x: 0.1, y: 0.9, label: 0), MapPoint(x: 0.9, y: 0.1, label: 1, isTest: true)]
-        #expect(render(map, 4, 2) == ["O:*@", " =@x"], "P(class 1) 0.25 and 0.75 sit symmetrically around the ramp's middle \"=\"")
+        // P(class 1) 0.75 and 1 shade dark; the boundary (%) runs where P crosses 0.5, between
+        // the second and third columns.
+        #expect(render(map, 4, 2) == ["O%*@", " %@x"])
         map.discretize = true
-        #expect(render(map, 4, 2) == ["O @@", "  @x"])
+        #expect(render(map, 4, 2) == ["O%@@", " %@x"])
         let thumbs = Thumbnails(tiles: (0..<3).map { k in .init(label: "unit \(k + 1)", values: (0..<16).map { Float($0 % 4) / 1.5 - 1 + Float(k) * 0.1 }, columns: 4, rows: 4) },
                                 tileSize: Thumbnails.fit(count: 3, in: Rect(x: 0, y: 0, width: 30, height: 6)))
         #expect(render(thumbs, 30, 6)[0] == "unit 1   unit 2   unit 3")

@@ -1,4 +1,9 @@
 import Formatting
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// Curves y = f(x) over an interval, with data points: the 1-D regression view (the target
 /// f, the network's F, and optionally each hidden unit's contribution alpha_i sigma(w_i x + b_i)).
 public struct CurvePlot: Sendable {
@@ -36,13 +41,52 @@ public struct CurvePlot: Sendable {
         self.curves = curves
     }
 
+    /// The legend's entries: one per label, with the marks of every series drawn under it
+    /// (the units' parts alternate two series under one label).
+    private func legendEntries(_ theme: Theme) -> [(marks: [Int], label: String)] {
+        var entries: [(marks: [Int], label: String)] = []
+        for curve in curves.sorted(by: { $0.series < $1.series }) where !curve.label.isEmpty {
+            if let i = entries.firstIndex(where: { $0.label == curve.label }) {
+                if !entries[i].marks.contains(curve.series) { entries[i].marks.append(curve.series) }
+            } else {
+                entries.append(([curve.series], curve.label))
+            }
+        }
+        return entries
+    }
+
+    /// The y interval drawn: `y`, widened to take in the curves (a network's F that overshoots
+    /// the data is shown, not clipped flat), at most three times as tall as `y`.
+    public var shownY: ClosedRange<Double> {
+        var lo = y.lowerBound, hi = y.upperBound
+        let span = hi - lo
+        for curve in curves {
+            for v in curve.values where v.isFinite {
+                lo = Swift.min(lo, v)
+                hi = Swift.max(hi, v)
+            }
+        }
+        lo = Swift.max(lo, y.lowerBound - span)
+        hi = Swift.min(hi, y.upperBound + span)
+        // Round the widened ends outwards to two significant digits, for readable axis labels.
+        func round(_ v: Double, up: Bool) -> Double {
+            guard v != 0, v.isFinite else { return v }
+            let step = pow(10, (log10(Swift.abs(v)).rounded(.down)) - 1)
+            return (up ? (v / step).rounded(.up) : (v / step).rounded(.down)) * step
+        }
+        return (lo < y.lowerBound ? round(lo, up: false) : lo)...(hi > y.upperBound ? round(hi, up: true) : hi)
+    }
+
     /// Draws into `area`.
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard area.width > 8, area.height > 3 else { return }
-        let legendRows = legend ? 1 : 0
+        let entries = legendEntries(theme)
+        let legendWidth = entries.reduce(0) { $0 + $1.marks.count * 3 + displayWidth($1.label) + 2 } + (points.isEmpty ? 0 : 8)
+        let legendRows = legend ? (legendWidth > area.width - 6 && area.height >= 12 ? 2 : 1) : 0
         let plot = Rect(x: area.x + 6, y: area.y, width: area.width - 6, height: area.height - 2 - legendRows)
         guard !plot.isEmpty else { return }
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        let y = shownY
         let spanX = x.upperBound - x.lowerBound, spanY = y.upperBound - y.lowerBound
         func dotY(_ v: Double) -> Int? {
             guard v.isFinite else { return nil }
@@ -56,12 +100,17 @@ public struct CurvePlot: Sendable {
         }
         for curve in curves where curve.values.count > 1 {
             var previous: (Int, Int)?
+            var phase = 0
             for (i, v) in curve.values.enumerated() {
                 let dx = clampedInt(Double(i) / Double(curve.values.count - 1) * Double(canvas.dotWidth - 1), 0, canvas.dotWidth - 1)
                 guard let dy = dotY(v) else { previous = nil; continue }
                 let clamped = Swift.min(Swift.max(dy, -1), canvas.dotHeight)
-                // Without colour, every series but the first is dashed, so the curves stay apart.
-                if let (px, py) = previous { canvas.line(px, py, dx, clamped, series: curve.series, dashed: !theme.hasColor && curve.series != 0) } else { canvas.set(dx, clamped, series: curve.series) }
+                // Each series has its dash pattern (the legend's mark), continued along the curve.
+                if let (px, py) = previous {
+                    phase += canvas.line(px, py, dx, clamped, series: curve.series, pattern: curve.series % 4, phase: phase)
+                } else {
+                    canvas.set(dx, clamped, series: curve.series)
+                }
                 previous = (dx, clamped)
             }
         }
@@ -86,16 +135,22 @@ public struct CurvePlot: Sendable {
         buffer.put(left, x: plot.x, y: plot.bottom + 1, style: muted, clip: area)
         buffer.put(right, x: plot.right - displayWidth(right), y: plot.bottom + 1, style: muted, clip: area)
         if legend {
-            var column = plot.x
-            // The legend lists the curves by series (the network first), each only if it fits.
-            for curve in curves.filter({ !$0.label.isEmpty }).sorted(by: { $0.series < $1.series }) {
-                guard column + displayWidth(curve.label) + 4 <= area.right else { break }
-                let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
-                let mark = theme.hasColor || curve.series == 0 ? solid : (theme.glyphs.unicode ? "╌╌" : "- ")
-                column += buffer.put(mark, x: column, y: area.bottom - 1, style: theme.series(curve.series), clip: area)
-                column += buffer.put(" " + curve.label + "  ", x: column, y: area.bottom - 1, style: muted, clip: area)
+            var column = plot.x, row = area.bottom - legendRows
+            var items: [[(text: String, style: Style)]] = entries.map { entry in
+                entry.marks.map { (LineChart.mark($0, theme) + " ", theme.series($0)) } + [(entry.label, muted)]
             }
-            if !points.isEmpty && column + 6 <= area.right { buffer.put(". data", x: column, y: area.bottom - 1, style: muted, clip: area) }
+            if !points.isEmpty { items.append([(String(theme.glyphs.braille(0x12)) + " ", muted), ("data", muted)]) }
+            for item in items {
+                let width = item.reduce(0) { $0 + displayWidth($1.text) }
+                if column + width > area.right {
+                    guard row + 1 < area.bottom else { break }
+                    row += 1
+                    column = plot.x
+                }
+                guard column + width <= area.right else { break }
+                for part in item { column += buffer.put(part.text, x: column, y: row, style: part.style, clip: area) }
+                column += 2
+            }
         }
     }
 }

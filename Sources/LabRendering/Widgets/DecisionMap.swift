@@ -70,10 +70,17 @@ public struct DecisionMap: Sendable {
     /// Width of the y-axis labels.
     static let axisWidth = 5
 
-    /// The plotting rectangle inside `area` (without axes).
+    /// Rows of the legend under the axes: one when the area has room for it (the map keeps at
+    /// least six rows of its own), two on a narrow map.
+    public static func legendRows(_ area: Rect, axes: Bool = true) -> Int {
+        guard axes, area.width > axisWidth + 12, area.height >= 10 else { return 0 }
+        return area.width < 56 && area.height >= 12 ? 2 : 1
+    }
+
+    /// The plotting rectangle inside `area` (without axes and legend).
     public static func plotArea(_ area: Rect, axes: Bool = true) -> Rect {
         guard axes, area.width > axisWidth + 4, area.height > 4 else { return area }
-        return Rect(x: area.x + axisWidth, y: area.y, width: area.width - axisWidth, height: area.height - 2)
+        return Rect(x: area.x + axisWidth, y: area.y, width: area.width - axisWidth, height: area.height - 2 - legendRows(area, axes: axes))
     }
 
     /// The pixel grid to sample for `area`: one pixel per column, two per row with half blocks
@@ -84,26 +91,45 @@ public struct DecisionMap: Sendable {
         return (plot.width, plot.height * perRow)
     }
 
-    /// Draws the map into `area`.
+    /// Draws the map into `area`: the regions, the decision boundary (P = 0.5, the boundary
+    /// between classes, or F = 0), the points, the axes and a legend of all of them.
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard !area.isEmpty else { return }
         let plot = Self.plotArea(area, axes: axes)
         guard !plot.isEmpty else { return }
         let halfBlocks = theme.glyphs.unicode && theme.hasColor
         let perRow = halfBlocks ? 2 : 1
+        let pixelRows = plot.height * perRow
+        var pixels: [Pixel] = []
+        pixels.reserveCapacity(plot.width * pixelRows)
+        for row in 0..<pixelRows {
+            for column in 0..<plot.width { pixels.append(pixel(column, row, plot: plot, perRow: perRow)) }
+        }
+        // A pixel is on the boundary when its class differs from its right or lower neighbour's.
+        func onBoundary(_ column: Int, _ row: Int) -> Bool {
+            let p = pixels[row * plot.width + column]
+            guard !p.bad else { return false }
+            if column + 1 < plot.width, case let q = pixels[row * plot.width + column + 1], !q.bad, q.k != p.k { return true }
+            if row + 1 < pixelRows, case let q = pixels[(row + 1) * plot.width + column], !q.bad, q.k != p.k { return true }
+            return false
+        }
         for row in 0..<plot.height {
             for column in 0..<plot.width {
-                let top = pixel(column, row * perRow, plot: plot, perRow: perRow)
+                let top = pixels[row * perRow * plot.width + column]
                 let cell: Cell
                 if halfBlocks {
-                    let bottom = pixel(column, row * perRow + 1, plot: plot, perRow: perRow)
+                    let bottom = pixels[(row * perRow + 1) * plot.width + column]
                     if top.bad || bottom.bad {
                         cell = Cell("?", style: theme.error)
                     } else {
-                        cell = Cell(theme.glyphs.upperHalf, style: Style(fg: color(top, theme), bg: color(bottom, theme)))
+                        let fg = onBoundary(column, row * perRow) ? theme.contourColor : color(top, theme)
+                        let bg = onBoundary(column, row * perRow + 1) ? theme.contourColor : color(bottom, theme)
+                        cell = Cell(theme.glyphs.upperHalf, style: Style(fg: fg, bg: bg))
                     }
                 } else if top.bad {
                     cell = Cell("?", style: theme.error)
+                } else if onBoundary(column, row) {
+                    cell = Cell(theme.glyphs.contour, style: theme.hasColor ? Style(fg: theme.contourColor, bg: color(top, theme), attributes: .bold) : .plain)
                 } else if theme.hasColor {
                     cell = Cell(" ", style: Style(bg: color(top, theme)))
                 } else {
@@ -114,6 +140,10 @@ public struct DecisionMap: Sendable {
         }
         drawPoints(&buffer, plot: plot, theme: theme)
         if axes && plot != area { drawAxes(&buffer, area: area, plot: plot, theme: theme) }
+        let legend = Self.legendRows(area, axes: axes)
+        if legend > 0 {
+            drawLegend(&buffer, area: Rect(x: area.x, y: area.bottom - legend, width: area.width, height: legend), theme: theme)
+        }
     }
 
     /// One pixel's class and confidence (or value), or `bad` for NaN.
@@ -198,13 +228,8 @@ public struct DecisionMap: Sendable {
         for pass in [true, false] {
             for p in points where p.isTest == pass && (showTest || !p.isTest) {
                 guard let (cx, cy) = cellOf(p.x, p.y, plot: plot) else { continue }
-                let under = buffer[cx, cy].style.bg
                 let k = p.label >= 0 ? p.label : (p.value > 0 ? 1 : 0)
-                let glyph = theme.glyphs.point(class: k, test: p.isTest)
-                var style = Style(fg: theme.pointColor(k, of: classCount), bg: under == .default ? .default : under)
-                if !theme.hasColor { style = p.isTest ? Style(attributes: .dim) : Style(attributes: .bold) }
-                else { style.attributes = .bold }
-                buffer.set(cx, cy, glyph, style)
+                buffer.set(cx, cy, theme.glyphs.point(class: k, test: p.isTest), theme.pointStyle(k, of: classCount, test: p.isTest))
             }
         }
         if let m = marked, let (cx, cy) = cellOf(m.x, m.y, plot: plot) {
@@ -235,5 +260,85 @@ public struct DecisionMap: Sendable {
             let start = i == 0 ? column : (i == 1 ? column - w / 2 : column - w + 1)
             buffer.put(label, x: start, y: axisRow + 1, style: style, clip: area)
         }
+    }
+
+    /// One item of the legend: its parts in their styles.
+    private typealias LegendItem = [(text: String, style: Style)]
+
+    /// The legend: what each glyph and colour of the map means, in the styles the map draws
+    /// them with; items that do not fit are left out from the end, never cut.
+    private func drawLegend(_ buffer: inout Buffer, area: Rect, theme: Theme) {
+        let g = theme.glyphs
+        let muted = theme.muted
+        let classes = classCount
+        var items: [LegendItem] = []
+        let shownClasses: [Int]
+        switch kind {
+        case .classes: shownClasses = Array(0..<classes)
+        case .regression: shownClasses = [0, 1]
+        }
+        // The classes (or, for regression, the sign of the target), as training points.
+        for k in shownClasses {
+            let name: String = if case .regression = kind { k == 0 ? "y<0" : "y>0" } else { classes <= 2 ? "class \(k)" : "\(k)" }
+            items.append([(String(g.point(class: k, test: false)), theme.pointStyle(k, of: classes, test: false)), (" " + name, muted)])
+        }
+        if showTest && points.contains(where: \.isTest) {
+            var item: LegendItem = shownClasses.prefix(3).map { (String(g.point(class: $0, test: true)), theme.pointStyle($0, of: classes, test: true)) }
+            item.append((" test", muted))
+            items.append(item)
+        }
+        // The shading: from certain class 0 through undecided to certain class 1.
+        let confidences = [1.0, 0.5, 0.0]
+        var scale: LegendItem = []
+        switch kind {
+        case .classes(let k) where k <= 2:
+            scale.append(("P(class 1) 0", muted))
+            for (i, c) in (confidences + confidences.reversed().dropFirst()).enumerated() {
+                let pixel = Pixel(k: i < 3 ? 0 : 1, confidence: discretize ? (c > 0 ? 1 : 0) : c, value: i < 3 ? 0.5 - c / 2 : 0.5 + c / 2)
+                scale.append(swatch(pixel, theme))
+            }
+            scale.append(("1", muted))
+        case .classes:
+            scale.append(("certain", muted))
+            for c in confidences { scale.append(swatch(Pixel(k: 0, confidence: c), theme)) }
+            scale.append(("unsure", muted))
+        case .regression(let range):
+            let m = Swift.max(Swift.abs(range.lowerBound), Swift.abs(range.upperBound))
+            scale.append(("F " + NumberFormat.compact(-m, significant: 2), muted))
+            for (i, c) in (confidences + confidences.reversed().dropFirst()).enumerated() {
+                scale.append(swatch(Pixel(k: i < 3 ? 0 : 1, confidence: c, value: i < 3 ? -c : c), theme))
+            }
+            scale.append((NumberFormat.compact(m, significant: 2), muted))
+        }
+        if !discretize || classes > 2 { items.append(scale) }
+        let boundary: String = switch kind {
+        case .classes(let k) where k <= 2: "P=0.5"
+        case .classes: "boundary"
+        case .regression: "F=0"
+        }
+        let contour: (String, Style) = theme.hasColor
+            ? (String(g.upperHalf == "#" ? g.contour : g.fullBlock), Style(fg: theme.contourColor))
+            : (String(g.contour), .plain)
+        items.append([contour, (" " + boundary, muted)])
+        // Items flow over the legend's rows; the classes start the first, the scale the next
+        // when there are two.
+        var x = area.x + 1, y = area.y
+        for (i, item) in items.enumerated() {
+            let width = item.reduce(0) { $0 + displayWidth($1.text) }
+            let startsScale = i == shownClasses.count + (items.count > shownClasses.count + 2 ? 1 : 0)
+            if x + width > area.right || (startsScale && area.height > 1 && x > area.x + 1) {
+                guard y + 1 < area.bottom else { break }
+                y += 1
+                x = area.x + 1
+            }
+            guard x + width <= area.right else { break }
+            for part in item { x += buffer.put(part.text, x: x, y: y, style: part.style, clip: area) }
+            x += 2
+        }
+    }
+
+    /// One cell of the shading scale, as the map draws that pixel.
+    private func swatch(_ p: Pixel, _ theme: Theme) -> (text: String, style: Style) {
+        theme.hasColor ? (" ", Style(bg: color(p, theme))) : (String(shade(p, theme)), .plain)
     }
 }

@@ -40,8 +40,11 @@ public struct HiddenSpacePlot: Widget {
 
     /// The cells the points and lines are drawn in, inside `area` (axes take the rest).
     public static func plotArea(_ area: Rect) -> Rect {
-        Rect(x: area.x + 6, y: area.y, width: Swift.max(0, area.width - 6), height: Swift.max(0, area.height - 2))
+        Rect(x: area.x + 7, y: area.y, width: Swift.max(0, area.width - 7), height: Swift.max(0, area.height - 1 - legendRows(area)))
     }
+
+    /// The legend's rows: two on a narrow plot.
+    static func legendRows(_ area: Rect) -> Int { area.width < 70 && area.height >= 12 ? 2 : 1 }
 
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         let plot = Self.plotArea(area)
@@ -50,15 +53,18 @@ public struct HiddenSpacePlot: Widget {
         func label(_ v: Double) -> String { NumberFormat.compact(v, significant: 2) }
         // Axes: the second unit up the left, the first along the bottom.
         for row in plot.y..<plot.bottom { buffer.set(plot.x - 1, row, theme.glyphs.vertical, muted) }
-        buffer.put(truncate(label(y.upperBound), to: 5, glyphs: theme.glyphs), x: area.x, y: plot.y, style: muted, clip: area)
-        buffer.put(truncate(label(y.lowerBound), to: 5, glyphs: theme.glyphs), x: area.x, y: plot.bottom - 1, style: muted, clip: area)
-        buffer.put(truncate(yName, to: 5, glyphs: theme.glyphs), x: area.x, y: plot.y + plot.height / 2, style: muted, clip: area)
-        let bottom = area.bottom - 2
+        buffer.put(truncate(label(y.upperBound), to: 6, glyphs: theme.glyphs), x: area.x, y: plot.y, style: muted, clip: area)
+        buffer.put(truncate(label(y.lowerBound), to: 6, glyphs: theme.glyphs), x: area.x, y: plot.bottom - 1, style: muted, clip: area)
+        buffer.put(truncate(yName, to: 6, glyphs: theme.glyphs), x: area.x, y: plot.y + plot.height / 2, style: theme.title, clip: area)
+        if plot.height >= 5 { buffer.put(String(theme.glyphs.up), x: area.x + 2, y: plot.y + plot.height / 2 - 1, style: muted, clip: area) }
+        // The x axis's range and name on one row, the legend under it.
+        let bottom = plot.bottom
         buffer.put(label(x.lowerBound), x: plot.x, y: bottom, style: muted, clip: area)
         let hi = label(x.upperBound)
         buffer.put(hi, x: Swift.max(plot.x, plot.right - displayWidth(hi)), y: bottom, style: muted, clip: area)
-        let name = "\(xName) across, \(yName) up"
-        buffer.put(truncate(name, to: plot.width, glyphs: theme.glyphs), x: plot.x + Swift.max(0, (plot.width - displayWidth(name)) / 2), y: area.bottom - 1, style: muted, clip: area)
+        let name = xName + " " + theme.glyphs.arrow
+        buffer.put(name, x: plot.x + Swift.max(0, (plot.width - displayWidth(name)) / 2), y: bottom, style: theme.title, clip: area)
+        drawLegend(&buffer, area: Rect(x: plot.x, y: plot.bottom + 1, width: plot.width, height: Self.legendRows(area)), theme: theme)
         let sx = x.upperBound - x.lowerBound, sy = y.upperBound - y.lowerBound
         guard sx > 0, sy > 0 else { return }
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
@@ -71,7 +77,7 @@ public struct HiddenSpacePlot: Widget {
             var previous: (Int, Int)?
             for p in line where p.x.isFinite && p.y.isFinite {
                 let d = dot(p.x, p.y)
-                if let q = previous { canvas.line(q.0, q.1, d.0, d.1, series: 1, pattern: theme.hasColor ? 0 : 2) }
+                if let q = previous { canvas.line(q.0, q.1, d.0, d.1, series: 1, pattern: 2) }
                 previous = d
             }
         }
@@ -99,8 +105,31 @@ public struct HiddenSpacePlot: Widget {
         for p in points where p.x.isFinite && p.y.isFinite {
             let column = plot.x + Swift.min(plot.width - 1, Swift.max(0, Int((p.x - x.lowerBound) / sx * Double(plot.width - 1) + 0.5)))
             let row = plot.y + Swift.min(plot.height - 1, Swift.max(0, Int((y.upperBound - p.y) / sy * Double(plot.height - 1) + 0.5)))
-            let style = theme.hasColor ? Style(fg: theme.pointColor(p.label, of: Swift.max(2, classes)), attributes: .bold) : Style(attributes: .bold)
-            buffer.set(column, row, theme.glyphs.point(class: p.label, test: p.isTest), style)
+            buffer.set(column, row, theme.glyphs.point(class: p.label, test: p.isTest), pointStyle(p.label, Swift.max(2, classes), theme))
         }
+    }
+
+    /// The key: the classes as the points are drawn, the output's line, the bent grid.
+    private func drawLegend(_ buffer: inout Buffer, area: Rect, theme: Theme) {
+        let g = theme.glyphs
+        let classes = Swift.max(2, (points.map(\.label).max() ?? 1) + 1)
+        var items: [[(text: String, style: Style)]] = (0..<Swift.min(classes, 5)).map { k in
+            [(String(g.point(class: k, test: false)), pointStyle(k, classes, theme)), (classes <= 2 ? " class \(k)" : " \(k)", theme.muted)]
+        }
+        let line = g.unicode ? String(g.braille(0x12)) + String(g.braille(0x12)) : "--"
+        if boundary != nil { items.append([(line, theme.accent), (" output P=0.5", theme.muted)]) }
+        if !lines.isEmpty { items.append([(String(g.braille(0x12)), theme.muted), (" input grid", theme.muted)]) }
+        var x = area.x, y = area.y
+        for item in items {
+            let width = item.reduce(0) { $0 + displayWidth($1.text) }
+            if x + width > area.right && y + 1 < area.bottom { y += 1; x = area.x }
+            guard x + width <= area.right else { break }
+            for part in item { x += buffer.put(part.text, x: x, y: y, style: part.style, clip: area) }
+            x += 2
+        }
+    }
+
+    private func pointStyle(_ k: Int, _ classes: Int, _ theme: Theme) -> Style {
+        theme.hasColor ? Style(fg: theme.pointColor(k, of: classes), attributes: .bold) : Style(attributes: .bold)
     }
 }

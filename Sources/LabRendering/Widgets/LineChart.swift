@@ -40,11 +40,11 @@ public struct LineChart: Widget {
         percent ? NumberFormat.fixed(v * 100, decimals: 0) + "%" : NumberFormat.compact(v, significant: 2, nan: glyphs.notANumber, infinity: glyphs.infinity)
     }
 
-    /// The legend's mark of series `i`: a solid line in colour; without colour its own dash
-    /// pattern (the one the line is drawn with).
+    /// The legend's mark of series `i`: its own dash pattern, the one the line is drawn with,
+    /// in colour and without (series are told apart by shape as well as by colour).
     public static func mark(_ i: Int, _ theme: Theme) -> String {
         let solid = String(theme.glyphs.horizontal) + String(theme.glyphs.horizontal)
-        guard !theme.hasColor, i % 4 != 0 else { return solid }
+        guard i % 4 != 0 else { return solid }
         return (theme.glyphs.unicode ? ["╌╌", "┈┈", "━━"] : ["- ", ". ", "=="])[i % 4 - 1]
     }
 
@@ -81,12 +81,13 @@ public struct LineChart: Widget {
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
         for (si, s) in series.enumerated() {
             var previous: (Int, Int)?
+            var phase = 0
             for (i, v) in s.values.enumerated() {
                 let xv = s.x?[i] ?? Double(i)
                 guard let yv = transform(v) else { previous = nil; continue }
                 let dx = clampedInt((xv - xLo) / (xHi - xLo) * Double(canvas.dotWidth - 1), -1, canvas.dotWidth)
                 let dy = clampedInt((hi - yv) / (hi - lo) * Double(canvas.dotHeight - 1), -1, canvas.dotHeight)
-                if let (px, py) = previous { canvas.line(px, py, dx, dy, series: si, pattern: theme.hasColor ? 0 : si % 4) } else { canvas.set(dx, dy, series: si) }
+                if let (px, py) = previous { phase += canvas.line(px, py, dx, dy, series: si, pattern: si % 4, phase: phase) } else { canvas.set(dx, dy, series: si) }
                 previous = (dx, dy)
             }
         }

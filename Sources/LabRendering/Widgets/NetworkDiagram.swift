@@ -69,7 +69,12 @@ public struct NetworkDiagram: Widget {
                     guard s > 0.08 else { continue }
                     let x0 = (columnX(g) - plot.x) * 2 + 2, y0 = (nodeY(g, i) - plot.y) * 4 + 1
                     let x1 = (columnX(g + 1) - plot.x) * 2 - 1, y1 = (nodeY(g + 1, j) - plot.y) * 4 + 1
+                    // Without colour a negative weight is drawn dashed (the legend says so).
+                    let dashed = !theme.hasColor && w < 0
+                    var step = 0
                     rasterize(x0, y0, x1, y1) { dx, dy in
+                        step += 1
+                        if dashed && step % 4 >= 2 { return }
                         let cx = dx / 2, cy = dy / 4
                         guard cx >= 0, cy >= 0, cx < plot.width, cy < plot.height else { return }
                         let cell = cy * plot.width + cx
@@ -113,8 +118,35 @@ public struct NetworkDiagram: Widget {
             let lx = Swift.min(Swift.max(area.x, x - displayWidth(label) / 2), area.right - displayWidth(label))
             buffer.put(label, x: lx, y: area.bottom - 2, style: isHighlighted ? theme.accent : theme.muted, clip: area)
         }
+        drawLegend(&buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1), theme: theme)
+    }
+
+    /// The key to the edges (sign and size of a weight, drawn as the edges are) and the
+    /// parameter count, on the bottom row.
+    private func drawLegend(_ buffer: inout Buffer, area: Rect, theme: Theme) {
+        let g = theme.glyphs
+        let solid = g.unicode ? String(repeating: String(g.braille(0x12)), count: 2) : "--"
+        let dashed = g.unicode ? String(g.braille(0x12)) + " " : "- "
+        let items: [[(text: String, style: Style)]] = theme.hasColor ? [
+            [(solid, Style(fg: theme.divergingColor(-1))), (" w<0", theme.muted)],
+            [(solid, Style(fg: theme.divergingColor(1))), (" w>0", theme.muted)],
+            [(solid, Style(fg: theme.divergingColor(0.35))), (" small |w|", theme.muted)],
+        ] : [
+            [(dashed, .plain), ("w<0", theme.muted)],
+            [(solid, .plain), (" w>0", theme.muted)],
+            [(solid, Style(attributes: .dim)), (" dim: small |w|", theme.muted)],
+        ]
         let count = "\(NumberFormat.grouped(parameterCount)) parameters"
-        buffer.put(truncate(count, to: area.width, glyphs: theme.glyphs), x: area.right - Swift.min(area.width, displayWidth(count)), y: area.bottom - 1, style: theme.muted)
+        var x = area.x
+        for item in items {
+            let width = item.reduce(0) { $0 + displayWidth($1.text) }
+            guard x + width <= area.right - (x == area.x ? 0 : displayWidth(count) + 2) || x == area.x && x + width <= area.right else { break }
+            for part in item { x += buffer.put(part.text, x: x, y: area.y, style: part.style, clip: area) }
+            x += 2
+        }
+        if x + displayWidth(count) <= area.right {
+            buffer.put(count, x: area.right - displayWidth(count), y: area.y, style: theme.muted)
+        }
     }
 
     private func rasterize(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ plot: (Int, Int) -> Void) {

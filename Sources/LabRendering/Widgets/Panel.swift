@@ -43,7 +43,9 @@ public struct Panel: Widget {
         if !rightTitle.isEmpty {
             let used = title.isEmpty ? 0 : displayWidth(truncate(" \(title) ", to: room, glyphs: g))
             let r = truncate(" \(rightTitle) ", to: room - used - 1, glyphs: g)
-            if !r.isEmpty { buffer.put(r, x: area.right - 1 - displayWidth(r), y: area.y, style: theme.muted) }
+            // A right title cut to less than a word is left out.
+            let cut = r != " \(rightTitle) "
+            if !r.isEmpty && !(cut && r.filter({ $0.isLetter || $0.isNumber }).count < 3) { buffer.put(r, x: area.right - 1 - displayWidth(r), y: area.y, style: theme.muted) }
         }
     }
 }

@@ -19,10 +19,22 @@ public struct Thumbnails: Widget {
     public var tiles: [Tile]
     /// Cells per tile (width, height).
     public var tileSize: (width: Int, height: Int)
+    /// Data points drawn on every tile, as fractions of the plane (x across, y up, 0...1);
+    /// only when there are few enough to read (at most `maxPoints`).
+    public var points: [(x: Double, y: Double, label: Int)] = []
+    /// The plane under the tiles, for the legend ("x₁ → -6…6").
+    public var plane: (x: String, y: String)?
+    /// Points drawn on tiles up to this many (more would cover the map).
+    public static let maxPoints = 100
 
     public init(tiles: [Tile], tileSize: (width: Int, height: Int)) {
         self.tiles = tiles
         self.tileSize = tileSize
+    }
+
+    /// Where the tiles go inside `area`: all but the legend's row at the bottom.
+    public static func tileArea(_ area: Rect) -> Rect {
+        area.height >= 8 ? Rect(x: area.x, y: area.y, width: area.width, height: area.height - 1) : area
     }
 
     /// The tile size that fits `count` tiles into `area` (square-ish in pixels).
@@ -38,10 +50,16 @@ public struct Thumbnails: Widget {
         return best
     }
 
-    public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
+    public func render(into buffer: inout Buffer, area full: Rect, theme: Theme) {
+        let area = Self.tileArea(full)
         let (tw, th) = tileSize
         guard tw > 0, th > 0, area.width >= tw, area.height >= th + 1 else { return }
         let perRow = Swift.max(1, (area.width + 1) / (tw + 1))
+        if area != full {
+            // The legend right under the last row of tiles, flowing over the rows left.
+            let used = Swift.min(area.height, (tiles.count + perRow - 1) / perRow * (th + 1))
+            drawLegend(&buffer, area: Rect(x: full.x, y: full.y + used, width: full.width, height: full.height - used), theme: theme)
+        }
         let halfBlocks = theme.glyphs.unicode && theme.hasColor
         for (n, tile) in tiles.enumerated() {
             let x0 = area.x + (n % perRow) * (tw + 1)
@@ -73,6 +91,45 @@ public struct Thumbnails: Widget {
                     buffer.set(x0 + c, y0 + 1 + r, cell)
                 }
             }
+            guard points.count <= Self.maxPoints else { continue }
+            let classes = Swift.max(2, (points.map(\.label).max() ?? 1) + 1)
+            for p in points where p.x.isFinite && p.y.isFinite && (0...1).contains(p.x) && (0...1).contains(p.y) {
+                let c = Swift.min(tw - 1, Int(p.x * Double(tw))), r = Swift.min(th - 1, Int((1 - p.y) * Double(th)))
+                guard y0 + 1 + r < area.bottom else { continue }
+                buffer.set(x0 + c, y0 + 1 + r, theme.glyphs.point(class: p.label, test: false), theme.pointStyle(p.label, of: classes, test: false))
+            }
+        }
+    }
+
+    /// The colour scale (each tile on its own: its lowest value to its highest), the plane's
+    /// axes and the points' classes.
+    private func drawLegend(_ buffer: inout Buffer, area: Rect, theme: Theme) {
+        var items: [[(text: String, style: Style)]] = []
+        var scale: [(text: String, style: Style)] = [("low ", theme.muted)]
+        for v in [-1.0, -0.5, 0, 0.5, 1] {
+            if theme.hasColor {
+                scale.append((" ", Style(bg: theme.divergingColor(v))))
+            } else {
+                let ramp = theme.glyphs.ramp
+                scale.append((String(ramp[clampedInt((v + 1) / 2 * Double(ramp.count - 1), 0, ramp.count - 1)]), .plain))
+            }
+        }
+        scale.append((" high a, per tile", theme.muted))
+        items.append(scale)
+        if let plane { items.append([("\(plane.x) \(theme.glyphs.arrow), \(plane.y) \(theme.glyphs.up)", theme.muted)]) }
+        if !points.isEmpty && points.count <= Self.maxPoints {
+            let classes = Swift.max(2, (points.map(\.label).max() ?? 1) + 1)
+            for k in 0..<Swift.min(classes, 5) {
+                items.append([(String(theme.glyphs.point(class: k, test: false)), theme.pointStyle(k, of: classes, test: false)), (classes <= 2 ? " class \(k)" : " \(k)", theme.muted)])
+            }
+        }
+        var x = area.x, y = area.y
+        for item in items {
+            let width = item.reduce(0) { $0 + displayWidth($1.text) }
+            if x + width > area.right && y + 1 < area.bottom { y += 1; x = area.x }
+            guard x + width <= area.right else { break }
+            for part in item { x += buffer.put(part.text, x: x, y: y, style: part.style, clip: area) }
+            x += 2
         }
     }
 }
