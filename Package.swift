@@ -75,7 +75,7 @@ let package = Package(
                 "CPUCheck", "Formatting", "NeuralCore", "LabRendering", "LabApp", "Benchmarks", "Lessons", "LabTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),
+        .target(name: "GoldenSupport", dependencies: ["LabRendering"], path: "Tests/GoldenSupport"),
         .testTarget(name: "NeuralCoreTests", dependencies: ["Formatting", "NeuralCore"]),
         .testTarget(name: "LabRenderingTests", dependencies: ["Formatting", "LabRendering", "GoldenSupport"]),
         .testTarget(name: "LabAppTests", dependencies: ["Formatting", "LabApp", "NeuralCore", "LabRendering", "Lessons", "GoldenSupport"]),

@@ -48,8 +48,10 @@ public struct Theme: Sendable, Equatable {
         return okabeIto[k % okabeIto.count]
     }
 
+    /// The 16-colour classes: yellow and blue, then cyan (apart from both in simulated
+    /// deuteranopia and protanopia, where green is not: it reads as yellow).
     static let sixteenClass: [(dim: Color, bright: Color)] = [
-        (.yellow, .brightYellow), (.blue, .brightBlue), (.green, .brightGreen), (.magenta, .brightMagenta), (.red, .brightRed),
+        (.yellow, .brightYellow), (.blue, .brightBlue), (.cyan, .brightCyan), (.magenta, .brightMagenta), (.red, .brightRed),
     ]
 
     /// The colour of a region where the network says class `k` with `confidence` in 0...1
@@ -64,7 +66,7 @@ public struct Theme: Sendable, Equatable {
             let base = 0.16, t = 0.25 + 0.55 * c
             return .rgb(base + (r - base) * t, base + (g - base) * t, base + (b - base) * t)
         case .sixteen:
-            let pair = Self.sixteenClass[(classes <= 2 ? k : k) % Self.sixteenClass.count]
+            let pair = Self.sixteenClass[k % Self.sixteenClass.count]
             return c < 0.5 ? .brightBlack : (c < 0.85 ? pair.dim : pair.bright)
         case .mono:
             return .default
@@ -143,10 +145,10 @@ public struct Theme: Sendable, Equatable {
     public var bar: Style { hasColor ? Style(bg: colorMode == .full ? .grey(0.15) : .black) : .plain }
     /// The colours of chart series, apart from the class colours and from each other in
     /// simulated deuteranopia and protanopia (the colour-blind test measures it): white,
-    /// violet, pale yellow and pink with 256 colours; white, bright red, cyan and magenta with
+    /// violet, pale yellow and pink with 256 colours; white, bright red, grey and magenta with
     /// 16 (the fourth is told apart from class 1's blue by its dash pattern).
     public static let seriesColors256: [Color] = [.indexed(231), .indexed(99), .indexed(228), .indexed(204)]
-    public static let seriesColors16: [Color] = [.brightWhite, .brightRed, .cyan, .magenta]
+    public static let seriesColors16: [Color] = [.brightWhite, .brightRed, .brightBlack, .magenta]
 
     /// A line in a chart: series 0 (training) and 1 (test), or the networks of the compare
     /// screen. Every series also has its own dash pattern (`LineChart.mark`).
