@@ -84,12 +84,18 @@ public enum NumberFormat {
         return "\((x * 10000).rounded() / 10000)"
     }
 
-    /// A matrix entry with `decimals` fixed decimals, scientific when it would show as 0 or
-    /// take more than 4 digits before the point (the step-through's tables).
-    public static func entry(_ v: Double, decimals: Int) -> String {
+    /// Exactly `digits` significant digits, trailing zeros kept (`0.5334`, `1.000`, `0.01030`,
+    /// `12.50`), scientific below 1e-3 and from 1e4 (`4.930e-07`), `0` for zero: the
+    /// step-through's one rule, so a small number is never rounded to 0 beside a large one.
+    public static func significant(_ v: Double, digits: Int = 4) -> String {
         guard v.isFinite else { return v.isNaN ? "NaN" : (v < 0 ? "-inf" : "inf") }
-        if v != 0 && (Swift.abs(v) >= 1e4 || Swift.abs(v) < 5 * pow10(-decimals - 1)) { return scientific(v, digits: decimals >= 4 ? 3 : 1) }
-        return fixed(v, decimals: decimals, trim: false)
+        if v == 0 { return "0" }
+        let a = Swift.abs(v), d = Swift.max(1, digits)
+        if a >= 1e4 || a < 1e-3 { return scientific(v, digits: d - 1) }
+        let text = fixed(v, decimals: Swift.max(0, d - 1 - Int(log10Floor(a))), trim: false)
+        // Rounding up may add a digit (0.99996 -> 1.0000): one decimal fewer then.
+        let shown = text.filter(\.isNumber).drop { $0 == "0" }.count
+        return shown > d ? fixed(v, decimals: Swift.max(0, d - 2 - Int(log10Floor(a))), trim: false) : text
     }
 
     /// m and e with x = m 10^e, 1 <= m < 10, m rounded to `digits` decimals (positive x).

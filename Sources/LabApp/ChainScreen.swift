@@ -52,7 +52,11 @@ struct ChainScreen: Screen {
             for (k, line) in all[e].enumerated() where before + k < cursor.shown {
                 if line.kind != lastKind, let heading = headings[line.kind] { rows.append((heading, theme.title)) }
                 lastKind = line.kind
-                rows.append(("  " + line.text, before + k == cursor.shown - 1 ? theme.accent : .plain))
+                // A long line (the check) wraps at words under its indent, never cut.
+                let style = before + k == cursor.shown - 1 ? theme.accent : Style.plain
+                for (n, piece) in TextPanel.wrap(line.text, width: Swift.max(10, inner.width - 4)).enumerated() {
+                    rows.append(((n == 0 ? "  " : "    ") + piece, style))
+                }
             }
             for row in rows.suffix(Swift.max(0, inner.bottom - y)) {
                 frame.buffer.put(truncate(row.0, to: inner.width, glyphs: theme.glyphs), x: inner.x, y: y, style: row.1, clip: inner)

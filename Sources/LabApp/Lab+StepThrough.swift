@@ -10,12 +10,25 @@ extension Lab {
     func openStepThrough() {
         guard !points.isEmpty else { state.notice = "there are no points to step through"; return }
         controller.send(.pause)
-        var cursor = state.stepping ?? StepCursor()
+        var cursor = state.stepping ?? StepCursor(point: defaultStepPoint())
         if let chosen = state.selectedPoint { cursor.point = chosen }
         cursor.point = Swift.min(cursor.point, points.count - 1)
         state.stepping = cursor
         state.notice = nil
         refreshTrace()
+    }
+
+    /// The example the step-through opens on the first time: the first training point whose
+    /// inputs are all non-zero, so no column of grad W(1) = delta(2) a(1)^T is zero for want
+    /// of an input (XOR's (0, 0) would make grad W(1) all zeros); else the one with the most.
+    func defaultStepPoint() -> Int {
+        var best = 0, bestCount = -1
+        for (i, p) in points.enumerated() where !p.isTest {
+            let count = input(of: p).filter { $0 != 0 }.count
+            if count > bestCount { best = i; bestCount = count }
+            if count == input(of: p).count { break }
+        }
+        return best
     }
 
     /// The network's input for a data point (its features; x alone for 1-D data).

@@ -116,7 +116,7 @@ public struct StepCursor: Sendable, Equatable {
     public var unitMode = false
     /// The unit unit mode shows (0-based).
     public var unit = 0
-    public init() {}
+    public init(point: Int = 0) { self.point = point }
 }
 
 /// Where the chain-rule screen is: the point x, and the lines shown so far.

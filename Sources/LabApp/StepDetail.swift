@@ -10,12 +10,19 @@ public struct StepDetail: Widget {
     public let index: Int
     /// Unit mode: one unit's sum written out (nil: whole layers).
     public let unit: Int?
+    /// The quiz: the result's entries from this one on are shown as "?", and nothing that
+    /// gives them away (the unit's sum, the finite-difference estimate) is drawn.
+    public var hiddenFrom: Int?
 
-    public init(trace: Trace, index: Int, unit: Int? = nil) {
+    public init(trace: Trace, index: Int, unit: Int? = nil, hiddenFrom: Int? = nil) {
         self.trace = trace
         self.index = Swift.min(Swift.max(0, index), trace.entries.count - 1)
         self.unit = unit
+        self.hiddenFrom = hiddenFrom
     }
+
+    /// Every number of the step-through: four significant digits.
+    static func number(_ v: Double) -> String { NumberFormat.significant(v, digits: 4) }
 
     var entry: TraceEntry { trace.entries[index] }
 
@@ -105,7 +112,7 @@ public struct StepDetail: Widget {
         let times = unicode ? " · " : " * "
         let e = entry
         let net = trace.network
-        func n(_ v: Double) -> String { NumberFormat.fixed(v, decimals: 4, trim: false) }
+        func n(_ v: Double) -> String { Self.number(v) }
         func p(_ v: Double) -> String { v < 0 ? "(\(n(v)))" : n(v) }
         guard i < e.value.rows else { return [] }
         switch e.kind {
@@ -145,10 +152,13 @@ public struct StepDetail: Widget {
         guard area.width >= 20, area.height >= 3 else { return }
         let e = entry
         var y = area.y
+        // Sentences wrap at words (a continuation indented), never cut.
         func line(_ text: String, _ style: Style) {
-            guard y < area.bottom else { return }
-            buffer.put(truncate(text, to: area.width, glyphs: theme.glyphs), x: area.x, y: y, style: style)
-            y += 1
+            for (k, piece) in TextPanel.wrap(text, width: Swift.max(8, area.width - 2)).enumerated() {
+                guard y < area.bottom else { return }
+                buffer.put(truncate((k > 0 ? "  " : "") + piece, to: area.width, glyphs: theme.glyphs), x: area.x, y: y, style: style)
+                y += 1
+            }
         }
         line(e.formula, theme.accent)
         if let note = e.note { line(note, theme.muted) }
@@ -156,14 +166,20 @@ public struct StepDetail: Widget {
         // Operands side by side when they fit, each with its label above; then the result.
         let (inputs, result) = operands()
         let all = inputs + [result]
-        let tables = all.map { op in
-            MatrixTable(values: op.matrix.values, rows: op.matrix.rows, cols: op.matrix.cols, highlightRow: op.row, highlightColumn: op.column, decimals: 4)
+        func widths(_ tables: [MatrixTable]) -> [Int] { zip(all, tables).map { Swift.max(displayWidth($0.0.label), $0.1.naturalWidth) } }
+        // Four significant digits; three when that lets the operands stand side by side.
+        var tables = StepDetail.tables(all, digits: 4, hiddenFrom: hiddenFrom)
+        if widths(tables).reduce(0, +) + all.count + 2 > area.width {
+            let narrower = StepDetail.tables(all, digits: 3, hiddenFrom: hiddenFrom)
+            if widths(narrower).reduce(0, +) + all.count + 2 <= area.width { tables = narrower }
         }
-        let widths = zip(all, tables).map { Swift.max(displayWidth($0.0.label), $0.1.naturalWidth) }
+        let widths = widths(tables)
         let tallest = all.map(\.matrix.rows).max() ?? 1
         // Rows kept for the unit's sum and the gradient check under the matrices.
-        let expanded = expansion(unicode: theme.glyphs.unicode)
-        let below = expanded.count + (e.check != nil ? 2 : 0) + (e.kind == .lossAfterUpdate ? 1 : 0)
+        let quiz = hiddenFrom != nil
+        let expanded = quiz ? [] : expansion(unicode: theme.glyphs.unicode)
+        let change = quiz ? nil : updateChange()
+        let below = expanded.count + (e.check != nil && !quiz ? 2 : 0) + (e.kind == .lossAfterUpdate && !quiz ? 2 : 0) + (change != nil ? 1 : 0)
         let reserve = below > 0 ? below + 1 : 0   // and the blank line above them
         let rowsLeft = area.bottom - y - reserve
         // Two spaces between operands when they fit, one when the screen is narrow.
@@ -193,21 +209,50 @@ public struct StepDetail: Widget {
             y += 1
         }
         for text in expanded { line(text, .plain) }
-        if let check = e.check {
+        if let change { line(change, .plain) }
+        if let check = e.check, !quiz {
             // The central-difference estimate itself, beside backpropagation's numbers.
-            let shown = check.numeric.prefix(8).map { NumberFormat.fixed($0, decimals: 4, trim: false) }.joined(separator: " ")
+            let shown = check.numeric.prefix(8).map(Self.number).joined(separator: " ")
             line("finite-difference estimate (J(w + h) - J(w - h)) / 2h: [\(shown)\(check.numeric.count > 8 ? " +\(check.numeric.count - 8)" : "")]", .plain)
             let ok = check.maxRelativeError < 1e-6
             let mark = ok ? (theme.glyphs.unicode ? "✓" : "ok") : (theme.glyphs.unicode ? "✗" : "!!")
             line("finite differences: \(check.name) max relative error \(NumberFormat.scientific(check.maxRelativeError, digits: 1)) \(mark)"
                  + (ok ? "  (backpropagation is exact)" : "  (check the derivative)"), ok ? theme.good : theme.error)
         }
-        if e.kind == .lossAfterUpdate {
-            var text = "J for this example: \(n(trace.loss)) before the update, \(n(trace.lossAfterUpdate ?? .nan)) after"
+        if e.kind == .lossAfterUpdate && !quiz {
+            // Six digits and the change itself, so a small step is seen to lower J.
+            let before = trace.loss, after = trace.lossAfterUpdate ?? .nan
+            var text = "J for this example: \(NumberFormat.significant(before, digits: 6)) before the update, \(NumberFormat.significant(after, digits: 6)) after"
             if let p = trace.prediction, let q = trace.predictionAfterUpdate { text += "; predicted class \(p) -> \(q)" }
             line(text, theme.title)
+            let delta = after - before
+            line("change of J: \(NumberFormat.scientific(delta, digits: 2))" + (delta < 0 ? " (the step lowered the loss)" : delta > 0 ? " (the step raised it: the rate may be too large)" : ""),
+                 delta <= 0 ? theme.good : theme.warning)
         }
     }
 
-    private func n(_ v: Double) -> String { NumberFormat.fixed(v, decimals: 6, trim: false) }
+    /// The operands' tables with `digits` significant digits, the result's entries from
+    /// `hiddenFrom` on hidden.
+    static func tables(_ all: [Operand], digits: Int, hiddenFrom: Int?) -> [MatrixTable] {
+        all.enumerated().map { k, op in
+            var table = MatrixTable(values: op.matrix.values, rows: op.matrix.rows, cols: op.matrix.cols, highlightRow: op.row, highlightColumn: op.column, digits: digits)
+            if k == all.count - 1, let from = hiddenFrom { table.hidden = Set(from..<Swift.max(from, op.matrix.values.count)) }
+            return table
+        }
+    }
+
+    /// For an update: how far it moved the parameters, which may be too little to see in
+    /// four digits ("W(2) moved by at most 3.1e-05").
+    func updateChange() -> String? {
+        let before: [Double]
+        switch entry.kind {
+        case .updatedW(let l): before = trace.network.W(l).values
+        case .updatedB(let l): before = trace.network.b(l)
+        default: return nil
+        }
+        let after = entry.value.values
+        guard before.count == after.count else { return nil }
+        let largest = zip(before, after).map { Swift.abs($1 - $0) }.max() ?? 0
+        return "\(entry.symbol) moved by at most \(NumberFormat.significant(largest, digits: 2)) (eta times the largest |gradient|)"
+    }
 }

@@ -88,7 +88,7 @@ struct StepScreen: Screen {
         Panel(title: title, rightTitle: entry.symbol, focused: true).render(into: &buffer, area: right[0], theme: theme)
         let unit = cursor.unitMode ? Swift.min(cursor.unit, Swift.max(0, entry.value.rows - 1)) : nil
         if let q = context.quizQuestion {
-            drawQuestion(q, entry: entry, cursor: cursor, theme: theme, into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0))
+            drawQuestion(q, entry: entry, cursor: cursor, unit: unit, theme: theme, into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0))
         } else {
             StepDetail(trace: trace, index: cursor.index, unit: unit).render(into: &buffer, area: Panel.inner(right[0]).inset(dx: 1, dy: 0), theme: theme)
         }
@@ -98,29 +98,37 @@ struct StepScreen: Screen {
         // While the quiz waits for a value, it is not shown here either.
         let done = Array(trace.entries[..<(context.quizQuestion == nil ? cursor.index + 1 : cursor.index)])
         for (k, e) in done.suffix(inner.height).enumerated() {
-            let numbers = e.value.values.prefix(6).map { NumberFormat.fixed($0, decimals: 4, trim: false) }.joined(separator: " ")
-            let more = e.value.values.count > 6 ? " +\(e.value.values.count - 6)" : ""
-            let text = "\(e.symbol) = [\(numbers)\(more)]" + (e.check.map { "  fd \(NumberFormat.scientific($0.maxRelativeError, digits: 0))" } ?? "")
+            // A matrix keeps its rows ("[1 2; 3 4]"); a column vector is written as one row.
+            let m = e.value
+            let perRow = m.cols == 1 ? m.rows : m.cols
+            let rows = stride(from: 0, to: Swift.min(m.values.count, 8), by: perRow).map { start in
+                m.values[start..<Swift.min(start + perRow, m.values.count, start + 8)].map(StepDetail.number).joined(separator: " ")
+            }
+            let more = m.values.count > 8 ? " +\(m.values.count - 8)" : ""
+            let text = "\(e.symbol) = [\(rows.joined(separator: "; "))\(more)]" + (e.check.map { "  fd \(NumberFormat.scientific($0.maxRelativeError, digits: 0))" } ?? "")
             buffer.put(truncate(text, to: inner.width, glyphs: theme.glyphs), x: inner.x, y: inner.y + k,
                        style: k == Swift.min(done.count, inner.height) - 1 ? theme.title : theme.muted)
         }
         return mapArea
     }
 
-    /// The quiz's question in place of the computation's numbers: the formula, the numbers of
-    /// this computation already answered, and the one being typed.
-    private func drawQuestion(_ q: Quiz.Question, entry: TraceEntry, cursor: StepCursor, theme: Theme, into buffer: inout Buffer, area: Rect) {
-        var lines: [(String, Style)] = [("Predict, then press enter:", theme.title), ("", .plain), ("\(entry.symbol) = \(entry.formula)", .plain), ("", .plain)]
+    /// The quiz's question: the computation with its operands and the values not yet answered
+    /// as "?", then the answers given and the one being typed.
+    private func drawQuestion(_ q: Quiz.Question, entry: TraceEntry, cursor: StepCursor, unit: Int?, theme: Theme, into buffer: inout Buffer, area: Rect) {
+        var lines: [(String, Style)] = [("", .plain)]
         let answers = state.quiz?.answers ?? [:]
         for other in Quiz.questions(context.trace!) where other.entry == q.entry && other.element < q.element {
             let right = answers[QuizState.key(cursor.point, other)] ?? false
-            lines.append(("\(other.name) = \(NumberFormat.compact(other.value, significant: 4))   \(right ? "right" : "wrong")", right ? theme.good : theme.warning))
+            lines.append(("\(other.name) = \(StepDetail.number(other.value))   \(right ? "right" : "wrong")", right ? theme.good : theme.warning))
         }
+        lines.append(("Predict \(q.name) from the numbers above:", theme.title))
         lines.append(("\(q.name) = \(state.quiz?.typed ?? "")" + (theme.glyphs.unicode ? "█" : "_"), theme.accent))
-        lines.append(("", .plain))
-        lines.append(("Right within 1% or 0.01. Q ends the quiz.", theme.muted))
-        for (k, line) in lines.enumerated() where k < area.height {
-            buffer.put(truncate(line.0, to: area.width, glyphs: theme.glyphs), x: area.x, y: area.y + k, style: line.1, clip: area)
+        lines.append(("enter checks; right within 1% or 0.01; Q ends", theme.muted))
+        let rows = Swift.min(lines.count, Swift.max(0, area.height - 4))
+        let top = Rect(x: area.x, y: area.y, width: area.width, height: area.height - rows)
+        StepDetail(trace: context.trace!, index: cursor.index, unit: unit, hiddenFrom: q.element).render(into: &buffer, area: top, theme: theme)
+        for (k, line) in lines.suffix(rows).enumerated() {
+            buffer.put(truncate(line.0, to: area.width, glyphs: theme.glyphs), x: area.x, y: top.bottom + k, style: line.1, clip: area)
         }
     }
 

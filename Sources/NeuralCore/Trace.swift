@@ -210,7 +210,7 @@ extension Network {
             predictionAfter = after.predictedClass(0)
             entries.append(TraceEntry(kind: .lossAfterUpdate, formula: "J after the update",
                                       value: column([lossAfter!]), check: nil,
-                                      note: "before: \(loss)"))
+                                      note: "before: \(NumberFormat.significant(loss, digits: 6)), change \(NumberFormat.scientific(lossAfter! - loss, digits: 2))"))
         }
         return Trace(network: net, input: input, label: label, target: y, entries: entries, loss: loss,
                      prediction: prediction, lossAfterUpdate: lossAfter, predictionAfterUpdate: predictionAfter)

@@ -8,26 +8,29 @@ public struct MatrixTable: Widget {
     public var cols: Int
     public var highlightRow: Int?
     public var highlightColumn: Int?
-    public var decimals: Int
+    /// Significant digits of every entry (`NumberFormat.significant`).
+    public var digits: Int
+    /// Entries shown as "?" (the quiz's value not yet answered), by index row by row.
+    public var hidden: Set<Int> = []
 
-    public init(values: [Double], rows: Int, cols: Int, highlightRow: Int? = nil, highlightColumn: Int? = nil, decimals: Int = 3) {
+    public init(values: [Double], rows: Int, cols: Int, highlightRow: Int? = nil, highlightColumn: Int? = nil, digits: Int = 4) {
         self.values = values
         self.rows = rows
         self.cols = cols
         self.highlightRow = highlightRow
         self.highlightColumn = highlightColumn
-        self.decimals = decimals
+        self.digits = digits
     }
 
-    /// A number in the table's format: fixed decimals, scientific when tiny or huge.
-    func format(_ v: Double) -> String { NumberFormat.entry(v, decimals: decimals) }
+    /// A number in the table's format: `digits` significant digits, scientific when tiny or huge.
+    func format(_ v: Double) -> String { NumberFormat.significant(v, digits: digits) }
 
     /// Columns the table needs to show everything.
     public var naturalWidth: Int { cols * cellWidth + 3 }
 
     /// One column: the widest number, at least as wide as "0.000", and a space.
     var cellWidth: Int {
-        Swift.max(decimals + 2, values.map { displayWidth(format($0)) }.max() ?? 1) + 1
+        Swift.max(digits + 1, values.map { displayWidth(format($0)) }.max() ?? 1) + 1
     }
 
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
@@ -58,7 +61,7 @@ public struct MatrixTable: Widget {
             var x = area.x + 1
             for c in 0..<shownCols {
                 let v = values[r * cols + c]
-                let text = format(v)
+                let text = hidden.contains(r * cols + c) ? "?" : format(v)
                 var style: Style = v.isFinite ? .plain : theme.error
                 if r == highlightRow || c == highlightColumn { style = theme.accent }
                 if r == highlightRow && c == highlightColumn { style = theme.accent.reversed }
