@@ -55,9 +55,13 @@ struct DashboardScreen: Screen {
         if context.timelineStatus != nil { state = theme.accent.bold } else if context.trouble != nil { state = theme.warning.bold }
         var name = context.statusName
         if self.state.speed > 0 && s.status == .running { name += " (\(self.state.speed)/s)" }
-        // A long title gives way to the numbers: epoch, loss and accuracy stay in view.
-        let numbers = segments.dropFirst().prefix(3).reduce(0) { $0 + displayWidth($1.text) + 2 } + displayWidth(name) + 2
-        segments[0].text = " " + truncate(context.scenario.title, to: Swift.max(12, width - numbers - 2), glyphs: theme.glyphs)
+        // A long title, then a long status, give way to the numbers: epoch, loss and accuracy
+        // stay in view.
+        let essential = segments.dropFirst().prefix(m.train.accuracy == nil ? 2 : 3).reduce(0) { $0 + displayWidth($1.text) + 2 }
+        let statusRoom = width - essential - 8 - 4
+        if displayWidth(name) > statusRoom { name = truncate(name, to: Swift.max(8, statusRoom), glyphs: theme.glyphs) }
+        let numbers = essential + displayWidth(name) + 2
+        segments[0].text = " " + truncate(context.scenario.title, to: Swift.max(8, width - numbers - 2), glyphs: theme.glyphs)
         return StatusBar(segments: segments, right: (name + " ", state), background: theme.bar)
     }
 
@@ -162,10 +166,12 @@ struct DashboardScreen: Screen {
         Panel(title: "Network", rightTitle: "\(NumberFormat.grouped(arch.parameterCount)) parameters").render(into: &buffer, area: area, theme: theme)
         let inner = Panel.inner(area)
         let values = context.exampleActivations
-        var layers = [NetworkDiagram.Layer(label: "in", units: arch.inputs, names: context.inputNames(theme), values: values.first)]
+        // Each column under its name in the lecture's notation: a(1) the input, a(2) ...
+        var layers = [NetworkDiagram.Layer(label: "a(1) in", units: arch.inputs, names: context.inputNames(theme), values: values.first, short: "a(1)")]
         for (i, shape) in network.shapes.enumerated() {
             let f = shape.activation.map { $0.label } ?? arch.output.rawValue
-            layers.append(.init(label: "\(shape.units) \(f)", units: shape.units, values: i + 1 < values.count ? values[i + 1] : nil))
+            layers.append(.init(label: "a(\(shape.l + 1)) \(shape.units) \(f)", units: shape.units, values: i + 1 < values.count ? values[i + 1] : nil,
+                                short: "a(\(shape.l + 1)) \(shape.units)"))
         }
         var diagram = NetworkDiagram(layers: layers, weights: Views.diagramWeights(network), parameterCount: arch.parameterCount,
                                      highlighted: state.overlay == .none ? state.selectedLayer + 1 : nil)
@@ -227,7 +233,7 @@ struct DashboardScreen: Screen {
             if let t = s.metrics.test?.accuracy { right += " / \(NumberFormat.percent(t))" }
         }
         Panel(title: "Loss", rightTitle: right).render(into: &buffer, area: area, theme: theme)
-        var series = [LineChart.Series(label: "train", values: s.history.map(\.train.meanLoss), x: s.history.map { Double($0.epoch) })]
+        var series = [Views.trainingLoss(s, label: "train")]
         if s.history.contains(where: { $0.test != nil }) {
             series.append(LineChart.Series(label: "test", values: s.history.map { $0.test?.meanLoss ?? .nan }, x: s.history.map { Double($0.epoch) }))
         }
@@ -235,14 +241,18 @@ struct DashboardScreen: Screen {
         // Tall enough: accuracy under the loss, on its own 0-100% scale.
         let hasAccuracy = s.history.last?.train.accuracy != nil
         let parts = Layout.vertical(hasAccuracy && inner.height >= 12 ? [.fill(2), .fill(1)] : [.fill(1)]).split(inner)
-        LineChart(series: series, logScale: true).render(into: &buffer, area: parts[0], theme: theme)
+        var lossChart = LineChart(series: series, logScale: true)
+        lossChart.marker = context.lessonEpoch.map { (Double($0), " lesson") }
+        lossChart.render(into: &buffer, area: parts[0], theme: theme)
         if parts.count > 1 {
             let x = s.history.map { Double($0.epoch) }
             var accuracy = [LineChart.Series(label: "train accuracy", values: s.history.map { $0.train.accuracy ?? .nan }, x: x)]
             if s.history.contains(where: { $0.test?.accuracy != nil }) {
                 accuracy.append(LineChart.Series(label: "test", values: s.history.map { $0.test?.accuracy ?? .nan }, x: x))
             }
-            LineChart(series: accuracy, yRange: 0...1, percent: true).render(into: &buffer, area: parts[1], theme: theme)
+            var accuracyChart = LineChart(series: accuracy, yRange: 0...1, percent: true)
+            accuracyChart.marker = context.lessonEpoch.map { (Double($0), " lesson") }
+            accuracyChart.render(into: &buffer, area: parts[1], theme: theme)
         }
         return context.drawTimeline(under: Panel.inner(area), into: &buffer, theme: theme)
     }

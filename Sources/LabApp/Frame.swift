@@ -73,6 +73,8 @@ struct ScreenContext {
     var checkpointMegabytes = Timeline.defaultBudget >> 20
     /// "at lesson epoch", "past lesson epoch", or nil.
     var lessonStatus: String?
+    /// The lesson's epoch, when the lab stops there (the charts mark it).
+    var lessonEpoch: Int?
     /// Trouble short of a divergence (the header warns of it).
     var trouble: Trouble?
     /// The focused network's timeline (made once a frame: the header, the chart and the bar read it).
@@ -126,7 +128,7 @@ struct ScreenContext {
     var timelineStatus: String? {
         if let bar = timeline, let shown = bar.shown { return "checkpoint \(shown + 1)/\(bar.epochs.count)" }
         if let r = snapshot.rewind, snapshot.stepCount == r.step, snapshot.status == .paused {
-            return "resumed, \(NumberFormat.grouped(r.droppedEpochs)) epoch\(r.droppedEpochs == 1 ? "" : "s") dropped"
+            return "back here, \(NumberFormat.grouped(r.droppedEpochs)) later epoch\(r.droppedEpochs == 1 ? "" : "s") dropped; space plays"
         }
         return nil
     }
@@ -136,13 +138,22 @@ struct ScreenContext {
 
     /// The footer's keys now, from the key tables of the modes active now.
     func footerHints(_ theme: Theme) -> [(key: String, action: String)] {
-        KeyTable.hints(HintContext(state: state, status: snapshot.status, quizPending: quizQuestion != nil,
-                                   paneCount: panes.count, glyphs: theme.glyphs))
+        let architecture = snapshot.network.architecture
+        let otherViews = dataset.dimension == 1 ? Views.canShowContributions(architecture, dataset: dataset) : !architecture.hidden.isEmpty
+        return KeyTable.hints(HintContext(state: state, status: snapshot.status, quizPending: quizQuestion != nil,
+                                          paneCount: panes.count, glyphs: theme.glyphs, hasOtherViews: otherViews, classCount: dataset.classCount))
     }
 
     /// The header's status: the timeline's, or training's with the lesson's moment.
     var statusName: String {
-        timelineStatus ?? ([snapshot.status.name + (trouble.map { ": " + $0.short } ?? "")] + (lessonStatus.map { [$0] } ?? [])).joined(separator: " ")
+        if state.editing {
+            // The editor says so, and where its cursor is, in the header.
+            let c = state.editCursor
+            let at = dataset.dimension == 1 ? "x=\(NumberFormat.compact(c.x, significant: 3)) y=\(NumberFormat.compact(c.y, significant: 3))"
+                : "(\(NumberFormat.compact(c.x, significant: 3)), \(NumberFormat.compact(c.y, significant: 3)))"
+            return "editing \(at)" + (state.editToTest ? " test" : "")
+        }
+        return timelineStatus ?? ([snapshot.status.name + (trouble.map { ": " + $0.short } ?? "")] + (lessonStatus.map { [$0] } ?? [])).joined(separator: " ")
     }
 
     /// The footer's words: the last action's notice, else the advice on a trouble.
@@ -168,6 +179,16 @@ struct PaneView {
     var deadUnits: Int? {
         let counts = snapshot.probes.compactMap(\.deadUnits)
         return counts.isEmpty ? nil : counts.reduce(0, +)
+    }
+
+    /// The hidden units of the layers that can die ("dead 2/16").
+    var unitsThatCanDie: Int { snapshot.probes.filter { $0.deadUnits != nil }.reduce(0) { $0 + $1.units } }
+
+    /// The name a line shows: the variant's name, or how it differs when the name is only a
+    /// value ("4" of `--vary layers=4,8`).
+    var label: String {
+        let bare = name.allSatisfy { $0.isNumber || ".-+ex,".contains($0) }
+        return bare && !differs.isEmpty ? differs : name
     }
 }
 

@@ -22,7 +22,9 @@ extension Lab {
         let d = data.dataset.domain
         state.editing = true
         state.editCursor = PlanePoint(x: (d.x.lowerBound + d.x.upperBound) / 2, y: (d.y.lowerBound + d.y.upperBound) / 2)
-        let what = data.dataset.dimension == 1 ? "a digit places a point at the cursor" : "0-9 place a point of that class"
+        let k = data.dataset.classCount
+        let what = data.dataset.dimension == 1 || k == nil ? "a digit places a point at the cursor"
+            : "\(k! <= 2 ? "0 or 1" : "0 to \(k! - 1)") places a point of that class"
         state.notice = "editing: arrows move, \(what), backspace removes, T test/train, S saves, C clears, E ends"
     }
 
@@ -33,7 +35,7 @@ extension Lab {
         c.x = Swift.min(d.x.upperBound, Swift.max(d.x.lowerBound, c.x + Double(dx) * fraction * (d.x.upperBound - d.x.lowerBound)))
         c.y = Swift.min(d.y.upperBound, Swift.max(d.y.lowerBound, c.y + Double(dy) * fraction * (d.y.upperBound - d.y.lowerBound)))
         state.editCursor = c
-        state.notice = "cursor at (\(NumberFormat.compact(c.x, significant: 3)), \(NumberFormat.compact(c.y, significant: 3)))"
+        state.notice = nil  // the header shows where the cursor is
     }
 
     /// Places a point at `at` (the cursor by default): of class `digit`, or for regression with

@@ -123,15 +123,15 @@ extension Lab {
             let old = c.hidden[l]
             let units = Swift.min(C.maxUnits, Swift.max(1, old.units + delta))
             guard units != old.units else {
-                state.notice = "layer \(l + 1) has \(old.units) unit\(old.units == 1 ? "" : "s") (1 to \(C.maxUnits) in the lab)"
+                state.notice = "a(\(l + 2)) has \(old.units) unit\(old.units == 1 ? "" : "s") (1 to \(C.maxUnits) in the lab)"
                 return
             }
             c.hidden[l] = HiddenLayer(units: units, activation: old.activation)
-            rebuild(c, notice: "layer \(l + 1): \(units) unit\(units == 1 ? "" : "s")")
+            rebuild(c, notice: "a(\(l + 2)): \(units) unit\(units == 1 ? "" : "s")")
         case .layerActivation(let l):
             let next = C.step(C.activations, from: c.hidden[l].activation, by: delta)
             c.hidden[l] = HiddenLayer(units: c.hidden[l].units, activation: next)
-            rebuild(c, notice: "layer \(l + 1): \(next.label)")
+            rebuild(c, notice: "a(\(l + 2)): \(next.label)")
         case .activation:
             let next = C.step(C.activations, from: c.hidden.first?.activation ?? .tanh, by: delta)
             c.hidden = c.hidden.map { HiddenLayer(units: $0.units, activation: next) }

@@ -102,7 +102,7 @@ extension Lab {
         state.scrubStep = checkpoints[i].step
         state.resuming = nil
         state.notice = "checkpoint \(i + 1)/\(checkpoints.count), epoch \(NumberFormat.grouped(checkpoints[i].epoch)): "
-            + "b resumes training from here, end returns to the latest"
+            + "b takes training back here, end returns to the latest"
     }
 
     private func showLatest() {
@@ -116,7 +116,7 @@ extension Lab {
     /// compare screen every network goes back to the same step.
     func resumeFromShown() {
         guard let step = state.scrubStep else {
-            state.notice = "go back first (left arrow, <, home); b then resumes training from the checkpoint shown"
+            state.notice = "go back first (left arrow, <, home); b then takes training back to the checkpoint shown"
             return
         }
         let latest = controller.snapshots
@@ -134,8 +134,8 @@ extension Lab {
             controller.resumeNow(atStep: step)
             state.scrubStep = nil
         }
-        state.notice = "resumed from epoch \(NumberFormat.grouped(shown.epoch)): \(NumberFormat.grouped(dropped)) later "
-            + "epoch\(dropped == 1 ? "" : "s") dropped; space plays"
+        state.notice = "back at epoch \(NumberFormat.grouped(shown.epoch)): \(NumberFormat.grouped(dropped)) later "
+            + "epoch\(dropped == 1 ? "" : "s") dropped; change a setting or press space to train on"
     }
 
     /// Once training has gone back to the checkpoint (`b`), the latest state is shown again.

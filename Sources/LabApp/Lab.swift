@@ -392,7 +392,7 @@ public final class Lab {
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleActivations: exampleActivations(snapshot.network), panes: views,
                              quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes,
-                             lessonStatus: lessonStatus, trouble: trouble, timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
+                             lessonStatus: lessonStatus, lessonEpoch: lessonMoment?.epoch, trouble: trouble, timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
     }
 
     /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the

@@ -188,18 +188,19 @@ public enum EditMode: LabMode {
         KeyBinding([.down, .char("j")], EditAction.move(dx: 0, dy: -1, big: false)),
         KeyBinding([.left, .char("h")], EditAction.move(dx: -1, dy: 0, big: false)),
         KeyBinding([.right, .char("l")], EditAction.move(dx: 1, dy: 0, big: false)),
+        KeyBinding([.char("E"), .escape], EditAction.stop, "stop editing (esc)", hint: "end"),
         KeyBinding([.char("K")], EditAction.move(dx: 0, dy: 1, big: true), "move further (HJKL)"),
         KeyBinding([.char("J")], EditAction.move(dx: 0, dy: -1, big: true)),
         KeyBinding([.char("H")], EditAction.move(dx: -1, dy: 0, big: true)),
         KeyBinding([.char("L")], EditAction.move(dx: 1, dy: 0, big: true)),
-        KeyBinding(.digits, help: "place a point of that class (1-D: a point)", hint: { _ in "place" }) { key in
+        KeyBinding(.digits, help: "place a point of that class (1-D: a point)", hint: { $0.classCount == nil ? "place" : "place class" },
+                   hintKeys: .classDigits) { key in
             if case .char(let c) = key, let d = c.wholeNumberValue { EditAction.place(d) } else { nil }
         },
         KeyBinding([.backspace, .delete], EditAction.remove, "remove the nearest point", hint: "remove", hintKeys: .text("bksp")),
-        KeyBinding([.char("T")], EditAction.toggleTarget, "new points: training or test set", hint: { $0.state.editToTest ? "to test set" : "to training set" }),
+        KeyBinding([.char("T")], EditAction.toggleTarget, "new points: training or test set", hint: { $0.state.editToTest ? "add to training" : "add to test" }),
         .hintOnly([.char("S")], DashboardAction.saveData, hint: { _ in "save" }),
         KeyBinding([.char("C")], EditAction.clear, "clear every point (asks)", hint: "clear"),
-        KeyBinding([.char("E"), .escape], EditAction.stop, "stop editing (esc)", hint: "end editing"),
         KeyBinding(.click(1), help: "place class 1 (1-D: a point)", make: click(1)),
         KeyBinding(.click(3), help: "place class 0", make: click(3)),
         KeyBinding(.click(2), help: "remove the nearest point", make: click(2)),

@@ -71,13 +71,21 @@ public struct HintContext {
     /// Networks on screen (the compare screen has 2-4).
     public let paneCount: Int
     public let glyphs: Glyphs
+    /// `v` has another view to show (false without a hidden layer, or on 1-D data that cannot
+    /// show each unit's part).
+    public let hasOtherViews: Bool
+    /// The data's classes (nil: regression).
+    public let classCount: Int?
 
-    public init(state: LabState, status: TrainingStatus, quizPending: Bool, paneCount: Int, glyphs: Glyphs) {
+    public init(state: LabState, status: TrainingStatus, quizPending: Bool, paneCount: Int, glyphs: Glyphs, hasOtherViews: Bool = true,
+                classCount: Int? = 2) {
         self.state = state
         self.status = status
         self.quizPending = quizPending
         self.paneCount = paneCount
         self.glyphs = glyphs
+        self.hasOtherViews = hasOtherViews
+        self.classCount = classCount
     }
 }
 
@@ -89,6 +97,8 @@ public enum HintKeys: Sendable {
     case text(String)
     /// The arrows, up and down, left and right, in the theme's glyphs.
     case arrows, upDown, leftRight
+    /// The digits of the data's classes ("0 1", "0-2"), any digit for regression.
+    case classDigits
 }
 
 /// One line of a mode's key table: the keys, the action they mean, what the help says of it,
@@ -242,6 +252,7 @@ public enum KeyTable {
             case .arrows: context.glyphs.arrowKeys
             case .upDown: context.glyphs.upDownKeys
             case .leftRight: context.glyphs.leftRightKeys
+            case .classDigits: context.classCount.map { $0 <= 2 ? "0 1" : "0-\($0 - 1)" } ?? "0-9"
             }
             return (keys, word)
         }

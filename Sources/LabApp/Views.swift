@@ -73,6 +73,13 @@ public enum Views {
 }
 
 extension Views {
+    /// The training loss per epoch, and after a divergence the minibatch losses of the epoch
+    /// that diverged, so the chart shows the climb.
+    static func trainingLoss(_ s: TrainingSnapshot, label: String) -> LineChart.Series {
+        LineChart.Series(label: label, values: s.history.map(\.train.meanLoss) + s.climb.map(\.loss),
+                         x: s.history.map { Double($0.epoch) } + s.climb.map(\.epoch))
+    }
+
     /// True when the curve view can show each hidden unit's contribution (1-D data through
     /// one hidden layer).
     static func canShowContributions(_ architecture: Architecture, dataset: Dataset) -> Bool {

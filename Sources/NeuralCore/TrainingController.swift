@@ -62,6 +62,9 @@ public struct TrainingSnapshot: Sendable {
     public var resumableFrom = 0
     /// The last resume from a checkpoint, if any.
     public var rewind: TrainingSession.Rewind?
+    /// After a divergence: the minibatch losses of the epoch that diverged, as (fractional
+    /// epoch, loss), for the loss chart's climb.
+    public var climb: [(epoch: Double, loss: Double)] = []
 }
 
 /// Runs one `TrainingSession`, or several in lockstep, on its own thread. Another thread sends
@@ -342,7 +345,7 @@ public final class TrainingController: @unchecked Sendable {
             lastBatchLoss: session.trainer.lastBatchLoss, stepsPerSecond: stepsPerSecond,
             divergence: session.divergence, settings: session.trainer.settings, version: version,
             checkpoints: session.timeline?.checkpoints ?? [], resumableFrom: session.timeline?.resumableFrom ?? 0,
-            rewind: session.rewind)
+            rewind: session.rewind, climb: session.hasDiverged ? session.climb : [])
     }
 
     /// At most `historyLimit` evenly spaced entries, always keeping the last.

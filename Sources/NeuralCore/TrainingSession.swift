@@ -164,6 +164,21 @@ public final class TrainingSession: @unchecked Sendable {
 
     private var prober: Prober
     private var lastGood: Network<Float>
+    /// The minibatch losses of recent steps (every step of the first 64, then every 16th),
+    /// in a ring allocated once: after a divergence the chart shows the climb within the
+    /// epoch that diverged, which the per-epoch history does not have.
+    private var recentSteps = [Int](repeating: -1, count: 48)
+    private var recentLosses = [Double](repeating: .nan, count: 48)
+    private var recentNext = 0
+
+    /// The finite minibatch losses recorded after the last complete epoch, as (fractional
+    /// epoch, loss), oldest first: the climb to a divergence.
+    public var climb: [(epoch: Double, loss: Double)] {
+        let perEpoch = Double(Swift.max(1, trainer.stepsPerEpoch))
+        let since = trainer.stepCount - trainer.position
+        return zip(recentSteps, recentLosses).filter { $0.0 > since && $0.1.isFinite }.sorted { $0.0 < $1.0 }
+            .map { (Double(trainer.epoch) + Double($0.0 - since) / perEpoch, $0.1) }
+    }
 
     /// ||grad W(l)|| of every layer (W(1) first) on the examples the probes use: what the lab's
     /// layer panel shows, so a lesson's claim and the lab measure the same thing.
@@ -253,6 +268,12 @@ public final class TrainingSession: @unchecked Sendable {
         guard divergence == nil else { return false }
         let epochBefore = trainer.epoch
         trainer.step()
+        let n = trainer.stepCount
+        if n < 64 || n & 15 == 0 {
+            recentSteps[recentNext] = n
+            recentLosses[recentNext] = trainer.lastBatchLoss
+            recentNext = (recentNext + 1) % recentSteps.count
+        }
         // A NaN or infinite gradient reaches the weights in the same step: stop at once, so
         // nothing downstream ever sees a non-finite weight.
         if let tensor = trainer.network.nonFiniteTensor() {
@@ -449,8 +470,9 @@ public final class TrainingSession: @unchecked Sendable {
 
     private func diverge(_ what: String) {
         let eta = trainer.settings.learningRate
-        let epoch = trainer.epoch + (trainer.position > 0 ? 1 : 0)
-        divergence = "\(what) at epoch \(epoch) (step \(trainer.stepCount)): the learning rate \(NumberFormat.short(eta)) is too high; try \(NumberFormat.short(eta / 10)) or lower"
+        // Steps and complete epochs, as the header counts them.
+        let into = trainer.position > 0 ? " (epoch \(trainer.epoch) + \(trainer.position) step\(trainer.position == 1 ? "" : "s"))" : " (epoch \(trainer.epoch))"
+        divergence = "\(what) at step \(trainer.stepCount)\(into): the learning rate \(NumberFormat.short(eta)) is too high; try \(NumberFormat.short(eta / 10)) or lower"
         // Show the last weights that were still finite, not NaN.
         trainer.replaceNetwork(lastGood)
         // Drop a non-finite last epoch, but never the first entry: `metrics` reads the last.

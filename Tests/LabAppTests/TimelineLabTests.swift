@@ -44,7 +44,7 @@ import Testing
             #expect(rows.count == 3 && rows.first == 0 && rows.last == Self.size.height - 1, "rows that differ: \(rows.map { "\n" + a[$0] + "\n" + b[$0] })")
             #expect(a[0].contains("checkpoint 16/41"), "\(a[0])")
             #expect(rows.count == 3 && a[rows[1]].contains("16/41 epoch 15") && b[rows[1]].contains("16 checkpoints"), "\(rows.map { a[$0] })")
-            #expect(a[Self.size.height - 1].contains("b resume from here"))
+            #expect(a[Self.size.height - 1].contains("b go back here"))
         }
         long.handle(.char("f"))
         stopped.handle(.char("f"))
@@ -63,11 +63,11 @@ import Testing
         #expect(lab.snapshot.epoch == 20)
         lab.handle(.char("b"))
         #expect(lab.state.scrubStep == nil)
-        #expect(lab.state.notice == "resumed from epoch 20: 10 later epochs dropped; space plays")
+        #expect(lab.state.notice == "back at epoch 20: 10 later epochs dropped; change a setting or press space to train on")
         #expect(lab.snapshot.epoch == 20 && lab.snapshot.history.last?.epoch == 20)
         #expect(lab.snapshot.checkpoints.count == 21)
         let header = Self.lines(lab)[0]
-        #expect(header.contains("resumed, 10 epochs dropped"), "\(header)")
+        #expect(header.contains("back here, 10 later epochs dropped; space plays"), "\(header)")
         lab.trainSynchronously(epochs: 7)
 
         let straight = try LabTests.lab("06a-spiral-deep")

@@ -71,16 +71,16 @@ e1=$(epoch); sleep 0.5; e2=$(epoch)
 keys a
 wait_for '2 tanh' 2 && pass "a: activation logistic -> tanh" || fail "a: activation logistic -> tanh"
 
-# 3. The settings panel edits a layer: down to "layer 1 units", right adds a unit.
+# 3. The settings panel edits a layer: down to "a(2) units", right adds a unit.
 keys s
 wait_for 'Settings' 2 || fail "s opens the settings panel"
 for _ in $(seq 1 20); do
-    screen | grep -Eq 'layer 1 units +<' && break
+    screen | grep -Eq 'a\(2\) units +<' && break
     keys Down
     sleep 0.05
 done
 keys Right
-wait_for 'layer 1 units +< 3 >' 2 && pass "settings: layer 1 widened to 3 units" || fail "settings: layer 1 widened to 3 units"
+wait_for 'a\(2\) units +< 3 >' 2 && pass "settings: layer 1 widened to 3 units" || fail "settings: layer 1 widened to 3 units"
 keys Escape
 wait_for '13 parameters' 2 && wait_for '3 tanh' 1 && pass "esc closes the settings; the network has 3 hidden units" || fail "esc closes the settings; the network has 3 hidden units"
 
@@ -217,7 +217,7 @@ keys Home
 wait_for 'checkpoint 1/' 2 && [ "$(pane_epoch 1)" = 0 ] && [ "$(pane_epoch 2)" = 0 ] && pass "home: the first checkpoint, epoch 0 for both" || fail "home: the first checkpoint"
 keys Right Right Right
 wait_for 'checkpoint 4/' 2 && keys b
-wait_for 'resumed, [0-9,]+ epochs dropped' 2 && [ "$(pane_epoch 1)" = 3 ] && [ "$(pane_epoch 2)" = 3 ] && pass "b: resumed at epoch 3, the header says what was dropped" || fail "b: resumed at epoch 3"
+wait_for 'back here, [0-9,]+ later epochs dropped' 2 && [ "$(pane_epoch 1)" = 3 ] && [ "$(pane_epoch 2)" = 3 ] && pass "b: resumed at epoch 3, the header says what was dropped" || fail "b: resumed at epoch 3"
 keys space
 wait_for 'running' 2 && sleep 0.3 && [ "$(pane_epoch 1)" -gt 3 ] && pass "space: trains on from the checkpoint" || fail "space: trains on from the checkpoint"
 keys q

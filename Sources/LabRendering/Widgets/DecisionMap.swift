@@ -56,6 +56,9 @@ public struct DecisionMap: Sendable {
     public var axes = true
     /// A point to mark (the step-through's example), in data units.
     public var marked: (x: Double, y: Double)?
+    /// Points three cells wide, for a projector (presentation mode): the class's colour
+    /// around its glyph, or the glyph three times without colour.
+    public var largePoints = false
 
     /// A map of `values` (`columns x rows` pixels) over `x` by `y`.
     public init(kind: Kind, values: [Float], columns: Int, rows: Int, x: ClosedRange<Double>, y: ClosedRange<Double>) {
@@ -229,7 +232,17 @@ public struct DecisionMap: Sendable {
             for p in points where p.isTest == pass && (showTest || !p.isTest) {
                 guard let (cx, cy) = cellOf(p.x, p.y, plot: plot) else { continue }
                 let k = p.label >= 0 ? p.label : (p.value > 0 ? 1 : 0)
-                buffer.set(cx, cy, theme.glyphs.point(class: k, test: p.isTest), theme.pointStyle(k, of: classCount, test: p.isTest))
+                let glyph = theme.glyphs.point(class: k, test: p.isTest)
+                let style = theme.pointStyle(k, of: classCount, test: p.isTest)
+                if largePoints {
+                    // A block of the class's colour with the glyph in the halo's colour on it.
+                    let big = theme.hasColor ? Style(fg: theme.pointHalo, bg: theme.pointColor(k, of: classCount), attributes: .bold) : style
+                    for dx in -1...1 where cx + dx >= plot.x && cx + dx < plot.right {
+                        buffer.set(cx + dx, cy, theme.hasColor && dx != 0 ? " " : glyph, p.isTest && theme.hasColor ? style : big)
+                    }
+                } else {
+                    buffer.set(cx, cy, glyph, style)
+                }
             }
         }
         if let m = marked, let (cx, cy) = cellOf(m.x, m.y, plot: plot) {
@@ -264,6 +277,12 @@ public struct DecisionMap: Sendable {
 
     /// One item of the legend: its parts in their styles.
     private typealias LegendItem = [(text: String, style: Style)]
+
+    /// The legend alone, for screens whose maps are too small for their own (the compare
+    /// screen at 80x24 shows one for all its maps).
+    public func renderLegend(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        drawLegend(&buffer, area: area, theme: theme)
+    }
 
     /// The legend: what each glyph and colour of the map means, in the styles the map draws
     /// them with; items that do not fit are left out from the end, never cut.

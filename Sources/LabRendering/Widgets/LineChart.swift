@@ -28,6 +28,9 @@ public struct LineChart: Widget {
     public var yRange: ClosedRange<Double>?
     /// Format of values in the legend and axis.
     public var percent = false
+    /// An epoch to mark with a dotted vertical line and its label on the axis row (the
+    /// lesson's epoch), or nil.
+    public var marker: (x: Double, label: String)?
 
     public init(series: [Series], logScale: Bool = false, yRange: ClosedRange<Double>? = nil, percent: Bool = false) {
         self.series = series
@@ -50,17 +53,30 @@ public struct LineChart: Widget {
 
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard area.width >= 12, area.height >= 3 else { return }
-        // Legend with the last values.
+        // Legend with the last values; when not every series fits, without the values (the
+        // panel's title or the table has them), then with the names cut: every line drawn
+        // is listed.
+        let lasts = series.map { s in s.values.last.map { label($0, theme.glyphs) } ?? "-" }
+        func width(values: Bool, name: Int) -> Int {
+            series.indices.reduce(0) { total, i in
+                total + 2 + 1 + Swift.min(name, displayWidth(series[i].label)) + 1 + (values ? displayWidth(lasts[i]) : 0) + 2
+            }
+        }
+        let showValues = width(values: true, name: .max) <= area.width
+        var nameRoom = Int.max
+        if !showValues && width(values: false, name: .max) > area.width {
+            nameRoom = Swift.max(3, (area.width / Swift.max(1, series.count)) - 6)
+        }
         var x = area.x
         for (i, s) in series.enumerated() {
-            let last = s.values.last.map { label($0, theme.glyphs) } ?? "-"
             let mark = Self.mark(i, theme)
-            let text = "\(mark) \(s.label) \(last)  "
-            if x + displayWidth(text) > area.right { break }
+            let name = truncate(s.label, to: nameRoom, glyphs: theme.glyphs)
+            let text = "\(mark) \(name) " + (showValues ? lasts[i] : "") + "  "
+            if x + displayWidth(text) > area.right + 2 { break }
             buffer.put(mark, x: x, y: area.y, style: theme.series(i))
             x += displayWidth(mark)
-            x += buffer.put(" \(s.label) ", x: x, y: area.y, style: theme.muted)
-            x += buffer.put(last + "  ", x: x, y: area.y, style: theme.series(i).bold)
+            x += buffer.put(" \(name) ", x: x, y: area.y, style: theme.muted, clip: area)
+            x += buffer.put((showValues ? lasts[i] : "") + " ", x: x, y: area.y, style: theme.series(i).bold, clip: area) + (showValues ? 1 : 0)
         }
         func transform(_ v: Double) -> Double? {
             guard v.isFinite else { return nil }
@@ -92,15 +108,33 @@ public struct LineChart: Widget {
             }
         }
         canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: (0..<4).map { theme.series($0) }, glyphs: theme.glyphs)
+        var markerColumn: Int?
+        if let m = marker, m.x.isFinite, m.x >= xLo, m.x <= xHi {
+            let column = plot.x + clampedInt((m.x - xLo) / (xHi - xLo) * Double(plot.width - 1), 0, plot.width - 1)
+            markerColumn = column
+            for row in plot.y..<plot.bottom where buffer[column, row].character == " " {
+                buffer.set(column, row, theme.glyphs.unicode ? "┊" : ":", theme.accent)
+            }
+        }
         let muted = theme.muted
         for row in plot.y..<plot.bottom { buffer.set(plot.x - 1, row, theme.glyphs.vertical, muted) }
         buffer.put(truncate(yText(hi), to: axis - 1, glyphs: theme.glyphs), x: area.x, y: plot.y, style: muted)
         buffer.put(truncate(yText(lo), to: axis - 1, glyphs: theme.glyphs), x: area.x, y: plot.bottom - 1, style: muted)
         let bottom = area.bottom - 1
         buffer.put(NumberFormat.compact(xLo, significant: 3), x: plot.x, y: bottom, style: muted, clip: area)
-        let last = Swift.abs(xHi) < 1e15 ? NumberFormat.grouped(Int(xHi.rounded())) : NumberFormat.compact(xHi, significant: 3)
+        // The label is the last epoch drawn (the range is one wider when there is only one).
+        let lastX = xs.max() ?? xHi
+        let last = Swift.abs(lastX) < 1e15 ? NumberFormat.grouped(Int(lastX.rounded())) : NumberFormat.compact(lastX, significant: 3)
         var right = (logScale ? "log scale, " : "") + "epoch " + last
         if displayWidth(right) > plot.width - 4 { right = last }
         buffer.put(right, x: Swift.max(plot.x, plot.right - displayWidth(right)), y: bottom, style: muted, clip: area)
+        // The marker's label under its line, where the axis labels leave room.
+        if let column = markerColumn, let m = marker {
+            let text = (theme.glyphs.unicode ? "▲" : "^") + m.label
+            let start = Swift.min(column, plot.right - displayWidth(text))
+            let free = (start - 1..<start + displayWidth(text) + 1).allSatisfy { $0 < area.x || $0 >= area.right || buffer[$0, bottom].character == " " }
+            if free && start >= plot.x { buffer.put(text, x: start, y: bottom, style: theme.accent, clip: area) }
+            else if buffer[column, bottom].character == " " { buffer.set(column, bottom, theme.glyphs.unicode ? "▲" : "^", theme.accent) }
+        }
     }
 }

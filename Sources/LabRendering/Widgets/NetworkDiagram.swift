@@ -11,11 +11,14 @@ public struct NetworkDiagram: Widget {
         public var names: [String]
         /// Each node's value for the selected example, scaled to -1...1 (nil: no shading).
         public var values: [Double]?
-        public init(label: String, units: Int, names: [String] = [], values: [Double]? = nil) {
+        /// The label when `label` does not fit ("a(2) 8" for "a(2) 8 logistic"), or nil.
+        public var short: String?
+        public init(label: String, units: Int, names: [String] = [], values: [Double]? = nil, short: String? = nil) {
             self.label = label
             self.units = units
             self.names = names
             self.values = values
+            self.short = short
         }
     }
 
@@ -113,9 +116,12 @@ public struct NetworkDiagram: Widget {
                 let more = "+\(layer.units - shown(l))"
                 buffer.put(more, x: Swift.max(area.x, x - displayWidth(more) / 2), y: nodeY(l, shown(l)), style: theme.muted)
             }
-            // Label under the column, centred and kept inside the area.
-            let label = truncate(layer.label, to: Swift.max(3, plot.width / columns + 2), glyphs: theme.glyphs)
-            let lx = Swift.min(Swift.max(area.x, x - displayWidth(label) / 2), area.right - displayWidth(label))
+            // Label under the column in its own slot (the first from the left edge, the last to
+            // the right edge, the others centred), so labels never run into each other.
+            let slot = Swift.max(3, area.width / columns - 1)
+            let label = truncate(displayWidth(layer.label) > slot ? layer.short ?? layer.label : layer.label, to: slot, glyphs: theme.glyphs)
+            let w = displayWidth(label)
+            let lx = l == 0 ? area.x : l == columns - 1 ? area.right - w : Swift.min(Swift.max(area.x, x - w / 2), area.right - w)
             buffer.put(label, x: lx, y: area.bottom - 2, style: isHighlighted ? theme.accent : theme.muted, clip: area)
         }
         drawLegend(&buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1), theme: theme)
