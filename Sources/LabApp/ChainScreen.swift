@@ -54,7 +54,8 @@ struct ChainScreen: Screen {
                 lastKind = line.kind
                 // A long line (the check) wraps at words under its indent, never cut.
                 let style = before + k == cursor.shown - 1 ? theme.accent : Style.plain
-                for (n, piece) in TextPanel.wrap(line.text, width: Swift.max(10, inner.width - 4)).enumerated() {
+                let pieces = displayWidth(line.text) + 2 <= inner.width ? [line.text] : TextPanel.wrap(line.text, width: Swift.max(10, inner.width - 4))
+                for (n, piece) in pieces.enumerated() {
                     rows.append(((n == 0 ? "  " : "    ") + piece, style))
                 }
             }

@@ -37,12 +37,14 @@ struct DashboardScreen: Screen {
         var segments: [(text: String, style: Style)] = [(" " + context.scenario.title, theme.title)]
         segments.append(("epoch \(NumberFormat.grouped(s.epoch))", .plain))
         let m = s.metrics
+        // Train / test; on a narrow screen without the spaces around the slash.
+        let slash = width < 100 ? "/" : " / "
         var loss = "loss \(NumberFormat.loss(m.train.meanLoss))"
-        if let t = m.test { loss += " / \(NumberFormat.loss(t.meanLoss))" }
+        if let t = m.test { loss += slash + NumberFormat.loss(t.meanLoss) }
         segments.append((loss, .plain))
         if let a = m.train.accuracy {
             var acc = "acc \(NumberFormat.percent(a))"
-            if let t = m.test?.accuracy { acc += " / \(NumberFormat.percent(t))" }
+            if let t = m.test?.accuracy { acc += slash + NumberFormat.percent(t) }
             segments.append((acc, .plain))
         }
         segments.append((s.status == .running ? "\(NumberFormat.compact(s.stepsPerSecond, significant: 3)) steps/s" : "\(NumberFormat.grouped(s.stepCount)) steps", theme.muted))
@@ -58,7 +60,7 @@ struct DashboardScreen: Screen {
         // A long title, then a long status, give way to the numbers: epoch, loss and accuracy
         // stay in view.
         let essential = segments.dropFirst().prefix(m.train.accuracy == nil ? 2 : 3).reduce(0) { $0 + displayWidth($1.text) + 2 }
-        let statusRoom = width - essential - 8 - 4
+        let statusRoom = width - essential - 10
         if displayWidth(name) > statusRoom { name = truncate(name, to: Swift.max(8, statusRoom), glyphs: theme.glyphs) }
         let numbers = essential + displayWidth(name) + 2
         segments[0].text = " " + truncate(context.scenario.title, to: Swift.max(8, width - numbers - 2), glyphs: theme.glyphs)

@@ -200,11 +200,14 @@ public struct StepDetail: Widget {
             }
             y += 1 + Swift.min(h + 1, tallest) + 1
         } else {
-            for (k, (op, table)) in zip(all, tables).enumerated() where y < area.bottom - reserve - 1 {
-                buffer.put((k == all.count - 1 ? "= " : "") + op.label, x: area.x, y: y, style: op.row != nil ? theme.title : theme.muted, clip: area)
-                let h = Swift.min(op.matrix.rows, Swift.max(1, (area.bottom - reserve - y) / Swift.max(1, all.count - k) - 1))
-                table.render(into: &buffer, area: Rect(x: area.x, y: y + 1, width: area.width, height: h), theme: theme)
-                y += 1 + h
+            // One operand under the other, each label on its matrix's first row.
+            let labels = all.enumerated().map { k, op in (k == all.count - 1 ? "= " : "") + op.label }
+            let labelWidth = Swift.min(area.width / 3, (labels.map(displayWidth).max() ?? 0) + 1)
+            for (k, (op, table)) in zip(all, tables).enumerated() where y < area.bottom - reserve {
+                buffer.put(truncate(labels[k], to: labelWidth, glyphs: theme.glyphs), x: area.x, y: y, style: op.row != nil ? theme.title : theme.muted, clip: area)
+                let h = Swift.min(op.matrix.rows, Swift.max(1, (area.bottom - reserve - y) / Swift.max(1, all.count - k)))
+                table.render(into: &buffer, area: Rect(x: area.x + labelWidth, y: y, width: area.width - labelWidth, height: h), theme: theme)
+                y += h
             }
             y += 1
         }

@@ -37,7 +37,8 @@ struct StepScreen: Screen {
         DashboardScreen.drawFooter(context.footerHints(theme), notice: context.footerNotice, theme: theme, into: &buffer, area: rows[2])
 
         let columns = Layout.horizontal([.percentage(buffer.width >= 150 ? 34 : buffer.width >= 100 ? 38 : 30), .fill(1)]).split(rows[1])
-        let left = Layout.vertical([.fill(1), .fill(1)]).split(columns[0])
+        // The map a little taller than the network, so its legend fits at 80x24.
+        let left = Layout.vertical([.fill(3), .fill(2)]).split(columns[0])
         // The map with the example marked.
         let snapshot = context.snapshot
         if context.dataset.dimension == 2 {
@@ -115,20 +116,19 @@ struct StepScreen: Screen {
     /// The quiz's question: the computation with its operands and the values not yet answered
     /// as "?", then the answers given and the one being typed.
     private func drawQuestion(_ q: Quiz.Question, entry: TraceEntry, cursor: StepCursor, unit: Int?, theme: Theme, into buffer: inout Buffer, area: Rect) {
-        var lines: [(String, Style)] = [("", .plain)]
+        var lines: [(String, Style)] = []
         let answers = state.quiz?.answers ?? [:]
         for other in Quiz.questions(context.trace!) where other.entry == q.entry && other.element < q.element {
             let right = answers[QuizState.key(cursor.point, other)] ?? false
             lines.append(("\(other.name) = \(StepDetail.number(other.value))   \(right ? "right" : "wrong")", right ? theme.good : theme.warning))
         }
-        lines.append(("Predict \(q.name) from the numbers above:", theme.title))
-        lines.append(("\(q.name) = \(state.quiz?.typed ?? "")" + (theme.glyphs.unicode ? "█" : "_"), theme.accent))
+        lines.append(("\(q.name) = \(state.quiz?.typed ?? "")" + (theme.glyphs.unicode ? "█" : "_") + "   predict it from the numbers above", theme.accent))
         lines.append(("enter checks; right within 1% or 0.01; Q ends", theme.muted))
-        let rows = Swift.min(lines.count, Swift.max(0, area.height - 4))
+        let rows = Swift.min(lines.count + 1, Swift.max(0, area.height - 4))
         let top = Rect(x: area.x, y: area.y, width: area.width, height: area.height - rows)
         StepDetail(trace: context.trace!, index: cursor.index, unit: unit, hiddenFrom: q.element).render(into: &buffer, area: top, theme: theme)
-        for (k, line) in lines.suffix(rows).enumerated() {
-            buffer.put(truncate(line.0, to: area.width, glyphs: theme.glyphs), x: area.x, y: top.bottom + k, style: line.1, clip: area)
+        for (k, line) in lines.suffix(rows - 1).enumerated() {
+            buffer.put(truncate(line.0, to: area.width, glyphs: theme.glyphs), x: area.x, y: top.bottom + 1 + k, style: line.1, clip: area)
         }
     }
 

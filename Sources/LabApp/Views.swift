@@ -56,7 +56,7 @@ public enum Views {
         }
         if units, let parts = GridSampler.contributions(network, x: x, points: samples) {
             for (i, part) in parts.units.prefix(6).enumerated() {
-                curves.append(CurvePlot.Curve(values: part, label: "each unit's part alpha_i a(2)_i", series: 2 + i % 2))
+                curves.append(CurvePlot.Curve(values: part, label: "alpha_i a(2)_i", series: 2 + i % 2))
             }
         }
         curves.append(CurvePlot.Curve(values: sample.values.map(Double.init), label: "network F(x)", series: 0))

@@ -394,9 +394,12 @@ import Testing
                 let text = buffer.plainText
                 if lab.panes.count > 1 {
                     // The compare screen: every network's map and numbers, the shared charts.
+                    // The table's header names its columns, a row per network holds its numbers.
+                    #expect(buffer.lines[1].contains("epoch") && buffer.lines[1].contains("loss train"), "\(name) \(w)x\(h): the table's header")
                     for (i, pane) in lab.panes.enumerated() {
                         #expect(text.contains("\(i + 1) \(pane.name)"), "\(name) \(w)x\(h): pane \(pane.name)")
-                        #expect(buffer.lines[1 + i].contains("epoch ") && buffer.lines[1 + i].contains("loss "), "\(name) \(w)x\(h): numbers of \(pane.name)")
+                        #expect(buffer.lines[2 + i].contains("\(i + 1) \(pane.name)") && (buffer.lines[2 + i].contains(".") || buffer.lines[2 + i].contains("diverged")),
+                                "\(name) \(w)x\(h): numbers of \(pane.name): \(buffer.lines[2 + i])")
                     }
                     #expect(text.contains("Training loss") && buffer.lines[0].contains("step "), "\(name) \(w)x\(h)")
                 } else {
@@ -676,7 +679,7 @@ import Testing
         lab.handle(.control("l"))
         #expect(lab.state.notice == nil)
         let footer = lab.compose(width: 160, height: 30, theme: .plain).lines.last ?? ""
-        #expect(footer.contains("0-9 place") && footer.contains("bksp remove") && footer.contains("E end editing"))
+        #expect(footer.contains("0 1 place class") && footer.contains("bksp remove") && footer.contains("E end"), "\(footer)")
     }
 
     @Test func refusedWhereItMustBe() throws {

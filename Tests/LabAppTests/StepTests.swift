@@ -73,7 +73,9 @@ import Testing
     @Test func keysMoveThroughTheTrace() throws {
         let lab = try Self.lab()
         lab.handle(.char("f"))
-        #expect(lab.state.stepping == StepCursor())
+        // The first example with every input non-zero: XOR's (1, 1), so grad W(1) has no zero column.
+        #expect(lab.state.stepping == StepCursor(point: 3))
+        #expect(lab.points[3].x == 1 && lab.points[3].y == 1)
         for _ in 0..<5 { lab.handle(.char("n")) }
         #expect(lab.state.stepping?.index == 5)
         lab.handle(.char("p"))
@@ -92,7 +94,7 @@ import Testing
         #expect(lab.state.stepping?.index == 1)
         // Examples: tab cycles, arrows move to the nearest point in that direction.
         lab.handle(.tab)
-        #expect(lab.state.stepping?.point == 1)
+        #expect(lab.state.stepping?.point == 0, "tab cycles on from the last example to the first")
         let start = lab.points[lab.state.stepping!.point]
         lab.handle(.right)
         let moved = lab.points[lab.state.stepping!.point]
@@ -179,9 +181,14 @@ import Testing
         // The given input a(1) = x is shown; n moves to z(2), whose values are hidden.
         lab.handle(.char("n"))
         var screen = lab.compose(width: 120, height: 40, theme: .plain).plainText
-        #expect(screen.contains("Predict, then press enter:") && screen.contains("z(2)_1 = _"))
+        #expect(screen.contains("z(2)_1 = _   predict it from the numbers above"))
         let z = questions[0].value, z2 = questions[1].value
-        #expect(!screen.contains(NumberFormat.fixed(z, decimals: 4, trim: false)), "the value is hidden until answered")
+        // The result's column holds "?" for both values until they are answered.
+        let hidden = screen.split(separator: "\n").filter { $0.contains("[      ? ]") }
+        #expect(hidden.count == 2, "the value is hidden until answered: \(hidden)")
+        // What it is computed from is shown: W(1), a(1) and b(1) beside the hidden result.
+        #expect(screen.contains("W(1)") && screen.contains("a(1)") && screen.contains("b(1)") && screen.contains("?"), "the operands are shown")
+        #expect(!screen.contains("z(2) = z(2)"), "the formula is written once")
         // n waits for the answer.
         lab.handle(.char("n"))
         #expect(lab.state.stepping?.index == 1 && lab.state.notice?.hasPrefix("predict it first") == true)

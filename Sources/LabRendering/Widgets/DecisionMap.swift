@@ -77,7 +77,7 @@ public struct DecisionMap: Sendable {
     /// least six rows of its own), two on a narrow map.
     public static func legendRows(_ area: Rect, axes: Bool = true) -> Int {
         guard axes, area.width > axisWidth + 12, area.height >= 10 else { return 0 }
-        return area.width < 56 && area.height >= 12 ? 2 : 1
+        return area.width < 64 && area.height >= 12 ? 2 : 1
     }
 
     /// The plotting rectangle inside `area` (without axes and legend).
@@ -339,6 +339,7 @@ public struct DecisionMap: Sendable {
             ? (String(g.upperHalf == "#" ? g.contour : g.fullBlock), Style(fg: theme.contourColor))
             : (String(g.contour), .plain)
         items.append([contour, (" " + boundary, muted)])
+        if marked != nil { items.append([(String(g.cursor), Style(attributes: [.bold, .reverse])), (" the example", muted)]) }
         // Items flow over the legend's rows; the classes start the first, the scale the next
         // when there are two.
         var x = area.x + 1, y = area.y
