@@ -409,7 +409,9 @@ public final class Lab {
         }
         let mine = fields(c)
         let theirs = others.map(fields)
-        return mine.indices.filter { k in theirs.contains { $0[k].1 != mine[k].1 } }
+        // A setting that does not apply to a network (the activation of one without hidden
+        // layers) is no difference.
+        return mine.indices.filter { k in !mine[k].1.isEmpty && theirs.contains { !$0[k].1.isEmpty && $0[k].1 != mine[k].1 } }
             .map { "\(mine[$0].0) \(mine[$0].1)" }.joined(separator: ", ")
     }
 
