@@ -16,6 +16,17 @@ import Testing
         #expect(Panel.inner(Rect(x: 0, y: 0, width: 10, height: 5)) == Rect(x: 1, y: 1, width: 8, height: 3))
     }
 
+    @Test func settingsListMarksHiddenRows() {
+        let rows = (0..<10).map { SettingsList.Row(name: "row \($0)", value: "\($0)") }
+        let top = render(SettingsList(rows: rows, selected: 0), 20, 4)
+        #expect(top.first?.hasSuffix("^") == false && top.last?.hasSuffix("v") == true, "rows below: a mark at the bottom \(top)")
+        let middle = render(SettingsList(rows: rows, selected: 5), 20, 4)
+        #expect(middle.first?.hasSuffix("^") == true && middle.last?.hasSuffix("v") == true, "rows above and below \(middle)")
+        let end = render(SettingsList(rows: rows, selected: 9), 20, 4)
+        #expect(end.first?.hasSuffix("^") == true && end.last?.hasSuffix("v") == false, "\(end)")
+        #expect(render(SettingsList(rows: Array(rows.prefix(3)), selected: 0), 20, 4).allSatisfy { !$0.hasSuffix("^") && !$0.hasSuffix("v") })
+    }
+
     @Test func textPanelWrapsScrollsAndKeepsFormulas() {
         let text = "One neuron draws one line, and XOR needs two. Press [v] to see.\n\n  z(2) = W(1) a(1) + b(1)\n\nMore text here to scroll down a bit more."
         #expect(render(TextPanel(text: text), 24, 6) == [

@@ -212,7 +212,10 @@ public struct SettingsList: Widget {
             var value = item.value
             if item.locked { value += theme.glyphs.unicode ? " 🔒" : " (locked)" }
             if !item.isHeading && isSelected && !item.locked { value = "< " + value + " >" }
-            buffer.put(truncate(value, to: area.width - nameWidth, glyphs: theme.glyphs), x: area.x + nameWidth, y: y, style: style)
+            buffer.put(truncate(value, to: area.width - nameWidth - 1, glyphs: theme.glyphs), x: area.x + nameWidth, y: y, style: style)
         }
+        // Scroll marks where rows are hidden above or below.
+        if top > 0 { buffer.set(area.right - 1, area.y, theme.glyphs.up, theme.accent) }
+        if top + area.height < rows.count { buffer.set(area.right - 1, area.bottom - 1, theme.glyphs.down, theme.accent) }
     }
 }
