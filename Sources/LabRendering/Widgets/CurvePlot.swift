@@ -135,22 +135,11 @@ public struct CurvePlot: Sendable {
         buffer.put(left, x: plot.x, y: plot.bottom + 1, style: muted, clip: area)
         buffer.put(right, x: plot.right - displayWidth(right), y: plot.bottom + 1, style: muted, clip: area)
         if legend {
-            var column = plot.x, row = area.bottom - legendRows
-            var items: [[(text: String, style: Style)]] = entries.map { entry in
+            var items: [Legend.Item] = entries.map { entry in
                 entry.marks.map { (LineChart.mark($0, theme) + " ", theme.series($0)) } + [(entry.label, muted)]
             }
             if !points.isEmpty { items.append([(String(theme.glyphs.braille(0x12)) + " ", muted), ("data", muted)]) }
-            for item in items {
-                let width = item.reduce(0) { $0 + displayWidth($1.text) }
-                if column + width > area.right {
-                    guard row + 1 < area.bottom else { break }
-                    row += 1
-                    column = plot.x
-                }
-                guard column + width <= area.right else { break }
-                for part in item { column += buffer.put(part.text, x: column, y: row, style: part.style, clip: area) }
-                column += 2
-            }
+            Legend(items).render(into: &buffer, area: Rect(x: area.x, y: area.bottom - legendRows, width: area.width, height: legendRows), indent: plot.x - area.x)
         }
     }
 }

@@ -275,8 +275,7 @@ public struct DecisionMap: Sendable {
         }
     }
 
-    /// One item of the legend: its parts in their styles.
-    private typealias LegendItem = [(text: String, style: Style)]
+    private typealias LegendItem = Legend.Item
 
     /// The legend alone, for screens whose maps are too small for their own (the compare
     /// screen at 80x24 shows one for all its maps).
@@ -340,21 +339,9 @@ public struct DecisionMap: Sendable {
             : (String(g.contour), .plain)
         items.append([contour, (" " + boundary, muted)])
         if marked != nil { items.append([(String(g.cursor), Style(attributes: [.bold, .reverse])), (" the example", muted)]) }
-        // Items flow over the legend's rows; the classes start the first, the scale the next
-        // when there are two.
-        var x = area.x + 1, y = area.y
-        for (i, item) in items.enumerated() {
-            let width = item.reduce(0) { $0 + displayWidth($1.text) }
-            let startsScale = i == shownClasses.count + (items.count > shownClasses.count + 2 ? 1 : 0)
-            if x + width > area.right || (startsScale && area.height > 1 && x > area.x + 1) {
-                guard y + 1 < area.bottom else { break }
-                y += 1
-                x = area.x + 1
-            }
-            guard x + width <= area.right else { break }
-            for part in item { x += buffer.put(part.text, x: x, y: y, style: part.style, clip: area) }
-            x += 2
-        }
+        // The classes start the first row, the scale the next when there are two.
+        let scaleIndex = shownClasses.count + (items.count > shownClasses.count + 2 ? 1 : 0)
+        Legend(items, breakBefore: [scaleIndex]).render(into: &buffer, area: area, indent: 1)
     }
 
     /// One cell of the shading scale, as the map draws that pixel.

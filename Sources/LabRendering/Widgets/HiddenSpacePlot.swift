@@ -113,20 +113,13 @@ public struct HiddenSpacePlot: Widget {
     private func drawLegend(_ buffer: inout Buffer, area: Rect, theme: Theme) {
         let g = theme.glyphs
         let classes = Swift.max(2, (points.map(\.label).max() ?? 1) + 1)
-        var items: [[(text: String, style: Style)]] = (0..<Swift.min(classes, 5)).map { k in
+        var items: [Legend.Item] = (0..<Swift.min(classes, 5)).map { k in
             [(String(g.point(class: k, test: false)), pointStyle(k, classes, theme)), (classes <= 2 ? " class \(k)" : " \(k)", theme.muted)]
         }
         let line = g.unicode ? String(g.braille(0x12)) + String(g.braille(0x12)) : "--"
         if boundary != nil { items.append([(line, theme.accent), (" output P=0.5", theme.muted)]) }
         if !lines.isEmpty { items.append([(String(g.braille(0x12)), theme.muted), (" input grid", theme.muted)]) }
-        var x = area.x, y = area.y
-        for item in items {
-            let width = item.reduce(0) { $0 + displayWidth($1.text) }
-            if x + width > area.right && y + 1 < area.bottom { y += 1; x = area.x }
-            guard x + width <= area.right else { break }
-            for part in item { x += buffer.put(part.text, x: x, y: y, style: part.style, clip: area) }
-            x += 2
-        }
+        Legend(items).render(into: &buffer, area: area)
     }
 
     private func pointStyle(_ k: Int, _ classes: Int, _ theme: Theme) -> Style {

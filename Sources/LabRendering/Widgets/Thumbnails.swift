@@ -104,8 +104,8 @@ public struct Thumbnails: Widget {
     /// The colour scale (each tile on its own: its lowest value to its highest), the plane's
     /// axes and the points' classes.
     private func drawLegend(_ buffer: inout Buffer, area: Rect, theme: Theme) {
-        var items: [[(text: String, style: Style)]] = []
-        var scale: [(text: String, style: Style)] = [("low ", theme.muted)]
+        var items: [Legend.Item] = []
+        var scale: Legend.Item = [("low ", theme.muted)]
         for v in [-1.0, -0.5, 0, 0.5, 1] {
             if theme.hasColor {
                 scale.append((" ", Style(bg: theme.divergingColor(v))))
@@ -123,13 +123,6 @@ public struct Thumbnails: Widget {
                 items.append([(String(theme.glyphs.point(class: k, test: false)), theme.pointStyle(k, of: classes, test: false)), (classes <= 2 ? " class \(k)" : " \(k)", theme.muted)])
             }
         }
-        var x = area.x, y = area.y
-        for item in items {
-            let width = item.reduce(0) { $0 + displayWidth($1.text) }
-            if x + width > area.right && y + 1 < area.bottom { y += 1; x = area.x }
-            guard x + width <= area.right else { break }
-            for part in item { x += buffer.put(part.text, x: x, y: y, style: part.style, clip: area) }
-            x += 2
-        }
+        Legend(items).render(into: &buffer, area: area)
     }
 }
