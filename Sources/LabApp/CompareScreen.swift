@@ -273,15 +273,13 @@ struct PresentationScreen: Screen {
     /// (0.000244, 0.0049, 12.5); NaN and infinity as the glyphs have them.
     static func plainDecimal(_ x: Double, significant: Int) -> String {
         guard x.isFinite else { return NumberFormat.compact(x) }
-        guard x != 0, Swift.abs(x) < 1e15 else { return x == 0 ? "0" : NumberFormat.grouped(Int(x.clamped)) }
+        guard x != 0 else { return "0" }
+        // Beyond a million (a loss on its way to diverging) the "e" form is the lesser evil.
+        guard Swift.abs(x) < 1e6 else { return NumberFormat.compact(x, significant: significant) }
         if Swift.abs(x) >= 1000 { return NumberFormat.grouped(Int(x.rounded())) }
         var decimals = 0
         var v = Swift.abs(x)
         while v < 1 && decimals < 6 { v *= 10; decimals += 1 }
         return NumberFormat.fixed(x, decimals: Swift.min(6, decimals + Swift.max(0, significant - 1 - (v >= 100 ? 2 : v >= 10 ? 1 : 0))))
     }
-}
-
-private extension Double {
-    var clamped: Double { Swift.min(Swift.max(self, -9e15), 9e15).rounded() }
 }

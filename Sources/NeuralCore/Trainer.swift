@@ -120,6 +120,8 @@ public final class Trainer: @unchecked Sendable {
 
     /// Steps in one epoch.
     public var stepsPerEpoch: Int { (exampleCount + batchSize - 1) / batchSize }
+    /// Steps taken in the current epoch (its examples so far over the minibatch size).
+    public var stepsIntoEpoch: Int { (position + batchSize - 1) / Swift.max(1, batchSize) }
 
     /// One minibatch: forward, backward, update.
     public func step() {

@@ -175,8 +175,8 @@ public final class TrainingSession: @unchecked Sendable {
     /// epoch, loss), oldest first: the climb to a divergence.
     public var climb: [(epoch: Double, loss: Double)] {
         let perEpoch = Double(Swift.max(1, trainer.stepsPerEpoch))
-        let since = trainer.stepCount - trainer.position
-        return zip(recentSteps, recentLosses).filter { $0.0 > since && $0.1.isFinite }.sorted { $0.0 < $1.0 }
+        let since = trainer.stepCount - trainer.stepsIntoEpoch
+        return zip(recentSteps, recentLosses).filter { $0.0 > since && $0.0 <= trainer.stepCount && $0.1.isFinite }.sorted { $0.0 < $1.0 }
             .map { (Double(trainer.epoch) + Double($0.0 - since) / perEpoch, $0.1) }
     }
 
@@ -421,6 +421,11 @@ public final class TrainingSession: @unchecked Sendable {
         guard step <= trainer.stepCount, let saved = timeline.resumeState(atOrBefore: step) else {
             throw NNLabError("there is no checkpoint at or before step \(step)")
         }
+        // The losses recorded after that step belong to the history dropped.
+        for i in recentSteps.indices where recentSteps[i] > step {
+            recentSteps[i] = -1
+            recentLosses[i] = .nan
+        }
         let epochBefore = trainer.epoch
         let changes = Array(trainer.settingsLog[Swift.min(saved.logCount, trainer.settingsLog.count)...].prefix { $0.step < step })
         trainer.restore(saved)
@@ -471,7 +476,8 @@ public final class TrainingSession: @unchecked Sendable {
     private func diverge(_ what: String) {
         let eta = trainer.settings.learningRate
         // Steps and complete epochs, as the header counts them.
-        let into = trainer.position > 0 ? " (epoch \(trainer.epoch) + \(trainer.position) step\(trainer.position == 1 ? "" : "s"))" : " (epoch \(trainer.epoch))"
+        let steps = trainer.stepsIntoEpoch
+        let into = steps > 0 ? " (epoch \(trainer.epoch) + \(steps) step\(steps == 1 ? "" : "s"))" : " (epoch \(trainer.epoch))"
         divergence = "\(what) at step \(trainer.stepCount)\(into): the learning rate \(NumberFormat.short(eta)) is too high; try \(NumberFormat.short(eta / 10)) or lower"
         // Show the last weights that were still finite, not NaN.
         trainer.replaceNetwork(lastGood)

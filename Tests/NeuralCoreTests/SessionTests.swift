@@ -66,6 +66,19 @@ import Testing
         #expect(s.network.isFinite)
         #expect(s.metrics.train.meanLoss.isFinite)
         #expect(!s.step())
+        // The climb within the epoch that diverged (a regression at a rate of 3 diverges at step 22 of 25): the finite
+        // minibatch losses after the last complete epoch, at fractional epochs past it, oldest
+        // first, ending far above where they started.
+        let fast = try Self.session(.plane, hidden: [HiddenLayer(units: 8, activation: .tanh)], settings: TrainingSettings(learningRate: 3))
+        while fast.step() && fast.trainer.stepCount < 10_000 {}
+        #expect(fast.hasDiverged && fast.trainer.stepsIntoEpoch > 1, "it diverges inside an epoch (step \(fast.trainer.stepsIntoEpoch) of it)")
+        #expect(fast.divergence?.contains("at step \(fast.trainer.stepCount) (epoch \(fast.trainer.epoch) + \(fast.trainer.stepsIntoEpoch) steps)") == true,
+                "steps and epochs counted as the header counts them: \(fast.divergence ?? "")")
+        let climb = fast.climb
+        #expect(climb.count >= 2, "the steps before the divergence are kept")
+        #expect(climb.allSatisfy { $0.epoch > Double(fast.trainer.epoch) && $0.epoch < Double(fast.trainer.epoch + 1) && $0.loss.isFinite }, "\(climb) epoch \(fast.trainer.epoch) step \(fast.trainer.stepCount)")
+        #expect(zip(climb, climb.dropFirst()).allSatisfy { $0.epoch < $1.epoch }, "oldest first")
+        #expect((climb.last?.loss ?? 0) > 10 * (climb.first?.loss ?? .infinity), "a climb: \(climb.map(\.loss))")
     }
 
     @Test func continuingFromAModelKeepsItsWeights() throws {
