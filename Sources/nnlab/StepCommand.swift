@@ -19,13 +19,20 @@ extension NNLab {
               nnlab step --model m.json --point 1,0 --label 1
               nnlab step --model m.json --point 0.3 --target 0.5 --lr 0.1
               nnlab step --model m.json --point 2,-1 --label 0 --scenario 05b --unit 2
+              nnlab step --scenario 05c --batch 8     (a minibatch: Z, A, Delta with their shapes)
             """)
 
-        @Option(help: "Model file (nnlab-model JSON), e.g. saved with w in the lab.", completion: Completions.model)
-        var model: String
+        @Option(help: "Model file (nnlab-model JSON), e.g. saved with w in the lab (with --batch: default the lesson's initial weights).",
+                completion: Completions.model)
+        var model: String?
 
         @Option(help: ArgumentHelp("The example's coordinates: X1,X2 (or X for a 1-D model).", valueName: "x1,x2"))
-        var point: String
+        var point: String?
+
+        @Option(parsing: .unconditional, help: ArgumentHelp(
+            "A minibatch instead of one example: the first M training examples of --scenario's data through the vectorised pass (1 to 64).",
+            valueName: "M"))
+        var batch: Int?
 
         @Option(parsing: .unconditional, help: "The example's class (classification).")
         var label: Int?
@@ -52,12 +59,24 @@ extension NNLab {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
+            if let batch {
+                guard (1...64).contains(batch) else { throw NNLabError("--batch: 1 to 64 examples, found \(batch)") }
+                guard scenario != nil else { throw NNLabError("--batch: name the lesson whose data the batch comes from with --scenario") }
+                guard point == nil, label == nil, target == nil, !quiz, unit == nil else {
+                    throw NNLabError("--batch: the examples come from the lesson's data; leave out --point, --label, --target, --quiz and --unit")
+                }
+            } else {
+                guard model != nil else { throw NNLabError("--model: give the model file (or --batch M with --scenario)") }
+                guard point != nil else { throw NNLabError("--point: give the example's coordinates, e.g. --point 1,0") }
+            }
             if let lr { guard lr.isFinite, lr > 0 else { throw NNLabError("--lr: the learning rate must be greater than 0, found \(lr)") } }
             if let unit, unit < 1 { throw NNLabError("--unit: units count from 1, found \(unit)") }
             guard (40...10_000).contains(width) else { throw NNLabError("--width: between 40 and 10000 columns, found \(width)") }
         }
 
         func run() throws {
+            if let batch { return try runBatch(batch) }
+            let model = self.model ?? "", point = self.point ?? ""
             let network: Network<Double> = try ModelFile.load(model)
             var features = FeatureSet.plain
             var rate = 0.1
@@ -114,6 +133,36 @@ extension NNLab {
             } else {
                 print(Lab.traceText(trace, width: width, unit: unit.map { $0 - 1 }, theme: theme))
             }
+        }
+
+        /// `--batch M`: the lesson's first M training examples (in its own training order)
+        /// through the vectorised pass, with the model's weights or the lesson's initial ones.
+        func runBatch(_ m: Int) throws {
+            let s = try loadScenario(scenario ?? "", directory: nil)
+            let session = try TrainingSession(s.configuration)
+            let network: Network<Double> = try model.map { try ModelFile.load($0) } ?? session.network.converted(to: Double.self)
+            let dataset = session.dataset
+            let indices = Array(session.trainIndices.prefix(m))
+            guard indices.count == m else {
+                throw NNLabError("--batch: \(s.name) has \(session.trainIndices.count) training examples, fewer than \(m)")
+            }
+            let features = s.configuration.features
+            let inputs = indices.map { i in
+                dataset.dimension == 1 ? features.input(dataset.points[i], 0, dimension: 1)
+                    : features.input(dataset.points[2 * i], dataset.points[2 * i + 1], dimension: 2)
+            }
+            guard network.architecture.inputs == inputs[0].count else {
+                throw NNLabError("\(model ?? s.name): the model takes \(network.architecture.inputs) inputs, but \(s.name)'s features give \(inputs[0].count)")
+            }
+            let trace = dataset.classCount != nil
+                ? try network.batchTrace(inputs: inputs, labels: indices.map { dataset.label($0) })
+                : try network.batchTrace(inputs: inputs, targets: indices.map { [Double](repeating: dataset.value($0), count: network.architecture.outputs) })
+            let style = OutputStyle.detect(ascii: output.ascii)
+            let theme = Theme(colorMode: .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
+            print("Minibatch: the first \(m) training examples of \(s.name) through \(network.architecture.description(arrow: style.arrow))"
+                  + " (\(model.map { $0.terminalSafeLine } ?? "the lesson's initial weights"))")
+            print("")
+            print(Lab.batchTraceText(trace, width: width, theme: theme))
         }
 
         /// Each computation's formula, then a prompt per number (read from standard input: a

@@ -149,3 +149,49 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         #expect(bad.status == 2 && bad.stderr.contains("--label: this model classifies"))
     }
 }
+
+/// `nnlab step --batch M`: a minibatch through the vectorised pass, every matrix with its shape.
+@Suite struct BatchStepTests {
+    /// The rows of the matrix printed under the line that starts with `title`.
+    static func matrix(_ text: String, _ title: String) -> [[Double]] {
+        let lines = text.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(title) }) else { return [] }
+        return lines[(start + 1)...].prefix { $0.hasPrefix("  [") }.map { line in
+            line.replacingOccurrences(of: "[", with: " ").replacingOccurrences(of: "]", with: " ")
+                .split(separator: " ").compactMap { Double($0) }
+        }
+    }
+
+    @Test func aBatchOfEightWithShapesAndTheMean() throws {
+        let r = try CLI.run(["step", "--scenario", "05c", "--batch", "8", "--ascii"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = r.stdout
+        for line in ["A(1) = X    (2 x 8)", "Z(2) = W(1) A(1) + b(1)    (4 x 8", "A(2) = tanh(Z(2))    (4 x 8", "Delta(3) = A(3) - Y    (1 x 8",
+                     "grad W(2) = (1/m) Delta(3) (A(2))^T    (1 x 4, 1/m = 1/8", "grad b(1) = the row mean of Delta(2)    (4 x 1",
+                     "Delta(2) = (W(2))^T Delta(3) .* f'(Z(2))    (4 x 8"] {
+            #expect(text.contains(line), "\(line)")
+        }
+        // The printed numbers obey the formulas: Z(2) = W(1) X + b(1), grad b(2) = the mean of
+        // Delta(3), grad W(2) = (1/m) Delta(3) A(2)^T (to the four digits printed).
+        let X = Self.matrix(text, "A(1) = X"), W1 = Self.matrix(text, "W(1)"), b1 = Self.matrix(text, "b(1)")
+        let Z2 = Self.matrix(text, "Z(2) ="), A2 = Self.matrix(text, "A(2) ="), D3 = Self.matrix(text, "Delta(3) =")
+        let gW2 = Self.matrix(text, "grad W(2) ="), gb2 = Self.matrix(text, "grad b(2) =")
+        try #require(X.count == 2 && X[0].count == 8 && W1.count == 4 && Z2.count == 4 && D3.count == 1 && D3[0].count == 8)
+        for i in 0..<4 {
+            for c in 0..<8 {
+                let z = W1[i][0] * X[0][c] + W1[i][1] * X[1][c] + b1[i][0]
+                #expect(abs(z - Z2[i][c]) <= 2e-3 * max(1, abs(z)), "Z(2)[\(i),\(c)]")
+            }
+            let g = (0..<8).reduce(0.0) { $0 + D3[0][$1] * A2[i][$1] } / 8
+            #expect(abs(g - gW2[0][i]) <= 2e-3 * max(0.01, abs(g)), "grad W(2)[0,\(i)]: \(g) against \(gW2[0][i])")
+        }
+        #expect(abs(D3[0].reduce(0, +) / 8 - gb2[0][0]) < 2e-3)
+        // Errors name the flag and exit 2.
+        let big = try CLI.run(["step", "--scenario", "04", "--batch", "8"])
+        #expect(big.status == 2 && big.stderr.contains("--batch: 04-xor-two-hidden-units has 4 training examples"), "\(big.stderr)")
+        let alone = try CLI.run(["step", "--batch", "8"])
+        #expect(alone.status == 2 && alone.stderr.contains("--batch: name the lesson"))
+        let mixed = try CLI.run(["step", "--scenario", "05c", "--batch", "8", "--point", "1,0"])
+        #expect(mixed.status == 2 && mixed.stderr.contains("leave out --point"))
+    }
+}
