@@ -27,7 +27,8 @@ public enum TrainReport {
         training += ", seed \(c.seed)"
         return [
             "data:     " + data,
-            "network:  " + arch.description(arrow: theme.glyphs.arrow) + "; loss \(arch.loss.rawValue); init \(weightInit); biases \(NumberFormat.compact(c.biasInit))",
+            "network:  " + arch.description(arrow: theme.glyphs.arrow) + "; loss \(arch.loss.rawValue); "
+                + (c.initialWeights != nil ? "weights set by the lesson" : "init \(weightInit); biases \(NumberFormat.compact(c.biasInit))"),
             "training: " + training,
         ]
     }

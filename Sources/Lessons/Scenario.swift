@@ -183,6 +183,13 @@ public struct Claim: Sendable, Equatable {
         case bestTestEpoch = "best_test_epoch"
         /// For a 1-D function: the largest |F(x) - f(x)| over the training points.
         case maxError = "max_error"
+        /// The largest relative difference between backpropagation's gradient of the network
+        /// and finite differences, over every weight and bias, on the training set.
+        case gradientCheck = "gradient_check"
+        /// The lecture's two chain-rule examples at x = 1: the largest relative difference
+        /// between df/dx as the sum over the paths of the products of local derivatives, by
+        /// the tape (reverse mode) and by finite differences.
+        case chainRule = "chain_rule"
 
         /// True for measures whose value is yes (1) or no (0).
         public var isYesNo: Bool { self == .converges || self == .diverged }

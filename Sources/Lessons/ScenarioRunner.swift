@@ -246,6 +246,16 @@ public enum ScenarioRunner {
         case .epochMistakes: value = session.trainer.lastEpochMistakes.map(Double.init)
         case .diverged: value = session.hasDiverged ? 1 : 0
         case .maxError: value = maxError(session)
+        case .gradientCheck:
+            let net = session.network.converted(to: Double.self)
+            let examples = session.dataset.examples(session.trainIndices, features: session.configuration.features, as: Double.self)
+            let check = GradientCheck(network: net, examples: examples)
+            value = check.isFinite ? check.maxRelativeError : nil
+        case .chainRule:
+            value = [ChainRuleReport.univariate(at: 1), ChainRuleReport.multivariate(at: 1)].map { r in
+                let scale = Swift.max(Swift.abs(r.total), 1e-12)
+                return Swift.max(Swift.abs(r.tape - r.total), Swift.abs(r.finiteDifference - r.total)) / scale
+            }.max()
         case .testLossRise, .bestTestEpoch:
             let losses = session.history.map { ($0.epoch, ($0.test ?? $0.train).meanLoss) }.filter { $0.1.isFinite }
             if let best = losses.min(by: { $0.1 < $1.1 }) {

@@ -159,7 +159,7 @@ expect:
 title: "Two hidden units solve XOR"
 lesson: |
   One neuron draws one line, and XOR needs two. Put two logistic neurons in a hidden layer
-  and a third on top (the lecture's 2-2-1 network, 9 parameters):
+  and a third on top (a 2-2-1 network, 9 parameters):
 
     z(2) = W(1) a(1) + b(1),   a(2) = sigma(z(2))
     z(3) = W(2) a(2) + b(2),   a(3) = sigma(z(3))
@@ -169,8 +169,8 @@ lesson: |
   right. Press [v] to see what each hidden unit has learned, [f] to step through one
   example's forward and backward pass with the real numbers.
 
-  Not every start succeeds. From about one seed in five ([R] draws new weights) a hidden unit
-  saturates early, the loss stalls near 0.35 and the network is stuck at 2 of 4: gradient
+  Not every start succeeds. From about one seed in five (21 of seeds 1-100; [R] draws new
+  weights) the loss stalls and the network stays stuck with some points wrong: gradient
   descent finds minima, not necessarily the best one. Two units are enough to represent XOR
   (lesson 18 sets them by hand) but leave no slack; the variant with four hidden units (17
   parameters) found XOR from every one of the 100 seeds it was tried on.
@@ -194,16 +194,16 @@ view:
   compare: false
 variants:
   two:
-    says: "two hidden units, the lecture's 2-2-1"
+    says: "two hidden units, 2-2-1"
     network: {layers: [2]}
   four:
     says: "four hidden units, 2-4-1"
     network: {layers: [4]}
-robustness: {seeds: 10, at_least: 9}
+robustness: {seeds: 10, at_least: 10}
 expect:
   - two.train_accuracy:
       at_least: 1.0
-      robustness: {seeds: 10, at_least: 4}
+      robustness: {seeds: 10, at_least: 6}
       says: "two hidden units represent XOR, and gradient descent finds them from most seeds"
   - four.train_accuracy:
       at_least: 1.0
@@ -729,8 +729,8 @@ lesson: |
   with Adam, from the same He-initialised weights; only the activation differs.
 
   The honest result on this spiral: no clear winner. Over seeds 1-40 both reach 82% to 100%
-  in 300 epochs, and which one ends ahead changes from seed to seed (by up to 17 points
-  either way). The lecture's "yet ReLU still does better" (Glorot et al., 2011) was measured
+  in 300 epochs, and which one ends ahead changes from seed to seed: softplus on 20 seeds,
+  ReLU on 9, tied on 11, from ReLU 8 points ahead to softplus 17 points ahead. The lecture's "yet ReLU still does better" (Glorot et al., 2011) was measured
   on deep networks and real data; ReLU's everyday advantages are that it costs one
   comparison where softplus needs an exponential and a logarithm, and that its exact zeros
   make sparse activations. Press [R] a few times and compare the maps.
@@ -1092,12 +1092,19 @@ lesson: |
   A deep network of tanh units, trained three times from weights of three sizes; nothing
   else differs.
 
-  Too small (normal:0.01): every z(l) = W(l) a(l-1) + b(l) is a hundredth of the one before,
-  so a(l) shrinks to almost 0 layer by layer, and on the way back delta(l) = (W(l))^T
-  delta(l+1) .* f'(z(l)) shrinks the same way. The first layers hardly move.
+  Too small (normal:0.01): each z(l+1) = W(l) a(l) + b(l) sums 8 inputs with weights of about
+  0.01, so it is about 0.01 x sqrt(8), a 35th, of the layer before: a(l) shrinks toward 0
+  layer by layer, and on the way back delta(l) = (W(l))^T delta(l+1) .* f'(z(l)) is multiplied
+  by the same small weights. grad W(l) = delta(l+1) a(l)^T is a product of the two: after one
+  epoch it is about a millionth of Glorot's in every layer (the layers panel's |grad W|, layer
+  4 about 1e-8), so the whole network hardly moves, the last layers as little as the first.
 
-  Too large (uniform:4): every z(l) is large, tanh sits on its flat tails where f'(z) is close
-  to 0, and delta(l) is multiplied by those tiny slopes layer after layer.
+  Too large (uniform:4): every z(l) is large and most tanh units sit on their flat tails
+  (the panel's sat: 58-76% of the first layer, more further on, against 0-25% with Glorot).
+  The gradient does not fade: grad W(1) is 2 to 240 times Glorot's (median 25). But a
+  saturated unit gives +1 or -1 whatever the input near it, so the network computes an almost
+  piecewise-constant function, and large steps on the weights of units that do not respond
+  make slow progress.
 
   Glorot (uniform in +-sqrt(6 / (s_l + s_l+1))) keeps the variance of a(l) and of delta(l)
   about the same from layer to layer, so every layer learns from the start. Press [v] for
@@ -1128,10 +1135,30 @@ variants:
 expect:
   - glorot.train_accuracy - small.train_accuracy:
       at_least: 0.2
-      says: "weights too small: the signal fades going forward and the gradient going back"
+      says: "weights too small: the network hardly learns in 30 epochs"
+  - small.gradient_norm / glorot.gradient_norm:
+      layer: 1
+      at_most: 0.0001
+      after: 1
+      says: "too small: the gradient of W(1) is under a ten-thousandth of Glorot's (seeds 1-100: at most 3e-5)"
+  - small.gradient_norm:
+      layer: 4
+      at_most: 0.000001
+      after: 1
+      says: "and the last layer's too: every layer hardly moves, not only the first"
   - glorot.train_accuracy - large.train_accuracy:
       at_least: 0.1
-      says: "weights too large: the units saturate and the gradient fades"
+      says: "weights too large: the network is well behind Glorot's after 30 epochs"
+  - large.saturation:
+      layer: 1
+      at_least: 0.5
+      after: 1
+      says: "too large: most units of the first layer are saturated"
+  - large.gradient_norm / glorot.gradient_norm:
+      layer: 1
+      at_least: 2
+      after: 1
+      says: "yet the gradient of W(1) has not faded: it is larger than Glorot's (seeds 1-100: 2.2 to 240 times)"
 
 """#),
     ("18-xor-by-hand", #"""
@@ -1178,15 +1205,17 @@ expect:
     ("19-overfitting", #"""
 title: "Overfitting: the test loss turns up while the training loss falls"
 lesson: |
-  A large network (two hidden layers of 32 ReLU units) learns 80 noisy points. Watch the two
+  A large network (two hidden layers of 32 ReLU units) learns 100 noisy points. Watch the two
   loss curves: both fall at first, while the network learns the two rings. Then the training
-  loss keeps falling while the test loss, on 320 points the network never trains on, turns up:
-  the network has started to learn the noise of its 80 points.
+  loss keeps falling while the test loss, on 400 points the network never trains on, turns up:
+  the network has started to learn the noise of its 100 points.
 
   The test loss is lowest after only 6 to 19 epochs (seeds 1-40); by epoch 400 it has climbed
-  0.6 to 3.9 above that lowest value. The epoch with the lowest test loss is where early stopping would stop: keep the weights
-  from there and the network generalises better than if it trains on. Lesson 12 closes the
-  gap another way, with L2 regularisation.
+  0.6 to 3.9 above that lowest value. The epoch with the lowest test loss is where early
+  stopping would stop: keep the weights from there and the network generalises better than if
+  it trains on. (This lesson finds that epoch on the test set itself, to show the curve; a real
+  run must choose it on a separate validation set and keep the test set for the final
+  measure.) Lesson 12 closes the gap another way, with L2 regularisation.
 data:
   dataset: circles
   noise: 40
@@ -1319,7 +1348,12 @@ lesson: |
 
   Press [f] for the step-through: it follows one example, which is one column of each of these
   matrices (z(l), a(l) and delta(l) are the columns of Z(l), A(l) and Delta(l)); [.] takes one
-  step on a minibatch of 8.
+  step on a minibatch of 8. `nnlab step --scenario 21 --batch 8` prints the whole minibatch:
+  X, Z(l), A(l), Delta(l) with their shapes, and the 1/m of each gradient.
+
+  The claims check the 1/m, not only that both learn: with the mean, a batch of 8 takes 8 times
+  fewer steps per epoch, each of the same size, so after 3 epochs it is behind the batch of 1.
+  Without the 1/m (a sum) each step would be 8 times larger and the batch of 8 would keep up.
 data:
   dataset: circles
   points: 200
@@ -1349,6 +1383,11 @@ expect:
       says: "the mean over 8 examples learns the circles with the rate that suits one example"
   - m1.train_accuracy:
       at_least: 0.95
+  - m8.train_loss / m1.train_loss:
+      at_least: 1.2
+      after: 3
+      robustness: {seeds: 10, at_least: 9}
+      says: "the mean: after 3 epochs the batch of 8 is behind (a sum without 1/m keeps up: 1.2 reached on 5 of 100 seeds)"
 
 """#),
     ("22-chain-rule", #"""
@@ -1388,6 +1427,12 @@ view:
   paused: true
   chain: true
 expect:
+  - chain_rule:
+      at_most: 0.000001
+      says: "both examples at x = 1: the sum over the paths of the products of local derivatives equals reverse mode and a finite difference"
+  - gradient_check:
+      at_most: 0.00001
+      says: "backpropagation is that chain rule: its gradient of every weight and bias of the XOR network equals finite differences"
   - train_accuracy:
       at_least: 1.0
       says: "the network the chain rule is applied to next: lesson 18's XOR, 4 of 4"

@@ -18,7 +18,7 @@ import Testing
         #expect(r.stdout.contains("claims (3 of 3 hold)"))
         #expect(r.stdout.contains("  PASS  four.train_accuracy = 1.0 at epoch 3000; expected four.train_accuracy >= 1"))
         // One row per variant, with how it differs.
-        #expect(r.stdout.contains("\ntwo      two hidden units, the lecture's 2-2-1"))
+        #expect(r.stdout.contains("\ntwo      two hidden units, 2-2-1"))
         // Too few epochs: the claim fails and the exit status says so.
         let short = try CLI.run(["run", "04-xor-two-hidden-units", "--epochs", "5"])
         #expect(short.status == 1)
