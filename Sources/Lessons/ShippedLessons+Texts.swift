@@ -1296,11 +1296,16 @@ lesson: |
   Each step averages the gradient over a minibatch of m examples. Three variants differ only in
   m: 1 (one example per step), 10, and the whole training set (250: one step per epoch).
 
-  An epoch is one pass over the data, so in the same number of epochs m = 1 takes 250 steps
-  for every step of the full batch. Small batches take many noisy steps; the full batch takes
-  few exact ones. With the same learning rate and epochs, the small batches get much further,
-  and the full batch has hardly started. Each full-batch step costs more, though, so per
-  second of computing the picture is closer: `nnlab train --batch` shows the steps per second.
+  What is held fixed: the epochs (50) and the learning rate (0.1). An epoch is one pass over the
+  data, so in the same epochs m = 1 takes 250 steps for every step of the full batch. Small
+  batches take many noisy steps; the full batch takes few exact ones. With the same rate and
+  epochs, the small batches get much further, and the full batch has hardly started.
+
+  That difference is the number of updates times their size, not the batch as such: lesson 20c
+  gives the full batch 25 times the rate (2.5), and in the same 50 epochs it catches up with
+  m = 10. (At the same number of updates, 1,250, the full batch at rate 0.1 reaches the same
+  loss as m = 10: about 0.10.) Each full-batch step costs more, though, so per second of computing
+  the picture is closer: `nnlab train --batch` shows the steps per second.
 data:
   dataset: circles
   noise: 0
@@ -1330,6 +1335,50 @@ expect:
       says: "25 times as many steps in the same epochs"
   - m1.train_accuracy:
       at_least: 0.95
+
+"""#),
+    ("20c-batch-size-control", #"""
+title: "The full batch at 25 times the rate catches up"
+lesson: |
+  The control of lesson 20b. There, in the same 50 epochs and at the same rate 0.1, the batch
+  of 10 gets far ahead of the full batch (250 examples): it takes 25 updates per epoch to the
+  full batch's one. Is that the batch size, or the number of updates?
+
+  Here both networks use the full batch, one update per epoch, and differ only in the rate:
+  0.1 as in lesson 20b, and 2.5, 25 times larger, so that 50 updates move the weights about as
+  far as 20b's 1,250 small ones. The larger rate catches up: it ends about where 20b's batch of
+  10 ends (within a few points on seeds 1-100). On this problem the batch size changes how
+  many updates an epoch makes and how noisy they are; the progress per epoch is the number of
+  updates times their size.
+
+  A full batch cannot always take a larger rate: lesson 16 shows a rate that is too large.
+data:
+  dataset: circles
+  noise: 0
+network:
+  layers: [8]
+  activation: tanh
+  output: logistic
+training:
+  optimizer: sgd
+  learning_rate: 0.1
+  batch: 100000
+  epochs: 50
+  seed: 1
+variants:
+  rate01:
+    says: "full batch, learning rate 0.1"
+    training: {learning_rate: 0.1}
+  rate25:
+    says: "full batch, learning rate 2.5"
+    training: {learning_rate: 2.5}
+expect:
+  - rate25.train_accuracy - rate01.train_accuracy:
+      at_least: 0.15
+      says: "25 times larger steps make up for 25 times fewer updates"
+  - rate25.train_accuracy:
+      at_least: 0.9
+      says: "the full batch learns the circles in 50 updates"
 
 """#),
     ("21-vectorised-minibatch", #"""
