@@ -747,7 +747,7 @@ private struct Reader {
                 if let v = o["layer"] { claim.layer = integer(v, "\(full).layer", 1...(ScenarioLimits.maxLayers + 1)) }
                 if let v = o["to_layer"] { claim.toLayer = integer(v, "\(full).to_layer", 1...(ScenarioLimits.maxLayers + 1)) }
                 if let v = o["after"] {
-                    claim.after = integer(v, "\(full).after", 1...ScenarioLimits.maxEpochs)
+                    claim.after = integer(v, "\(full).after", 0...ScenarioLimits.maxEpochs)
                     if let a = claim.after, let e = epochs, a > e {
                         problem(v, "\(full).after", "is after the last epoch (training.epochs is \(e))")
                     }

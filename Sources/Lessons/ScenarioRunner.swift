@@ -134,6 +134,8 @@ public enum ScenarioRunner {
                 }
             }
             let stepTick = tick.map { t in { t(session) } }
+            // Claims `after: 0` measure the untrained network (the gradient at the start).
+            if total > 0 { check(atEnd: false) }
             while session.trainer.epoch < total {
                 let end = session.runEpoch(tick: stepTick)
                 if end == .diverged {
