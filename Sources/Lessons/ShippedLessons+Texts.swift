@@ -361,6 +361,7 @@ expect:
       at_least: 0.0
       says: "in the same 300 epochs the same 105 parameters arranged in depth score higher on new points"
   - deep.train_accuracy:
+      robustness: {seeds: 10, at_least: 10}
       at_least: 0.8
   - deep.train_accuracy - wide.train_accuracy:
       at_least: 0.0
@@ -397,6 +398,7 @@ variants:
 robustness: {seeds: 10, at_least: 9}
 expect:
   - wide.train_accuracy - narrow.train_accuracy:
+      robustness: {seeds: 10, at_least: 10}
       at_least: 0.1
       says: "two lines cannot follow the arms; 26 units come close"
 
@@ -510,6 +512,7 @@ variants:
 robustness: {seeds: 10, at_least: 9}
 expect:
   - large.dead_units - small.dead_units:
+      robustness: {seeds: 10, at_least: 10}
       layer: 2
       at_least: 8
       says: "the large steps kill at least half of the second layer"
@@ -589,7 +592,7 @@ expect:
   - positive.train_loss / zero.train_loss:
       at_most: 1.0
       says: "biases at 0.1 end with the lower loss"
-  - positive.test_accuracy: {at_least: 0.99}
+  - positive.test_accuracy: {at_least: 0.99, robustness: {seeds: 10, at_least: 10}}
 
 """#),
     ("08d-leaky-relu", #"""
@@ -626,6 +629,7 @@ variants:
 robustness: {seeds: 10, at_least: 8}
 expect:
   - relu.dead_units - leaky.dead_units:
+      robustness: {seeds: 10, at_least: 9}
       layer: 2
       at_least: 1
       says: "with a slope for z < 0 fewer units fall silent"
@@ -668,7 +672,7 @@ expect:
   - glorot.train_accuracy - large.train_accuracy:
       at_least: 0.1
       says: "saturated units learn slowly: after 20 epochs the large weights are well behind"
-  - glorot.train_accuracy: {at_least: 0.9}
+  - glorot.train_accuracy: {at_least: 0.9, robustness: {seeds: 10, at_least: 10}}
 
 """#),
     ("09b-vanishing-gradients", #"""
@@ -718,16 +722,18 @@ expect:
       after: 1
       says: "||grad W(1)|| / ||grad W(6)||: the logistic gradient vanishes on its way back"
   - tanh.gradient_ratio / logistic.gradient_ratio:
+      robustness: {seeds: 10, at_least: 10}
       layer: 1
       to_layer: 6
       at_least: 20
       after: 1
       says: "through tanh units far more of it arrives"
-  - relu.gradient_ratio: {layer: 1, to_layer: 6, at_least: 0.1, after: 1}
+  - relu.gradient_ratio: {layer: 1, to_layer: 6, at_least: 0.1, after: 1, robustness: {seeds: 10, at_least: 10}}
   - tanh.train_accuracy - logistic.train_accuracy:
+      robustness: {seeds: 10, at_least: 10}
       at_least: 0.3
       says: "the logistic network stays at chance; tanh learns the circles"
-  - relu.train_accuracy - logistic.train_accuracy: {at_least: 0.3}
+  - relu.train_accuracy - logistic.train_accuracy: {at_least: 0.3, robustness: {seeds: 10, at_least: 10}}
 
 """#),
     ("10-softplus-and-relu", #"""
@@ -934,6 +940,7 @@ expect:
       at_least: 0.05
       says: "L2 closes the gap between training and test accuracy"
   - l2.test_loss / none.test_loss:
+      robustness: {seeds: 10, at_least: 10}
       at_most: 0.5
       says: "and more than halves the loss on points the network never saw"
 
@@ -1253,9 +1260,11 @@ training:
 robustness: {seeds: 10, at_least: 9}
 expect:
   - test_loss_rise:
+      robustness: {seeds: 10, at_least: 10}
       at_least: 0.1
       says: "the test loss ends well above its lowest value"
   - best_test_epoch:
+      robustness: {seeds: 10, at_least: 10}
       at_most: 50
       says: "early stopping would have stopped within the first 50 epochs (about 10 to 20)"
   - train_loss:
