@@ -24,7 +24,7 @@ struct CompareScreen: Screen {
             parts[1] = Rect(x: parts[1].x, y: parts[1].y + 1, width: parts[1].width, height: parts[1].height - 1)
             let shown = state.showTest ? context.points : context.points.filter { !$0.isTest }
             var map = Views.decisionMap(panes[0].snapshot.network, dataset: context.dataset, points: shown, sampler: panes[0].sampler,
-                                        area: Rect(x: 0, y: 0, width: 1, height: 1), theme: theme)
+                                        area: Rect(x: 0, y: 0, width: 1, height: 1), theme: theme, threshold: panes[0].threshold)
             map.discretize = state.discretize
             map.showTest = state.showTest
             map.renderLegend(into: &frame.buffer, area: row, theme: theme)
@@ -137,7 +137,8 @@ struct CompareScreen: Screen {
             return nil
         }
         let shown = state.showTest ? context.points : context.points.filter { !$0.isTest }
-        var map = Views.decisionMap(pane.snapshot.network, dataset: dataset, points: shown, sampler: pane.sampler, area: inner, theme: theme)
+        var map = Views.decisionMap(pane.snapshot.network, dataset: dataset, points: shown, sampler: pane.sampler, area: inner, theme: theme,
+                                    threshold: pane.threshold)
         map.discretize = state.discretize
         map.showTest = state.showTest
         map.largePoints = largePoints
@@ -204,7 +205,7 @@ struct PresentationScreen: Screen {
     /// under them when there is room.
     func drawSingle(_ s: TrainingSnapshot, theme: Theme, into frame: inout Frame, area: Rect) {
         let columns = Layout.horizontal([.percentage(62), .fill(1)]).split(area)
-        let pane = PaneView(name: "", differs: "", snapshot: s, sampler: context.sampler)
+        let pane = PaneView(name: "", differs: "", snapshot: s, sampler: context.sampler, threshold: context.configuration.threshold)
         frame.map = CompareScreen(context: context).drawMap(0, pane, theme: theme, into: &frame.buffer, area: columns[0], largePoints: true)
         var y = columns[1].y + 1
         let numbers = Self.numbers(s)

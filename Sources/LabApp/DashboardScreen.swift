@@ -96,7 +96,8 @@ struct DashboardScreen: Screen {
             Panel(title: "Decision map", rightTitle: right).render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)
             let shown = state.showTest ? points : points.filter { !$0.isTest }
-            var map = Views.decisionMap(network, dataset: dataset, points: shown, sampler: sampler, area: inner, theme: theme)
+            var map = Views.decisionMap(network, dataset: dataset, points: shown, sampler: sampler, area: inner, theme: theme,
+                                        threshold: context.configuration.threshold)
             map.discretize = state.discretize
             map.showTest = state.showTest
             if let chosen = state.selectedPoint, chosen < points.count { map.marked = (points[chosen].x, points[chosen].y) }

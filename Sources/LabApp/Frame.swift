@@ -171,6 +171,8 @@ struct PaneView {
     let differs: String
     let snapshot: TrainingSnapshot
     let sampler: GridSampler
+    /// Its logistic output's decision threshold.
+    var threshold = 0.5
 
     /// "relu (activation relu)".
     var title: String { differs.isEmpty ? name : "\(name) (\(differs))" }

@@ -385,7 +385,7 @@ public final class Lab {
         let views = all.indices.map { i in
             PaneView(name: panes[i].name.isEmpty ? "network \(i + 1)" : panes[i].name,
                      differs: panes.count < 2 ? "" : Self.differences(panes[i].configuration, from: panes.indices.filter { $0 != i }.map { panes[$0].configuration }),
-                     snapshot: all[i], sampler: sampler(i, all[i].network.architecture))
+                     snapshot: all[i], sampler: sampler(i, all[i].network.architecture), threshold: panes[i].configuration.threshold)
         }
         return ScreenContext(scenario: scenario, configuration: configuration, dataset: data.dataset, trainIndices: data.train,
                              points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,

@@ -44,7 +44,8 @@ struct StepScreen: Screen {
         if context.dataset.dimension == 2 {
             Panel(title: "The example", rightTitle: p.isTest ? "test point" : "training point").render(into: &buffer, area: left[0], theme: theme)
             let inner = Panel.inner(left[0])
-            var map = Views.decisionMap(snapshot.network, dataset: context.dataset, points: points, sampler: context.sampler, area: inner, theme: theme)
+            var map = Views.decisionMap(snapshot.network, dataset: context.dataset, points: points, sampler: context.sampler, area: inner, theme: theme,
+                                        threshold: context.configuration.threshold)
             map.marked = (p.x, p.y)
             mapArea = MapArea(plot: DecisionMap.plotArea(inner), x: map.x, y: map.y)
             map.showTest = true

@@ -118,7 +118,8 @@ public enum TrainReport {
             title = "what the network learned: F(x) against the target f(x)"
         } else {
             let points = Views.mapPoints(dataset, train: session.trainIndices, test: session.testIndices)
-            let map = Views.decisionMap(session.network, dataset: dataset, points: points, sampler: sampler, area: buffer.area, theme: theme)
+            let map = Views.decisionMap(session.network, dataset: dataset, points: points, sampler: sampler, area: buffer.area, theme: theme,
+                                        threshold: session.configuration.threshold)
             map.render(into: &buffer, area: buffer.area, theme: theme)
             title = mapLegend(classCount: dataset.classCount, theme: theme)
         }

@@ -26,7 +26,7 @@ public enum Views {
 
     /// The decision map of `network` over `dataset`'s plane, sampled for `area`.
     public static func decisionMap(_ network: Network<Float>, dataset: Dataset, points: [MapPoint],
-                                   sampler: GridSampler, area: Rect, theme: Theme) -> DecisionMap {
+                                   sampler: GridSampler, area: Rect, theme: Theme, threshold: Double = 0.5) -> DecisionMap {
         let (columns, rows) = DecisionMap.gridSize(for: area, theme: theme)
         let sample = sampler.sample(network, columns: columns, rows: rows, x: dataset.domain.x, y: dataset.domain.y)
         let kind: DecisionMap.Kind
@@ -38,6 +38,7 @@ public enum Views {
         var map = DecisionMap(kind: kind, values: sample.values, columns: columns, rows: rows,
                               x: dataset.domain.x, y: dataset.domain.y)
         map.points = points
+        map.threshold = threshold
         return map
     }
 

@@ -86,7 +86,7 @@ public enum ScenarioParser {
     public static let keys: [String: [String]] = [
         "": ["title", "lesson", "data", "network", "training", "variants", "robustness", "view", "expect"],
         "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "features", "seed"],
-        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights"],
+        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
         "view": ["main", "paused", "lock", "discretize", "test_points", "speed", "compare", "quiz", "chain"],
         "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "after", "says", "robustness"],
@@ -98,7 +98,7 @@ public enum ScenarioParser {
     /// (every variant trains on the same points for as long as the others).
     public static let variantKeys: [String: [String]] = [
         "data": ["features"],
-        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights"],
+        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "shuffle"],
     ]
 
@@ -342,6 +342,7 @@ private struct Reader {
             output: network.output, loss: network.loss, weightInit: network.weightInit, biasInit: network.biasInit,
             settings: training.settings, seed: training.seed)
         configuration.initialWeights = network.weights
+        configuration.threshold = network.threshold
         if case .generated(var spec) = data.source, let seed = data.seed {
             spec.seed = seed
             configuration.data = .generated(spec)
@@ -483,6 +484,8 @@ private struct Reader {
         var loss: Loss?
         var weightInit: WeightInit?
         var biasInit = 0.0
+        /// A single logistic output's decision threshold.
+        var threshold = 0.5
         var model: String?
         /// Hand-set parameters in the model file's order (W(1) row by row, b(1), W(2), ...).
         var weights: [Double]?
@@ -532,6 +535,12 @@ private struct Reader {
         if let l = n["loss"] { part.loss = parsed(l, "network.loss", Loss.init(spec:)) }
         if let i = n["init"] { part.weightInit = parsed(i, "network.init", WeightInit.init(spec:)) }
         if let b = n["bias_init"], let v = number(b, "network.bias_init", -100...100) { part.biasInit = v }
+        if let t = n["threshold"], let v = number(t, "network.threshold", 0.001...0.999) {
+            part.threshold = v
+            if let o = part.output, o != .logistic {
+                problem(t, "network.threshold", "a decision threshold needs a logistic output (the output is \(o))")
+            }
+        }
         if let m = n["model"], let resolved = file(m, "network.model", what: "model file") {
             do {
                 let _: Network<Float> = try ModelFile.load(resolved)

@@ -307,7 +307,9 @@ public enum ScenarioRunner {
         net.forward(a)
         step.forward(b)
         var same = 0
-        for c in 0..<all.count where (a.output(c)[0] > 0.5) == (b.output(c)[0] == 1) { same += 1 }
+        // The logistic neuron decides class 1 when a > the lesson's threshold (0.5: equal costs).
+        let threshold = session.configuration.threshold
+        for c in 0..<all.count where (a.output(c)[0] > threshold) == (b.output(c)[0] == 1) { same += 1 }
         return Double(same) / Double(all.count)
     }
 }

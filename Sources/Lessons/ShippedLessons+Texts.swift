@@ -155,6 +155,55 @@ expect:
       says: "a perceptron's line, from the same start"
 
 """#),
+    ("03b-decision-threshold", #"""
+title: "The decision threshold: equal costs give the perceptron's line"
+lesson: |
+  The lecture's slide: a logistic neuron decides like a perceptron "at equal misclassification
+  costs". The neuron gives a probability a = sigma(w^T x + b); to decide, compare it with a
+  threshold t. The expected cost of answering 1 is (1 - a) c_10 (a wrong 1 costs c_10), of
+  answering 0 it is a c_01, so answer 1 when a > c_10 / (c_10 + c_01) = t.
+
+  Equal costs give t = 0.5, and sigma(z) > 0.5 exactly when z > 0: the perceptron's line
+  w^T x + b = 0. Unequal costs move the threshold, and with it the line: if missing a point of
+  class 1 costs 4 times more than a false alarm, t = 1 / (1 + 4) = 0.2, and the neuron answers
+  1 wherever a > 0.2, which is z > ln(0.2 / 0.8) = -1.39: a line shifted toward class 0.
+
+  Both variants are the same neuron, trained the same way on the same noisy clusters (the
+  threshold plays no part in training); only the decision differs. At 0.5 every point gets
+  the step unit's answer (with the same weights); at 0.2 the points with a between 0.2 and 0.5
+  change sides, so fewer of class 1 are missed and more of class 0 are called 1. The map's
+  boundary is drawn at the threshold.
+data:
+  dataset: gauss
+  noise: 40
+network:
+  layers: []
+  output: logistic
+  loss: cross_entropy
+training:
+  learning_rate: 0.03
+  batch: 10
+  epochs: 50
+  seed: 1
+variants:
+  equal:
+    says: "threshold 0.5: equal costs"
+    network: {threshold: 0.5}
+  costly:
+    says: "threshold 0.2: missing class 1 costs 4 times more"
+    network: {threshold: 0.2}
+expect:
+  - equal.perceptron_agreement:
+      at_least: 1.0
+      says: "at equal costs the logistic neuron decides exactly like a step unit with its weights"
+  - costly.perceptron_agreement:
+      at_most: 0.98
+      says: "at 0.2 it does not: the points with a between 0.2 and 0.5 change sides"
+  - equal.test_accuracy:
+      at_least: 0.8
+      says: "the neuron has learned the clusters"
+
+"""#),
     ("04-xor-two-hidden-units", #"""
 title: "Two hidden units solve XOR"
 lesson: |

@@ -1,3 +1,4 @@
+import Foundation
 /// Counts of (true class, predicted class) pairs.
 public struct ConfusionMatrix: Sendable, Equatable {
     /// Number of classes.
@@ -49,10 +50,12 @@ extension Network {
     /// Mean loss and accuracy over `examples`, in chunks through `workspace` (or a temporary one).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    public func evaluate(_ examples: Examples<S>, workspace: Workspace<S>? = nil) -> Evaluation {
+    public func evaluate(_ examples: Examples<S>, workspace: Workspace<S>? = nil, threshold: Double = 0.5) -> Evaluation {
         let count = examples.count
         guard count > 0 else { return Evaluation(meanLoss: 0, accuracy: nil, count: 0) }
         let ws = workspace ?? Workspace(unchecked: architecture, capacity: Swift.min(count, 1024))
+        // A single logistic output decides class 1 when a > threshold, that is z > logit(threshold).
+        ws.decisionLogit = S(Self.logit(threshold))
         var total = 0.0
         var correct = 0
         let isClassifier = architecture.output.isClassifier && examples.labels != nil
@@ -75,6 +78,12 @@ extension Network {
         }
         return Evaluation(meanLoss: total / Double(count),
                           accuracy: isClassifier ? Double(correct) / Double(count) : nil, count: count, confusion: confusion)
+    }
+
+    /// log(t / (1 - t)), the z at which a logistic output equals `t` (0 for 0.5).
+    public static func logit(_ t: Double) -> Double {
+        let c = Swift.min(Swift.max(t, 1e-12), 1 - 1e-12)
+        return t == 0.5 ? 0 : Foundation.log(c / (1 - c))
     }
 
     /// J(W, b) over all `examples` and its gradient (same layout as `parameters`), computed in

@@ -33,6 +33,9 @@ public struct SessionConfiguration: Hashable, Sendable {
     /// Hand-set parameters in the model file's order (W(1) row by row, b(1), W(2), ...); nil
     /// draws the weights from the seed.
     public var initialWeights: [Double]?
+    /// The decision threshold of a single logistic output: class 1 when a > threshold (0.5:
+    /// equal misclassification costs, the perceptron's decision). Training does not see it.
+    public var threshold = 0.5
 
     /// A configuration; unspecified parts take the defaults described on each property.
     public init(data: DataSource, trainRatio: Double = 0.5, features: FeatureSet = .plain, hidden: [HiddenLayer],
@@ -352,8 +355,9 @@ public final class TrainingSession: @unchecked Sendable {
     /// Evaluates on the training and test sets now.
     public func evaluate() -> Metrics {
         let net = trainer.network
-        let trainEval = net.evaluate(train, workspace: evaluationWorkspace)
-        let testEval = test.count > 0 && testIndices != trainIndices ? net.evaluate(test, workspace: evaluationWorkspace) : nil
+        let t = configuration.threshold
+        let trainEval = net.evaluate(train, workspace: evaluationWorkspace, threshold: t)
+        let testEval = test.count > 0 && testIndices != trainIndices ? net.evaluate(test, workspace: evaluationWorkspace, threshold: t) : nil
         let penalty = net.regularizationPenalty(l1: trainer.settings.l1, l2: trainer.settings.l2)
         return Metrics(epoch: trainer.epoch, step: trainer.stepCount, train: trainEval, test: testEval,
                        objective: trainEval.meanLoss + penalty)

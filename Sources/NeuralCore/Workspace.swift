@@ -57,6 +57,9 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     /// Whether hidden layers store z (probes and traces read it). A training workspace turns
     /// it off: f' comes from a for every activation but abs and softplus, which keep z.
     public var storesPreActivations = true
+    /// A single logistic output's decision: class 1 when z > this (the logit of the decision
+    /// threshold: 0 for a = 0.5, equal misclassification costs).
+    public var decisionLogit: S = 0
     /// A second core for the large products, or nil to compute on one.
     private var helper: HelperThread? {
         didSet { unmanagedHelper = helper.map { Unmanaged.passUnretained($0) } }
@@ -337,7 +340,7 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         let units = shapes[last].units
         let z = self.z[last]
         if units == 1 {
-            return output == .step ? (z[c] >= 0 ? 1 : 0) : (z[c] > 0 ? 1 : 0)
+            return output == .step ? (z[c] >= 0 ? 1 : 0) : (z[c] > decisionLogit ? 1 : 0)
         }
         var best = 0
         for k in 1..<units where z[k &* ld &+ c] > z[best &* ld &+ c] { best = k }

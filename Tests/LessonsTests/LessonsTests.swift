@@ -62,6 +62,24 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         #expect(throws: (any Error).self) { try ScenarioParser.parse(yaml(Limits.maxHiddenLayers + 1), path: "deep.yaml", directory: nil) }
     }
 
+    /// A decision threshold: read, applied to the accuracy (training does not see it), and
+    /// refused for an output that is not a single logistic unit.
+    @Test func decisionThreshold() throws {
+        func yaml(_ output: String, _ t: String) -> String {
+            "title: T\nlesson: t\ndata: { dataset: gauss, noise: 40 }\nnetwork: { layers: [], output: \(output), threshold: \(t) }\ntraining: { epochs: 20 }\n"
+        }
+        let half = try ScenarioParser.parse(yaml("logistic", "0.5"), path: "t.yaml", directory: nil)
+        let low = try ScenarioParser.parse(yaml("logistic", "0.05"), path: "t.yaml", directory: nil)
+        #expect(low.configuration.threshold == 0.05 && half.configuration.threshold == 0.5)
+        let a = try TrainingSession(half.configuration), b = try TrainingSession(low.configuration)
+        for _ in 0..<20 { a.runEpoch(); b.runEpoch() }
+        #expect(a.network.parameters == b.network.parameters, "the threshold plays no part in training")
+        #expect(a.metrics.train.meanLoss == b.metrics.train.meanLoss)
+        #expect(b.metrics.train.accuracy! < a.metrics.train.accuracy!, "at 0.05 many of class 0 are called 1")
+        #expect(throws: (any Error).self) { try ScenarioParser.parse(yaml("softmax", "0.3"), path: "t.yaml", directory: nil) }
+        #expect(throws: (any Error).self) { try ScenarioParser.parse(yaml("logistic", "1.5"), path: "t.yaml", directory: nil) }
+    }
+
     @Test func lessonsAreFoundByNameOrNumber() throws {
         #expect(try ShippedLessons.resolve("4").name == "04-xor-two-hidden-units")
         #expect(try ShippedLessons.resolve("04").name == "04-xor-two-hidden-units")
@@ -151,7 +169,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
              c.hidden.count == other.hidden.count ? c.hidden.map { "\($0.activation)" }.joined(separator: ",") : "",
              "\(String(describing: c.output)) \(String(describing: c.loss))", c.weightInit.map { $0.description } ?? "default", "\(c.biasInit)",
              c.settings.optimizer.description, "\(c.settings.learningRate)", "\(c.settings.batchSize)",
-             "\(c.settings.l1) \(c.settings.l2)", "\(c.initialWeights ?? [])"]
+             "\(c.settings.l1) \(c.settings.l2)", "\(c.initialWeights ?? [])", "\(c.threshold)"]
         }
         let all = scenario.variants.map(\.configuration)
         for i in all.indices {

@@ -56,6 +56,9 @@ public struct DecisionMap: Sendable {
     public var axes = true
     /// A point to mark (the step-through's example), in data units.
     public var marked: (x: Double, y: Double)?
+    /// A single logistic output's decision threshold: class 1 where P(class 1) > threshold, the
+    /// boundary drawn there (0.5: equal misclassification costs).
+    public var threshold = 0.5
     /// Points three cells wide, for a projector (presentation mode): the class's colour
     /// around its glyph, or the glyph three times without colour.
     public var largePoints = false
@@ -167,7 +170,9 @@ public struct DecisionMap: Sendable {
             guard gr * columns + gc < values.count else { return Pixel(bad: true) }
             let p = Double(values[gr * columns + gc])
             guard p.isFinite else { return Pixel(bad: true) }
-            return Pixel(k: p > 0.5 ? 1 : 0, confidence: discretize ? 1 : Swift.min(1, Swift.abs(2 * p - 1)), value: p)
+            let t = Swift.min(Swift.max(threshold, 1e-6), 1 - 1e-6)
+            let sure = p > t ? (p - t) / (1 - t) : (t - p) / t
+            return Pixel(k: p > t ? 1 : 0, confidence: discretize ? 1 : Swift.min(1, sure), value: p)
         case .classes(let k):
             let base = (gr * columns + gc) * k
             guard base + k <= values.count else { return Pixel(bad: true) }
@@ -330,7 +335,7 @@ public struct DecisionMap: Sendable {
         }
         if !discretize || classes > 2 { items.append(scale) }
         let boundary: String = switch kind {
-        case .classes(let k) where k <= 2: "P=0.5"
+        case .classes(let k) where k <= 2: "P=" + NumberFormat.compact(threshold, significant: 3)
         case .classes: "boundary"
         case .regression: "F=0"
         }
