@@ -14,7 +14,9 @@ public enum TrainReport {
         if session.testIndices == session.trainIndices {
             data += "; all \(session.trainIndices.count) for training and testing"
         } else {
-            data += "; \(session.trainIndices.count) for training, \(session.testIndices.count) for testing"
+            data += "; \(session.trainIndices.count) for training, "
+                + (session.validationIndices.isEmpty ? "" : "\(session.validationIndices.count) for validation, ")
+                + "\(session.testIndices.count) for testing"
         }
         if d.dimension == 2 { data += "; features \(c.features)" }
         let arch = session.architecture

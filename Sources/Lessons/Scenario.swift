@@ -181,6 +181,13 @@ public struct Claim: Sendable, Equatable {
         case testLossRise = "test_loss_rise"
         /// The epoch of the lowest test loss so far (where early stopping would stop).
         case bestTestEpoch = "best_test_epoch"
+        /// The loss on the validation set (`data: validation_ratio`).
+        case validationLoss = "validation_loss"
+        /// The epoch of the lowest validation loss so far: where early stopping stops.
+        case bestValidationEpoch = "best_validation_epoch"
+        /// The test loss at that epoch: what early stopping delivers, measured on data it never
+        /// chose on.
+        case earlyStoppedTestLoss = "early_stopped_test_loss"
         /// For a 1-D function: the largest |F(x) - f(x)| over the training points.
         case maxError = "max_error"
         /// The largest relative difference between backpropagation's gradient of the network

@@ -85,7 +85,7 @@ public enum ScenarioParser {
     /// Every key the format knows, by section (for the documentation and the tests).
     public static let keys: [String: [String]] = [
         "": ["title", "lesson", "data", "network", "training", "variants", "robustness", "view", "expect"],
-        "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "features", "seed"],
+        "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "validation_ratio", "features", "seed"],
         "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
         "view": ["main", "paused", "lock", "discretize", "test_points", "speed", "compare", "quiz", "chain"],
@@ -343,6 +343,7 @@ private struct Reader {
             settings: training.settings, seed: training.seed)
         configuration.initialWeights = network.weights
         configuration.threshold = network.threshold
+        configuration.validationRatio = data.validationRatio
         if case .generated(var spec) = data.source, let seed = data.seed {
             spec.seed = seed
             configuration.data = .generated(spec)
@@ -422,6 +423,7 @@ private struct Reader {
     struct DataPart {
         var source: DataSource
         var trainRatio = 0.5
+        var validationRatio = 0.0
         var features = FeatureSet.plain
         var seed: UInt64?
     }
@@ -461,6 +463,10 @@ private struct Reader {
         }
         var part = DataPart(source: source ?? .generated(DatasetSpec(kind: .circles)))
         if let r = d["train_ratio"], let v = number(r, "data.train_ratio", 0.1...0.9) { part.trainRatio = v }
+        if let r = d["validation_ratio"], let v = number(r, "data.validation_ratio", 0...0.5) {
+            part.validationRatio = v
+            if part.trainRatio + v > 0.9 { problem(r, "data.validation_ratio", "train_ratio + validation_ratio must leave at least 10% for testing") }
+        }
         if let f = d["features"], let list = names(f, "data.features") {
             var features: [Feature] = []
             for (name, n) in list {

@@ -22,7 +22,7 @@ public struct ClaimResult: Sendable {
             switch claim.measure {
             case _ where claim.other != nil: value = NumberFormat.measured(m)
             case .converges, .diverged: value = m == 1 ? "yes" : "no"
-            case .parameters, .deadUnits, .epochMistakes, .bestTestEpoch: value = String(Int(m))
+            case .parameters, .deadUnits, .epochMistakes, .bestTestEpoch, .bestValidationEpoch: value = String(Int(m))
             default: value = NumberFormat.measured(m)
             }
         } else {
@@ -258,6 +258,14 @@ public enum ScenarioRunner {
                 let scale = Swift.max(Swift.abs(r.total), 1e-12)
                 return Swift.max(Swift.abs(r.tape - r.total), Swift.abs(r.finiteDifference - r.total)) / scale
             }.max()
+        case .validationLoss: value = m.validation?.meanLoss
+        case .bestValidationEpoch, .earlyStoppedTestLoss:
+            let losses = session.history.compactMap { h in h.validation.map { (h, $0.meanLoss) } }.filter { $0.1.isFinite }
+            if let best = losses.min(by: { $0.1 < $1.1 }) {
+                value = measure == .bestValidationEpoch ? Double(best.0.epoch) : (best.0.test ?? best.0.train).meanLoss
+            } else {
+                value = nil
+            }
         case .testLossRise, .bestTestEpoch:
             let losses = session.history.map { ($0.epoch, ($0.test ?? $0.train).meanLoss) }.filter { $0.1.isFinite }
             if let best = losses.min(by: { $0.1 < $1.1 }) {

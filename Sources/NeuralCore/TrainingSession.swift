@@ -36,6 +36,10 @@ public struct SessionConfiguration: Hashable, Sendable {
     /// The decision threshold of a single logistic output: class 1 when a > threshold (0.5:
     /// equal misclassification costs, the perceptron's decision). Training does not see it.
     public var threshold = 0.5
+    /// The share of all points held out as a validation set (0: none): taken from the points
+    /// that are not for training, so the training share stays; early stopping is chosen on
+    /// it, and the test set measures the result.
+    public var validationRatio = 0.0
 
     /// A configuration; unspecified parts take the defaults described on each property.
     public init(data: DataSource, trainRatio: Double = 0.5, features: FeatureSet = .plain, hidden: [HiddenLayer],
@@ -95,6 +99,9 @@ public struct SessionConfiguration: Hashable, Sendable {
         guard (0.1...0.9).contains(trainRatio) else {
             throw NNLabError("the training share must be between 10% and 90%, found \(NumberFormat.short(trainRatio * 100))%")
         }
+        guard validationRatio >= 0, validationRatio <= 0.5, trainRatio + validationRatio <= 0.9 else {
+            throw NNLabError("the validation share must be 0 to 50%, leaving at least 10% for testing, found \(NumberFormat.short(validationRatio * 100))%")
+        }
         guard settings.learningRate.isFinite, settings.learningRate > 0 else {
             throw NNLabError("the learning rate must be greater than 0, found \(NumberFormat.short(settings.learningRate))")
         }
@@ -118,6 +125,8 @@ public struct Metrics: Sendable, Equatable {
     public var train: Evaluation
     /// On the test set (nil when there is none).
     public var test: Evaluation?
+    /// On the validation set (nil when there is none).
+    public var validation: Evaluation? = nil
     /// The training objective: mean training loss plus the regularisation terms.
     public var objective: Double
 }
@@ -133,6 +142,11 @@ public final class TrainingSession: @unchecked Sendable {
     public private(set) var trainIndices: [Int]
     /// Indices of the test points in `dataset`.
     public private(set) var testIndices: [Int]
+    /// Indices of the validation points (taken from the non-training points; empty without
+    /// a validation share).
+    public private(set) var validationIndices: [Int] = []
+    /// The validation examples.
+    public private(set) var validation: Examples<Float>
     /// The training examples (features computed).
     public private(set) var train: Examples<Float>
     /// The test examples.
@@ -208,8 +222,10 @@ public final class TrainingSession: @unchecked Sendable {
         guard !trainIndices.isEmpty, (trainIndices + testIndices).allSatisfy({ (0..<dataset.count).contains($0) }) else {
             throw NNLabError("the training set is empty")
         }
+        (validationIndices, testIndices) = Self.holdOut(testIndices, train: trainIndices, ratio: configuration.validationRatio, of: dataset.count)
         train = dataset.examples(trainIndices, features: configuration.features)
         test = dataset.examples(testIndices, features: configuration.features)
+        validation = dataset.examples(validationIndices, features: configuration.features)
         // Data against network first: "regression needs an identity output" says more than
         // the architecture's own complaint would.
         if let problem = train.incompatibility(with: architecture) { throw NNLabError(problem) }
@@ -328,6 +344,15 @@ public final class TrainingSession: @unchecked Sendable {
         return .finished
     }
 
+    /// The validation points: the first `ratio` of all `count` points from the non-training
+    /// ones (which the split has shuffled), the rest stay for testing. None when the truth
+    /// table trains and tests on the same points or when `ratio` is 0.
+    static func holdOut(_ rest: [Int], train: [Int], ratio: Double, of count: Int) -> (validation: [Int], test: [Int]) {
+        guard ratio > 0, rest != train, rest.count >= 2 else { return ([], rest) }
+        let k = Swift.min(rest.count - 1, Swift.max(1, Int((Double(count) * ratio).rounded())))
+        return (Array(rest.prefix(k)), Array(rest.dropFirst(k)))
+    }
+
     /// Trains on other points from the next step (the lab's data editing): the weights, the
     /// optimizer, the epoch count and the history stay; the latest metrics are measured again
     /// on the new points. Throws (and changes nothing) unless there is a training point and the
@@ -342,9 +367,10 @@ public final class TrainingSession: @unchecked Sendable {
         try trainer.replaceExamples(trainExamples)
         dataset = newDataset
         trainIndices = newTrain
-        testIndices = newTest
+        (validationIndices, testIndices) = Self.holdOut(newTest, train: newTrain, ratio: configuration.validationRatio, of: newDataset.count)
         train = trainExamples
-        test = newDataset.examples(newTest, features: configuration.features)
+        test = newDataset.examples(testIndices, features: configuration.features)
+        validation = newDataset.examples(validationIndices, features: configuration.features)
         prober = Prober(architecture: architecture, train: train)
         history[history.count - 1] = evaluate()
         probeHistory[probeHistory.count - 1] = probes()
@@ -358,9 +384,10 @@ public final class TrainingSession: @unchecked Sendable {
         let t = configuration.threshold
         let trainEval = net.evaluate(train, workspace: evaluationWorkspace, threshold: t)
         let testEval = test.count > 0 && testIndices != trainIndices ? net.evaluate(test, workspace: evaluationWorkspace, threshold: t) : nil
+        let validationEval = validation.count > 0 ? net.evaluate(validation, workspace: evaluationWorkspace, threshold: t) : nil
         let penalty = net.regularizationPenalty(l1: trainer.settings.l1, l2: trainer.settings.l2)
         return Metrics(epoch: trainer.epoch, step: trainer.stepCount, train: trainEval, test: testEval,
-                       objective: trainEval.meanLoss + penalty)
+                       validation: validationEval, objective: trainEval.meanLoss + penalty)
     }
 
     /// The probes of the current network.

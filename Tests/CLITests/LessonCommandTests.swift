@@ -34,7 +34,7 @@ import Testing
         #expect(r.status == 2)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 4 + 10)
-        #expect(lines.first == "unknown-keys.yaml:5:3: data.nosie: unknown key; did you mean \"noise\"? (allowed: dataset, file, points, noise, classes, train_ratio, features, seed)")
+        #expect(lines.first == "unknown-keys.yaml:5:3: data.nosie: unknown key; did you mean \"noise\"? (allowed: dataset, file, points, noise, classes, train_ratio, validation_ratio, features, seed)")
         let ok = try CLI.run(["check", repository.appendingPathComponent("scenarios/14-maxout.yaml").path])
         #expect(ok.status == 0 && ok.stdout.contains(": ok: Maxout units (1 claim)"))
         let variants = try CLI.run(["check", "bad-variants.yaml"], directory: dir)

@@ -81,6 +81,26 @@ import Testing
         #expect((climb.last?.loss ?? 0) > 10 * (climb.first?.loss ?? .infinity), "a climb: \(climb.map(\.loss))")
     }
 
+    /// A validation share is held out of the non-training points: the three sets are disjoint,
+    /// the training share stays, and every epoch's metrics measure the validation set too.
+    @Test func aValidationSetIsHeldOut() throws {
+        var c = SessionConfiguration(data: .generated(DatasetSpec(kind: .circles, count: 500, seed: 1)), trainRatio: 0.2,
+                                     hidden: [HiddenLayer(units: 4, activation: .tanh)], settings: TrainingSettings(learningRate: 0.1))
+        c.validationRatio = 0.2
+        let s = try TrainingSession(c)
+        #expect(s.trainIndices.count == 100 && s.validationIndices.count == 100 && s.testIndices.count == 300)
+        #expect(Set(s.trainIndices).isDisjoint(with: s.validationIndices) && Set(s.testIndices).isDisjoint(with: s.validationIndices)
+                && Set(s.trainIndices).isDisjoint(with: s.testIndices))
+        s.runEpoch()
+        #expect(s.metrics.validation != nil && s.history.allSatisfy { $0.validation != nil })
+        #expect(s.metrics.validation!.meanLoss != s.metrics.test!.meanLoss, "measured on its own points")
+        // Without a share there is no validation set; too large a share is refused.
+        c.validationRatio = 0
+        #expect(try TrainingSession(c).validationIndices.isEmpty)
+        c.validationRatio = 0.75
+        #expect(throws: NNLabError.self) { try TrainingSession(c) }
+    }
+
     @Test func continuingFromAModelKeepsItsWeights() throws {
         let first = try Self.session(.gauss, hidden: [HiddenLayer(units: 3, activation: .tanh)], settings: TrainingSettings())
         first.runEpoch()
