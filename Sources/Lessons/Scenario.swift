@@ -181,6 +181,10 @@ public struct Claim: Sendable, Equatable {
         case testLossRise = "test_loss_rise"
         /// The epoch of the lowest test loss so far (where early stopping would stop).
         case bestTestEpoch = "best_test_epoch"
+        /// How well a layer has learned the polar radius r = sqrt(x1^2 + x2^2): the largest
+        /// |correlation| over the layer's units between a unit's value and r, over every point
+        /// (`layer` counts hidden layers from 1; one more is the output's z).
+        case radiusCorrelation = "radius_correlation"
         /// The loss on the validation set (`data: validation_ratio`).
         case validationLoss = "validation_loss"
         /// The epoch of the lowest validation loss so far: where early stopping stops.
@@ -204,7 +208,7 @@ public struct Claim: Sendable, Equatable {
         /// True for measures that need `layer`.
         public var needsLayer: Bool {
             switch self {
-            case .deadUnits, .deadShare, .saturation, .gradientNorm, .gradientRatio: true
+            case .deadUnits, .deadShare, .saturation, .gradientNorm, .gradientRatio, .radiusCorrelation: true
             default: false
             }
         }

@@ -779,10 +779,13 @@ private struct Reader {
                 if claim.layer == nil { problem(value, full, "needs layer: the hidden layer (1 = the first)") }
                 else if let hidden = network?.hidden.count {
                     // Gradient norms are of W(l), which runs one past the hidden layers.
-                    let highest = measure == .gradientNorm || measure == .gradientRatio ? hidden + 1 : hidden
+                    // So is the radius correlation, whose layer one past the hidden ones is the output's z.
+                    let highest = measure == .gradientNorm || measure == .gradientRatio || measure == .radiusCorrelation ? hidden + 1 : hidden
                     for (name, l) in [("layer", claim.layer), ("to_layer", claim.toLayer)] {
                         if let l, l > highest {
-                            problem(value, "\(full).\(name)", measure == .gradientNorm || measure == .gradientRatio
+                            problem(value, "\(full).\(name)", measure == .radiusCorrelation
+                                    ? "the network has \(hidden) hidden layer\(hidden == 1 ? "" : "s") and the output (layer \(highest))"
+                                    : measure == .gradientNorm || measure == .gradientRatio
                                     ? "W(\(l)) does not exist: the network has W(1) to W(\(highest))"
                                     : "the network has \(hidden) hidden layer\(hidden == 1 ? "" : "s")")
                         }

@@ -259,6 +259,7 @@ public enum ScenarioRunner {
                 return Swift.max(Swift.abs(r.tape - r.total), Swift.abs(r.finiteDifference - r.total)) / scale
             }.max()
         case .validationLoss: value = m.validation?.meanLoss
+        case .radiusCorrelation: value = radiusCorrelation(session, layer: claim.layer ?? 1)
         case .bestValidationEpoch, .earlyStoppedTestLoss:
             let losses = session.history.compactMap { h in h.validation.map { (h, $0.meanLoss) } }.filter { $0.1.isFinite }
             if let best = losses.min(by: { $0.1 < $1.1 }) {
@@ -291,6 +292,33 @@ public enum ScenarioRunner {
             largest = Swift.max(largest, e)
         }
         return largest
+    }
+
+    /// The largest |Pearson correlation| between a unit of hidden layer `layer` (its a; the
+    /// output's z for one more than the hidden layers) and r = sqrt(x1^2 + x2^2), over every
+    /// point of a 2-D data set (nil otherwise).
+    static func radiusCorrelation(_ session: TrainingSession, layer: Int) -> Double? {
+        let d = session.dataset
+        let net = session.network.converted(to: Double.self)
+        guard d.dimension == 2, d.count >= 3, layer >= 1, layer <= net.shapes.count else { return nil }
+        let all = d.examples(Array(0..<d.count), features: session.configuration.features, as: Double.self)
+        guard let ws = try? Workspace<Double>(architecture: net.architecture, capacity: all.count) else { return nil }
+        ws.load(all, range: 0..<all.count)
+        net.forward(ws)
+        let k = layer - 1, isOutput = k == net.shapes.count - 1
+        let r: [Double] = (0..<d.count).map { i in
+            let x1: Double = d.points[2 * i], x2: Double = d.points[2 * i + 1]
+            return (x1 * x1 + x2 * x2).squareRoot()
+        }
+        func correlation(_ u: [Double]) -> Double {
+            let n = Double(u.count), mu = u.reduce(0, +) / n, mr = r.reduce(0, +) / n
+            var su = 0.0, sr = 0.0, cross = 0.0
+            for i in u.indices { su += (u[i] - mu) * (u[i] - mu); sr += (r[i] - mr) * (r[i] - mr); cross += (u[i] - mu) * (r[i] - mr) }
+            return su > 0 && sr > 0 ? Swift.abs(cross / (su * sr).squareRoot()) : 0
+        }
+        let units = isOutput ? net.shapes[k].rows : net.shapes[k].units
+        let columns = (0..<d.count).map { isOutput ? ws.zColumn(layer: k, $0) : ws.aColumn(layer: k, $0) }
+        return (0..<units).map { j in correlation(columns.map { $0[j] }) }.max()
     }
 
     /// ||grad W(l)|| on the probed training examples (the lab's layer panel's numbers).
