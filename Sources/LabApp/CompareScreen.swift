@@ -123,12 +123,26 @@ struct CompareScreen: Screen {
     }
 
     func drawMap(_ i: Int, _ pane: PaneView, theme: Theme, into buffer: inout Buffer, area: Rect, largePoints: Bool = false) -> MapArea? {
-        let single = context.dataset.dimension == 1 ? "f(x) and the network's F(x)" : "Decision map"
+        let d = context.dataset
+        let single = d.classCount == nil && (d.dimension >= 3 || d.outputWidth >= 2) ? "Output against target"
+            : d.dimension == 1 ? "f(x) and the network's F(x)" : "Decision map"
         let title = pane.name.isEmpty ? single : "\(i + 1) \(pane.label)"
         Panel(title: title, rightTitle: pane.differs, focused: i == context.state.focus && context.panes.count > 1).render(into: &buffer, area: area, theme: theme)
         let inner = Panel.inner(area)
         guard inner.width >= 4, inner.height >= 2 else { return nil }
         let dataset = context.dataset
+        if dataset.classCount == nil, dataset.dimension >= 3 || dataset.outputWidth >= 2 {
+            // No map shows these whole: the first output against its target.
+            let shown = state.showTest ? context.points : context.points.filter { !$0.isTest }
+            guard let fit = Views.fitPlots(pane.snapshot.network, dataset: dataset, points: shown, features: pane.sampler.features, maxPlots: 1),
+                  let first = fit.plots.first else { return nil }
+            let label = "F\(first.label.dropFirst()) against \(first.label); largest error \(NumberFormat.compact(fit.maxError, significant: 3))"
+            buffer.put(truncate(label, to: inner.width, glyphs: theme.glyphs), x: inner.x, y: inner.y, style: theme.muted, clip: inner)
+            var plot = first.plot
+            plot.legend = inner.height >= 10
+            plot.render(into: &buffer, area: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: theme)
+            return nil
+        }
         if dataset.dimension == 1 {
             var plot = Views.curvePlot(pane.snapshot.network, dataset: dataset, kind: context.datasetKind, train: context.trainIndices,
                                        sampler: pane.sampler, width: inner.width, units: false)

@@ -88,10 +88,14 @@ struct DashboardScreen: Screen {
         let points = context.points, sampler = context.sampler
         switch state.main {
         case .map:
-            let right: String = switch dataset.classCount {
-            case nil: "output F(x)"
+            var right: String = switch dataset.classCount {
+            case nil: dataset.outputWidth > 1 ? "output F1(x)" : "output F(x)"
             case 2?: "P(class 1)" + (state.discretize ? ", hard" : "")
             case let k?: "\(k) classes" + (state.discretize ? ", hard" : "")
+            }
+            // 3 or more inputs: the map is the plane x1 by x2 through the others' medians.
+            if let x3 = context.slice.first {
+                right += context.slice.count == 1 ? ", at x3 = \(NumberFormat.compact(x3, significant: 2))" : ", x3..x\(dataset.dimension) at medians"
             }
             Panel(title: "Decision map", rightTitle: right).render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)
@@ -151,6 +155,25 @@ struct DashboardScreen: Screen {
             let shown = state.showTest ? points : points.filter { !$0.isTest }
             Views.hiddenSpace(network, dataset: dataset, points: shown, features: context.configuration.features, layer: layer,
                               units: (state.hiddenPair, state.hiddenPair + 1))?.render(into: &buffer, area: inner, theme: theme)
+        case .fit:
+            let shown = state.showTest ? points : points.filter { !$0.isTest }
+            let fit = Views.fitPlots(network, dataset: dataset, points: shown, features: context.configuration.features)
+            let right = fit.map { "max error " + NumberFormat.compact($0.maxError, significant: 2) } ?? ""
+            Panel(title: "F(x) against y", rightTitle: right).render(into: &buffer, area: area, theme: theme)
+            let inner = Panel.inner(area)
+            guard let plots = fit?.plots, !plots.isEmpty else {
+                TextPanel(text: "This view plots a regression's outputs against their targets; these data have classes (v: the map).")
+                    .render(into: &buffer, area: inner, theme: theme)
+                return nil
+            }
+            let columns = Layout.horizontal(plots.map { _ in .fill(1) }, spacing: 1).split(inner)
+            let more = dataset.outputWidth > plots.count ? " (outputs 1-\(plots.count) of \(dataset.outputWidth))" : ""
+            for (i, (label, plot)) in plots.enumerated() where columns[i].height > 4 {
+                let column = columns[i]
+                buffer.put(truncate("F\(label.dropFirst()) against \(label)" + (i == 0 ? more : ""), to: column.width, glyphs: theme.glyphs),
+                           x: column.x + 6, y: column.y, style: theme.muted, clip: column)
+                plot.render(into: &buffer, area: Rect(x: column.x, y: column.y + 1, width: column.width, height: column.height - 1), theme: theme)
+            }
         case .curve:
             Panel(title: "f(x) and the network's F(x)", rightTitle: context.showsContributions ? "and each unit" : "").render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)

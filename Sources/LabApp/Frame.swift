@@ -81,19 +81,28 @@ struct ScreenContext {
     var timeline: TimelineBar?
 
     /// The generated data set's kind (nil for a file).
+    /// Where maps of 3 or more inputs cut x3, x4, ... (the sampler's slice; empty otherwise).
+    var slice: [Double] { sampler.slice }
+
     var datasetKind: DatasetKind? {
         if case .generated(let spec) = configuration.data { return spec.kind }
         return nil
     }
 
-    /// The network's input for a data point (its features; x alone for 1-D data).
+    /// The network's input for a data point (its features; x alone for 1-D data; every
+    /// coordinate for 3 or more).
     func input(of p: MapPoint) -> [Double] {
-        configuration.features.input(p.x, p.y, dimension: dataset.dimension)
+        if dataset.dimension >= 3, p.index >= 0, p.index < dataset.count { return dataset.input(p.index, features: configuration.features) }
+        return configuration.features.input(p.x, p.y, dimension: dataset.dimension)
     }
 
     /// The input units' names for the network diagram.
     func inputNames(_ theme: Theme) -> [String] {
-        dataset.dimension == 1 ? ["x"] : configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
+        switch dataset.dimension {
+        case 1: ["x"]
+        case 2: configuration.features.features.map { $0.label(unicode: theme.glyphs.unicode) }
+        default: (1...dataset.dimension).map { theme.glyphs.unicode ? "x" + String($0).map { subscriptDigit($0) }.joined() : "x\($0)" }
+        }
     }
 
     /// True when the curve view can show each hidden unit's contribution.
@@ -212,4 +221,10 @@ extension Screen {
         draw(into: &frame, header: rows[0], body: rows[1], footer: rows[2], theme: theme)
         return frame
     }
+}
+
+/// The subscript form of a decimal digit (x₃).
+private func subscriptDigit(_ c: Character) -> String {
+    guard let v = c.wholeNumberValue else { return String(c) }
+    return String(Character(Unicode.Scalar(0x2080 + UInt32(v))!))
 }

@@ -19,6 +19,11 @@ extension Lab {
         }
         guard state.stepping == nil else { state.notice = "leave the step-through (esc) to edit the data"; return }
         guard !state.isLocked(.data) else { state.notice = "the data is locked by the lesson"; return }
+        guard data.dataset.dimension <= 2, data.dataset.outputWidth == 1 else {
+            let d = data.dataset
+            state.notice = "points of \(d.dimension) input\(d.dimension == 1 ? "" : "s") and \(d.outputWidth) output\(d.outputWidth == 1 ? "" : "s") are edited in their CSV file, not here"
+            return
+        }
         let d = data.dataset.domain
         state.editing = true
         state.editCursor = PlanePoint(x: (d.x.lowerBound + d.x.upperBound) / 2, y: (d.y.lowerBound + d.y.upperBound) / 2)

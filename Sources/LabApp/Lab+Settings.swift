@@ -72,7 +72,7 @@ extension Lab {
                 let kind = delta > 0 ? C.datasets[0] : C.datasets[C.datasets.count - 1]
                 c.data = .generated(DatasetSpec(kind: kind, seed: c.seed))
                 c.output = nil; c.loss = nil
-                if kind.isOneDimensional { c.features = .plain }
+                if kind.dimension != 2 { c.features = .plain }
                 dataFile = path
                 rebuild(c, notice: "dataset \(kind.rawValue): \(kind.summary)")
                 return
@@ -92,7 +92,7 @@ extension Lab {
             c.data = .generated(spec)
             // Another kind of target: the output and loss that fit it (logistic, softmax, identity).
             if classes(spec) != before || kind.isOneDimensional { c.output = nil; c.loss = nil }
-            if kind.isOneDimensional { c.features = .plain }
+            if kind.dimension != 2 { c.features = .plain }
             rebuild(c, notice: "dataset \(kind.rawValue): \(kind.summary)")
         case .classes:
             guard case .generated(var spec) = c.data else { return }

@@ -31,9 +31,11 @@ extension Lab {
         return best
     }
 
-    /// The network's input for a data point (its features; x alone for 1-D data).
+    /// The network's input for a data point (its features; x alone for 1-D data; every
+    /// coordinate for 3 or more).
     func input(of p: MapPoint) -> [Double] {
-        configuration.features.input(p.x, p.y, dimension: data.dataset.dimension)
+        if data.dataset.dimension >= 3, p.index >= 0, p.index < data.dataset.count { return data.dataset.input(p.index, features: configuration.features) }
+        return configuration.features.input(p.x, p.y, dimension: data.dataset.dimension)
     }
 
     /// Makes the trace again when the chosen point or the weights changed since it was made

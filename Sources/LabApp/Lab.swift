@@ -23,11 +23,23 @@ public struct LabOptions: Sendable {
 /// The points the lab shows and trains on, and their split: the lab's own copy, so that drawing
 /// never reads what the training thread may be changing.
 public struct LabData: Sendable {
-    public var dataset: Dataset
+    public var dataset: Dataset {
+        didSet { slice = dataset.slice }
+    }
     public var train: [Int]
     public var test: [Int]
     /// True once a student added or removed points (the sessions then train on this copy).
     public var edited = false
+    /// Where the maps of 3 or more inputs cut: x3, x4, ... at their medians (`Dataset.slice`).
+    public private(set) var slice: [Double]
+
+    public init(dataset: Dataset, train: [Int], test: [Int], edited: Bool = false) {
+        self.dataset = dataset
+        self.train = train
+        self.test = test
+        self.edited = edited
+        self.slice = dataset.slice
+    }
 }
 
 /// One network of the compare screen: its name and configuration.
@@ -147,9 +159,15 @@ public final class Lab {
 
     /// The main panel must suit the data and network: the curve for 1-D data, a map or the
     /// units' maps for the plane (units only with hidden units).
+    /// Outputs against targets for a regression of 3 or more inputs or several outputs (no
+    /// curve shows them), and never for classes.
     private func fitMainView() {
-        if data.dataset.dimension == 1 { state.main = .curve }
-        else if state.main == .curve || ((state.main == .units || state.main == .hidden) && session.architecture.hidden.isEmpty) { state.main = .map }
+        let d = data.dataset, regression = d.classCount == nil
+        if d.dimension == 1 && d.outputWidth == 1 { state.main = .curve }
+        else if state.main == .fit && !regression { state.main = .map }
+        else if state.main == .curve { state.main = regression && (d.dimension >= 3 || d.outputWidth >= 2) ? .fit : .map }
+        else if (state.main == .units || state.main == .hidden) && session.architecture.hidden.isEmpty { state.main = regression ? .fit : .map }
+        if d.dimension == 1 && state.main != .curve && state.main != .fit { state.main = .fit }
     }
 
     /// Brings the view state in line with a new session: its points, layers and status.
@@ -265,16 +283,27 @@ public final class Lab {
     /// `v`: the next view of the main panel that suits the data and network.
     func cycleView() {
         let canShow = Views.canShowContributions(session.architecture, dataset: data.dataset)
-        if data.dataset.dimension == 1 {
+        let d = data.dataset, regression = d.classCount == nil
+        if d.dimension == 1 && d.outputWidth == 1 {
             // 1-D: the curve with and without each unit's contribution.
             state.main = .curve
             state.showContributions = canShow ? !state.showContributions : false
-        } else if session.architecture.hidden.isEmpty {
-            state.main = .map
-            state.notice = "one neuron has no hidden units to show; the map it is"
+        } else if d.dimension == 1 {
+            state.main = .fit
+            state.notice = "several outputs: each against its target is the view"
             return
         } else {
-            state.main = state.main == .map ? .units : state.main == .units ? .hidden : .map
+            // The plane (or a slice of it): the map, each unit, the hidden space, and for a
+            // regression the outputs against the targets.
+            var cycle: [MainView] = session.architecture.hidden.isEmpty ? [.map] : [.map, .units, .hidden]
+            if regression { cycle.append(.fit) }
+            guard cycle.count > 1 else {
+                state.main = .map
+                state.notice = "one neuron has no hidden units to show; the map it is"
+                return
+            }
+            let at = cycle.firstIndex(of: state.main) ?? -1
+            state.main = cycle[(at + 1) % cycle.count]
         }
         state.notice = "main panel: \(Views.mainViewName(state, canShowContributions: canShow))"
     }
@@ -435,8 +464,8 @@ public final class Lab {
     /// (if the shape changed since) one for this frame alone.
     func sampler(_ i: Int, _ architecture: Architecture) -> GridSampler {
         let features = panes[Swift.min(i, panes.count - 1)].configuration.features, dimension = data.dataset.dimension
-        if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension { return s }
-        return GridSampler(architecture: architecture, features: features, dimension: dimension)
+        if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension, s.slice == data.slice { return s }
+        return GridSampler(architecture: architecture, features: features, dimension: dimension, slice: data.slice)
     }
 
     /// Makes each pane's sampler again where its network's shape, features or data changed.
@@ -445,8 +474,8 @@ public final class Lab {
         for i in panes.indices where i < snapshots.count {
             let architecture = snapshots[i].network.architecture
             let features = panes[i].configuration.features, dimension = data.dataset.dimension
-            if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension { continue }
-            samplerCache[i] = GridSampler(architecture: architecture, features: features, dimension: dimension)
+            if let s = samplerCache[i], s.architecture == architecture, s.features == features, s.dimension == dimension, s.slice == data.slice { continue }
+            samplerCache[i] = GridSampler(architecture: architecture, features: features, dimension: dimension, slice: data.slice)
         }
         for i in samplerCache.keys where i >= panes.count { samplerCache[i] = nil }
     }

@@ -47,6 +47,9 @@ extension KeyTable {
         case .hidden:
             return PanelNote(panel: "Hidden space",
                              text: "every training point drawn at the activations of two units of a hidden layer (i: the next pair, up/down: the layer). The dotted lines are the input plane's grid bent by the layer; the solid line is where the output's z = 0 (P = 0.5): when the classes lie on its two sides, the layer has made them linearly separable.")
+        case .fit:
+            return PanelNote(panel: "F(x) against y",
+                             text: "every point drawn at its target y (across) and the network's output F(x) (up), one plot per output; the line is F = y, so the farther a point lies from it, the larger its error. The title gives the largest error |F(x) - y| over the points shown (max error). It shows any number of inputs, where no map can.")
         case .curve:
             return PanelNote(panel: "f(x) and F(x)",
                              text: "the target function (dashed), the network's output F(x) (solid) and the training data (dots); with one hidden layer also each unit's part alpha_i a(2)_i (dotted), which sum with the output bias to F(x). The legend names each line by its pattern.")

@@ -59,7 +59,7 @@ public enum Setting: Hashable, Sendable {
     /// The choices each setting steps through (a value between two steps to the next).
     enum Choices {
         /// The data sets `d` and the settings panel cycle through.
-        static let datasets: [DatasetKind] = [.xor, .circles, .gauss, .spiral, .spirals, .moons, .xorTable, .plane, .multigauss, .sine, .abs, .step, .bump]
+        static let datasets: [DatasetKind] = [.xor, .circles, .gauss, .spiral, .spirals, .moons, .xorTable, .plane, .multigauss, .sine, .abs, .step, .bump, .cube]
         static let activations: [Activation] = [.logistic, .tanh, .relu, .leakyReLU(slope: Activation.defaultLeakySlope), .abs, .softplus, .linear, .maxout(pieces: 2)]
         static let learningRates: [Double] = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
         static let batchSizes: [Double] = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500]

@@ -20,9 +20,14 @@ struct StepScreen: Screen {
         let entry = trace.entries[Swift.min(cursor.index, trace.entries.count - 1)]
         let p = points[cursor.point]
         // Header: the example and where we are.
-        let coordinates = context.dataset.dimension == 1 ? "x = \(NumberFormat.compact(p.x, significant: 3))"
-            : "x = (\(NumberFormat.compact(p.x, significant: 3)), \(NumberFormat.compact(p.y, significant: 3)))"
-        let target = context.dataset.classCount != nil ? "label \(p.label)" : "target \(NumberFormat.compact(p.value, significant: 3))"
+        let d = context.dataset
+        let all: [Double] = d.dimension >= 3 && p.index >= 0 && p.index < d.count ? Array(d.coordinates(p.index)) : [p.x, p.y]
+        let coordinates = d.dimension == 1 ? "x = \(NumberFormat.compact(p.x, significant: 3))"
+            : "x = (" + all.map { NumberFormat.compact($0, significant: 3) }.joined(separator: ", ") + ")"
+        let targets: [Double] = d.outputWidth > 1 && p.index >= 0 && p.index < d.count ? Array(d.values(p.index)) : [p.value]
+        let target = d.classCount != nil ? "label \(p.label)"
+            : targets.count == 1 ? "target \(NumberFormat.compact(p.value, significant: 3))"
+            : "targets (" + targets.map { NumberFormat.compact($0, significant: 3) }.joined(separator: ", ") + ")"
         let phase: String = switch entry.phase {
         case .forward: "forward pass"
         case .loss: "loss"
@@ -41,7 +46,16 @@ struct StepScreen: Screen {
         let left = Layout.vertical([.fill(3), .fill(2)]).split(columns[0])
         // The map with the example marked.
         let snapshot = context.snapshot
-        if context.dataset.dimension == 2 {
+        if d.classCount == nil, d.dimension >= 3 || d.outputWidth >= 2,
+                  let fit = Views.fitPlots(snapshot.network, dataset: d, points: points, features: context.configuration.features, maxPlots: 1),
+                  let first = fit.plots.first {
+            // No map shows every input: the first output against its target, this example marked.
+            Panel(title: "The example", rightTitle: "F\(first.label.dropFirst()) against \(first.label)").render(into: &buffer, area: left[0], theme: theme)
+            var plot = first.plot
+            let output = trace.entries.last { $0.kind == .a(trace.network.shapes.count + 1) }?.value.values.first
+            if let output { plot.marked = (targets[0], output) }
+            plot.render(into: &buffer, area: Panel.inner(left[0]), theme: theme)
+        } else if context.dataset.dimension >= 2 {
             Panel(title: "The example", rightTitle: p.isTest ? "test point" : "training point").render(into: &buffer, area: left[0], theme: theme)
             let inner = Panel.inner(left[0])
             var map = Views.decisionMap(snapshot.network, dataset: context.dataset, points: points, sampler: context.sampler, area: inner, theme: theme,

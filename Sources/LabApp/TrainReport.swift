@@ -108,10 +108,23 @@ public enum TrainReport {
     /// The decision map (2-D data) or the curve plot (1-D data), with a legend line.
     public static func plot(_ session: TrainingSession, theme: Theme, width: Int, height: Int) -> [String] {
         let dataset: Dataset = session.dataset
-        let sampler = GridSampler(architecture: session.architecture, features: session.configuration.features, dimension: dataset.dimension)
+        let sampler = GridSampler(architecture: session.architecture, features: session.configuration.features, dimension: dataset.dimension,
+                                  slice: dataset.slice)
         var buffer = Buffer(width: width, height: height)
         let title: String
-        if dataset.dimension == 1 {
+        if dataset.classCount == nil, dataset.dimension >= 3 || dataset.outputWidth >= 2 {
+            // No map or curve shows these whole: each output against its target.
+            let points = Views.mapPoints(dataset, train: session.trainIndices, test: session.testIndices)
+            guard let fit = Views.fitPlots(session.network, dataset: dataset, points: points, features: session.configuration.features) else { return [] }
+            let columns = Layout.horizontal(fit.plots.map { _ in .fill(1) }, spacing: 2).split(Rect(x: 0, y: 1, width: width, height: height - 1))
+            for (i, (label, plot)) in fit.plots.enumerated() {
+                buffer.put("F\(label.dropFirst()) against \(label)", x: columns[i].x + 6, y: 0, style: theme.muted, clip: buffer.area)
+                plot.render(into: &buffer, area: columns[i], theme: theme)
+            }
+            let more = dataset.outputWidth > fit.plots.count ? " (outputs 1-\(fit.plots.count) of \(dataset.outputWidth))" : ""
+            title = "what the network learned: each output F(x) (up) against its target y (across), every point; the line is F = y\(more); "
+                + "largest error \(NumberFormat.compact(fit.maxError, significant: 3))"
+        } else if dataset.dimension == 1 {
             var kind: DatasetKind?
             if case .generated(let spec) = session.configuration.data { kind = spec.kind }
             let plot = Views.curvePlot(session.network, dataset: dataset, kind: kind, train: session.trainIndices, sampler: sampler,

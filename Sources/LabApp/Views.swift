@@ -13,13 +13,14 @@ public enum Views {
                 MapPoint(x: dataset.points[i], y: dataset.value(i), label: -1, value: dataset.value(i), isTest: isTest.contains(i))
             }
         }
-        guard dataset.dimension == 2 else { return [] }
+        // The plane, or for 3 or more inputs the points seen along x3, x4, ... onto x1 by x2.
+        let d = dataset.dimension
         var points: [MapPoint] = []
         points.reserveCapacity(dataset.count)
         for i in train + test.filter({ isTest.contains($0) }) {
             let label = dataset.classCount == nil ? -1 : dataset.label(i)
-            points.append(MapPoint(x: dataset.points[2 * i], y: dataset.points[2 * i + 1], label: label,
-                                   value: dataset.value(i), isTest: isTest.contains(i)))
+            points.append(MapPoint(x: dataset.points[d * i], y: dataset.points[d * i + 1], label: label,
+                                   value: dataset.value(i), isTest: isTest.contains(i), index: i))
         }
         return points
     }
@@ -66,6 +67,58 @@ public enum Views {
         return plot
     }
 
+    /// Most points the output-against-target plots draw (the first ones).
+    static let fitPoints = 2000
+
+    /// A regression's outputs against its targets: per output (at most `maxPlots`), a plot of
+    /// the points at (y_j, F_j(x)) with the line F = y; and the largest |F_j(x) - y_j| over the
+    /// points and outputs. Nil for classes.
+    public static func fitPlots(_ network: Network<Float>, dataset: Dataset, points: [MapPoint], features: FeatureSet,
+                                maxPlots: Int = 4) -> (plots: [(label: String, plot: CurvePlot)], maxError: Double)? {
+        guard dataset.classCount == nil, network.architecture.output == .identity else { return nil }
+        let shown = Array(points.prefix(fitPoints)).filter { $0.index >= 0 && $0.index < dataset.count }
+        let k = Swift.min(network.architecture.outputs, dataset.outputWidth)
+        guard !shown.isEmpty, k > 0, let ws = try? Workspace<Float>(architecture: network.architecture, capacity: shown.count) else { return nil }
+        let inputs = shown.map { dataset.input($0.index, features: features) }
+        guard inputs[0].count == network.architecture.inputs else { return nil }
+        ws.loadInputs(count: inputs.count) { p, ld in
+            for (c, input) in inputs.enumerated() { for (r, v) in input.enumerated() { p[r &* ld &+ c] = Float(v) } }
+        }
+        network.forward(ws)
+        let last = network.shapes.count - 1
+        var plots: [(label: String, plot: CurvePlot)] = []
+        var worst = 0.0
+        for j in 0..<k {
+            let row = ws.aRow(layer: last, unit: j)
+            var pairs: [(x: Double, y: Double)] = []
+            pairs.reserveCapacity(shown.count)
+            for (c, p) in shown.enumerated() {
+                let target = dataset.values(p.index)[dataset.values(p.index).startIndex + j], out = Double(row[c])
+                pairs.append((target, out))
+                if out.isFinite { worst = Swift.max(worst, Swift.abs(out - target)) } else { worst = .infinity }
+            }
+            guard j < maxPlots else { continue }
+            // One range for both axes, the targets' and the outputs' (within 3 spans of the
+            // targets), so F = y is the diagonal and a point far off it is drawn, not clipped.
+            let targets = pairs.map(\.x)
+            var lo = targets.min()!, hi = targets.max()!
+            if hi - lo < 1e-9 { lo -= 1; hi += 1 }
+            let span = hi - lo
+            for p in pairs where p.y.isFinite {
+                lo = Swift.min(lo, Swift.max(p.y, lo - 3 * span))
+                hi = Swift.max(hi, Swift.min(p.y, hi + 3 * span))
+            }
+            let pad = (hi - lo) * 0.05
+            let range = (lo - pad)...(hi + pad)
+            let samples = 64
+            let line = (0..<samples).map { range.lowerBound + (range.upperBound - range.lowerBound) * (Double($0) + 0.5) / Double(samples) }
+            var plot = CurvePlot(x: range, y: range, curves: [CurvePlot.Curve(values: line, label: "F = y", series: 1)])
+            plot.points = pairs
+            plots.append((k == 1 ? "y" : "y\(j + 1)", plot))
+        }
+        return (plots, worst)
+    }
+
     /// The symmetric range of a regression data set's targets.
     static func valueRange(_ dataset: Dataset) -> ClosedRange<Double> {
         guard case .values(let v, _) = dataset.targets, let m = v.map({ Swift.abs($0) }).max(), m > 0 else { return -1...1 }
@@ -93,6 +146,7 @@ extension Views {
         case .map: "decision map"
         case .units: "each hidden unit"
         case .hidden: "the hidden space (i: next pair of units)"
+        case .fit: "each output against its target"
         case .curve: showsContributions(state, canShowContributions: canShowContributions) ? "f, F and each unit's contribution" : "f and F"
         }
     }
@@ -125,13 +179,16 @@ extension Views {
     public static func hiddenSpace(_ network: Network<Float>, dataset: Dataset, points: [MapPoint], features: FeatureSet,
                                    layer: Int, units: (Int, Int)) -> HiddenSpacePlot? {
         let arch = network.architecture
-        guard layer >= 0, layer < arch.hidden.count, dataset.dimension == 2 || dataset.dimension == 1 else { return nil }
+        guard layer >= 0, layer < arch.hidden.count else { return nil }
         let count = network.shapes[layer].units
         let i = ((units.0 % count) + count) % count
         let j = count > 1 ? ((units.1 % count) + count) % count : nil
         // The inputs: the points, then the grid lines of the plane.
         let shown = Array(points.prefix(hiddenSpacePoints))
-        var inputs = shown.map { features.input($0.x, $0.y, dimension: dataset.dimension) }
+        var inputs = shown.map { p in
+            dataset.dimension >= 3 && p.index >= 0 && p.index < dataset.count
+                ? dataset.input(p.index, features: features) : features.input(p.x, p.y, dimension: dataset.dimension)
+        }
         let d = dataset.domain
         var lineLengths: [Int] = []
         if dataset.dimension == 2 {

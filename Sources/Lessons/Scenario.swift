@@ -104,6 +104,9 @@ public struct ViewSettings: Sendable, Equatable {
         case curve
         /// The data seen from inside a hidden layer (two of its units).
         case hidden
+        /// A regression's outputs against their targets, one plot per output (any number of
+        /// inputs and outputs).
+        case fit
     }
 
     /// The main panel's content.
@@ -185,6 +188,9 @@ public struct Claim: Sendable, Equatable {
         /// |correlation| over the layer's units between a unit's value and r, over every point
         /// (`layer` counts hidden layers from 1; one more is the output's z).
         case radiusCorrelation = "radius_correlation"
+        /// The same for any feature of the plane the claim names (`feature: theta`, `x1*x2`):
+        /// has a layer learned it from x1 and x2?
+        case featureCorrelation = "feature_correlation"
         /// The loss on the validation set (`data: validation_ratio`).
         case validationLoss = "validation_loss"
         /// The epoch of the lowest validation loss so far: where early stopping stops.
@@ -208,7 +214,7 @@ public struct Claim: Sendable, Equatable {
         /// True for measures that need `layer`.
         public var needsLayer: Bool {
             switch self {
-            case .deadUnits, .deadShare, .saturation, .gradientNorm, .gradientRatio, .radiusCorrelation: true
+            case .deadUnits, .deadShare, .saturation, .gradientNorm, .gradientRatio, .radiusCorrelation, .featureCorrelation: true
             default: false
             }
         }
@@ -228,6 +234,8 @@ public struct Claim: Sendable, Equatable {
     public var layer: Int?
     /// The second layer of a gradient ratio.
     public var toLayer: Int?
+    /// The feature a feature correlation compares with (r for the radius correlation).
+    public var feature: Feature?
     /// The measure must be at least this.
     public var atLeast: Double?
     /// The measure must be at most this.
@@ -276,6 +284,7 @@ public struct Claim: Sendable, Equatable {
         var name = term(variant, measure)
         if let other { name += " \(other.operation.rawValue) " + term(other.variant, other.measure) }
         if let layer, measure == .gradientRatio, let to = toLayer { name += "(layer \(layer) / layer \(to))" }
+        else if let layer, let feature, measure == .featureCorrelation { name += "(layer \(layer), \(feature.rawValue))" }
         else if let layer { name += "(layer \(layer))" }
         return name
     }

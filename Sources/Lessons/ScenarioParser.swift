@@ -89,7 +89,7 @@ public enum ScenarioParser {
         "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
         "view": ["main", "paused", "lock", "discretize", "test_points", "speed", "compare", "quiz", "chain"],
-        "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "after", "says", "robustness"],
+        "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "feature", "after", "says", "robustness"],
         "variant": ["says", "data", "network", "training"],
         "robustness": ["seeds", "at_least"],
     ]
@@ -743,6 +743,7 @@ private struct Reader {
             let measure = first.measure
             let network = first.variant.flatMap { v in variants.first { $0.variant.name == v }?.network } ?? base
             let full = "\(key).\(name)"
+            var featureGiven = false
             switch value {
             case .scalar:
                 if measure.isYesNo {
@@ -761,6 +762,12 @@ private struct Reader {
                 }
                 if let v = o["layer"] { claim.layer = integer(v, "\(full).layer", 1...(ScenarioLimits.maxLayers + 1)) }
                 if let v = o["to_layer"] { claim.toLayer = integer(v, "\(full).to_layer", 1...(ScenarioLimits.maxLayers + 1)) }
+                if let v = o["feature"], let name = string(v, "\(full).feature") {
+                    featureGiven = true
+                    if measure != .featureCorrelation { problem(v, "\(full).feature", "feature applies to feature_correlation") }
+                    else if let f = try? Feature(spec: name) { claim.feature = f }
+                    else { problem(v, "\(full).feature", choiceMessage(found: name, allowed: Feature.allCases.map(\.rawValue))) }
+                }
                 if let v = o["after"] {
                     claim.after = integer(v, "\(full).after", 0...ScenarioLimits.maxEpochs)
                     if let a = claim.after, let e = epochs, a > e {
@@ -780,10 +787,10 @@ private struct Reader {
                 else if let hidden = network?.hidden.count {
                     // Gradient norms are of W(l), which runs one past the hidden layers.
                     // So is the radius correlation, whose layer one past the hidden ones is the output's z.
-                    let highest = measure == .gradientNorm || measure == .gradientRatio || measure == .radiusCorrelation ? hidden + 1 : hidden
+                    let highest = measure == .gradientNorm || measure == .gradientRatio || measure == .radiusCorrelation || measure == .featureCorrelation ? hidden + 1 : hidden
                     for (name, l) in [("layer", claim.layer), ("to_layer", claim.toLayer)] {
                         if let l, l > highest {
-                            problem(value, "\(full).\(name)", measure == .radiusCorrelation
+                            problem(value, "\(full).\(name)", measure == .radiusCorrelation || measure == .featureCorrelation
                                     ? "the network has \(hidden) hidden layer\(hidden == 1 ? "" : "s") and the output (layer \(highest))"
                                     : measure == .gradientNorm || measure == .gradientRatio
                                     ? "W(\(l)) does not exist: the network has W(1) to W(\(highest))"
@@ -792,6 +799,9 @@ private struct Reader {
                     }
                 }
                 if measure == .gradientRatio && claim.toLayer == nil { problem(value, full, "needs to_layer: the layer whose gradient norm divides") }
+                if measure == .featureCorrelation && claim.feature == nil && !featureGiven {
+                    problem(value, full, "needs feature: the function of x1, x2 a unit should track (r, theta, x1*x2, ...)")
+                }
             }
             if measure == .converges || measure == .epochMistakes, network?.output != .step {
                 problem(k, key, "\(measure.rawValue) applies to a perceptron (output: step)")

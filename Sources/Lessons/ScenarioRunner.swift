@@ -259,7 +259,8 @@ public enum ScenarioRunner {
                 return Swift.max(Swift.abs(r.tape - r.total), Swift.abs(r.finiteDifference - r.total)) / scale
             }.max()
         case .validationLoss: value = m.validation?.meanLoss
-        case .radiusCorrelation: value = radiusCorrelation(session, layer: claim.layer ?? 1)
+        case .radiusCorrelation: value = featureCorrelation(session, layer: claim.layer ?? 1, feature: .r)
+        case .featureCorrelation: value = featureCorrelation(session, layer: claim.layer ?? 1, feature: claim.feature ?? .r)
         case .bestValidationEpoch, .earlyStoppedTestLoss:
             let losses = session.history.compactMap { h in h.validation.map { (h, $0.meanLoss) } }.filter { $0.1.isFinite }
             if let best = losses.min(by: { $0.1 < $1.1 }) {
@@ -295,9 +296,10 @@ public enum ScenarioRunner {
     }
 
     /// The largest |Pearson correlation| between a unit of hidden layer `layer` (its a; the
-    /// output's z for one more than the hidden layers) and r = sqrt(x1^2 + x2^2), over every
-    /// point of a 2-D data set (nil otherwise).
-    static func radiusCorrelation(_ session: TrainingSession, layer: Int) -> Double? {
+    /// output's z for one more than the hidden layers) and `feature` of the point (r =
+    /// sqrt(x1^2 + x2^2), theta = atan2(x2, x1), ...), over every point of a 2-D data set (nil
+    /// otherwise).
+    static func featureCorrelation(_ session: TrainingSession, layer: Int, feature: Feature) -> Double? {
         let d = session.dataset
         let net = session.network.converted(to: Double.self)
         guard d.dimension == 2, d.count >= 3, layer >= 1, layer <= net.shapes.count else { return nil }
@@ -306,10 +308,7 @@ public enum ScenarioRunner {
         ws.load(all, range: 0..<all.count)
         net.forward(ws)
         let k = layer - 1, isOutput = k == net.shapes.count - 1
-        let r: [Double] = (0..<d.count).map { i in
-            let x1: Double = d.points[2 * i], x2: Double = d.points[2 * i + 1]
-            return (x1 * x1 + x2 * x2).squareRoot()
-        }
+        let r: [Double] = (0..<d.count).map { i in feature.value(d.points[2 * i], d.points[2 * i + 1]) }
         func correlation(_ u: [Double]) -> Double {
             let n = Double(u.count), mu = u.reduce(0, +) / n, mr = r.reduce(0, +) / n
             var su = 0.0, sr = 0.0, cross = 0.0

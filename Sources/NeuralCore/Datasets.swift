@@ -33,6 +33,9 @@ public enum DatasetKind: String, CaseIterable, Sendable {
     case step
     /// 1-D regression: a gaussian bump exp(-((x - 0.5) / 0.1)^2).
     case bump
+    /// 3-D regression on the unit cube [0, 1]^3 (the universal approximation slide's m = 3):
+    /// f(x) = sin(pi x1) (x2 + x3) / 2.
+    case cube
 
     /// Every name, for error messages.
     public static let names = allCases.map(\.rawValue)
@@ -46,10 +49,13 @@ public enum DatasetKind: String, CaseIterable, Sendable {
     /// True for regression data sets (real-valued targets).
     public var isRegression: Bool {
         switch self {
-        case .plane, .multigauss, .sine, .abs, .step, .bump: true
+        case .plane, .multigauss, .sine, .abs, .step, .bump, .cube: true
         default: false
         }
     }
+
+    /// Coordinates per point: 1 for the functions of x, 3 for the cube, 2 for the plane.
+    public var dimension: Int { isOneDimensional ? 1 : self == .cube ? 3 : 2 }
 
     /// True for the 1-D function data sets (one input x on [0, 1]).
     public var isOneDimensional: Bool {
@@ -83,6 +89,7 @@ public enum DatasetKind: String, CaseIterable, Sendable {
         case .moons: (-1.5...2.5, -1.75...2.25)
         case .sine: (0...1, -1.25...1.25)
         case .abs, .step, .bump: (0...1, -0.25...1.25)
+        case .cube: (0...1, 0...1)
         default: (-6...6, -6...6)
         }
     }
@@ -103,6 +110,7 @@ public enum DatasetKind: String, CaseIterable, Sendable {
         case .abs: "1-D regression: |x - 0.5|"
         case .step: "1-D regression: a step at 0.5"
         case .bump: "1-D regression: a gaussian bump"
+        case .cube: "3-D regression on [0,1]^3: sin(pi x1)(x2 + x3)/2"
         }
     }
 }
@@ -146,11 +154,12 @@ public struct DatasetSpec: Hashable, Sendable {
 public struct Dataset: Sendable {
     /// A name for headers: "circles", "spirals (3 classes)", "my.csv".
     public let name: String
-    /// Coordinates per point: 2 for the plane, 1 for the 1-D functions.
+    /// Coordinates per point: 2 for the plane, 1 for the 1-D functions, 3 for the cube, any
+    /// number for a user's file.
     public let dimension: Int
     /// `count x dimension` coordinates, point by point.
     public let points: [Double]
-    /// Class labels or regression values (one per point).
+    /// Class labels or regression values (one per point, or `width` per point).
     public let targets: Examples<Double>.Targets
     /// The region to plot.
     public let domain: (x: ClosedRange<Double>, y: ClosedRange<Double>)
@@ -180,9 +189,34 @@ public struct Dataset: Sendable {
         return 0
     }
 
-    /// The target value of point `i` (regression).
+    /// The number of outputs a regression has (1 for classes).
+    public var outputWidth: Int {
+        if case .values(_, let w) = targets { return w }
+        return 1
+    }
+
+    /// The plane a map of 3 or more inputs shows: x1 by x2, with x3, x4, ... held at their
+    /// medians over the points (empty for the plane and the line).
+    public var slice: [Double] {
+        guard dimension >= 3, count > 0 else { return [] }
+        return (2..<dimension).map { j in
+            let column = (0..<count).map { points[$0 * dimension + j] }.sorted()
+            return column.count % 2 == 1 ? column[column.count / 2] : (column[column.count / 2 - 1] + column[column.count / 2]) / 2
+        }
+    }
+
+    /// The coordinates of point `i`.
+    public func coordinates(_ i: Int) -> ArraySlice<Double> { points[i * dimension..<(i + 1) * dimension] }
+
+    /// Point `i`'s regression targets, one per output.
+    public func values(_ i: Int) -> ArraySlice<Double> {
+        if case .values(let v, let w) = targets { return v[i * w..<(i + 1) * w] }
+        return [Double(label(i))]
+    }
+
+    /// The target value of point `i` (regression; its first output).
     public func value(_ i: Int) -> Double {
-        if case .values(let v, _) = targets { return v[i] }
+        if case .values(let v, let w) = targets { return v[i * w] }
         return Double(label(i))
     }
 
@@ -286,6 +320,15 @@ public struct Dataset: Sendable {
                 values.append(Self.function(spec.kind, x) + rng.normal() * nu)
             }
             return Dataset(name: spec.kind.rawValue, dimension: 1, points: ones, targets: .values(values, width: 1), domain: spec.kind.domain)
+        case .cube:
+            var cube: [Double] = []
+            cube.reserveCapacity(3 * n)
+            for _ in 0..<n {
+                let p = [rng.unit(), rng.unit(), rng.unit()]
+                cube += p
+                values.append(Self.function(p) + rng.normal() * nu)
+            }
+            return Dataset(name: spec.kind.rawValue, dimension: 3, points: cube, targets: .values(values, width: 1), domain: spec.kind.domain)
         }
         let name = spec.kind == .spirals ? "spirals (\(spec.classes) classes)" : spec.kind.rawValue
         let targets: Examples<Double>.Targets = spec.kind.isRegression
@@ -305,6 +348,10 @@ public struct Dataset: Sendable {
         }
     }
 
+    /// The cube's target at a point of [0, 1]^3: sin(pi x1) (x2 + x3) / 2, between 0 and 1.
+    /// Not a sum of ridge functions sigma(w^T x + b), so a few units approximate it, not equal it.
+    public static func function(_ p: [Double]) -> Double { sin(.pi * p[0]) * (p[1] + p[2]) / 2 }
+
     /// A training and a test set: the points shuffled with a seeded Fisher-Yates shuffle, the
     /// first floor(n * ratio) for training (Playground's split). The XOR truth table trains
     /// and tests on its 4 points.
@@ -317,27 +364,63 @@ public struct Dataset: Sendable {
         return (Array(order[..<cut]), Array(order[cut...]))
     }
 
+    /// Most inputs of a user's data set (columns before the targets).
+    public static let maxFileInputs = 1024
+    /// Most regression targets of a user's data set.
+    public static let maxFileOutputs = 64
+
+    /// True for a column name that names a regression target: y, y1, y2, ..., value, target.
+    static func isTargetName(_ name: String) -> Bool {
+        let n = name.lowercased()
+        for stem in ["y", "value", "target"] where n.hasPrefix(stem) {
+            let rest = n.dropFirst(stem.count).drop { $0 == "_" }
+            if rest.allSatisfy(\.isNumber) { return true }
+        }
+        return false
+    }
+
     /// Reads a user's CSV: a header, then `x1,x2,label` rows (class labels 0..9 as integers,
-    /// or real values for regression), or `x,y` rows for a 1-D function.
+    /// or real values for regression), `x,y` rows for a 1-D function, or any number of inputs
+    /// and outputs, `x1,...,xm,y1,...,yk`: the trailing columns named y, y1, ..., value or
+    /// target are regression outputs, a last column named label or class holds classes, and
+    /// otherwise the last column is the target (classes when it holds whole numbers 0..9).
     public static func load(csv path: String) throws -> Dataset {
         let table = try CSVTable.load(path)
-        guard table.header.count == 2 || table.header.count == 3 else {
-            throw NNLabError("\(path):1: expected the columns x1,x2,label (or x,y for a 1-D function), found \(table.header.count) columns: \(table.header.joined(separator: ",").quotedForMessage(limit: 60))")
+        let names = table.header
+        guard names.count >= 2 else {
+            throw NNLabError("\(path):1: expected at least 2 columns (inputs, then a target: x1,x2,label or x,y or x1,x2,x3,y), found \(names.count): \(names.joined(separator: ",").quotedForMessage(limit: 60))")
         }
         guard table.rows.count >= 2 else { throw NNLabError("\(path): at least 2 data rows are needed, found \(table.rows.count)") }
         guard table.rows.count <= DatasetSpec.maxCount else {
             throw NNLabError("\(path): \(table.rows.count) rows; the lab takes at most \(DatasetSpec.maxCount)")
         }
-        let dimension = table.header.count - 1
+        let lastName = names[names.count - 1].lowercased()
+        let labelled = ["label", "class"].contains(lastName)
+        // Two or three columns read as they always have: the last is the target. Wider files
+        // name their outputs; unnamed, the last column is the one target.
+        var outputs = 1
+        if names.count >= 4, !labelled {
+            outputs = 0
+            while outputs < names.count - 1, isTargetName(names[names.count - 1 - outputs]) { outputs += 1 }
+            outputs = Swift.max(outputs, 1)
+        }
+        let dimension = names.count - outputs
+        guard dimension <= maxFileInputs else {
+            throw NNLabError("\(path):1: \(dimension) input columns; a data set has at most \(maxFileInputs)")
+        }
+        guard outputs <= maxFileOutputs else {
+            throw NNLabError("\(path):1: \(outputs) output columns; a data set has at most \(maxFileOutputs)")
+        }
         let last = dimension
         let points = table.rows.flatMap { $0[0..<dimension] }
-        let isClasses = dimension == 2 && table.rows.allSatisfy { $0[last] == $0[last].rounded() && $0[last] >= 0 && $0[last] <= 9 }
+        let wholeLabels = table.rows.allSatisfy { $0[last] == $0[last].rounded() && $0[last] >= 0 && $0[last] <= 9 }
+        let isClasses = outputs == 1 && dimension >= 2 && (labelled || !isTargetName(lastName) || dimension == 2) && wholeLabels
         // A column called label of whole numbers holds classes: one outside 0...9 there is a
         // mistake, not a regression target (fractions still make a regression).
-        if dimension == 2, !isClasses, ["label", "class"].contains(table.header[last].lowercased()),
+        if dimension >= 2, !isClasses, labelled,
            table.rows.allSatisfy({ $0[last] == $0[last].rounded() }),
            let i = table.rows.firstIndex(where: { $0[last] < 0 || $0[last] > 9 }) {
-            throw NNLabError("\(path):\(i + 2): label \(NumberFormat.short(table.rows[i][last])) is not a class: labels are whole numbers from 0 to 9 "
+            throw NNLabError("\(path):\(table.lines[i]): label \(NumberFormat.short(table.rows[i][last])) is not a class: labels are whole numbers from 0 to 9 "
                              + "(for a regression, name the column value)")
         }
         let targets: Examples<Double>.Targets
@@ -349,7 +432,7 @@ public struct Dataset: Sendable {
             }
             targets = .classes(labels, classCount: k)
         } else {
-            targets = .values(table.rows.map { $0[last] }, width: 1)
+            targets = .values(table.rows.flatMap { $0[last...] }, width: outputs)
         }
         func range(_ c: Int) -> ClosedRange<Double> {
             let v = table.rows.map { $0[c] }
@@ -357,7 +440,8 @@ public struct Dataset: Sendable {
             let pad = Swift.max((hi - lo) * 0.1, 1e-3)
             return (lo - pad)...(hi + pad)
         }
-        let domain: (x: ClosedRange<Double>, y: ClosedRange<Double>) = dimension == 2 ? (range(0), range(1)) : (range(0), range(1))
+        // The plotted plane: x1 by x2 (x and y for a 1-D function).
+        let domain = (x: range(0), y: range(1))
         let name = (path.split(separator: "/").last.map(String.init) ?? path).terminalSafeLine
         return Dataset(name: name, dimension: dimension, points: points, targets: targets, domain: domain)
     }
@@ -370,7 +454,7 @@ extension Dataset {
         require(coordinates.count == dimension, "a point has one coordinate per dimension")
         let more: Examples<Double>.Targets = switch targets {
         case .classes(let labels, let k): .classes(labels + [Int32(target)], classCount: k)
-        case .values(let values, let width): .values(values + [target], width: width)
+        case .values(let values, let width): .values(values + [Double](repeating: target, count: width), width: width)
         }
         return Dataset(name: name, dimension: dimension, points: points + coordinates, targets: more, domain: domain)
     }
@@ -386,12 +470,25 @@ extension Dataset {
     }
 
     /// The points as CSV in the format `load(csv:)` reads: `x1,x2,label` (classes), `x1,x2,value`
-    /// (a regression over the plane) or `x,y` (a 1-D function); every number exactly.
+    /// (a regression over the plane), `x,y` (a 1-D function), or `x1,...,xm,y1,...,yk`; every
+    /// number exactly.
     public var csvText: String {
-        var lines = [dimension == 1 ? "x,y" : classCount == nil ? "x1,x2,value" : "x1,x2,label"]
+        let width = outputWidth
+        let header: String
+        if dimension == 1 && width == 1 {
+            header = "x,y"
+        } else if dimension == 2 && width == 1 {
+            header = classCount == nil ? "x1,x2,value" : "x1,x2,label"
+        } else {
+            let inputs = (1...dimension).map { "x\($0)" }
+            let outputs = classCount != nil ? ["label"] : width == 1 ? ["y"] : (1...width).map { "y\($0)" }
+            header = (inputs + outputs).joined(separator: ",")
+        }
+        var lines = [header]
         for i in 0..<count {
-            let coordinates = (0..<dimension).map { "\(points[i * dimension + $0])" }.joined(separator: ",")
-            lines.append(coordinates + "," + (classCount == nil ? "\(value(i))" : "\(label(i))"))
+            let coordinates = coordinates(i).map { "\($0)" }.joined(separator: ",")
+            let target = classCount == nil ? values(i).map { "\($0)" }.joined(separator: ",") : "\(label(i))"
+            lines.append(coordinates + "," + target)
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -16,8 +16,11 @@ public final class GridSampler: @unchecked Sendable {
     public let architecture: Architecture
     /// How grid points become inputs.
     public let features: FeatureSet
-    /// 2 for the plane, 1 for a 1-D function (the input is then x alone).
+    /// 2 for the plane, 1 for a 1-D function (the input is then x alone), 3 or more for a
+    /// slice through x1 and x2 with the other inputs held at `slice`.
     public let dimension: Int
+    /// The values of x3, x4, ... on the plane sampled (3 or more dimensions).
+    public let slice: [Double]
     /// Scratch for the forward passes, chunk by chunk; no result is kept in it.
     private let workspace: Workspace<Float>
 
@@ -25,10 +28,12 @@ public final class GridSampler: @unchecked Sendable {
     public var channels: Int { architecture.output == .softmax ? architecture.outputs : 1 }
 
     /// A sampler for networks of `architecture` fed with `features` of `dimension`-D points.
-    public init(architecture: Architecture, features: FeatureSet, dimension: Int = 2, chunk: Int? = nil) {
+    public init(architecture: Architecture, features: FeatureSet, dimension: Int = 2, slice: [Double] = [], chunk: Int? = nil) {
+        require(dimension < 3 || slice.count == dimension - 2, "a slice holds every input beyond x1 and x2")
         self.architecture = architecture
         self.features = features
         self.dimension = dimension
+        self.slice = slice
         self.workspace = Workspace(unchecked: architecture, capacity: chunk ?? Swift.min(2048, Workspace<Float>.chunk(for: architecture)))
     }
 
@@ -57,8 +62,12 @@ public final class GridSampler: @unchecked Sendable {
                     let py = y.upperBound - (Double(cell / columns) + 0.5) * dy
                     if dimension == 1 {
                         input[c] = Float(px)
-                    } else {
+                    } else if dimension == 2 {
                         features.write(px, py, to: input + c, stride: ld)
+                    } else {
+                        input[c] = Float(px)
+                        input[c + ld] = Float(py)
+                        for (j, v) in slice.enumerated() { input[c + (j + 2) * ld] = Float(v) }
                     }
                 }
             }

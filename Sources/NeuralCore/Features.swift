@@ -128,35 +128,46 @@ public struct FeatureSet: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The network's input for one point: the features of (x1, x2), or x1 alone for a 1-D
-    /// data set (x2 is then ignored).
-    public func input(_ x1: Double, _ x2: Double, dimension: Int) -> [Double] {
-        dimension == 1 ? [x1] : features.map { $0.value(x1, x2) }
+    /// data set (x2 is then ignored); for 3 or more dimensions the coordinates themselves,
+    /// x1, x2 and then `rest` (features are the plane's).
+    public func input(_ x1: Double, _ x2: Double, rest: some Collection<Double> = [Double](), dimension: Int) -> [Double] {
+        switch dimension {
+        case 1: [x1]
+        case 2: features.map { $0.value(x1, x2) }
+        default: [x1, x2] + rest
+        }
     }
 
-    /// The input width a data set of `dimension` needs: the features for the plane, 1 for a line.
-    public func inputCount(dimension: Int) -> Int { dimension == 1 ? 1 : count }
+    /// The input width a data set of `dimension` needs: the features for the plane, the
+    /// coordinates otherwise.
+    public func inputCount(dimension: Int) -> Int { dimension == 2 ? count : dimension }
 }
 
 extension Dataset {
-    /// The examples at `indices`, with `features` computed from the points (1-D data sets
-    /// use x alone).
+    /// The network's input for point `i`: its features in the plane, its coordinates otherwise.
+    public func input(_ i: Int, features: FeatureSet) -> [Double] {
+        dimension == 2 ? features.input(points[2 * i], points[2 * i + 1], dimension: 2) : Array(coordinates(i))
+    }
+
+    /// The examples at `indices`, with `features` computed from the points (data sets not in
+    /// the plane use their coordinates).
     public func examples<S: NNScalar>(_ indices: [Int], features: FeatureSet, as _: S.Type = S.self) -> Examples<S> {
         let width = features.inputCount(dimension: dimension)
         var x = [S](repeating: 0, count: indices.count * width)
         x.withUnsafeMutableBufferPointer { out in
             for (row, i) in indices.enumerated() {
-                if dimension == 1 {
-                    out[row] = S(points[i])
-                } else {
+                if dimension == 2 {
                     features.write(points[2 * i], points[2 * i + 1], to: out.baseAddress! + row * width, stride: 1)
+                } else {
+                    for j in 0..<dimension { out[row * width + j] = S(points[i * dimension + j]) }
                 }
             }
         }
         switch targets {
         case .classes(let labels, let k):
             return Examples(unchecked: width, x: x, targets: .classes(indices.map { labels[$0] }, classCount: k))
-        case .values(let v, _):
-            return Examples(unchecked: width, x: x, targets: .values(indices.map { S(v[$0]) }, width: 1))
+        case .values(let v, let w):
+            return Examples(unchecked: width, x: x, targets: .values(indices.flatMap { i in v[i * w..<(i + 1) * w].map { S($0) } }, width: w))
         }
     }
 }

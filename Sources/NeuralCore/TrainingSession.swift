@@ -83,8 +83,8 @@ public struct SessionConfiguration: Hashable, Sendable {
         let outputs: Int
         let chosen: OutputActivation
         switch dataset.targets {
-        case .values:
-            outputs = 1
+        case .values(_, let width):
+            outputs = width
             chosen = output ?? .identity
         case .classes(_, let k):
             chosen = output ?? (k > 2 ? .softmax : .logistic)

@@ -31,7 +31,7 @@ extension NNLab {
         @Option(help: ArgumentHelp("For a lesson that compares variants: open this one alone (all side by side by default).", valueName: "name"))
         var variant: String?
 
-        @Option(help: ArgumentHelp("Open the lab on the points of a CSV file (x1,x2,label or x,y rows, as nnlab train --data reads).",
+        @Option(help: ArgumentHelp("Open the lab on the points of a CSV file (x1,x2,label or x,y rows, or x1,...,xm,y1,...,yk; as nnlab train --data reads).",
                                    valueName: "file.csv"), completion: Completions.csv)
         var data: String?
 
@@ -174,11 +174,13 @@ extension Scenario {
             c.output = nil
             c.loss = nil
             c.initialWeights = nil
-            if dataset.dimension == 1 { c.features = .plain }
+            if dataset.dimension != 2 { c.features = .plain }
         }
         adapt(&s.configuration)
         for i in s.variants.indices { adapt(&s.variants[i].configuration) }
         s.modelPath = nil
+        // No map or curve shows a regression of 3 or more inputs, or of several outputs, whole.
+        if dataset.classCount == nil, dataset.dimension >= 3 || dataset.outputWidth >= 2 { s.view.main = .fit }
         return s
     }
 }

@@ -97,8 +97,10 @@ extension NNLab {
             switch coordinates.count {
             case 1 where arch.inputs == 1: input = coordinates
             case 2: input = features.input(coordinates[0], coordinates[1], dimension: 2)
+            case let n where n >= 3 && n == arch.inputs: input = coordinates
             default:
-                throw NNLabError("--point: give \(arch.inputs == 1 ? "one coordinate (X)" : "two coordinates (X1,X2)"), found \(coordinates.count)")
+                let wanted = arch.inputs == 1 ? "one coordinate (X)" : arch.inputs >= 3 ? "\(arch.inputs) coordinates (X1,...,X\(arch.inputs))" : "two coordinates (X1,X2)"
+                throw NNLabError("--point: give \(wanted), found \(coordinates.count)")
             }
             guard input.count == arch.inputs else {
                 throw NNLabError("\(model): the model takes \(arch.inputs) inputs, but the features \(features) give \(input.count)"
@@ -147,16 +149,13 @@ extension NNLab {
                 throw NNLabError("--batch: \(s.name) has \(session.trainIndices.count) training examples, fewer than \(m)")
             }
             let features = s.configuration.features
-            let inputs = indices.map { i in
-                dataset.dimension == 1 ? features.input(dataset.points[i], 0, dimension: 1)
-                    : features.input(dataset.points[2 * i], dataset.points[2 * i + 1], dimension: 2)
-            }
+            let inputs = indices.map { dataset.input($0, features: features) }
             guard network.architecture.inputs == inputs[0].count else {
                 throw NNLabError("\(model ?? s.name): the model takes \(network.architecture.inputs) inputs, but \(s.name)'s features give \(inputs[0].count)")
             }
             let trace = dataset.classCount != nil
                 ? try network.batchTrace(inputs: inputs, labels: indices.map { dataset.label($0) })
-                : try network.batchTrace(inputs: inputs, targets: indices.map { [Double](repeating: dataset.value($0), count: network.architecture.outputs) })
+                : try network.batchTrace(inputs: inputs, targets: indices.map { Array(dataset.values($0)) })
             let style = OutputStyle.detect(ascii: output.ascii)
             let theme = Theme(colorMode: .mono, glyphs: style.unicode ? .unicodeSet : .asciiSet)
             print("Minibatch: the first \(m) training examples of \(s.name) through \(network.architecture.description(arrow: style.arrow))"

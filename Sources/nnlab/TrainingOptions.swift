@@ -9,7 +9,7 @@ struct TrainingOptions: ParsableArguments {
             completion: .list(DatasetKind.names))
     var dataset: String = "circles"
 
-    @Option(help: ArgumentHelp("Your own CSV instead: a header, then x1,x2,label rows (or x,y for a 1-D function).", valueName: "file.csv"),
+    @Option(help: ArgumentHelp("Your own CSV instead: a header, then x1,x2,label rows (or x,y for a 1-D function, or x1,...,xm,y1,...,yk for m inputs and k outputs).", valueName: "file.csv"),
             completion: Completions.csv)
     var data: String?
 

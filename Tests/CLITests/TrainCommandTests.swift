@@ -6,7 +6,7 @@ import GoldenSupport
     @Test(arguments: [
         (["--lr", "-1"], "nnlab: --lr: must be greater than 0, found -1"),
         (["--lr", "0"], "nnlab: --lr: must be greater than 0, found 0"),
-        (["--dataset", "circlez"], #"nnlab: --dataset: "circlez" is not one of "xor-table", "xor", "circles", "gauss", "spiral", "spirals", "moons", "plane", "multigauss", "sine", "abs", "step", "bump"; did you mean "circles"?"#),
+        (["--dataset", "circlez"], #"nnlab: --dataset: "circlez" is not one of "xor-table", "xor", "circles", "gauss", "spiral", "spirals", "moons", "plane", "multigauss", "sine", "abs", "step", "bump", "cube"; did you mean "circles"?"#),
         (["--activation", "rellu"], #"nnlab: --activation: "rellu" is not one of "logistic", "tanh", "relu", "leaky_relu", "abs", "softplus", "linear", "step", "maxout"; did you mean "relu"?"#),
         (["--layers", "8,0"], "nnlab: --layers: layer widths must be at least 1, found 0 (use none for no hidden layer)"),
         (["--layers", "8,-2"], "nnlab: --layers: layer widths must be at least 1, found -2 (use none for no hidden layer)"),

@@ -430,7 +430,7 @@ import Testing
     func everyDatasetFromLesson(_ name: String) throws {
         let lab = try LabTests.lab(name)
         var seen: Set<String> = []
-        for _ in 0..<14 {
+        for _ in 0..<DatasetKind.allCases.count {
             lab.handle(.char("d"))
             #expect(lab.state.notice?.hasPrefix("cannot") != true, "\(name): \(lab.state.notice ?? "")")
             guard case .generated(let spec) = lab.configuration.data else { continue }
@@ -438,6 +438,7 @@ import Testing
             let arch = lab.session.architecture
             if spec.kind.isRegression { #expect(arch.output == .identity || arch.output == .logistic) }
             if spec.kind == .spirals { #expect(arch.output == .softmax && arch.outputs == spec.classes) }
+            #expect(arch.inputs == (spec.kind.dimension == 2 ? lab.configuration.features.count : spec.kind.dimension))
             _ = lab.compose(width: 80, height: 24, theme: .plain)
         }
         #expect(seen.count == DatasetKind.allCases.count, "\(name): reached \(seen.sorted())")

@@ -13,8 +13,9 @@ import Testing
         if kind != .xorTable { #expect(other.points != a.points) }
         #expect(a.count == (kind == .spirals ? 300 : spec.count))
         #expect(a.points.allSatisfy { $0.isFinite })
-        if kind.isOneDimensional {
-            #expect(a.dimension == 1)
+        #expect(a.dimension == kind.dimension)
+        if kind.dimension != 2 {
+            // The functions of x, and the cube: every coordinate in [0, 1).
             #expect(a.points.allSatisfy { (0..<1).contains($0) })
         } else {
             #expect(a.dimension == 2)
@@ -99,8 +100,43 @@ import Testing
         #expect(try Dataset.load(csv: path).classCount == nil)
         try FileIO.writeAtomically("x1,x2,label\n0,0,0\n1,bad,1\n", to: path)
         #expect(throws: NNLabError("\(path):3: column 2 (x2): \"bad\" is not a number")) { try Dataset.load(csv: path) }
-        try FileIO.writeAtomically("a,b,c,d\n0,0,0,0\n1,1,1,1\n", to: path)
-        #expect(throws: NNLabError("\(path):1: expected the columns x1,x2,label (or x,y for a 1-D function), found 4 columns: a,b,c,d")) { try Dataset.load(csv: path) }
+        try FileIO.writeAtomically("x\n0\n1\n", to: path)
+        #expect(throws: NNLabError("\(path):1: expected at least 2 columns (inputs, then a target: x1,x2,label or x,y or x1,x2,x3,y), found 1: x")) { try Dataset.load(csv: path) }
+    }
+
+    /// Any number of inputs and outputs: the trailing y-named columns are outputs, a last
+    /// label column holds classes, an unnamed last column is one target; the examples carry
+    /// every coordinate and every output, and the CSV written reads back the same.
+    @Test func csvOfManyInputsAndOutputs() throws {
+        let dir = "/tmp/nnlab-tests-\(getpidValue())"
+        _ = mkdirValue(dir)
+        let path = dir + "/wide.csv"
+        try FileIO.writeAtomically("x1,x2,x3,y1,y2\n0.1,0.2,0.3,1,2\n0.4,0.5,0.6,3,4\n# a comment\n0.7,0.8,0.9,5,6.5\n", to: path)
+        let d = try Dataset.load(csv: path)
+        #expect(d.dimension == 3 && d.outputWidth == 2 && d.count == 3 && d.classCount == nil)
+        #expect(Array(d.coordinates(1)) == [0.4, 0.5, 0.6] && Array(d.values(2)) == [5, 6.5])
+        let e: Examples<Double> = d.examples([2, 0], features: .plain)
+        #expect(e.inputWidth == 3 && e.x == [0.7, 0.8, 0.9, 0.1, 0.2, 0.3])
+        #expect(e.targets == .values([5, 6.5, 1, 2], width: 2))
+        // The architecture follows: 3 inputs (the plane's features do not apply), 2 identity outputs.
+        let arch = SessionConfiguration(data: .file(path), features: FeatureSet([.x1, .x2, .r]), hidden: []).architecture(for: d)
+        #expect(arch.inputs == 3 && arch.outputs == 2 && arch.output == .identity)
+        #expect(d.slice == [0.6])
+        try FileIO.writeAtomically(d.csvText, to: path)
+        let back = try Dataset.load(csv: path)
+        #expect(back.points == d.points && back.targets == d.targets)
+        #expect(d.csvText.hasPrefix("x1,x2,x3,y1,y2\n"))
+
+        try FileIO.writeAtomically("a,b,c,label\n0,0,0,0\n1,1,1,1\n", to: path)
+        let classes = try Dataset.load(csv: path)
+        #expect(classes.dimension == 3 && classes.classCount == 2)
+        try FileIO.writeAtomically("a,b,c,d\n0,0,0,0.5\n1,1,1,1\n", to: path)
+        let one = try Dataset.load(csv: path)
+        #expect(one.dimension == 3 && one.outputWidth == 1 && one.classCount == nil)
+        try FileIO.writeAtomically("a,b,c,label\n0,0,0,0\n1,1,1,12\n", to: path)
+        #expect(throws: NNLabError("\(path):3: label 12 is not a class: labels are whole numbers from 0 to 9 (for a regression, name the column value)")) {
+            try Dataset.load(csv: path)
+        }
     }
 }
 

@@ -10,14 +10,18 @@ public struct MapPoint: Sendable, Equatable {
     public var value: Double
     /// True for a test point.
     public var isTest: Bool
+    /// Which point of its data set this is (-1: none), for data whose points have more
+    /// coordinates than the map shows.
+    public var index: Int
 
     /// A point.
-    public init(x: Double, y: Double, label: Int, value: Double = 0, isTest: Bool = false) {
+    public init(x: Double, y: Double, label: Int, value: Double = 0, isTest: Bool = false, index: Int = -1) {
         self.x = x
         self.y = y
         self.label = label
         self.value = value
         self.isTest = isTest
+        self.index = index
     }
 }
 
