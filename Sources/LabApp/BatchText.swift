@@ -7,23 +7,38 @@ extension Lab {
     /// shape, the examples as columns, the 1/m of the gradients and the row means, in the
     /// lecture's notation (NOTATION.md, "m examples, vectorised").
     public static func batchTraceText(_ t: BatchTrace, width: Int = 100, theme: Theme = .plain) -> String {
+        batchTraceSections(t, width: width, theme: theme).flatMap(\.lines).joined(separator: "\n")
+    }
+
+    /// The same text in sections: each matrix with its formula and shape, each sentence, each
+    /// heading; `prose` marks the sentences (a narrow view wraps them; a matrix keeps its rows).
+    public static func batchTraceSections(_ t: BatchTrace, width: Int = 100, theme: Theme = .plain) -> [(lines: [String], prose: Bool)] {
         let net = t.network
         let arch = net.architecture
         let n_l = arch.n_l
+        var sections: [(lines: [String], prose: Bool)] = []
         var out: [String] = []
+        // Everything appended since the last call is one section.
+        func close(prose: Bool) {
+            if !out.isEmpty { sections.append((out, prose)) }
+            out = []
+        }
         func shape(_ m: Matrix<Double>) -> String { "\(m.rows) x \(m.cols)" }
         func block(_ title: String, _ m: Matrix<Double>, note: String = "") {
+            close(prose: true)
             out.append(title + "    (" + shape(m) + (note.isEmpty ? "" : ", " + note) + ")")
             let rows = Swift.min(m.rows, 12)
             var buffer = Buffer(width: width, height: rows + (m.rows > rows ? 1 : 0))
             MatrixTable(values: m.values, rows: m.rows, cols: m.cols, digits: 4).render(into: &buffer, area: buffer.area, theme: theme)
             out += buffer.lines.map { "  " + String($0.reversed().drop { $0 == " " }.reversed()) }
             out.append("")
+            close(prose: false)
         }
         func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
         let inverse = "1/m = 1/\(t.m)"
         out.append("A minibatch of m = \(t.m) examples, one per column: A(l) is s_l x m, Y is \(arch.outputs) x m.")
         out.append("")
+        close(prose: true)
         out.append("Forward pass")
         out.append("")
         block("A(1) = X", t.X)
@@ -38,6 +53,7 @@ extension Lab {
         block("Y", t.Y)
         out.append("J = (1/m) sum of the \(t.m) examples' losses = \(NumberFormat.significant(t.loss, digits: 6))")
         out.append("")
+        close(prose: true)
         out.append("Backward pass")
         out.append("")
         // The one-example formula with its vectors as the batch's matrices (whole words only).
@@ -57,7 +73,9 @@ extension Lab {
             block("grad W(\(l - 1)) = (1/m) Delta(\(l)) (A(\(l - 1)))^T", t.gradW[l - 2], note: "\(inverse): the mean over the examples")
             block("grad b(\(l - 1)) = the row mean of Delta(\(l))", column(t.gradB[l - 2]), note: "(1/m) Delta(\(l)) times a column of m ones")
         }
+        close(prose: true)
         out.append("Gradient descent then takes W(l) <- W(l) - eta grad W(l), b(l) <- b(l) - eta grad b(l): one update for the whole batch.")
-        return out.joined(separator: "\n")
+        close(prose: true)
+        return sections
     }
 }

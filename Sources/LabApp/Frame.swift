@@ -16,6 +16,9 @@ public struct Frame: Sendable {
     public var isTooSmall = false
     /// The timeline's bar on this frame, if one was drawn (a click on it shows that checkpoint).
     public var timeline: (bar: Rect, widget: TimelineBar)?
+    /// The minibatch view on this frame: the rows it shows, its lines, and the first line of
+    /// each matrix (the keys scroll by them).
+    public var batch: (rows: Int, lines: Int, blocks: [Int])?
 
     /// A blank frame of `width` x `height`.
     public init(width: Int, height: Int) {
@@ -79,6 +82,8 @@ struct ScreenContext {
     var trouble: Trouble?
     /// The focused network's timeline (made once a frame: the header, the chart and the bar read it).
     var timeline: TimelineBar?
+    /// The minibatch view's pass (when it is open).
+    var batch: BatchTrace?
 
     /// The generated data set's kind (nil for a file).
     /// Where maps of 3 or more inputs cut x3, x4, ... (the sampler's slice; empty otherwise).

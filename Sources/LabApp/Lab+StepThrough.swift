@@ -42,17 +42,76 @@ extension Lab {
     /// (after a key, and every frame: the training thread may publish the paused weights a
     /// moment after `f`).
     func refreshTrace() {
-        guard let cursor = state.stepping, cursor.point < points.count else { stepTrace = nil; return }
+        guard let cursor = state.stepping, cursor.point < points.count else { stepTrace = nil; batchTrace = nil; return }
         let snapshot = self.snapshot
-        if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { return }
+        if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { refreshBatch(); return }
         let p = points[cursor.point]
         let arch = snapshot.network.architecture
         let rate = configuration.settings.learningRate
         // The point comes from the network's own data, so its input and target always fit.
         let trace = data.dataset.classCount != nil
             ? try? snapshot.network.trace(input: input(of: p), label: p.label, learningRate: rate)
-            : try? snapshot.network.trace(input: input(of: p), target: [Double](repeating: p.value, count: arch.outputs), learningRate: rate)
+            : try? snapshot.network.trace(input: input(of: p), target: targets(of: p, outputs: arch.outputs), learningRate: rate)
         stepTrace = trace.map { StepTrace(trace: $0, point: cursor.point, version: snapshot.version) }
+        refreshBatch()
+    }
+
+    /// A regression point's targets, one per output.
+    func targets(of p: MapPoint, outputs: Int) -> [Double] {
+        let d = data.dataset
+        if d.outputWidth == outputs, p.index >= 0, p.index < d.count { return Array(d.values(p.index)) }
+        return [Double](repeating: p.value, count: outputs)
+    }
+
+    /// Most examples the minibatch view shows (its matrices keep one column per example).
+    static let batchViewLimit = 8
+
+    /// The minibatch view's examples: the lesson's batch size (at most 8) of training points,
+    /// from the chosen one on (from the first when a test point is chosen).
+    func batchPoints(from point: Int) -> [Int] {
+        let training = points.indices.filter { !points[$0].isTest }
+        guard !training.isEmpty else { return [] }
+        let m = Swift.max(1, Swift.min(configuration.settings.batchSize, Self.batchViewLimit, training.count))
+        let start = training.firstIndex(of: point) ?? 0
+        return (0..<m).map { training[(start + $0) % training.count] }
+    }
+
+    /// Makes the minibatch view's pass again when its examples or the weights changed.
+    func refreshBatch() {
+        guard let cursor = state.stepping, cursor.batchScroll != nil else { batchTrace = nil; return }
+        let snapshot = self.snapshot
+        if let b = batchTrace, b.point == cursor.point, b.version == snapshot.version { return }
+        let chosen = batchPoints(from: cursor.point)
+        guard !chosen.isEmpty else { batchTrace = nil; return }
+        let net = snapshot.network.converted(to: Double.self)
+        let inputs = chosen.map { input(of: points[$0]) }
+        let trace = data.dataset.classCount != nil
+            ? try? net.batchTrace(inputs: inputs, labels: chosen.map { points[$0].label })
+            : try? net.batchTrace(inputs: inputs, targets: chosen.map { targets(of: points[$0], outputs: net.architecture.outputs) })
+        batchTrace = trace.map { ($0, cursor.point, snapshot.version) }
+    }
+
+    /// The minibatch view's keys: scroll by lines, matrices or pages of the view `frame` drew
+    /// (without a frame, by a page of 10 lines, over a text as long as the scroll asks).
+    func performBatch(_ action: BatchAction, frame: Frame?) {
+        guard var cursor = state.stepping, let scroll = cursor.batchScroll else { return }
+        // Without a frame (a test, a script), as a 100-column view of 20 rows would show it.
+        let layout = frame?.batch ?? batchTrace.map { b in
+            let text = StepScreen.batchLines(b.trace, width: 100)
+            return (rows: 20, lines: text.lines.count, blocks: text.blocks)
+        } ?? (rows: 20, lines: 0, blocks: [])
+        let pageRows = layout.rows, lines = layout.lines, blocks = layout.blocks
+        let bottom = Swift.max(0, lines - pageRows)
+        var next = scroll
+        switch action {
+        case .scroll(let d): next = scroll + d
+        case .page(let d): next = scroll + d * Swift.max(1, pageRows - 2)
+        case .end(let last): next = last ? bottom : 0
+        case .block(let d):
+            next = d > 0 ? blocks.first { $0 > scroll } ?? bottom : blocks.last { $0 < scroll } ?? 0
+        }
+        cursor.batchScroll = Swift.min(bottom, Swift.max(0, next))
+        state.stepping = cursor
     }
 
     /// The number of the current computation the quiz waits for, if any.
@@ -99,7 +158,7 @@ extension Lab {
         case .move(let d): d > 0
         case .end(let last): last
         case .layer(let d): d > 0
-        case .unitMode, .unit, .point, .cycle, .close, .select: false
+        case .unitMode, .unit, .point, .cycle, .close, .select, .batch: false
         }
         if forward && pendingQuestion() != nil {
             state.notice = "predict it first: type a number and press enter (Q ends the quiz)"
@@ -131,7 +190,17 @@ extension Lab {
         case .close:
             state.stepping = nil
             stepTrace = nil
+            batchTrace = nil
             return
+        case .batch:
+            if cursor.batchScroll == nil {
+                cursor.batchScroll = 0
+                let m = batchPoints(from: cursor.point).count
+                state.notice = "minibatch: \(m) training example\(m == 1 ? "" : "s") from this one, all at once; n/p matrix by matrix, m back to the one example"
+            } else {
+                cursor.batchScroll = nil
+                state.notice = "one example"
+            }
         case .select: break  // needs the frame: `StepAction.perform(on:frame:)`
         }
         state.stepping = cursor

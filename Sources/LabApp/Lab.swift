@@ -95,6 +95,10 @@ public final class Lab {
     var stepTrace: StepTrace?
     /// The step-through's trace of the chosen example, when it is open.
     public var currentTrace: Trace? { stepTrace?.trace }
+    /// The minibatch view's pass (made by the reducer, not by drawing).
+    var batchTrace: (trace: BatchTrace, point: Int, version: Int)?
+    /// The minibatch view's vectorised pass, when it is open.
+    public var currentBatch: BatchTrace? { state.stepping?.batchScroll == nil ? nil : batchTrace?.trace }
     let options: LabOptions
     var started = false
     /// A model file being read on another thread (`o`).
@@ -421,7 +425,8 @@ public final class Lab {
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleActivations: exampleActivations(snapshot.network), panes: views,
                              quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes,
-                             lessonStatus: lessonStatus, lessonEpoch: lessonMoment?.epoch, trouble: trouble, timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep))
+                             lessonStatus: lessonStatus, lessonEpoch: lessonMoment?.epoch, trouble: trouble, timeline: ScreenContext.timeline(of: snapshot, scrubStep: state.scrubStep),
+                             batch: currentBatch)
     }
 
     /// What sets `c` apart from the `others` ("activation relu", "layers 2-26-1"), in the

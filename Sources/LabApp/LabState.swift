@@ -116,6 +116,9 @@ public struct StepCursor: Sendable, Equatable {
     public var unitMode = false
     /// The unit unit mode shows (0-based).
     public var unit = 0
+    /// The minibatch view (`m`): the first line of the vectorised pass shown, or nil for the
+    /// one example.
+    public var batchScroll: Int?
     public init(point: Int = 0) { self.point = point }
 }
 

@@ -13,6 +13,7 @@ extension KeyTable {
         let mode = screenMode(state)
         if same(mode, StepMode.self) { return stepNotes(quiz: false) }
         if same(mode, QuizMode.self) { return stepNotes(quiz: true) }
+        if same(mode, BatchMode.self) { return batchNotes }
         if same(mode, ChainMode.self) { return chainNotes }
         var notes: [PanelNote] = []
         if state.present {
@@ -91,6 +92,13 @@ extension KeyTable {
         }
         return notes
     }
+
+    static let batchNotes: [PanelNote] = [
+        PanelNote(panel: "Network and map",
+                  text: "as in the step-through: the example chosen there (◎) is the minibatch's first column."),
+        PanelNote(panel: "Minibatch",
+                  text: "m training examples at once, one per column: A(1) = X is s_1 x m; Z(l+1) = W(l) A(l) + b(l) adds b(l) to every column; A(l+1) = f(Z(l+1)); backwards Delta(l) = (W(l)^T Delta(l+1)) .* f'(Z(l)), one column per example; grad W(l) = (1/m) Delta(l+1) A(l)^T, the mean of the m examples' gradients, and grad b(l) the row mean of Delta(l+1). Each matrix is titled with its shape; +k says k more columns than fit."),
+    ]
 
     static let chainNotes: [PanelNote] = [
         PanelNote(panel: "The chain rule",

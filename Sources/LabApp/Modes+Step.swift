@@ -7,10 +7,12 @@ public enum StepAction: ModeAction, Equatable {
     case move(Int), layer(Int), end(Bool), unitMode, unit(Int), point(Direction), cycle(Int), close
     /// A click: the example nearest to it on the map.
     case select(x: Int, y: Int)
+    /// The minibatch view on or off.
+    case batch
 
     public var leavesTimeline: Bool {
         switch self {
-        case .move, .layer, .end, .unitMode, .unit, .point, .cycle, .close, .select: false
+        case .move, .layer, .end, .unitMode, .unit, .point, .cycle, .close, .select, .batch: false
         }
     }
 
@@ -47,12 +49,54 @@ public enum StepMode: LabMode {
             if case .click(let x, let y) = key { StepAction.select(x: x, y: y) } else { nil }
         },
         KeyBinding([.char("Q")], QuizAction.toggle, "quiz: predict each value, then see it", hint: { $0.state.quiz == nil ? "quiz" : "end quiz" }),
+        KeyBinding([.char("m")], StepAction.batch, "a minibatch: m examples at once, the vectorised pass (Z, A, Delta as s_l x m)", hint: "minibatch"),
         KeyBinding([.char("f"), .escape], StepAction.close, "back to the dashboard (esc)", hint: "dashboard"),
         KeyBinding([.char("E")], DashboardAction.startEditing, "edit the data (after esc)"),
         KeyBinding([.char("?"), .function(1)], DashboardAction.openHelp, "help", hint: "help"),
         KeyBinding([.char("q"), .endOfInput], DashboardAction.quit, "quit", hint: "quit"),
     ]
     public static let notes = ["Training is paused while you step; f or esc returns to the dashboard."]
+}
+
+/// The minibatch view's actions: scroll through the vectorised pass, or leave it.
+public enum BatchAction: ModeAction, Equatable {
+    /// Lines down (negative: up).
+    case scroll(Int)
+    /// The next (or previous) block: a matrix with its formula.
+    case block(Int)
+    /// A page down (or up).
+    case page(Int)
+    case end(Bool)
+
+    public var leavesTimeline: Bool { false }
+    public var keepsNotice: Bool { false }
+
+    public func perform(on lab: Lab, frame: Frame?) { lab.performBatch(self, frame: frame) }
+}
+
+/// The minibatch view (`m` in the step-through): m training examples through the vectorised
+/// pass at once, every matrix with its shape, as the lecture's slides write them.
+public enum BatchMode: LabMode {
+    public static let title = "Minibatch (m in the step-through)"
+    public static let isModal = true
+    public static func isActive(_ context: KeyContext) -> Bool {
+        context.state.overlay == .none && context.state.stepping?.batchScroll != nil
+    }
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.char("n"), .enter, .char(" ")], BatchAction.block(1), "next matrix", hint: "next"),
+        KeyBinding([.char("p"), .backspace], BatchAction.block(-1), "previous matrix", hint: "back"),
+        KeyBinding([.down, .char("j")], BatchAction.scroll(1), "scroll a line", hint: "scroll", hintKeys: .text("up/down")),
+        KeyBinding([.up, .char("k")], BatchAction.scroll(-1)),
+        KeyBinding([.pageDown], BatchAction.page(1), "page down / up"),
+        KeyBinding([.pageUp], BatchAction.page(-1)),
+        KeyBinding([.home], BatchAction.end(false), "first / last line"),
+        KeyBinding([.end], BatchAction.end(true)),
+        KeyBinding([.char("m"), .escape], StepAction.batch, "back to the one example (esc)", hint: "one example", hintKeys: .text("m")),
+        KeyBinding([.char("f")], StepAction.close, "back to the dashboard"),
+        KeyBinding([.char("?"), .function(1)], DashboardAction.openHelp, "help", hint: "help"),
+        KeyBinding([.char("q"), .endOfInput], DashboardAction.quit, "quit", hint: "quit"),
+    ]
+    public static let notes = ["The examples are the training points from the chosen one on, m = the lesson's batch size (at most 8 shown)."]
 }
 
 /// The quiz's actions: on/off, type an answer, erase, submit.

@@ -192,7 +192,7 @@ public enum KeyTable {
     /// Every mode, the first that is active and takes a key wins; a modal mode stops the search.
     public static let modes: [any LabMode.Type] = [
         TooSmallMode.self, HelpMode.self, MessageMode.self, PromptMode.self, SettingsMode.self, LessonsMode.self,
-        ChainMode.self, QuizMode.self, StepMode.self, EditMode.self, TimelineMode.self, CompareMode.self, DashboardMode.self,
+        ChainMode.self, BatchMode.self, QuizMode.self, StepMode.self, EditMode.self, TimelineMode.self, CompareMode.self, DashboardMode.self,
     ]
 
     /// The modes that take keys in `context`, in order, down to the first modal one.
@@ -221,7 +221,7 @@ public enum KeyTable {
 
     /// The order of the help's sections after the screen's own: the screens, then the windows.
     static let helpOrder: [any LabMode.Type] = [
-        DashboardMode.self, TimelineMode.self, CompareMode.self, EditMode.self, StepMode.self, QuizMode.self, ChainMode.self,
+        DashboardMode.self, TimelineMode.self, CompareMode.self, EditMode.self, StepMode.self, BatchMode.self, QuizMode.self, ChainMode.self,
         SettingsMode.self, LessonsMode.self, PromptMode.self, HelpMode.self, MessageMode.self,
     ]
 

@@ -9,11 +9,13 @@ struct StepScreen: Screen {
     let context: ScreenContext
 
     func draw(into frame: inout Frame, header: Rect, body: Rect, footer: Rect, theme: Theme) {
-        frame.map = draw(&frame.buffer, rows: [header, body, footer], theme: theme)
+        var batch: (rows: Int, lines: Int, blocks: [Int])?
+        frame.map = draw(&frame.buffer, rows: [header, body, footer], theme: theme, batch: &batch)
+        frame.batch = batch
         OverlayView(context: context).render(into: &frame.buffer, body: body, settingsArea: body, theme: theme)
     }
 
-    private func draw(_ buffer: inout Buffer, rows: [Rect], theme: Theme) -> MapArea? {
+    private func draw(_ buffer: inout Buffer, rows: [Rect], theme: Theme, batch: inout (rows: Int, lines: Int, blocks: [Int])?) -> MapArea? {
         guard let cursor = state.stepping, let trace = context.trace, cursor.point < context.points.count else { return nil }
         let points = context.points
         var mapArea: MapArea?
@@ -36,7 +38,8 @@ struct StepScreen: Screen {
         }
         StatusBar(segments: [(" Step-through", theme.title), ("\(cursor.index + 1)/\(trace.entries.count): \(phase)", theme.accent),
                              ("example \(cursor.point + 1)/\(points.count): \(coordinates), \(target)" + (p.isTest ? " (test)" : ""), .plain)],
-                  right: state.quiz.map { ("quiz \($0.score.right)/\($0.score.asked) ", theme.accent) } ?? (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
+                  right: cursor.batchScroll != nil ? ("minibatch of \(context.batch?.m ?? 0) ", theme.accent)
+                      : state.quiz.map { ("quiz \($0.score.right)/\($0.score.asked) ", theme.accent) } ?? (cursor.unitMode ? "unit mode " : "vector mode ", theme.muted),
                   background: theme.bar)
             .render(into: &buffer, area: rows[0], theme: theme)
         DashboardScreen.drawFooter(context.footerHints(theme), notice: context.footerNotice, theme: theme, into: &buffer, area: rows[2])
@@ -93,6 +96,10 @@ struct StepScreen: Screen {
         NetworkDiagram(layers: layers, weights: Views.diagramWeights(trace.network), parameterCount: arch.parameterCount, highlighted: Swift.min(focus, layers.count - 1))
             .render(into: &buffer, area: Panel.inner(left[1]), theme: theme)
 
+        if let scroll = cursor.batchScroll, let pass = context.batch {
+            batch = drawBatch(pass, scroll: scroll, theme: theme, into: &buffer, area: columns[1])
+            return mapArea
+        }
         // The computation in detail, and the ones before it.
         let right = Layout.vertical(buffer.height >= 30 ? [.fill(3), .min(6)] : [.fill(1), .length(5)]).split(columns[1])
         let title: String = switch entry.phase {
@@ -145,6 +152,34 @@ struct StepScreen: Screen {
         for (k, line) in lines.suffix(rows - 1).enumerated() {
             buffer.put(truncate(line.0, to: area.width, glyphs: theme.glyphs), x: area.x, y: top.bottom + 1 + k, style: line.1, clip: area)
         }
+    }
+
+    /// The minibatch view: the vectorised pass as text from line `scroll`, with a scroll bar;
+    /// returns the rows shown, the text's lines and the first line of each matrix.
+    private func drawBatch(_ pass: BatchTrace, scroll: Int, theme: Theme, into buffer: inout Buffer, area: Rect) -> (rows: Int, lines: Int, blocks: [Int]) {
+        let inner = Panel.inner(area).inset(dx: 1, dy: 0)
+        let (lines, blocks) = Self.batchLines(pass, width: inner.width, theme: theme)
+        let shown = Swift.min(scroll, Swift.max(0, lines.count - inner.height))
+        let what = "Minibatch: m = \(pass.m), one example per column"
+        let position = lines.count > inner.height ? "\(shown + 1)-\(Swift.min(lines.count, shown + inner.height)) of \(lines.count)" : ""
+        Panel(title: what, rightTitle: position, focused: true).render(into: &buffer, area: area, theme: theme)
+        for (k, line) in lines.dropFirst(shown).prefix(inner.height).enumerated() {
+            let heading = blocks.contains(shown + k)
+            buffer.put(truncate(line, to: inner.width, glyphs: theme.glyphs), x: inner.x, y: inner.y + k, style: heading ? theme.title : .plain, clip: inner)
+        }
+        return (inner.height, lines.count, blocks)
+    }
+
+    /// The minibatch view's text for a panel `width` wide, and the first line of each block (a
+    /// matrix with its formula and shape, or a pass's heading).
+    static func batchLines(_ pass: BatchTrace, width: Int, theme: Theme = .plain) -> (lines: [String], blocks: [Int]) {
+        var lines: [String] = [], blocks: [Int] = []
+        for section in Lab.batchTraceSections(pass, width: Swift.max(20, width - 1), theme: theme) {
+            blocks.append(lines.count)
+            // Matrices keep their rows (the table fits them); sentences wrap.
+            lines += section.prose ? section.lines.flatMap { $0.isEmpty ? [""] : TextPanel.wrap($0, width: width) } : section.lines
+        }
+        return (lines, blocks)
     }
 
     /// How many layers' activations are computed by step `index` (the diagram shades those).

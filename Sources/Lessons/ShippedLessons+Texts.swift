@@ -1613,8 +1613,9 @@ lesson: |
 
   Press [f] for the step-through: it follows one example, which is one column of each of these
   matrices (z(l), a(l) and delta(l) are the columns of Z(l), A(l) and Delta(l)); [.] takes one
-  step on a minibatch of 8. `nnlab step --scenario 21 --batch 8` prints the whole minibatch:
-  X, Z(l), A(l), Delta(l) with their shapes, and the 1/m of each gradient.
+  step on a minibatch of 8. In the step-through, the key m shows the whole minibatch, from the
+  chosen example on: X, Z(l), A(l), Delta(l) with their shapes, and the 1/m of each gradient
+  (n and p go matrix by matrix); `nnlab step --scenario 21 --batch 8` prints the same.
 
   The claims check the 1/m, not only that both learn: with the mean, a batch of 8 takes 8 times
   fewer steps per epoch, each of the same size, so after 3 epochs it is behind the batch of 1.

@@ -247,3 +247,43 @@ import Testing
         #expect(lab.state.chain != nil)
     }
 }
+
+/// The minibatch view (`m` in the step-through): the lesson's batch of training examples from
+/// the chosen one, through the vectorised pass; its first column is the one example's pass.
+@Suite struct BatchViewTests {
+    @Test func minibatchViewShowsTheVectorisedPass() throws {
+        let lab = try LabTests.lab("21-vectorised-minibatch")
+        lab.trainSynchronously(epochs: 5)
+        lab.handle(.char("f"))
+        let single = try #require(lab.currentTrace)
+        lab.handle(.char("m"))
+        #expect(lab.state.stepping?.batchScroll == 0)
+        let batch = try #require(lab.currentBatch)
+        #expect(batch.m == min(lab.configuration.settings.batchSize, 8))
+        // Column 1 is the chosen example: its z(2) and delta(2) are the step-through's.
+        let z2 = try #require(single.entries.first { $0.kind == .z(2) }).value.values
+        let d2 = try #require(single.entries.first { $0.kind == .delta(2) }).value.values
+        for i in z2.indices {
+            #expect(abs(batch.Z[0].values[i * batch.m] - z2[i]) < 1e-5 * max(1, abs(z2[i])))
+            // delta(l) is per example (the 1/m comes in the gradients), so its column matches too.
+            #expect(abs(batch.Delta[0].values[i * batch.m] - d2[i]) < 1e-5 * max(1, abs(d2[i])))
+        }
+        let screen = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(screen.contains("Minibatch: m = \(batch.m), one example per column"), "\(screen)")
+        #expect(screen.contains("A(1) = X    (2 x \(batch.m))"), "\(screen)")
+        #expect(screen.contains("minibatch of \(batch.m)"))
+        // n goes matrix by matrix; the view scrolls and ends at the last page.
+        lab.handle(.char("n")); lab.handle(.char("n"))
+        let scrolled = try #require(lab.state.stepping?.batchScroll)
+        #expect(scrolled > 0)
+        let down = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(down.contains("A(1) = X") && !down.contains("A minibatch of m"), "\(down)")
+        lab.handle(.end)
+        let last = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(last.contains("one update for the whole batch") && last.contains("Gradient descent then takes"), "\(last)")
+        // m leaves the view, esc the step-through.
+        lab.handle(.char("m"))
+        #expect(lab.state.stepping?.batchScroll == nil && lab.currentBatch == nil)
+        #expect(lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("Forward pass"))
+    }
+}
