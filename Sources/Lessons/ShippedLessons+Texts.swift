@@ -639,8 +639,8 @@ lesson: |
 
   The honest result: the difference is small. Both learn the rings (100% of the test points),
   and both keep almost every unit alive (0 to 3 dead in the second layer either way, over
-  seeds 1-40). Biases at 0.1 end with a somewhat lower loss on almost every seed (about 20%
-  lower, at best half). The remedy protects the start; it does not protect against a learning
+  seeds 1-40). Biases at 0.1 end with a somewhat lower loss: about 15% lower at the median,
+  at best half, and more than 3% lower on 94 of seeds 1-100 (lower at all on 99). The remedy protects the start; it does not protect against a learning
   rate that is too high (lesson 8a): try [ ] ] up to 1 and watch the dead count.
 data:
   dataset: circles
@@ -665,8 +665,9 @@ variants:
 robustness: {seeds: 10, at_least: 9}
 expect:
   - positive.train_loss / zero.train_loss:
-      at_most: 1.0
-      says: "biases at 0.1 end with the lower loss"
+      at_most: 0.97
+      says: "biases at 0.1 end with a loss at least 3% lower"
+      robustness: {seeds: 10, at_least: 8}
   - positive.test_accuracy: {at_least: 0.99, robustness: {seeds: 10, at_least: 10}}
 
 """#),
