@@ -64,6 +64,39 @@ public enum UIBench {
         return compose(lab, name: "ui-compare", frames: frames)
     }
 
+    /// Opening the step-through (`f`) and moving to the next example, as a student does: the
+    /// trace of one example (forward, backward, the update, the sampled finite-difference
+    /// check) and the first frame of the screen at 200x60. On 2-256-256-2 ReLU (softmax, the
+    /// circles) and on eight layers of 512 (XOR); each measured `repeats` times, the median.
+    public static func stepThrough(repeats: Int = 5) throws -> [Result] {
+        func open(_ name: String, hidden: [Int], activation: Activation, dataset: DatasetKind) throws -> Result {
+            var options = LabOptions()
+            options.paused = true
+            var scenario = try ShippedLessons.load("04-xor-two-hidden-units")
+            scenario.variants = []
+            scenario.configuration.hidden = hidden.map { HiddenLayer(units: $0, activation: activation) }
+            scenario.configuration.data = .generated(DatasetSpec(kind: dataset, seed: 1))
+            scenario.configuration.output = nil
+            scenario.configuration.loss = nil
+            let lab = try Lab(scenario: scenario, options: options)
+            let clock = ContinuousClock()
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let start = clock.now
+                lab.handle(.char("f"))
+                lab.handle(.right)
+                _ = lab.compose(width: 200, height: 60, theme: .full)
+                times.append((clock.now - start) / .seconds(1))
+                lab.handle(.escape)
+            }
+            let median = times.sorted()[times.count / 2]
+            let parameters = lab.session.architecture.parameterCount
+            return Result(json: "{\"workload\":\"\(name)\",\"parameters\":\(parameters),\"repeats\":\(repeats),\"seconds_median\":\(median),\"ms\":\((median * 1e6).rounded() / 1e3)}")
+        }
+        return [try open("ui-step-2-256-256-2", hidden: [256, 256], activation: .relu, dataset: .circles),
+                try open("ui-step-8x512", hidden: [Int](repeating: 512, count: 8), activation: .tanh, dataset: .xorTable)]
+    }
+
     static func compose(_ lab: Lab, name: String, frames: Int) -> Result {
         let (width, height) = (200, 60)
         var cells = 0

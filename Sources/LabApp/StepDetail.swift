@@ -215,8 +215,15 @@ public struct StepDetail: Widget {
         if let change { line(change, .plain) }
         if let check = e.check, !quiz {
             // The central-difference estimate itself, beside backpropagation's numbers.
-            let shown = check.numeric.prefix(8).map(Self.number).joined(separator: " ")
-            line("finite-difference estimate (J(w + h) - J(w - h)) / 2h: [\(shown)\(check.numeric.count > 8 ? " +\(check.numeric.count - 8)" : "")]", .plain)
+            let values = check.checked.prefix(8).map { Self.number(check.numeric[$0]) }.joined(separator: " ")
+            let more = check.checked.count > 8 ? " +\(check.checked.count - 8)" : ""
+            if check.isComplete {
+                line("finite-difference estimate (J(w + h) - J(w - h)) / 2h: [\(values)\(more)]", .plain)
+            } else {
+                // A large tensor: a sample, so the check stays one pass per entry probed.
+                line("finite-difference estimate (J(w + h) - J(w - h)) / 2h on \(NumberFormat.grouped(check.checked.count)) of "
+                     + "\(NumberFormat.grouped(check.backprop.count)) entries (evenly spaced, and the largest gradient): [\(values)\(more)]", .plain)
+            }
             let ok = check.maxRelativeError < 1e-6
             let mark = ok ? (theme.glyphs.unicode ? "✓" : "ok") : (theme.glyphs.unicode ? "✗" : "!!")
             line("finite differences: \(check.name) max relative error \(NumberFormat.scientific(check.maxRelativeError, digits: 1)) \(mark)"

@@ -10,8 +10,12 @@ public struct TensorCheck: Sendable, Equatable {
     public let shape: (rows: Int, cols: Int)
     /// The backpropagation gradient, row-major.
     public let backprop: [Double]
-    /// The finite-difference estimate, row-major.
+    /// The finite-difference estimate, row-major (NaN for an entry not probed).
     public let numeric: [Double]
+    /// The entries probed, in order: every entry, or for a large network a sample of them.
+    public let checked: [Int]
+    /// True when every entry was probed.
+    public var isComplete: Bool { checked.count == backprop.count }
     /// Largest |backprop - numeric| / max(|backprop|, |numeric|, floor) over the entries, where
     /// floor = 1e-6 max(1, |J|): finite differences in double precision resolve gradients to
     /// about 1e-16 |J| / h = 1e-13 |J|, so gradients below the floor are compared absolutely.
@@ -25,7 +29,7 @@ public struct TensorCheck: Sendable, Equatable {
     public let entriesAtKinks: Int
 
     public static func == (l: TensorCheck, r: TensorCheck) -> Bool {
-        l.name == r.name && l.backprop == r.backprop && l.numeric == r.numeric
+        l.name == r.name && l.backprop == r.backprop && l.numeric.map(\.bitPattern) == r.numeric.map(\.bitPattern) && l.checked == r.checked
     }
 }
 
@@ -45,7 +49,7 @@ public struct GradientCheck: Sendable {
     /// True when the loss and every gradient, by backpropagation and by finite differences,
     /// are finite numbers (a check of NaN against NaN proves nothing).
     public var isFinite: Bool {
-        loss.isFinite && tensors.allSatisfy { t in t.backprop.allSatisfy(\.isFinite) && t.numeric.allSatisfy(\.isFinite) }
+        loss.isFinite && tensors.allSatisfy { t in t.backprop.allSatisfy(\.isFinite) && t.checked.allSatisfy { t.numeric[$0].isFinite } }
     }
     /// True when everything is finite and every tensor is within `tolerance`.
     public var passed: Bool { isFinite && maxRelativeError <= Self.tolerance }
@@ -55,8 +59,11 @@ public struct GradientCheck: Sendable {
     /// h = 1e-3; where a probe crosses a kink it retries with h = 1e-6, and leaves the entry
     /// out only if that crosses one too.
     /// `progress` is told (entries checked, entries in all) after every entry.
+    /// With `entriesPerTensor`, a tensor with more entries probes that many: evenly spaced
+    /// ones and the one with the largest gradient (each probe is a pass over the examples, so
+    /// a full check of P parameters costs P passes of P; a sample keeps it linear).
     public init(network: Network<Double>, examples: Examples<Double>, l1: Double = 0, l2: Double = 0,
-                progress: ((Int, Int) -> Void)? = nil) {
+                entriesPerTensor: Int? = nil, progress: ((Int, Int) -> Void)? = nil) {
         let (loss, gradient) = network.lossAndGradient(examples, l1: l1, l2: l2)
         self.loss = loss
         var probe = network
@@ -68,13 +75,23 @@ public struct GradientCheck: Sendable {
         let (_, baseKinks) = evaluate()
         var tensors: [TensorCheck] = []
         var done = 0
+        func sample(_ offset: Int, _ count: Int) -> [Int] {
+            guard let k = entriesPerTensor, count > Swift.max(1, k) else { return Array(0..<count) }
+            var chosen = Set((0..<Swift.max(1, k - 1)).map { $0 * count / Swift.max(1, k - 1) })
+            var largest = 0
+            for e in 0..<count where abs(gradient[offset + e]) > abs(gradient[offset + largest]) { largest = e }
+            chosen.insert(largest)
+            return chosen.sorted()
+        }
+        let total = network.shapes.reduce(0) { $0 + sample($1.weightOffset, $1.weightCount).count + sample($1.biasOffset, $1.rows).count }
         for shape in network.shapes {
             for isBias in [false, true] {
                 let offset = isBias ? shape.biasOffset : shape.weightOffset
                 let count = isBias ? shape.rows : shape.weightCount
-                var numeric = [Double](repeating: 0, count: count)
+                let probed = sample(offset, count)
+                var numeric = [Double](repeating: .nan, count: count)
                 var atKink = [Bool](repeating: false, count: count)
-                for e in 0..<count {
+                for e in probed {
                     let i = offset + e
                     let original = probe.parameters[i]
                     func J(_ delta: Double) -> (Double, UInt64) {
@@ -98,12 +115,12 @@ public struct GradientCheck: Sendable {
                     }
                     atKink[e] = crossed
                     done += 1
-                    progress?(done, network.parameters.count)
+                    progress?(done, total)
                 }
                 let backprop = (0..<count).map { gradient[offset + $0] }
-                var maxRel = 0.0, maxAbs = 0.0, worst = 0
+                var maxRel = 0.0, maxAbs = 0.0, worst = probed.first ?? 0
                 let floor = Self.relativeFloor * max(1, abs(loss))
-                for e in 0..<count where !atKink[e] {
+                for e in probed where !atKink[e] {
                     let diff = abs(backprop[e] - numeric[e])
                     let rel = diff / max(abs(backprop[e]), abs(numeric[e]), floor)
                     if rel > maxRel { maxRel = rel; worst = e }
@@ -113,7 +130,7 @@ public struct GradientCheck: Sendable {
                 tensors.append(TensorCheck(
                     name: isBias ? "b(\(l))" : "W(\(l))", layer: l, isBias: isBias,
                     shape: isBias ? (shape.rows, 1) : (shape.rows, shape.inputs),
-                    backprop: backprop, numeric: numeric, maxRelativeError: maxRel, maxAbsoluteError: maxAbs,
+                    backprop: backprop, numeric: numeric, checked: probed, maxRelativeError: maxRel, maxAbsoluteError: maxAbs,
                     worstIndex: worst, entriesAtKinks: atKink.filter { $0 }.count))
             }
         }

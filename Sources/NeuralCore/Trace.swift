@@ -93,6 +93,9 @@ extension TensorCheck {
 
 /// The forward and backward pass of one example, value by value, in double precision.
 public struct Trace: Sendable {
+    /// Multiply-adds the trace's finite-difference check may take (a sample of each tensor's
+    /// entries beyond it; see `GradientCheck.init(entriesPerTensor:)`).
+    public static let checkBudget = 30_000_000
     /// The network traced (in double precision).
     public let network: Network<Double>
     /// The example's input x = a(1).
@@ -137,7 +140,11 @@ extension Network {
         let examples = Examples<Double>(
             unchecked: arch.inputs, x: input,
             targets: label.map { .classes([Int32($0)], classCount: Swift.max(arch.outputs, 2)) } ?? .values(y, width: arch.outputs))
-        let check = GradientCheck(network: net, examples: examples, progress: progress)
+        // One probe is a forward pass of about P multiply-adds; the sample keeps the check
+        // within about 3e7 of them (a 2-256-256-2 network probes 18 entries of each tensor,
+        // a small one every entry).
+        let passes = Swift.max(1, Trace.checkBudget / (4 * Swift.max(1, net.parameters.count) * 2 * net.shapes.count))
+        let check = GradientCheck(network: net, examples: examples, entriesPerTensor: passes, progress: progress)
         let n_l = arch.n_l
         func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
         var entries: [TraceEntry] = []

@@ -255,12 +255,18 @@ public final class TrainingController: @unchecked Sendable {
             let limited = limit > 0 && pendingSteps == 0 && !pendingEpoch
             let working = (status == .running && (!limited || budget >= 1)) || pendingSteps > 0 || pendingEpoch
             if working {
-                let deadline = clock.now.advanced(by: .milliseconds(8))
+                let started = clock.now
+                let deadline = started.advanced(by: .milliseconds(8))
                 var taken = 0
+                // Tiny networks look at the clock every 64 steps (it costs a fraction of a
+                // step); a network whose step takes more than 50 us after every one, so a stop
+                // or a key waits for one step, not 64 (two seconds for eight layers of 512).
+                var slow = false
                 repeat {
                     let epochBefore = session.trainer.epoch
                     if !stepAll() { status = .diverged; break }
                     taken += 1
+                    if taken == 1 { slow = clock.now - started > .microseconds(50) }
                     if limited { budget -= 1; if budget < 1 { break } }
                     if pendingSteps > 0 { pendingSteps -= 1 }
                     if session.trainer.epoch != epochBefore {
@@ -274,7 +280,7 @@ public final class TrainingController: @unchecked Sendable {
                         }
                     }
                     if status != .running && pendingSteps == 0 && !pendingEpoch { break }
-                } while taken & 63 != 0 || clock.now < deadline
+                } while (!slow && taken & 63 != 0) || clock.now < deadline
                 dirty = true
             }
             let now = clock.now

@@ -85,6 +85,7 @@ extension NNLab {
                 print(try UIBench.dashboard().json)
                 print(try UIBench.compare().json)
                 print(UIBench.decisionGrid().json)
+                for r in try UIBench.stepThrough() { print(r.json) }
             }
         }
 

@@ -60,7 +60,7 @@ extension NNLab {
         @Option(parsing: .unconditional, help: "Epochs to train first (0 to the lesson's epochs).")
         var epoch: Int
 
-        @Option(help: ArgumentHelp("The main panel: map, units, hidden or curve.", valueName: "view"))
+        @Option(help: ArgumentHelp("The main panel: map, units, hidden, curve or fit.", valueName: "view"))
         var view: String?
 
         @Option(help: ArgumentHelp("The file to write: .txt, .ans (ANSI colours) or .svg.", valueName: "file"))
@@ -111,6 +111,19 @@ extension NNLab {
         /// Recordings above this are refused.
         static let maxBytes = 200 << 20
 
+        /// One frame of the cast: each row placed by its own cursor position and cleared before
+        /// it is written, and no line feed after the last, so a player of `height` rows never
+        /// scrolls and no text of the frame before survives.
+        static func castFrame(_ screen: String, height: Int, first: Bool) -> String {
+            var rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            if rows.count > height, rows.last?.isEmpty == true { rows.removeLast() }
+            var out = first ? "\u{1B}[2J" : ""
+            for (i, row) in rows.prefix(height).enumerated() {
+                out += "\u{1B}[\(i + 1);1H\u{1B}[0m\u{1B}[2K" + row
+            }
+            return out + "\u{1B}[0m"
+        }
+
         func run() throws {
             let (w, h) = try frame.dimensions()
             guard (1...60).contains(fps) else { throw NNLabError("--fps: between 1 and 60 frames per second, found \(fps)") }
@@ -125,9 +138,7 @@ extension NNLab {
             var frameNumber = 0
             var epoch = 0
             while true {
-                let screen = FrameFormat.ans.render(lab.compose(width: w, height: h, theme: .full))
-                    .replacingOccurrences(of: "\n", with: "\r\n")
-                let data = (frameNumber == 0 ? "\u{1B}[2J" : "") + "\u{1B}[H" + screen
+                let data = Self.castFrame(FrameFormat.ans.render(lab.compose(width: w, height: h, theme: .full)), height: h, first: frameNumber == 0)
                 let time = Double(frameNumber) / Double(fps)
                 text += "[\(NumberFormat.fixed(time, decimals: 3, trim: false)), \"o\", \(jsonString(data))]\n"
                 guard text.utf8.count <= Self.maxBytes else {

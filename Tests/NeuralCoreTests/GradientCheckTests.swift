@@ -98,3 +98,46 @@ import Testing
         #expect(mismatch > 1e-4)
     }
 }
+
+/// A large network's check probes a sample: evenly spaced entries and the largest gradient,
+/// each the same number the full check computes; the others are NaN and left out of the errors.
+@Suite struct SampledGradientCheckTests {
+    @Test func aSampleProbesTheSameNumbersAsTheFullCheck() throws {
+        let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 12, activation: .tanh), HiddenLayer(units: 9, activation: .tanh)],
+                                outputs: 3, output: .softmax, loss: .crossEntropy)
+        let net = try Network<Double>(architecture: arch, seed: 4)
+        let examples = try Examples<Double>(inputWidth: 2, x: [0.3, -0.7], targets: .classes([2], classCount: 3))
+        let full = GradientCheck(network: net, examples: examples)
+        let sampled = GradientCheck(network: net, examples: examples, entriesPerTensor: 5)
+        #expect(full.tensors.allSatisfy { $0.isComplete })
+        for (f, s) in zip(full.tensors, sampled.tensors) {
+            let count = f.backprop.count
+            #expect(s.backprop == f.backprop)
+            if count <= 5 {
+                #expect(s.isComplete && s.numeric == f.numeric)
+                continue
+            }
+            #expect(!s.isComplete && s.checked.count <= 5 && s.checked.count >= 4, "\(s.name) \(s.checked.description)")
+            let largest = (0..<count).max { abs(f.backprop[$0]) < abs(f.backprop[$1]) }!
+            #expect(s.checked.contains(largest) && s.checked.contains(0))
+            for e in 0..<count {
+                if s.checked.contains(e) { #expect(s.numeric[e] == f.numeric[e]) } else { #expect(s.numeric[e].isNaN) }
+            }
+            #expect(s.maxRelativeError <= f.maxRelativeError && s.maxRelativeError < 1e-6)
+        }
+        #expect(sampled.isFinite && sampled.passed)
+    }
+
+    /// The step-through's trace keeps its check within `Trace.checkBudget`: a small network is
+    /// checked whole, a 2-256-256-2 one on a sample of every tensor.
+    @Test func theTraceSamplesOnlyLargeNetworks() throws {
+        let small = try Network<Float>(architecture: Architecture(inputs: 2, hidden: [HiddenLayer(units: 2, activation: .logistic)], outputs: 1, output: .logistic), seed: 1)
+        #expect(try small.trace(input: [1, 0], label: 1).entries.compactMap { $0.check }.allSatisfy { $0.isComplete })
+        let big = try Network<Float>(architecture: Architecture(inputs: 2, hidden: [HiddenLayer(units: 256, activation: .relu), HiddenLayer(units: 256, activation: .relu)],
+                                                               outputs: 2, output: .softmax, loss: .crossEntropy), seed: 1)
+        let checks = try big.trace(input: [1, 2], label: 1).entries.compactMap { $0.check }
+        #expect(checks.count == 6)
+        #expect(checks.contains { !$0.isComplete } && checks.allSatisfy { $0.checked.count <= 30 })
+        #expect(checks.allSatisfy { $0.maxRelativeError < 1e-6 })
+    }
+}
