@@ -65,13 +65,23 @@ public enum FileIO {
         let target = try destination(path)
         let (directory, name) = split(target)
         removeStaleTemporaries(of: name, in: directory)
-        let temporary = directory + "/.\(name).tmp-\(getpid())"
+        // The file replaced keeps its permissions (and its owner and group where we may).
+        var old = stat()
+        let existing = stat(target, &old) == 0 ? old : nil
         var blocked = sigset_t(), previous = sigset_t()
         sigemptyset(&blocked)
         for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&blocked, signal) }
         pthread_sigmask(SIG_BLOCK, &blocked, &previous)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A temporary of our own: a new name (pid and a random part) created exclusively and
+        // never through a link, so nothing planted at the name can redirect the write.
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 {
+            temporary = directory + "/.\(name).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, existing.map { $0.st_mode & 0o777 } ?? 0o666)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         guard fd >= 0 else { throw NNLabError("cannot write \(path): \(errnoMessage())") }
         var ok = false
         defer {
@@ -79,6 +89,11 @@ public enum FileIO {
         }
         do {
             defer { close(fd) }
+            if let existing {
+                // The umask narrowed the mode at open; give back exactly the original's.
+                _ = fchown(fd, existing.st_uid, existing.st_gid)
+                _ = fchmod(fd, existing.st_mode & 0o7777)
+            }
             try writeAll(fd, Array(text.utf8), path: path)
             guard fsync(fd) == 0 else { throw NNLabError("cannot write \(path): \(errnoMessage())") }
         }
@@ -175,7 +190,8 @@ public enum FileIO {
             let file = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
-            guard file.hasPrefix(prefix), let pid = Int32(file.dropFirst(prefix.count)), pid != getpid() else { continue }
+            // ".NAME.tmp-PID-RANDOM" (and the older ".NAME.tmp-PID"): the writer's pid.
+            guard file.hasPrefix(prefix), let pid = Int32(file.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + file) }
         }
     }

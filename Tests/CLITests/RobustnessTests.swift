@@ -87,6 +87,32 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/m.json"))
     }
 
+    /// A link planted where the old writer put its temporary (`.NAME.tmp-PID`) is not
+    /// followed: the file outside stays as it was and NAME is a regular file; a replaced file
+    /// keeps its mode (a 600 file stays 600), and a new one of the new naming is cleaned up.
+    @Test func atomicWritesCannotBeRedirectedAndKeepTheMode() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        Self.write("keep me\n", dir + "/victim.txt")
+        // The shell's pid is the one nnlab runs as (exec), so the planted name is its own.
+        let r = try CLI.shell("cd '\(dir)' && sh -c 'ln -s victim.txt .snap.txt.tmp-$$; exec \"$NNLAB\" snapshot 04 --epoch 1 --size 80x24 --out snap.txt'")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: dir + "/victim.txt", encoding: .utf8) == "keep me\n")
+        var info = stat()
+        #expect(lstat(dir + "/snap.txt", &info) == 0 && info.st_mode & S_IFMT == S_IFREG)
+        #expect(try String(contentsOfFile: dir + "/snap.txt", encoding: .utf8).contains("Two hidden units"))
+
+        Self.write("secret", dir + "/m.json")
+        chmod(dir + "/m.json", 0o600)
+        let save = try CLI.run(["train", "--dataset", "gauss", "--epochs", "1", "--save", dir + "/m.json"])
+        #expect(save.status == 0, "\(save.stderr)")
+        #expect(stat(dir + "/m.json", &info) == 0 && info.st_mode & 0o777 == 0o600, "mode \(String(info.st_mode & 0o777, radix: 8))")
+        let stale = dir + "/.m.json.tmp-999999999-abc"
+        Self.write("half a model", stale)
+        #expect(try CLI.run(["train", "--dataset", "gauss", "--epochs", "1", "--save", dir + "/m.json"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+    }
+
     @Test func aClosedOrFullStandardErrorIsNotACrash() throws {
         for redirect in ["2>&-", "2>/dev/full"] {
             let ok = try CLI.shell("\"$NNLAB\" train --dataset gauss --epochs 1 --quiet \(redirect) >/dev/null; echo \"status $?\"")
