@@ -20,6 +20,8 @@ public final class Terminal {
     private var screen: OpaquePointer?
     private var window: UnsafeMutablePointer<WINDOW>?
     private var last: Buffer?
+    /// Clicks taken from curses' queue with an earlier one, not yet handed out.
+    private var pendingClicks: [KeyEvent] = []
     private var pairs: [UInt32: Int32] = [:]
     private var closed = false
     /// Colours the terminal has (8 on some old terminals: indexes 8-15 fold onto 0-7).
@@ -61,6 +63,8 @@ public final class Terminal {
         _ = curs_set(0)
         set_escdelay(25)
         mousemask(mmask_t(nn_mouse_clicks()), nil)
+        // Every press at once: quick clicks at different places are different clicks.
+        _ = mouseinterval(0)
         // Ctrl-S and Ctrl-Q are keys, not a frozen screen: flow control off, and that saved as
         // curses' program mode, so its later mode changes keep it off.
         nn_disable_flow_control()
@@ -156,6 +160,7 @@ public final class Terminal {
 
     /// The next key, waiting at most `timeout` milliseconds; nil when none came.
     public func readKey(timeout: Int) -> KeyEvent? {
+        if !pendingClicks.isEmpty { return pendingClicks.removeFirst() }
         wtimeout(window, Int32(timeout))
         var ch: wint_t = 0
         let r = wget_wch(window, &ch)
@@ -179,14 +184,21 @@ public final class Terminal {
                 last = nil
                 return .resize
             case KEY_MOUSE:
+                // Reports that arrive in one read (a burst of clicks, or over SSH) come as one
+                // KEY_MOUSE with the rest in curses' queue: take them all, each click its own
+                // key (a merged double click counts twice), and hand them out one by one.
                 var event = MEVENT()
-                guard getmouse(&event) == OK else { return nil }
-                switch nn_mouse_button(UInt(event.bstate)) {
-                case 1: return .click(x: Int(event.x), y: Int(event.y))
-                case 2: return .middleClick(x: Int(event.x), y: Int(event.y))
-                case 3: return .rightClick(x: Int(event.x), y: Int(event.y))
-                default: return nil
+                while getmouse(&event) == OK {
+                    let x = Int(event.x), y = Int(event.y)
+                    let key: KeyEvent? = switch nn_mouse_button(UInt(event.bstate)) {
+                    case 1: .click(x: x, y: y)
+                    case 2: .middleClick(x: x, y: y)
+                    case 3: .rightClick(x: x, y: y)
+                    default: nil
+                    }
+                    if let key { pendingClicks += [KeyEvent](repeating: key, count: Int(nn_mouse_count(UInt(event.bstate)))) }
                 }
+                return pendingClicks.isEmpty ? nil : pendingClicks.removeFirst()
             default:
                 if code >= KEY_F0 + 1 && code <= KEY_F0 + 12 { return .function(Int(code - KEY_F0)) }
                 return nil

@@ -152,12 +152,14 @@ func runLoop(_ lab: Lab, _ terminal: Terminal, display: DisplayOptions) -> Int32
         immediateErrors = 0
         var next: KeyEvent? = key
         var handled = 0
-        // Take every key already waiting before drawing again (fast typing, pasted keys).
-        while let k = next, handled < 64 {
+        // Take the keys already waiting before drawing again (fast typing, pasted keys), at
+        // most 64 a frame; the rest wait for the next frame (none is read and dropped).
+        while let k = next {
             if k == .control("l") { terminal.invalidate() }
             lab.handle(k, in: frame)
             if lab.state.quit { return 0 }
             handled += 1
+            if handled == 64 { break }
             next = terminal.readKey(timeout: 0)
         }
     }

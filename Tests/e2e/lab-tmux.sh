@@ -254,6 +254,33 @@ keys q
 check_exit 0 "q (data editing)"
 rows=$(($(wc -l < "$WORK/nnlab-data.csv") - 1))
 [ "$rows" = 6 ] && head -1 "$WORK/nnlab-data.csv" | grep -q '^x1,x2,label$' && pass "the CSV has 6 data rows" || { cat "$WORK/nnlab-data.csv"; fail "the CSV has 6 data rows"; }
+# 10c'. A burst of 200 keys in one write: every one is handled (the 65th was read and dropped).
+rm -f "$WORK/nnlab-data.csv"
+start_lab open --data "$WORK/four.csv" --paused
+wait_for 'Decision map' 2
+keys E
+wait_for 'editing' 2
+keys "$(printf '1%.0s' $(seq 1 200))"
+wait_for '204 points' 3 && pass "a burst of 200 keys places 200 points" || fail "a burst of 200 keys places 200 points"
+keys S
+wait_for 'Save the points' 2 && keys Enter
+wait_for 'saved 204 points' 2 || fail "S saves the 204 points"
+keys q
+check_exit 0 "q (after the burst)"
+rows=$(($(wc -l < "$WORK/nnlab-data.csv") - 1))
+[ "$rows" = 204 ] && pass "the CSV has 204 data rows" || fail "the CSV has 204 data rows (found $rows)"
+# 10c''. Ten quick clicks at ten places (X10 reports, press and release, one write each with no
+# pause): ten points, none merged into a double click.
+start_lab open --data "$WORK/four.csv" --paused
+wait_for 'Decision map' 2
+keys E
+wait_for 'editing' 2
+for i in 0 1 2 3 4 5 6 7 8 9; do
+    keys -l "$(python3 -c "import sys; x, y = 10 + 2 * $i, 8 + $i; sys.stdout.write(''.join('\x1b[M' + chr(b) + chr(33 + x) + chr(33 + y) for b in (32, 35)))")"
+done
+wait_for '14 points' 3 && pass "ten quick clicks place ten points" || fail "ten quick clicks place ten points"
+keys q
+check_exit 0 "q (after the clicks)"
 # Bad files: one line naming the file and line, exit 2, the terminal untouched.
 printf 'x1,x2,label\n0,0,0\n1,1\n' > "$WORK/ragged.csv"
 out=$("$APP" open --data "$WORK/ragged.csv" 2>&1 </dev/null); rc=$?

@@ -17,15 +17,25 @@
 static inline WINDOW *stdscr_window(void) { return stdscr; }
 static inline int nn_colors(void) { return COLORS; }
 static inline SCREEN *nn_newterm(void) { return newterm(NULL, stdout, stdin); }
+/* Presses, and clicks in case a terminal sends no press: with mouseinterval(0) ncurses reports
+   each press at once and never merges quick ones into a double or triple click (those are in
+   the mask only so that a curses that merges anyway still reports them). */
+#define NN_BUTTON(n) (BUTTON##n##_PRESSED | BUTTON##n##_CLICKED | BUTTON##n##_DOUBLE_CLICKED | BUTTON##n##_TRIPLE_CLICKED)
 static inline unsigned long nn_mouse_clicks(void) {
-    return BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON2_CLICKED | BUTTON2_PRESSED | BUTTON3_CLICKED | BUTTON3_PRESSED;
+    return NN_BUTTON(1) | NN_BUTTON(2) | NN_BUTTON(3);
 }
 /* 1 left, 2 middle, 3 right, 0 other. */
 static inline int nn_mouse_button(unsigned long state) {
-    if (state & (BUTTON1_CLICKED | BUTTON1_PRESSED)) return 1;
-    if (state & (BUTTON2_CLICKED | BUTTON2_PRESSED)) return 2;
-    if (state & (BUTTON3_CLICKED | BUTTON3_PRESSED)) return 3;
+    if (state & NN_BUTTON(1)) return 1;
+    if (state & NN_BUTTON(2)) return 2;
+    if (state & NN_BUTTON(3)) return 3;
     return 0;
+}
+/* How many clicks an event stands for (a merged double click is two). */
+static inline int nn_mouse_count(unsigned long state) {
+    if (state & (BUTTON1_TRIPLE_CLICKED | BUTTON2_TRIPLE_CLICKED | BUTTON3_TRIPLE_CLICKED)) return 3;
+    if (state & (BUTTON1_DOUBLE_CLICKED | BUTTON2_DOUBLE_CLICKED | BUTTON3_DOUBLE_CLICKED)) return 2;
+    return 1;
 }
 static inline int nn_color_pairs(void) { return COLOR_PAIRS; }
 static inline unsigned int nn_attr_bold(void) { return A_BOLD; }
