@@ -167,6 +167,28 @@ extension NNLab {
         /// Each computation's formula, then a prompt per number (read from standard input: a
         /// wrong or missing answer counts as wrong when piped, a terminal asks again), its mark,
         /// the computation in full, and the score at the end. Exit status 0 whatever the score.
+        /// Longest answer read; a longer line is cut there, and its rest is the next answer
+        /// (so `cat /dev/zero` ends the quiz in a few kilobytes, not gigabytes).
+        static let maxAnswerBytes = 256
+
+        /// One line of standard input, at most `maxAnswerBytes` long; nil at the end of input.
+        static func answerLine() -> String? {
+            var bytes: [UInt8] = []
+            while bytes.count < maxAnswerBytes {
+                let c = getchar()
+                if c == EOF { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+                if c == 10 { return String(decoding: bytes, as: UTF8.self) }
+                bytes.append(UInt8(truncatingIfNeeded: c))
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// An answer echoed back: safe for the terminal, and at most 40 characters.
+        func truncatedForEcho(_ line: String) -> String {
+            let safe = line.terminalSafeLine
+            return safe.count > 40 ? String(safe.prefix(40)) + "..." : safe
+        }
+
         func runQuiz(_ trace: Trace, theme: Theme) {
             let questions = Quiz.questions(trace)
             let interactive = isatty(STDIN_FILENO) == 1
@@ -184,11 +206,11 @@ extension NNLab {
                         while true {
                             print("  \(q.name) = ? ", terminator: "")
                             Console.flush()
-                            guard let line = readLine() else { print(""); break }
+                            guard let line = Self.answerLine() else { print(""); break }
                             given = true
-                            if !interactive { print(line.terminalSafeLine) }
+                            if !interactive { print(truncatedForEcho(line)) }
                             if let v = Quiz.parse(line) { answer = v; break }
-                            if interactive { print("  \"\(line.terminalSafeLine)\" is not a number; try again") } else { break }
+                            if interactive { print("  \"\(truncatedForEcho(line))\" is not a number; try again") } else { break }
                         }
                         if let answer {
                             if Quiz.isRight(answer, q.value) { right += 1 }

@@ -132,5 +132,12 @@ import GoldenSupport
         #expect(r.stdout.contains("  z(3) = ? \n  wrong: z(3) = 5.54 (no answer)\n"))
         #expect(r.stdout.components(separatedBy: " = ? ").count - 1 == 29)
         #expect(r.stdout.hasSuffix("score: 3 of 29 right\n"))
+        // An endless line (50 MB of zeros, no newline) is read 256 bytes an answer and echoed
+        // cut at 40: the quiz ends with every question asked, in a few kilobytes of output.
+        let z = try CLI.shell("head -c 50000000 /dev/zero | \"$NNLAB\" step --model \(dir)/xor.json --point 1,0 --label 1 --quiz --ascii | wc -c")
+        #expect(z.status == 0)
+        #expect((Int(z.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .max) < 100_000, "\(z.stdout)")
+        let long = try CLI.shell("printf '%0300d\\n' 7 | \"$NNLAB\" step --model \(dir)/xor.json --point 1,0 --label 1 --quiz --ascii")
+        #expect(long.stdout.contains("  z(2)_1 = ? 0000000000000000000000000000000000000000...\n"), "\(long.stdout.prefix(600))")
     }
 }
