@@ -69,10 +69,12 @@ extension Lab {
         let n = ds.count
         var new = data
         new.dataset = ds.appending(coordinates, target: target)
-        // The truth table trains and tests on the same points: a new point joins both.
-        if data.train == data.test { new.train.append(n); new.test.append(n) }
+        // The truth table trains and tests on the same points: a new point joins both (not
+        // after a clear, where both are empty and T chooses as always).
+        let shared = data.train == data.test && !data.train.isEmpty
+        if shared { new.train.append(n); new.test.append(n) }
         else if state.editToTest { new.test.append(n) } else { new.train.append(n) }
-        let where_ = data.train == data.test ? "" : (state.editToTest ? " (test set)" : " (training set)")
+        let where_ = shared ? "" : (state.editToTest ? " (test set)" : " (training set)")
         let what = ds.classCount == nil ? "a point" : "a point of class \(digit)"
         applyData(new, notice: "placed \(what)\(where_): \(NumberFormat.grouped(new.dataset.count)) points")
     }
@@ -97,6 +99,10 @@ extension Lab {
         new.test = renumber(data.test)
         applyData(new, notice: "removed the nearest point: \(NumberFormat.grouped(new.dataset.count)) left")
     }
+
+    /// True after the student removed every training point: the networks still hold the old
+    /// ones, so nothing may train.
+    public var hasNoTrainingPoints: Bool { data.edited && data.train.isEmpty }
 
     /// Clears every point (after `C` asked).
     func clearPoints() {

@@ -32,9 +32,14 @@ public enum DashboardAction: ModeAction, Equatable {
 
     public func perform(on lab: Lab, frame: Frame?) {
         switch self {
-        case .togglePlay: lab.controller.send(.toggle)
-        case .step: lab.controller.send(.step)
-        case .epoch: lab.controller.send(.epoch)
+        case .togglePlay, .step, .epoch:
+            // After the points were cleared the networks still hold the old ones: nothing trains
+            // until a training point is placed.
+            guard !lab.hasNoTrainingPoints else {
+                lab.state.notice = "no training point: place one (E, then 0-9) before training"
+                return
+            }
+            lab.controller.send(self == .togglePlay ? .toggle : self == .step ? .step : .epoch)
         case .quit: lab.state.quit = true
         case .reset: lab.rebuild(lab.configuration, notice: "reset to the same initial weights")
         case .newSeed: lab.drawNewSeed()

@@ -656,8 +656,28 @@ import Testing
         #expect(lab.state.overlay == .prompt(.clearData, text: "7 points"))
         lab.handle(.enter)
         #expect(lab.data.dataset.count == 0 && lab.state.notice?.contains("training paused") == true)
+        // Nothing trains on the points that were cleared: space, . and e are refused.
+        let steps = lab.controller.snapshot.stepCount
+        for key in [KeyEvent.char(" "), .char("."), .char("e")] {
+            lab.handle(.escape)
+            lab.handle(key)
+            #expect(lab.state.notice?.hasPrefix("no training point") == true, "\(key.name): \(lab.state.notice ?? "")")
+        }
+        usleep(100_000)
+        #expect(lab.controller.snapshot.stepCount == steps && lab.controller.snapshot.status != .running)
+        // A point placed after the clear goes to the set T chooses (here still the test set),
+        // not to both; T back to training, and the next one trains.
+        lab.handle(.char("E"))
+        #expect(lab.state.editToTest)
         lab.handle(.char("1"))
-        #expect(lab.data.dataset.count == 1 && lab.data.train == [0])
+        #expect(lab.data.dataset.count == 1 && lab.data.train == [] && lab.data.test == [0])
+        lab.handle(.char("T"))
+        lab.handle(.right)
+        lab.handle(.char("0"))
+        #expect(lab.data.dataset.count == 2 && lab.data.train == [1] && lab.data.test == [0])
+        lab.handle(.escape)
+        lab.handle(.char("."))
+        #expect(lab.state.notice?.hasPrefix("no training point") != true)
         _ = lab.compose(width: 80, height: 24, theme: .plain)
     }
 
