@@ -145,7 +145,7 @@ extension Lab {
         }
         let (dataset, train, test) = (new.dataset, new.train, new.test)
         for i in controller.sessions.indices {
-            controller.edit(i) { session in try? session.replaceData(dataset, train: train, test: test) }
+            controller.edit(i, kind: "data") { session in try? session.replaceData(dataset, train: train, test: test) }
         }
     }
 

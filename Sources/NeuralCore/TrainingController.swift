@@ -83,6 +83,8 @@ public final class TrainingController: @unchecked Sendable {
     private struct Shared {
         var commands: [Command] = []
         var edits: [(index: Int, edit: @Sendable (TrainingSession) -> Void)] = []
+        /// The kind of each waiting edit (nil: none), so a newer one of a kind replaces it.
+        var editKinds: [String?] = []
         var snapshots: [TrainingSnapshot]
         var stop = false
         var speedLimit = 0
@@ -145,8 +147,19 @@ public final class TrainingController: @unchecked Sendable {
 
     /// Applies `edit` to session `index` (the first by default) on the training thread,
     /// between two steps.
-    public func edit(_ index: Int = 0, _ edit: @escaping @Sendable (TrainingSession) -> Void) {
-        shared.withLock { $0.edits.append((index, edit)) }
+    /// With a `kind`, a newer edit of that kind for the same session replaces one still waiting
+    /// (the data editor's: only the latest points matter, and each edit holds a copy of them,
+    /// so 10,000 quick keys must not queue 10,000 copies).
+    public func edit(_ index: Int = 0, kind: String? = nil, _ edit: @escaping @Sendable (TrainingSession) -> Void) {
+        shared.withLock { s in
+            // The older one goes, the newer one joins at the end: the order of the rest holds.
+            if let kind, let i = s.edits.indices.last(where: { s.edits[$0].index == index && s.editKinds[$0] == kind }) {
+                s.edits.remove(at: i)
+                s.editKinds.remove(at: i)
+            }
+            s.edits.append((index, edit))
+            s.editKinds.append(kind)
+        }
     }
 
     /// Training pauses once when the first session ends epoch `epoch` (nil: never).
@@ -163,7 +176,7 @@ public final class TrainingController: @unchecked Sendable {
     /// Applies the edits waiting for the thread now (only while it is not running: tests).
     public func applyPendingEdits() {
         require(thread == nil, "the training thread applies its own edits")
-        let edits = shared.withLock { s in defer { s.edits.removeAll() }; return s.edits }
+        let edits = shared.withLock { s in defer { s.edits.removeAll(); s.editKinds.removeAll() }; return s.edits }
         for e in edits where sessions.indices.contains(e.index) { e.edit(sessions[e.index]) }
     }
 
@@ -226,7 +239,7 @@ public final class TrainingController: @unchecked Sendable {
         var lastRefill = clock.now
         while true {
             let (commands, edits, stop, limit, pauseAt) = shared.withLock { s -> ([Command], [(index: Int, edit: @Sendable (TrainingSession) -> Void)], Bool, Int, Int?) in
-                defer { s.commands.removeAll(); s.edits.removeAll() }
+                defer { s.commands.removeAll(); s.edits.removeAll(); s.editKinds.removeAll() }
                 return (s.commands, s.edits, s.stop, s.speedLimit, s.pauseAtEpoch)
             }
             if stop { break }
