@@ -39,8 +39,11 @@ public enum NumberFormat {
     /// `1.5e-03` style with `digits` decimals in the mantissa.
     public static func scientific(_ x: Double, digits: Int = 2) -> String {
         if !x.isFinite || x == 0 { return compact(x) }
-        var e = Int(log10Floor(Swift.abs(x)))
-        var m = Swift.abs(x) / pow10(e)
+        let a = Swift.abs(x)
+        var e = Int(log10Floor(a))
+        // Scale up by multiplying, in two steps below 1e-300: 10^-e itself would overflow for
+        // a subnormal, and 10^e underflow (5e-324 printed as "infe-323").
+        var m = e >= 0 ? a / pow10(e) : e > -300 ? a * pow10(-e) : a * 1e300 * pow10(-e - 300)
         var p = 1.0
         for _ in 0..<digits { p *= 10 }
         m = (m * p).rounded() / p

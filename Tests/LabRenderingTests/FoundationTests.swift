@@ -61,6 +61,19 @@ import Testing
         #expect(NumberFormat.percent(0.9833) == "98.3%")
         #expect(NumberFormat.grouped(1234567) == "1,234,567")
         #expect(NumberFormat.scientific(9.999e-3, digits: 2) == "1.00e-02")
+        // Subnormals and the ends of the range: the value stored, in every printer.
+        #expect(NumberFormat.compact(5e-324) == "4.94e-324")
+        #expect(NumberFormat.compact(-5e-324, significant: 6) == "-4.94066e-324")
+        let nearly = Double("1e-320")!  // stored as 9.99988671826831e-321
+        #expect(NumberFormat.compact(nearly, significant: 6) == "9.99989e-321")
+        #expect(NumberFormat.significant(nearly, digits: 4) == "1.000e-320")
+        #expect(NumberFormat.scientific(Double.leastNormalMagnitude, digits: 3) == "2.225e-308")
+        #expect(NumberFormat.scientific(Double.greatestFiniteMagnitude, digits: 3) == "1.798e+308")
+        #expect(NumberFormat.loss(2.5e-310) == "2.5e-310")
+        for e in stride(from: -323, through: 307, by: 7) {
+            let x = Double("3.7e\(e)")!
+            #expect(Double(NumberFormat.scientific(x, digits: 5)).map { abs($0 - x) <= abs(x) * 1e-5 } == true, "3.7e\(e): \(NumberFormat.scientific(x, digits: 5))")
+        }
     }
 }
 
