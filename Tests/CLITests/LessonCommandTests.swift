@@ -194,4 +194,29 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         let mixed = try CLI.run(["step", "--scenario", "05c", "--batch", "8", "--point", "1,0"])
         #expect(mixed.status == 2 && mixed.stderr.contains("leave out --point"))
     }
+
+    /// `run --seeds` reports the epochs it trained, says so when interrupted before any seed
+    /// finished (nothing held), and estimates a long sweep before starting it (refused past
+    /// 15 minutes without --allow-long).
+    @Test func sweepReportsWhatItRan() throws {
+        let r = try CLI.run(["run", "04", "--seeds", "3", "--epochs", "1", "--ascii"])
+        #expect(r.status == 1 && r.stdout.contains("seeds 1-3, 1 epoch, variants:"), "\(r.stdout)")
+        let long = try CLI.run(["run", "07b", "--seeds", "1000", "--epochs", "1000000"])
+        #expect(long.status == 2 && long.stderr.contains("would take about") && long.stderr.contains("--allow-long"), "\(long.stderr)")
+        let estimate = try CLI.run(["run", "04", "--seeds", "10", "--estimate"])
+        #expect(estimate.status == 0 && estimate.stdout.hasPrefix("04-xor-two-hidden-units: 10 seeds, 2 networks, 3,000 epochs each: about "), "\(estimate.stdout)")
+        // Ctrl-C half a second in (a python parent, so that the signal is not masked as the
+        // test runner's threads mask it).
+        let cut = try CLI.shell("""
+            python3 -c 'import os, signal, subprocess, sys, time
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            p = subprocess.Popen([os.environ["NNLAB"], "run", "07b", "--seeds", "3", "--ascii"])
+            time.sleep(0.5)
+            p.send_signal(signal.SIGINT)
+            print("status", p.wait() & 255 if p.returncode is None or p.returncode >= 0 else 128 - p.returncode)'
+            """)
+        #expect(cut.stdout.contains("status 130") && !cut.stdout.contains("PASS"), "\(cut.stdout)")
+        #expect(cut.stderr.contains("interrupted before any seed finished; no claim was checked"), "\(cut.stderr)")
+    }
 }
