@@ -436,7 +436,7 @@ public final class Lab {
             [("inputs", c.features.description),
              ("layers", c.hidden.isEmpty ? "none" : c.hidden.map { "\($0.units)" }.joined(separator: "-")),
              ("activation", Set(c.hidden.map(\.activation.label)).sorted().joined(separator: ",")),
-             ("output", c.output.map { "\($0)" } ?? "default"), ("loss", c.loss.map { "\($0)" } ?? "default"),
+             ("output", c.output.map(\.rawValue) ?? "default"), ("loss", c.loss.map(\.rawValue) ?? "default"),
              ("init", c.weightInit?.description ?? "default"), ("bias", NumberFormat.short(c.biasInit)),
              ("optimizer", c.settings.optimizer.description), ("rate", NumberFormat.compact(c.settings.learningRate)),
              ("batch", "\(c.settings.batchSize)"), ("L1", NumberFormat.short(c.settings.l1)), ("L2", NumberFormat.short(c.settings.l2))]

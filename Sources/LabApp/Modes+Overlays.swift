@@ -90,7 +90,12 @@ public enum PromptAction: ModeAction, Equatable {
         guard case .prompt(let kind, let text) = lab.state.overlay else { return }
         switch self {
         case .type(let c):
-            if kind.takesText, text.count < 200 { lab.state.overlay = .prompt(kind, text: text + String(c)) }
+            if kind.takesText {
+                // A file name has at most 255 bytes a component and 4096 in all; past that the
+                // key is refused with a word, not silently dropped (".csv" became ".cv").
+                if (text + String(c)).utf8.count <= 1024 { lab.state.overlay = .prompt(kind, text: text + String(c)) }
+                else { lab.state.notice = "a file name has at most 1,024 characters here" }
+            }
         case .erase:
             if kind.takesText { lab.state.overlay = .prompt(kind, text: String(text.dropLast())) }
         case .confirm:

@@ -170,10 +170,13 @@ public struct ChainRuleReport: Sendable {
         }
         out.append((paths.count > 1 ? "df/dx = the sum over the paths = " + terms(paths.map(\.product), " + ") + " = " + number(total)
                                     : "df/dx = " + number(total), .total))
-        let scale = Swift.max(Swift.abs(total), 1e-12)
+        // Relative where the derivative has a size; near 0 (example 2 at x = 0) the absolute
+        // difference, since a ratio of two rounding errors says nothing.
+        let size = Swift.max(Swift.abs(total), Swift.abs(finiteDifference)), gap = Swift.abs(finiteDifference - total)
+        let difference = size < 1e-6 ? "absolute difference \(NumberFormat.scientific(gap, digits: 1)), the derivative being about 0"
+            : "relative difference \(NumberFormat.scientific(gap / size, digits: 1))"
         out.append(("check: reverse mode (the tape) gives \(number(tape)); finite differences (f(x+h) - f(x-h)) / 2h with h = "
-                    + "\(NumberFormat.compact(h, significant: 2)) give \(number(finiteDifference)) "
-                    + "(relative difference \(NumberFormat.scientific(Swift.abs(finiteDifference - total) / scale, digits: 1)))", .check))
+                    + "\(NumberFormat.compact(h, significant: 2)) give \(number(finiteDifference)) (\(difference))", .check))
         return out
     }
 

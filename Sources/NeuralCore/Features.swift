@@ -24,6 +24,11 @@ public enum Feature: String, CaseIterable, Sendable {
 
     /// Parses a feature's name (any case); also accepts `x1sq`, `x1x2`, `sinx1`, `radius`, `angle`.
     public init(spec: String) throws {
+        // "x1 x2" is two features written without their comma, not the product x1x2.
+        let words = spec.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        if words.count > 1, words.allSatisfy({ Self(alias: String($0)) != nil }) {
+            throw NNLabError("\"\(spec.terminalSafeLine)\" names \(words.count) features; separate them with commas (\(words.joined(separator: ",")))")
+        }
         guard let f = Self(alias: spec) else { throw NNLabError(choiceMessage(found: spec, allowed: Self.names)) }
         self = f
     }

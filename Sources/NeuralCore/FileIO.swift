@@ -1,3 +1,4 @@
+import Formatting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,7 +21,10 @@ public enum FileIO {
         guard fstat(fd, &info) == 0 else { throw NNLabError("cannot read \(path): \(errnoMessage())") }
         if let kind = specialKind(info.st_mode) { throw NNLabError("cannot read \(path): it is \(kind), not a regular file") }
         if Int(info.st_size) > limit {
-            throw NNLabError("\(path) is \(describeBytes(Int(info.st_size))); the limit is \(describeBytes(limit))")
+            // In bytes too when the rounded sizes read the same ("64.0 MB; the limit is 64.0 MB").
+            let size = describeBytes(Int(info.st_size)), most = describeBytes(limit)
+            let exact = size == most ? " (\(NumberFormat.grouped(Int(info.st_size))) bytes; at most \(NumberFormat.grouped(limit)))" : ""
+            throw NNLabError("\(path) is \(size); the limit is \(most)\(exact)")
         }
         var bytes = [UInt8]()
         bytes.reserveCapacity(Int(info.st_size))

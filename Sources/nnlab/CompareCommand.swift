@@ -23,8 +23,8 @@ extension NNLab {
         @Argument(help: "A scenario file, or a lesson's name or number (see nnlab list).", completion: Completions.lesson)
         var lesson: String = ShippedLessons.defaultName
 
-        @Option(help: ArgumentHelp("The setting that differs and its values: KEY=V1,V2[,V3,V4].", valueName: "key=values"))
-        var vary: String
+        @Option(help: ArgumentHelp("The setting that differs and its values: KEY=V1,V2[,V3,V4] (one setting: a comparison changes one thing).", valueName: "key=values"))
+        var vary: [String] = []
 
         @Option(help: ArgumentHelp("Look for lesson names in this folder too.", valueName: "folder"), completion: .directory)
         var dir: String?
@@ -32,8 +32,12 @@ extension NNLab {
         @OptionGroup var display: DisplayOptions
 
         func run() throws {
+            guard vary.count == 1 else {
+                throw NNLabError(vary.isEmpty ? "--vary: give the setting that differs, e.g. --vary activation=logistic,relu"
+                                 : "--vary: given \(vary.count) times; a comparison changes one setting (give one --vary)")
+            }
             let base = try loadScenario(lesson, directory: dir)
-            let scenario = try VariedSetting.vary(base, vary)
+            let scenario = try VariedSetting.vary(base, vary[0])
             try openLab(scenario, display: display)
         }
     }
@@ -93,8 +97,12 @@ enum VariedSetting: String, CaseIterable {
         case .layers:
             // Widths joined by x (8x8): the values themselves are separated by commas.
             let widths = try Parse.widths(value.replacingOccurrences(of: "x", with: ","), flag: flag, allowNone: true)
-            guard widths.count <= Limits.maxHiddenLayers else {
-                throw NNLabError("\(flag): at most \(Limits.maxHiddenLayers) hidden layers, found \(widths.count)")
+            // The limits a lesson file has (the lab compares what a lesson could).
+            guard widths.count <= ScenarioLimits.maxLayers else {
+                throw NNLabError("\(flag): at most \(ScenarioLimits.maxLayers) hidden layers, found \(widths.count)")
+            }
+            if let wide = widths.first(where: { $0 > ScenarioLimits.maxWidth }) {
+                throw NNLabError("\(flag): a layer has at most \(ScenarioLimits.maxWidth) units, found \(wide)")
             }
             let activation = c.hidden.first?.activation ?? .tanh
             c.hidden = widths.map { HiddenLayer(units: $0, activation: activation) }

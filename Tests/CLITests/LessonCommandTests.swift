@@ -48,7 +48,7 @@ import Testing
         let r = try CLI.run(["run", "1", "--seeds", "3", "--from", "5", "--ascii"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[2] == "seeds 5-7, 2000 epochs, variants: line (inputs x1, x2), product (inputs x1, x2 and x1*x2)")
+        #expect(lines[2] == "seeds 5-7, 2,000 epochs, variants: line (inputs x1, x2), product (inputs x1, x2 and x1*x2)")
         #expect(lines.contains { $0.hasPrefix("  PASS  line.train_loss >= 0.693 and line.train_loss <= 0.694: held on 3/3 (needs 3); median 0.6931") })
         let json = try CLI.run(["run", "1", "--seeds", "2", "--json"])
         #expect(json.status == 0)
@@ -76,12 +76,16 @@ import Testing
             ("activation=relu,rellu", "nnlab: --vary: activation rellu: \"rellu\" is not one of \"logistic\""),
             ("learning_rate=0.1,-1", "nnlab: --vary: learning_rate -1: must be greater than 0"),
             ("layers=2,0x3", "nnlab: --vary: layers 0x3: layer widths must be at least 1, found 0"),
+            ("layers=513,2", "nnlab: --vary: layers 513: a layer has at most 512 units, found 513"),
+            ("features=x1 x2;r", "nnlab: --vary: features x1 x2: \"x1 x2\" names 2 features; separate them with commas (x1,x2)"),
         ]
         for (vary, message) in cases {
             let r = try CLI.run(["compare", "4", "--vary", vary])
             #expect(r.status == 2, "\(vary)")
             #expect(r.stderr.hasPrefix(message) && r.stderr.split(separator: "\n").count == 1, "\(vary): \(r.stderr)")
         }
+        let twice = try CLI.run(["compare", "4", "--vary", "layers=none,2", "--vary", "batch=1,4"])
+        #expect(twice.status == 2 && twice.stderr.hasPrefix("nnlab: --vary: given 2 times; a comparison changes one setting"), "\(twice.stderr)")
         let ok = try CLI.run(["compare", "4", "--vary", "layers=none,2"])
         #expect(ok.status == 2 && ok.stderr.contains("the lab needs a terminal"))
     }
