@@ -603,7 +603,12 @@ public final class Lab {
         guard panes.count < Self.maxPanes else { state.notice = "at most \(Self.maxPanes) networks side by side"; return }
         var newPanes = panes
         if newPanes.count == 1 && newPanes[0].name.isEmpty { newPanes[0].name = "first" }
-        let base = newPanes[state.focus].name
+        // A clone of "relu-2" is "relu-3", not "relu-2-2": the number goes on, the name stays.
+        var base = newPanes[state.focus].name
+        if let dash = base.lastIndex(of: "-"), base.index(after: dash) < base.endIndex,
+           base[base.index(after: dash)...].allSatisfy(\.isNumber), dash > base.startIndex {
+            base = String(base[..<dash])
+        }
         var name = base + "-2"
         var n = 2
         while newPanes.contains(where: { $0.name == name }) { n += 1; name = "\(base)-\(n)" }

@@ -124,7 +124,9 @@ private struct Reader {
     func yamlProblem(_ error: YamlError, text: String) -> ScenarioProblem {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ScenarioProblem(path: path, line: mark.line, column: mark.column, key: "", message: "not valid YAML: \(problem)")
+            // libyaml's words for its nesting limit name its own C function.
+            let words = problem.contains("nesting level") ? "lists or mappings nested too deeply (a lesson needs a few levels)" : problem
+            return ScenarioProblem(path: path, line: mark.line, column: mark.column, key: "", message: "not valid YAML: \(words)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             // Yams points at the mapping; point at the key's second appearance instead.
             let key = duplicates.first ?? ""
@@ -314,7 +316,9 @@ private struct Reader {
         if let r = top["robustness"], let v = robustnessValue(r, "robustness") { robustness = v }
         var claims: [Claim] = []
         if let e = top["expect"] {
-            claims = expectSection(e, epochs: training?.epochs, network: network, variants: variants)
+            var truthTable = false
+            if case .generated(let spec)? = data?.source, spec.kind == .xorTable { truthTable = true }
+            claims = expectSection(e, epochs: training?.epochs, network: network, variants: variants, noTestSet: truthTable)
         }
         guard let title, let lesson, let data, let network, let training, problems.isEmpty else { return nil }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -706,7 +710,7 @@ private struct Reader {
     }
 
     mutating func expectSection(_ node: Node, epochs: Int?, network base: NetworkPart?,
-                                variants: [(variant: Variant, network: NetworkPart)]) -> [Claim] {
+                                variants: [(variant: Variant, network: NetworkPart)], noTestSet: Bool = false) -> [Claim] {
         guard case .sequence(let items) = node else {
             problem(node, "expect", "expected a list of claims like \"- train_accuracy: {at_least: 0.95}\", found \(describe(node))")
             return []
@@ -739,6 +743,12 @@ private struct Reader {
                 if first.measure == .parameters || second.measure == .parameters {
                     problem(k, key, "parameters is a fact of the network, not a measure to compare; say it in the lesson's text")
                 }
+            }
+            // The truth table's 4 points are its training set; a test measure would quietly
+            // measure them again (the report shows no test set).
+            let testMeasures: Set<Claim.Measure> = [.testAccuracy, .testLoss, .accuracyGap, .testLossRise, .bestTestEpoch, .earlyStoppedTestLoss]
+            if noTestSet, let m = ([first.measure] + (claim.other.map { [$0.measure] } ?? [])).first(where: testMeasures.contains) {
+                problem(k, key, "\(m.rawValue): xor-table has no test set (its 4 points are the training set); measure train_accuracy or train_loss")
             }
             let measure = first.measure
             let network = first.variant.flatMap { v in variants.first { $0.variant.name == v }?.network } ?? base

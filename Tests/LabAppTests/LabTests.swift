@@ -545,6 +545,12 @@ import Testing
         let single = try LabTests.lab()
         single.handle(.char("c"))
         #expect(single.panes.map(\.name) == ["first", "first-2"] && single.state.focus == 1)
+        // A clone of a clone takes the next number, not a longer name.
+        single.handle(.char("c"))
+        single.handle(.char("c"))
+        #expect(single.panes.map(\.name) == ["first", "first-2", "first-3", "first-4"], "\(single.panes.map(\.name))")
+        single.handle(.char("C")); single.handle(.char("C"))
+        #expect(single.panes.map(\.name) == ["first", "first-2"] && single.state.focus == 1)
         single.handle(.char("+"))
         let text = single.compose(width: 80, height: 24, theme: .plain).plainText
         #expect(text.contains("layers 3") && text.contains("layers 2"), "the maps say what differs")

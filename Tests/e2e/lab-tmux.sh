@@ -184,7 +184,10 @@ keys q
 check_exit 0 "q (compare)"
 start_lab compare 04 --vary layers=none,2
 if wait_for '1 none' 2 && wait_for '2 (2|layers 2) ' 1; then pass "compare --vary layers=none,2: two maps"; else fail "compare --vary layers=none,2: two maps"; fi
-keys space
+# The lab trains from the start; space would pause it if it already runs (a race with the
+# training thread's first publication): press it only while the header says paused.
+sleep 0.3
+screen | head -1 | grep -q 'paused' && keys space
 wait_for 'running' 2
 a1=$(pane_epoch 1); b1=$(pane_epoch 2)
 # Both advance within a few seconds (a loaded machine draws fewer frames).
