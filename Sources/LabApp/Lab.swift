@@ -360,6 +360,23 @@ public final class Lab {
 
     /// The screen at `width` x `height`: the dashboard or the step-through, with the open
     /// overlay; below `minimumSize`, a request to enlarge the terminal.
+    /// What a frame is drawn from, beyond the weights: when it has not changed since the last
+    /// frame (and no network published since), drawing again would give the same screen.
+    public struct DrawSignature: Equatable {
+        let state: LabState
+        let versions: [Int]
+        let width: Int, height: Int
+        let points: Int
+        let panes: Int
+        let busy: Bool
+    }
+
+    /// The signature of the frame `render(width:height:)` would draw now.
+    public func drawSignature(width: Int, height: Int) -> DrawSignature {
+        DrawSignature(state: state, versions: controller.snapshots.map(\.version), width: width, height: height,
+                      points: points.count, panes: panes.count, busy: pendingLoad != nil)
+    }
+
     public func render(width: Int, height: Int, theme: Theme) -> Frame {
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
             return Self.enlargeFrame(width: width, height: height, theme: theme)

@@ -134,13 +134,23 @@ func runLoop(_ lab: Lab, _ terminal: Terminal, display: DisplayOptions) -> Int32
     let start = clock.now
     lab.start()
     var immediateErrors = 0
+    // A frame is composed only when what it shows may have changed (a key, a resize, a
+    // network's new numbers), and once a second whatever happens: paused, the lab sleeps.
+    var frame = Frame(width: 0, height: 0)
+    var drawn: Lab.DrawSignature?
+    var lastDraw = clock.now
     while true {
         if terminal.quitSignal != 0 { return terminal.quitSignal }
         if let limit = display.quitAfter, clock.now - start > .milliseconds(Int(limit * 1000)) { return 0 }
         lab.tick()
         let (w, h) = terminal.size
-        let frame = lab.render(width: w, height: h, theme: theme)
-        terminal.draw(frame.buffer)
+        let signature = lab.drawSignature(width: w, height: h)
+        if signature != drawn || clock.now - lastDraw > .seconds(1) {
+            frame = lab.render(width: w, height: h, theme: theme)
+            terminal.draw(frame.buffer)
+            drawn = signature
+            lastDraw = clock.now
+        }
         if display.crashTest { fatalError("crash test: the signal guard must restore the terminal") }
         let frameStart = clock.now
         guard let key = terminal.readKey(timeout: 33) else {
@@ -155,7 +165,7 @@ func runLoop(_ lab: Lab, _ terminal: Terminal, display: DisplayOptions) -> Int32
         // Take the keys already waiting before drawing again (fast typing, pasted keys), at
         // most 64 a frame; the rest wait for the next frame (none is read and dropped).
         while let k = next {
-            if k == .control("l") { terminal.invalidate() }
+            if k == .control("l") { terminal.invalidate(); drawn = nil }
             lab.handle(k, in: frame)
             if lab.state.quit { return 0 }
             handled += 1
