@@ -136,7 +136,7 @@ struct CompareScreen: Screen {
             let shown = state.showTest ? context.points : context.points.filter { !$0.isTest }
             guard let fit = Views.fitPlots(pane.snapshot.network, dataset: dataset, points: shown, features: pane.sampler.features, maxPlots: 1),
                   let first = fit.plots.first else { return nil }
-            let label = "F\(first.label.dropFirst()) against \(first.label); largest error \(NumberFormat.compact(fit.maxError, significant: 3))"
+            let label = "\(first.label) (F up, y across); largest error \(NumberFormat.compact(fit.maxError, significant: 3))"
             buffer.put(truncate(label, to: inner.width, glyphs: theme.glyphs), x: inner.x, y: inner.y, style: theme.muted, clip: inner)
             var plot = first.plot
             plot.legend = inner.height >= 10

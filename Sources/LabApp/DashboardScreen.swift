@@ -170,7 +170,7 @@ struct DashboardScreen: Screen {
             let more = dataset.outputWidth > plots.count ? " (outputs 1-\(plots.count) of \(dataset.outputWidth))" : ""
             for (i, (label, plot)) in plots.enumerated() where columns[i].height > 4 {
                 let column = columns[i]
-                buffer.put(truncate("F\(label.dropFirst()) against \(label)" + (i == 0 ? more : ""), to: column.width, glyphs: theme.glyphs),
+                buffer.put(truncate(label + (i == 0 ? more : ""), to: column.width, glyphs: theme.glyphs),
                            x: column.x + 6, y: column.y, style: theme.muted, clip: column)
                 plot.render(into: &buffer, area: Rect(x: column.x, y: column.y + 1, width: column.width, height: column.height - 1), theme: theme)
             }

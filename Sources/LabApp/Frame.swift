@@ -96,10 +96,7 @@ struct ScreenContext {
 
     /// The network's input for a data point (its features; x alone for 1-D data; every
     /// coordinate for 3 or more).
-    func input(of p: MapPoint) -> [Double] {
-        if dataset.dimension >= 3, p.index >= 0, p.index < dataset.count { return dataset.input(p.index, features: configuration.features) }
-        return configuration.features.input(p.x, p.y, dimension: dataset.dimension)
-    }
+    func input(of p: MapPoint) -> [Double] { dataset.input(of: p, features: configuration.features) }
 
     /// The input units' names for the network diagram.
     func inputNames(_ theme: Theme) -> [String] {

@@ -33,10 +33,7 @@ extension Lab {
 
     /// The network's input for a data point (its features; x alone for 1-D data; every
     /// coordinate for 3 or more).
-    func input(of p: MapPoint) -> [Double] {
-        if data.dataset.dimension >= 3, p.index >= 0, p.index < data.dataset.count { return data.dataset.input(p.index, features: configuration.features) }
-        return configuration.features.input(p.x, p.y, dimension: data.dataset.dimension)
-    }
+    func input(of p: MapPoint) -> [Double] { data.dataset.input(of: p, features: configuration.features) }
 
     /// Makes the trace again when the chosen point or the weights changed since it was made
     /// (after a key, and every frame: the training thread may publish the paused weights a
@@ -51,16 +48,9 @@ extension Lab {
         // The point comes from the network's own data, so its input and target always fit.
         let trace = data.dataset.classCount != nil
             ? try? snapshot.network.trace(input: input(of: p), label: p.label, learningRate: rate)
-            : try? snapshot.network.trace(input: input(of: p), target: targets(of: p, outputs: arch.outputs), learningRate: rate)
+            : try? snapshot.network.trace(input: input(of: p), target: data.dataset.targets(of: p, outputs: arch.outputs), learningRate: rate)
         stepTrace = trace.map { StepTrace(trace: $0, point: cursor.point, version: snapshot.version) }
         refreshBatch()
-    }
-
-    /// A regression point's targets, one per output.
-    func targets(of p: MapPoint, outputs: Int) -> [Double] {
-        let d = data.dataset
-        if d.outputWidth == outputs, p.index >= 0, p.index < d.count { return Array(d.values(p.index)) }
-        return [Double](repeating: p.value, count: outputs)
     }
 
     /// Most examples the minibatch view shows (its matrices keep one column per example).
@@ -87,7 +77,7 @@ extension Lab {
         let inputs = chosen.map { input(of: points[$0]) }
         let trace = data.dataset.classCount != nil
             ? try? net.batchTrace(inputs: inputs, labels: chosen.map { points[$0].label })
-            : try? net.batchTrace(inputs: inputs, targets: chosen.map { targets(of: points[$0], outputs: net.architecture.outputs) })
+            : try? net.batchTrace(inputs: inputs, targets: chosen.map { data.dataset.targets(of: points[$0], outputs: net.architecture.outputs) })
         batchTrace = trace.map { ($0, cursor.point, snapshot.version) }
     }
 

@@ -26,7 +26,7 @@ struct StepScreen: Screen {
         let all: [Double] = d.dimension >= 3 && p.index >= 0 && p.index < d.count ? Array(d.coordinates(p.index)) : [p.x, p.y]
         let coordinates = d.dimension == 1 ? "x = \(NumberFormat.compact(p.x, significant: 3))"
             : "x = (" + all.map { NumberFormat.compact($0, significant: 3) }.joined(separator: ", ") + ")"
-        let targets: [Double] = d.outputWidth > 1 && p.index >= 0 && p.index < d.count ? Array(d.values(p.index)) : [p.value]
+        let targets = d.targets(of: p, outputs: d.outputWidth)
         let target = d.classCount != nil ? "label \(p.label)"
             : targets.count == 1 ? "target \(NumberFormat.compact(p.value, significant: 3))"
             : "targets (" + targets.map { NumberFormat.compact($0, significant: 3) }.joined(separator: ", ") + ")"
@@ -53,7 +53,7 @@ struct StepScreen: Screen {
                   let fit = Views.fitPlots(snapshot.network, dataset: d, points: points, features: context.configuration.features, maxPlots: 1),
                   let first = fit.plots.first {
             // No map shows every input: the first output against its target, this example marked.
-            Panel(title: "The example", rightTitle: "F\(first.label.dropFirst()) against \(first.label)").render(into: &buffer, area: left[0], theme: theme)
+            Panel(title: "The example", rightTitle: first.label).render(into: &buffer, area: left[0], theme: theme)
             var plot = first.plot
             let output = trace.entries.last { $0.kind == .a(trace.network.shapes.count + 1) }?.value.values.first
             if let output { plot.marked = (targets[0], output) }

@@ -118,7 +118,7 @@ public enum TrainReport {
             guard let fit = Views.fitPlots(session.network, dataset: dataset, points: points, features: session.configuration.features) else { return [] }
             let columns = Layout.horizontal(fit.plots.map { _ in .fill(1) }, spacing: 2).split(Rect(x: 0, y: 1, width: width, height: height - 1))
             for (i, (label, plot)) in fit.plots.enumerated() {
-                buffer.put("F\(label.dropFirst()) against \(label)", x: columns[i].x + 6, y: 0, style: theme.muted, clip: buffer.area)
+                buffer.put(label, x: columns[i].x + 6, y: 0, style: theme.muted, clip: buffer.area)
                 plot.render(into: &buffer, area: columns[i], theme: theme)
             }
             let more = dataset.outputWidth > fit.plots.count ? " (outputs 1-\(fit.plots.count) of \(dataset.outputWidth))" : ""

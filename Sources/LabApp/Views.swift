@@ -70,16 +70,16 @@ public enum Views {
     /// Most points the output-against-target plots draw (the first ones).
     static let fitPoints = 2000
 
-    /// A regression's outputs against its targets: per output (at most `maxPlots`), a plot of
-    /// the points at (y_j, F_j(x)) with the line F = y; and the largest |F_j(x) - y_j| over the
-    /// points and outputs. Nil for classes.
+    /// A regression's outputs against its targets: per output (at most `maxPlots`), its title
+    /// ("F2 against y2") and a plot of the points at (y_j, F_j(x)) with the line F = y; and the
+    /// largest |F_j(x) - y_j| over the points and outputs. Nil for classes.
     public static func fitPlots(_ network: Network<Float>, dataset: Dataset, points: [MapPoint], features: FeatureSet,
                                 maxPlots: Int = 4) -> (plots: [(label: String, plot: CurvePlot)], maxError: Double)? {
         guard dataset.classCount == nil, network.architecture.output == .identity else { return nil }
         let shown = Array(points.prefix(fitPoints)).filter { $0.index >= 0 && $0.index < dataset.count }
         let k = Swift.min(network.architecture.outputs, dataset.outputWidth)
         guard !shown.isEmpty, k > 0, let ws = try? Workspace<Float>(architecture: network.architecture, capacity: shown.count) else { return nil }
-        let inputs = shown.map { dataset.input($0.index, features: features) }
+        let inputs = shown.map { dataset.input(of: $0, features: features) }
         guard inputs[0].count == network.architecture.inputs else { return nil }
         ws.loadInputs(count: inputs.count) { p, ld in
             for (c, input) in inputs.enumerated() { for (r, v) in input.enumerated() { p[r &* ld &+ c] = Float(v) } }
@@ -114,7 +114,7 @@ public enum Views {
             let line = (0..<samples).map { range.lowerBound + (range.upperBound - range.lowerBound) * (Double($0) + 0.5) / Double(samples) }
             var plot = CurvePlot(x: range, y: range, curves: [CurvePlot.Curve(values: line, label: "F = y", series: 1)])
             plot.points = pairs
-            plots.append((k == 1 ? "y" : "y\(j + 1)", plot))
+            plots.append((k == 1 ? "F against y" : "F\(j + 1) against y\(j + 1)", plot))
         }
         return (plots, worst)
     }
@@ -185,10 +185,7 @@ extension Views {
         let j = count > 1 ? ((units.1 % count) + count) % count : nil
         // The inputs: the points, then the grid lines of the plane.
         let shown = Array(points.prefix(hiddenSpacePoints))
-        var inputs = shown.map { p in
-            dataset.dimension >= 3 && p.index >= 0 && p.index < dataset.count
-                ? dataset.input(p.index, features: features) : features.input(p.x, p.y, dimension: dataset.dimension)
-        }
+        var inputs = shown.map { dataset.input(of: $0, features: features) }
         let d = dataset.domain
         var lineLengths: [Int] = []
         if dataset.dimension == 2 {
@@ -250,5 +247,21 @@ extension Views {
         let name = { (u: Int) in "a(\(layer + 2))_\(u + 1)" }
         return HiddenSpacePlot(x: xRange, y: yRange, points: mapped, lines: lines, boundary: boundary,
                                xName: name(i), yName: j.map(name) ?? (dataset.classCount == nil ? "target" : "class"))
+    }
+}
+
+extension Dataset {
+    /// The network's input for a map point: its features in the plane, x alone on a line, and
+    /// every coordinate of its data point for 3 or more inputs (the map shows only x1, x2).
+    func input(of p: MapPoint, features: FeatureSet) -> [Double] {
+        if dimension >= 3, p.index >= 0, p.index < count { return input(p.index, features: features) }
+        return features.input(p.x, p.y, dimension: dimension)
+    }
+
+    /// A regression map point's targets, one per output (its value repeated for a data set of
+    /// fewer outputs than the network).
+    func targets(of p: MapPoint, outputs: Int) -> [Double] {
+        if outputWidth == outputs, p.index >= 0, p.index < count { return Array(values(p.index)) }
+        return [Double](repeating: p.value, count: outputs)
     }
 }
