@@ -83,56 +83,57 @@ public struct GradientCheck: Sendable {
             chosen.insert(largest)
             return chosen.sorted()
         }
-        let total = network.shapes.reduce(0) { $0 + sample($1.weightOffset, $1.weightCount).count + sample($1.biasOffset, $1.rows).count }
-        for shape in network.shapes {
-            for isBias in [false, true] {
-                let offset = isBias ? shape.biasOffset : shape.weightOffset
-                let count = isBias ? shape.rows : shape.weightCount
-                let probed = sample(offset, count)
-                var numeric = [Double](repeating: .nan, count: count)
-                var atKink = [Bool](repeating: false, count: count)
-                for e in probed {
-                    let i = offset + e
-                    let original = probe.parameters[i]
-                    func J(_ delta: Double) -> (Double, UInt64) {
-                        probe.parameters[i] = original + delta
-                        defer { probe.parameters[i] = original }
-                        return evaluate()
-                    }
-                    // L1's |w| has its own kink at w = 0.
-                    let l1Kink = l1 != 0 && !isBias
-                    var h = 1e-3
-                    var probes = [J(2 * h), J(h), J(-h), J(-2 * h)]
-                    var crossed = probes.contains { $0.1 != baseKinks } || (l1Kink && abs(original) < 2 * h)
-                    if crossed {
-                        h = 1e-6
-                        probes = [J(h), J(-h)]
-                        crossed = probes.contains { $0.1 != baseKinks } || (l1Kink && abs(original) < h)
-                        numeric[e] = (probes[0].0 - probes[1].0) / (2 * h)
-                    } else {
-                        // Differences first: equal values then give exactly 0, and less rounding.
-                        numeric[e] = (8 * (probes[1].0 - probes[2].0) - (probes[0].0 - probes[3].0)) / (12 * h)
-                    }
-                    atKink[e] = crossed
-                    done += 1
-                    progress?(done, total)
+        // Each tensor's entries to probe, chosen once (the progress counts them all).
+        let plan = network.shapes.flatMap { shape in
+            [false, true].map { isBias in (shape, isBias, sample(isBias ? shape.biasOffset : shape.weightOffset, isBias ? shape.rows : shape.weightCount)) }
+        }
+        let total = plan.reduce(0) { $0 + $1.2.count }
+        for (shape, isBias, probed) in plan {
+            let offset = isBias ? shape.biasOffset : shape.weightOffset
+            let count = isBias ? shape.rows : shape.weightCount
+            var numeric = [Double](repeating: .nan, count: count)
+            var atKink = [Bool](repeating: false, count: count)
+            for e in probed {
+                let i = offset + e
+                let original = probe.parameters[i]
+                func J(_ delta: Double) -> (Double, UInt64) {
+                    probe.parameters[i] = original + delta
+                    defer { probe.parameters[i] = original }
+                    return evaluate()
                 }
-                let backprop = (0..<count).map { gradient[offset + $0] }
-                var maxRel = 0.0, maxAbs = 0.0, worst = probed.first ?? 0
-                let floor = Self.relativeFloor * max(1, abs(loss))
-                for e in probed where !atKink[e] {
-                    let diff = abs(backprop[e] - numeric[e])
-                    let rel = diff / max(abs(backprop[e]), abs(numeric[e]), floor)
-                    if rel > maxRel { maxRel = rel; worst = e }
-                    maxAbs = max(maxAbs, diff)
+                // L1's |w| has its own kink at w = 0.
+                let l1Kink = l1 != 0 && !isBias
+                var h = 1e-3
+                var probes = [J(2 * h), J(h), J(-h), J(-2 * h)]
+                var crossed = probes.contains { $0.1 != baseKinks } || (l1Kink && abs(original) < 2 * h)
+                if crossed {
+                    h = 1e-6
+                    probes = [J(h), J(-h)]
+                    crossed = probes.contains { $0.1 != baseKinks } || (l1Kink && abs(original) < h)
+                    numeric[e] = (probes[0].0 - probes[1].0) / (2 * h)
+                } else {
+                    // Differences first: equal values then give exactly 0, and less rounding.
+                    numeric[e] = (8 * (probes[1].0 - probes[2].0) - (probes[0].0 - probes[3].0)) / (12 * h)
                 }
-                let l = shape.l
-                tensors.append(TensorCheck(
-                    name: isBias ? "b(\(l))" : "W(\(l))", layer: l, isBias: isBias,
-                    shape: isBias ? (shape.rows, 1) : (shape.rows, shape.inputs),
-                    backprop: backprop, numeric: numeric, checked: probed, maxRelativeError: maxRel, maxAbsoluteError: maxAbs,
-                    worstIndex: worst, entriesAtKinks: atKink.filter { $0 }.count))
+                atKink[e] = crossed
+                done += 1
+                progress?(done, total)
             }
+            let backprop = (0..<count).map { gradient[offset + $0] }
+            var maxRel = 0.0, maxAbs = 0.0, worst = probed.first ?? 0
+            let floor = Self.relativeFloor * max(1, abs(loss))
+            for e in probed where !atKink[e] {
+                let diff = abs(backprop[e] - numeric[e])
+                let rel = diff / max(abs(backprop[e]), abs(numeric[e]), floor)
+                if rel > maxRel { maxRel = rel; worst = e }
+                maxAbs = max(maxAbs, diff)
+            }
+            let l = shape.l
+            tensors.append(TensorCheck(
+                name: isBias ? "b(\(l))" : "W(\(l))", layer: l, isBias: isBias,
+                shape: isBias ? (shape.rows, 1) : (shape.rows, shape.inputs),
+                backprop: backprop, numeric: numeric, checked: probed, maxRelativeError: maxRel, maxAbsoluteError: maxAbs,
+                worstIndex: worst, entriesAtKinks: atKink.filter { $0 }.count))
         }
         self.tensors = tensors
     }
