@@ -65,8 +65,8 @@ public enum UIBench {
     }
 
     /// Opening the step-through (`f`) and moving to the next example, as a student does: the
-    /// trace of one example (forward, backward, the update, the sampled finite-difference
-    /// check) and the first frame of the screen at 200x60. On 2-256-256-2 ReLU (softmax, the
+    /// traces of the two examples (forward, backward, the update, the sampled finite-difference
+    /// check; made on another thread for networks this size, and waited for) and the first frame of the screen at 200x60. On 2-256-256-2 ReLU (softmax, the
     /// circles) and on eight layers of 512 (XOR); each measured `repeats` times, the median.
     public static func stepThrough(repeats: Int = 5) throws -> [Result] {
         func open(_ name: String, hidden: [Int], activation: Activation, dataset: DatasetKind) throws -> Result {
@@ -84,7 +84,9 @@ public enum UIBench {
             for _ in 0..<repeats {
                 let start = clock.now
                 lab.handle(.char("f"))
+                lab.waitForTrace()
                 lab.handle(.right)
+                lab.waitForTrace()
                 _ = lab.compose(width: 200, height: 60, theme: .full)
                 times.append((clock.now - start) / .seconds(1))
                 lab.handle(.escape)
@@ -95,6 +97,37 @@ public enum UIBench {
         }
         return [try open("ui-step-2-256-256-2", hidden: [256, 256], activation: .relu, dataset: .circles),
                 try open("ui-step-8x512", hidden: [Int](repeating: 512, count: 8), activation: .tanh, dataset: .xorTable)]
+    }
+
+    /// Removing points one at a time in the data editor (`E`, backspace), as a student does:
+    /// the circles of 100,000 points on 2-8-8-1 tanh, paused; each removal hands the data to
+    /// the training thread; `edits` removals, then the frame at 200x60 (timed on its own), then
+    /// the time until the training thread has taken them all.
+    public static func removePoints(edits: Int = 100) throws -> Result {
+        var options = LabOptions()
+        options.paused = true
+        var scenario = try ShippedLessons.load("04-xor-two-hidden-units")
+        scenario.variants = []
+        scenario.configuration.hidden = [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)]
+        scenario.configuration.data = .generated(DatasetSpec(kind: .circles, count: 100_000, seed: 1))
+        scenario.configuration.output = nil
+        scenario.configuration.loss = nil
+        let lab = try Lab(scenario: scenario, options: options)
+        lab.start()
+        defer { lab.stop() }
+        lab.handle(.char("E"))
+        let before = lab.data.dataset.count
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<edits { lab.handle(.backspace) }
+        let keys = (clock.now - start) / .seconds(1)
+        let framed = clock.now
+        _ = lab.compose(width: 200, height: 60, theme: .full)
+        let frame = (clock.now - framed) / .seconds(1)
+        lab.controller.waitForEdits()
+        let seconds = (clock.now - start) / .seconds(1)
+        precondition(lab.data.dataset.count == before - edits && lab.session.dataset.count == before - edits)
+        return Result(json: "{\"workload\":\"ui-remove-100k\",\"points\":\(before),\"edits\":\(edits),\"seconds_keys\":\(keys),\"seconds\":\(seconds),\"per_second\":\((Double(edits) / seconds).rounded()),\"ms_frame\":\((frame * 1e6).rounded() / 1e3)}")
     }
 
     static func compose(_ lab: Lab, name: String, frames: Int) -> Result {

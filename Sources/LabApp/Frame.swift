@@ -63,6 +63,9 @@ struct ScreenContext {
     let state: LabState
     /// The step-through's trace of the chosen example (when the step-through is open).
     let trace: Trace?
+    /// How far the trace being made on another thread has come (gradient-check entries done,
+    /// in all), while the step-through waits for it.
+    var traceProgress: (done: Int, total: Int)? = nil
     /// The settings panel's rows (when it is open).
     let settingRows: [SettingRow]
     let sampler: GridSampler

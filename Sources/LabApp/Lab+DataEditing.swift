@@ -87,14 +87,20 @@ extension Lab {
         guard ds.count > 0 else { state.notice = "there are no points to remove"; return }
         let d = ds.domain
         let sx = d.x.upperBound - d.x.lowerBound, sy = d.y.upperBound - d.y.lowerBound
-        func distance(_ i: Int) -> Double {
+        var k = 0, nearest = Double.infinity
+        for i in 0..<ds.count {
             let x = ds.points[i * ds.dimension], y = ds.dimension == 2 ? ds.points[i * 2 + 1] : ds.value(i)
-            return ((x - p.x) / sx) * ((x - p.x) / sx) + ((y - p.y) / sy) * ((y - p.y) / sy)
+            let d = ((x - p.x) / sx) * ((x - p.x) / sx) + ((y - p.y) / sy) * ((y - p.y) / sy)
+            if d < nearest { nearest = d; k = i }
         }
-        let k = (0..<ds.count).min { distance($0) < distance($1) }!
-        func renumber(_ list: [Int]) -> [Int] { list.filter { $0 != k }.map { $0 > k ? $0 - 1 : $0 } }
+        func renumber(_ list: [Int]) -> [Int] {
+            var out: [Int] = []
+            out.reserveCapacity(list.count)
+            for i in list where i != k { out.append(i > k ? i - 1 : i) }
+            return out
+        }
         var new = data
-        new.dataset = ds.selecting((0..<ds.count).filter { $0 != k })
+        new.dataset = ds.removing(k)
         new.train = renumber(data.train)
         new.test = renumber(data.test)
         applyData(new, notice: "removed the nearest point: \(NumberFormat.grouped(new.dataset.count)) left")

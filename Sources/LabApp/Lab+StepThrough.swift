@@ -1,6 +1,8 @@
+import Foundation
 import Formatting
 import LabRendering
 import NeuralCore
+import Synchronization
 
 /// The step-through's keys: open it on an example, move through the computations and the
 /// examples, choose by a click. The trace is made here, by the reducer, never while drawing.
@@ -37,20 +39,64 @@ extension Lab {
 
     /// Makes the trace again when the chosen point or the weights changed since it was made
     /// (after a key, and every frame: the training thread may publish the paused weights a
-    /// moment after `f`).
+    /// moment after `f`). A small network's trace is made at once; a larger one's (more than
+    /// `Lab.inlineTraceParameters` parameters, which may take more than a frame) on another
+    /// thread, one at a time, while the screen says how far its gradient check has come and
+    /// every key still acts.
     func refreshTrace() {
-        guard let cursor = state.stepping, cursor.point < points.count else { stepTrace = nil; batchTrace = nil; return }
+        guard let cursor = state.stepping, cursor.point < points.count else {
+            stepTrace = nil; batchTrace = nil; pendingTrace = nil; return
+        }
         let snapshot = self.snapshot
-        if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { refreshBatch(); return }
+        if let t = stepTrace, t.point == cursor.point, t.version == snapshot.version { pendingTrace = nil; refreshBatch(); return }
+        if let job = pendingTrace {
+            guard let made = job.result else { return }  // the next one starts when this one ends
+            pendingTrace = nil
+            if job.point == cursor.point && job.version == snapshot.version {
+                stepTrace = made.map { StepTrace(trace: $0, point: job.point, version: job.version) }
+                refreshBatch()
+                return
+            }
+        }
         let p = points[cursor.point]
-        let arch = snapshot.network.architecture
+        let network = snapshot.network
         let rate = configuration.settings.learningRate
         // The point comes from the network's own data, so its input and target always fit.
-        let trace = data.dataset.classCount != nil
-            ? try? snapshot.network.trace(input: input(of: p), label: p.label, learningRate: rate)
-            : try? snapshot.network.trace(input: input(of: p), target: data.dataset.targets(of: p, outputs: arch.outputs), learningRate: rate)
-        stepTrace = trace.map { StepTrace(trace: $0, point: cursor.point, version: snapshot.version) }
-        refreshBatch()
+        let input = input(of: p)
+        let label: Int? = data.dataset.classCount != nil ? p.label : nil
+        let target: [Double]? = label == nil ? data.dataset.targets(of: p, outputs: network.architecture.outputs) : nil
+        if network.architecture.parameterCount <= Self.inlineTraceParameters {
+            let trace = try? network.trace(input: input, label: label, target: target, learningRate: rate)
+            stepTrace = trace.map { StepTrace(trace: $0, point: cursor.point, version: snapshot.version) }
+            refreshBatch()
+        } else {
+            pendingTrace = TraceJob(point: cursor.point, version: snapshot.version) { progress in
+                try? network.trace(input: input, label: label, target: target, learningRate: rate, progress: progress)
+            }
+        }
+    }
+
+    /// Most parameters of a network whose step-through trace is made within the key press
+    /// (2-64-64-2, 4,482 parameters, takes about 3 ms; 2-256-256-2 about 40).
+    static let inlineTraceParameters = 10_000
+
+    /// The trace shown: the one made for the chosen example and the weights shown (nil while
+    /// another thread is making it).
+    var currentStepTrace: StepTrace? {
+        guard let t = stepTrace, let cursor = state.stepping, t.point == cursor.point, t.version == snapshot.version else { return nil }
+        return t
+    }
+
+    /// How far the trace being made has come: entries of the gradient check done and in all.
+    var traceProgress: (done: Int, total: Int)? { pendingTrace?.progress }
+
+    /// Waits until a trace being made on another thread is ready and shows it (tests, the
+    /// benchmark and `nnlab snapshot`; the lab's loop polls through `tick` instead).
+    public func waitForTrace() {
+        while let job = pendingTrace {
+            while job.result == nil { usleep(500) }
+            refreshTrace()
+        }
     }
 
     /// Most examples the minibatch view shows (its matrices keep one column per example).
@@ -106,7 +152,7 @@ extension Lab {
 
     /// The number of the current computation the quiz waits for, if any.
     func pendingQuestion() -> Quiz.Question? {
-        guard let quiz = state.quiz, let cursor = state.stepping, let t = stepTrace else { return nil }
+        guard let quiz = state.quiz, let cursor = state.stepping, let t = currentStepTrace else { return nil }
         return Quiz.questions(t.trace).first { $0.entry == cursor.index && quiz.answers[QuizState.key(cursor.point, $0)] == nil }
     }
 
@@ -181,6 +227,7 @@ extension Lab {
             state.stepping = nil
             stepTrace = nil
             batchTrace = nil
+            pendingTrace = nil
             return
         case .batch:
             if cursor.batchScroll == nil {
@@ -239,6 +286,28 @@ extension Lab {
         }
         return best
     }
+}
+
+/// A step-through trace being made on another thread: the point and weights it is for, how
+/// far its gradient check has come, and the trace (or nil if it failed) once made.
+final class TraceJob: @unchecked Sendable {
+    let point: Int
+    let version: Int
+    private let outcome = Mutex<(done: Int, total: Int, made: Trace??)>((0, 0, nil))
+
+    init(point: Int, version: Int, _ make: @escaping @Sendable (@escaping (Int, Int) -> Void) -> Trace?) {
+        self.point = point
+        self.version = version
+        Thread.detachNewThread { [self] in
+            let trace = make { done, total in self.outcome.withLock { $0.done = done; $0.total = total } }
+            outcome.withLock { $0.made = .some(trace) }
+        }
+    }
+
+    /// Entries of the gradient check done and in all (0 of 0 before it starts).
+    var progress: (done: Int, total: Int) { outcome.withLock { ($0.done, $0.total) } }
+    /// The trace (nil inside if it could not be made) once made; nil before.
+    var result: Trace?? { outcome.withLock { $0.made } }
 }
 
 /// The step-through's trace of one example, and the point and weights it was made for.

@@ -93,8 +93,10 @@ public final class Lab {
     private var samplerCache: [Int: GridSampler] = [:]
     /// The step-through's trace of the chosen example (made by the reducer, not by drawing).
     var stepTrace: StepTrace?
+    /// The step-through's trace being made on another thread (a large network's).
+    var pendingTrace: TraceJob?
     /// The step-through's trace of the chosen example, when it is open.
-    public var currentTrace: Trace? { stepTrace?.trace }
+    public var currentTrace: Trace? { currentStepTrace?.trace }
     /// The minibatch view's pass (made by the reducer, not by drawing).
     var batchTrace: (trace: BatchTrace, point: Int, version: Int)?
     /// The minibatch view's vectorised pass, when it is open.
@@ -369,12 +371,13 @@ public final class Lab {
         let points: Int
         let panes: Int
         let busy: Bool
+        let progress: Int
     }
 
     /// The signature of the frame `render(width:height:)` would draw now.
     public func drawSignature(width: Int, height: Int) -> DrawSignature {
         DrawSignature(state: state, versions: controller.snapshots.map(\.version), width: width, height: height,
-                      points: points.count, panes: panes.count, busy: pendingLoad != nil)
+                      points: points.count, panes: panes.count, busy: pendingLoad != nil, progress: traceProgress?.done ?? -1)
     }
 
     public func render(width: Int, height: Int, theme: Theme) -> Frame {
@@ -438,7 +441,7 @@ public final class Lab {
                      snapshot: all[i], sampler: sampler(i, all[i].network.architecture), threshold: panes[i].configuration.threshold)
         }
         return ScreenContext(scenario: scenario, configuration: configuration, dataset: data.dataset, trainIndices: data.train,
-                             points: points, snapshot: snapshot, state: state, trace: stepTrace?.trace,
+                             points: points, snapshot: snapshot, state: state, trace: currentStepTrace?.trace, traceProgress: traceProgress,
                              settingRows: state.overlay == .settings ? settingRows() : [],
                              sampler: sampler, exampleActivations: exampleActivations(snapshot.network), panes: views,
                              quizQuestion: pendingQuestion(), checkpointMegabytes: options.checkpointMegabytes,

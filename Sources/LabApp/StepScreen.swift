@@ -15,8 +15,29 @@ struct StepScreen: Screen {
         OverlayView(context: context).render(into: &frame.buffer, body: body, settingsArea: body, theme: theme)
     }
 
+    /// While another thread makes a large network's trace: what it is doing, how far it is.
+    private func drawMaking(_ progress: (done: Int, total: Int), cursor: StepCursor, rows: [Rect], theme: Theme, into buffer: inout Buffer) {
+        let parameters = NumberFormat.grouped(context.snapshot.network.architecture.parameterCount)
+        StatusBar(segments: [(" Step-through", theme.title), ("making the trace", theme.accent),
+                             ("example \(cursor.point + 1)/\(context.points.count)", .plain)],
+                  right: nil, background: theme.bar)
+            .render(into: &buffer, area: rows[0], theme: theme)
+        DashboardScreen.drawFooter(context.footerHints(theme), notice: context.footerNotice, theme: theme, into: &buffer, area: rows[2])
+        let width = Swift.min(rows[1].width, 72), height = Swift.min(rows[1].height, 9)
+        let area = Rect(x: rows[1].x + (rows[1].width - width) / 2, y: rows[1].y + (rows[1].height - height) / 2, width: width, height: height)
+        Panel(title: "Making the trace", focused: true).render(into: &buffer, area: area, theme: theme)
+        let checked = progress.total == 0 ? "the forward and backward pass"
+            : "the gradient check by finite differences: \(NumberFormat.grouped(progress.done)) of \(NumberFormat.grouped(progress.total)) entries"
+        let text = "This network has \(parameters) parameters: its trace is made on another thread.\n\nNow: \(checked).\n\nEsc leaves the step-through; every other key still acts."
+        TextPanel(text: text).render(into: &buffer, area: Panel.inner(area).inset(dx: 1, dy: 0), theme: theme)
+    }
+
     private func draw(_ buffer: inout Buffer, rows: [Rect], theme: Theme, batch: inout (rows: Int, lines: Int, blocks: [Int])?) -> MapArea? {
-        guard let cursor = state.stepping, let trace = context.trace, cursor.point < context.points.count else { return nil }
+        guard let cursor = state.stepping, cursor.point < context.points.count else { return nil }
+        guard let trace = context.trace else {
+            if let progress = context.traceProgress { drawMaking(progress, cursor: cursor, rows: rows, theme: theme, into: &buffer) }
+            return nil
+        }
         let points = context.points
         var mapArea: MapArea?
         let entry = trace.entries[Swift.min(cursor.index, trace.entries.count - 1)]

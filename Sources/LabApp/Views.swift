@@ -6,21 +6,27 @@ import NeuralCore
 public enum Views {
     /// The points of `dataset` for a map (or, for 1-D data, (x, y) pairs): training points, then test points.
     public static func mapPoints(_ dataset: Dataset, train: [Int], test: [Int]) -> [MapPoint] {
-        let isTest = Set(test).subtracting(train)
+        // A test point that is also a training point (the truth table's) is a training point.
+        // (A flag per point, not a set: the data editor calls this on every key, with up to
+        // 100,000 points.)
+        var isTest = [Bool](repeating: false, count: dataset.count)
+        for i in test { isTest[i] = true }
+        for i in train { isTest[i] = false }
+        let order = train + test.filter { isTest[$0] }
         if dataset.dimension == 1 {
             // A 1-D function: the points are (x, f(x)), for the curve plot and the step-through.
-            return (train + test.filter { isTest.contains($0) }).map { i in
-                MapPoint(x: dataset.points[i], y: dataset.value(i), label: -1, value: dataset.value(i), isTest: isTest.contains(i))
+            return order.map { i in
+                MapPoint(x: dataset.points[i], y: dataset.value(i), label: -1, value: dataset.value(i), isTest: isTest[i])
             }
         }
         // The plane, or for 3 or more inputs the points seen along x3, x4, ... onto x1 by x2.
         let d = dataset.dimension
+        let classes = dataset.classCount != nil
         var points: [MapPoint] = []
-        points.reserveCapacity(dataset.count)
-        for i in train + test.filter({ isTest.contains($0) }) {
-            let label = dataset.classCount == nil ? -1 : dataset.label(i)
-            points.append(MapPoint(x: dataset.points[d * i], y: dataset.points[d * i + 1], label: label,
-                                   value: dataset.value(i), isTest: isTest.contains(i), index: i))
+        points.reserveCapacity(order.count)
+        for i in order {
+            points.append(MapPoint(x: dataset.points[d * i], y: dataset.points[d * i + 1], label: classes ? dataset.label(i) : -1,
+                                   value: dataset.value(i), isTest: isTest[i], index: i))
         }
         return points
     }

@@ -459,6 +459,23 @@ extension Dataset {
         return Dataset(name: name, dimension: dimension, points: points + coordinates, targets: more, domain: domain)
     }
 
+    /// The data without point `k` (the others in their order; the domain stays).
+    public func removing(_ k: Int) -> Dataset {
+        require((0..<count).contains(k), "point \(k) is not in the data set")
+        var kept = points
+        kept.removeSubrange(k * dimension..<(k + 1) * dimension)
+        let rest: Examples<Double>.Targets
+        switch targets {
+        case .classes(var labels, let classes):
+            labels.remove(at: k)
+            rest = .classes(labels, classCount: classes)
+        case .values(var values, let width):
+            values.removeSubrange(k * width..<(k + 1) * width)
+            rest = .values(values, width: width)
+        }
+        return Dataset(name: name, dimension: dimension, points: kept, targets: rest, domain: domain)
+    }
+
     /// The points at `indices`, in that order, with their targets (the domain stays).
     public func selecting(_ indices: [Int]) -> Dataset {
         let chosen: Examples<Double>.Targets = switch targets {

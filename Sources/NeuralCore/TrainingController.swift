@@ -85,6 +85,10 @@ public final class TrainingController: @unchecked Sendable {
         var edits: [(index: Int, edit: @Sendable (TrainingSession) -> Void)] = []
         /// The kind of each waiting edit (nil: none), so a newer one of a kind replaces it.
         var editKinds: [String?] = []
+        /// Edits sent so far, and how many of them the thread had taken when it last finished
+        /// applying edits (`waitForEdits`).
+        var editsSent = 0
+        var editsTaken = 0
         var snapshots: [TrainingSnapshot]
         var stop = false
         var speedLimit = 0
@@ -159,7 +163,23 @@ public final class TrainingController: @unchecked Sendable {
             }
             s.edits.append((index, edit))
             s.editKinds.append(kind)
+            s.editsSent += 1
         }
+    }
+
+    /// Waits until the training thread has applied every edit sent before this call (at most
+    /// `timeout`); returns false if it has not by then.
+    @discardableResult
+    public func waitForEdits(timeout: Duration = .seconds(30)) -> Bool {
+        guard thread != nil else { applyPendingEdits(); return true }
+        let sent = shared.withLock { $0.editsSent }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while shared.withLock({ $0.editsTaken }) < sent {
+            guard clock.now < deadline else { return false }
+            sleepMilliseconds(1)
+        }
+        return true
     }
 
     /// Training pauses once when the first session ends epoch `epoch` (nil: never).
@@ -238,12 +258,13 @@ public final class TrainingController: @unchecked Sendable {
         var budget = 0.0
         var lastRefill = clock.now
         while true {
-            let (commands, edits, stop, limit, pauseAt) = shared.withLock { s -> ([Command], [(index: Int, edit: @Sendable (TrainingSession) -> Void)], Bool, Int, Int?) in
+            let (commands, edits, stop, limit, pauseAt, sent) = shared.withLock { s -> ([Command], [(index: Int, edit: @Sendable (TrainingSession) -> Void)], Bool, Int, Int?, Int) in
                 defer { s.commands.removeAll(); s.edits.removeAll(); s.editKinds.removeAll() }
-                return (s.commands, s.edits, s.stop, s.speedLimit, s.pauseAtEpoch)
+                return (s.commands, s.edits, s.stop, s.speedLimit, s.pauseAtEpoch, s.editsSent)
             }
             if stop { break }
             for e in edits where sessions.indices.contains(e.index) { e.edit(sessions[e.index]); dirty = true }
+            if !edits.isEmpty { shared.withLock { $0.editsTaken = sent } }
             for command in commands {
                 dirty = true
                 switch command {

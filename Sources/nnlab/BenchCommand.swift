@@ -86,6 +86,7 @@ extension NNLab {
                 print(try UIBench.compare().json)
                 print(UIBench.decisionGrid().json)
                 for r in try UIBench.stepThrough() { print(r.json) }
+                print(try UIBench.removePoints().json)
             }
         }
 

@@ -286,4 +286,37 @@ import Testing
         #expect(lab.state.stepping?.batchScroll == nil && lab.currentBatch == nil)
         #expect(lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("Forward pass"))
     }
+
+    /// A network above `Lab.inlineTraceParameters` gets its trace from another thread: the
+    /// screen says so, keys act meanwhile, and the trace that arrives is the one made directly.
+    @Test func largeNetworksTraceOnAnotherThread() throws {
+        let lab = try LabTests.lab("04-xor-two-hidden-units") { s in
+            s.variants = []
+            s.configuration.hidden = [HiddenLayer(units: 100, activation: .relu), HiddenLayer(units: 100, activation: .relu)]
+        }
+        #expect(lab.session.architecture.parameterCount > 10_000)
+        lab.handle(.char("f"))
+        #expect(lab.state.stepping != nil)
+        // Esc acts while the trace is being made.
+        if lab.currentTrace == nil {
+            let making = lab.compose(width: 80, height: 24, theme: .plain).plainText
+            #expect(making.contains("Making the trace") && making.contains("\(NumberFormat.grouped(lab.session.architecture.parameterCount)) parameters"), "\(making)")
+        }
+        lab.handle(.escape)
+        #expect(lab.state.stepping == nil && lab.currentTrace == nil)
+        lab.handle(.char("f"))
+        lab.waitForTrace()
+        let first = try #require(lab.currentTrace)
+        let point = try #require(lab.state.stepping?.point)
+        lab.handle(.left)
+        let next = try #require(lab.state.stepping?.point)
+        #expect(next != point)
+        lab.waitForTrace()
+        let second = try #require(lab.currentTrace)
+        // The trace shown is the chosen example's, as made directly.
+        let p = lab.points[next]
+        let direct = try lab.snapshot.network.trace(input: [p.x, p.y], label: p.label, learningRate: lab.configuration.settings.learningRate)
+        #expect(second.loss == direct.loss && second.input == [p.x, p.y] && first.input != second.input)
+        #expect(lab.compose(width: 80, height: 24, theme: .plain).plainText.contains("Forward pass"))
+    }
 }
