@@ -12,12 +12,22 @@ import PackageDescription
 //   specialisation even in debug builds, since unoptimised generic numeric Swift is 50-100x
 //   slower and would make `swift test` crawl; the others build without optimisation in debug
 //   (a fresh clone's `swift build`: 143 s -> 111 s).
-let portable = ProcessInfo.processInfo.environment["NNLAB_PORTABLE"] == "1"
-let cpu: [String] = portable ? [] : ["-target-cpu", "native"]
+// - NNLAB_TARGET_CPU=x86-64-v3 (or znver3, haswell, ...) builds for another processor than the
+//   one building, to measure the AVX2 paths on an AVX-512 machine; the start-up check then asks
+//   for that level's features.
+let environment = ProcessInfo.processInfo.environment
+let portable = environment["NNLAB_PORTABLE"] == "1"
+let targetCPU = environment["NNLAB_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+let cpu: [String] = portable ? [] : ["-target-cpu", targetCPU ?? "native"]
 
 /// The instruction-set extensions of the building processor that a native build may use, as
 /// `__builtin_cpu_supports` names them (Linux: /proc/cpuinfo). CPUCheck checks them at start-up.
+/// For an AVX2 target named by NNLAB_TARGET_CPU: the x86-64-v3 level's.
 func nativeFeatures() -> [String] {
+    if let targetCPU, !portable {
+        let v3 = ["sse4.2", "popcnt", "avx", "avx2", "fma", "f16c", "bmi", "bmi2"]
+        return ["x86-64-v3", "haswell", "broadwell", "skylake", "znver1", "znver2", "znver3"].contains(targetCPU) ? v3 : []
+    }
     guard !portable, let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
     let names = ["sse4_2": "sse4.2", "popcnt": "popcnt", "avx": "avx", "avx2": "avx2", "fma": "fma", "f16c": "f16c",
@@ -39,10 +49,14 @@ let optimisedInDebug: [SwiftSetting] = [
 let plainInDebug: [SwiftSetting] = [
     .unsafeFlags(cpu, .when(configuration: .release)),
 ]
+/// 32 vector registers of 512 bits (AVX-512) take the GEMM's 8 x 32 tile; 16 of 256 bits
+/// (AVX2) or 32 of 128 (NEON), a 6 x 16 one (`Kernels.swift`).
+/// NNLAB_WIDE_TILES=1 or 0 chooses them regardless (to measure one against the other).
+let wideRegisters = environment["NNLAB_WIDE_TILES"].map { $0 == "1" } ?? nativeFeatures().contains("avx512f")
 let coreSettings: [SwiftSetting] = [
     .unsafeFlags(["-O", "-wmo", "-num-threads", "2"] + cpu, .when(configuration: .debug)),
     .unsafeFlags(["-Ounchecked"] + cpu, .when(configuration: .release)),
-] + (portable ? [.define("NNLAB_NO_FMA")] : [])
+] + (portable ? [.define("NNLAB_NO_FMA")] : []) + (wideRegisters ? [.define("NNLAB_WIDE_REGISTERS")] : [])
 
 let package = Package(
     name: "NNLab",

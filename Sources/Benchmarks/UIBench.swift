@@ -1,3 +1,4 @@
+import Foundation
 import LabApp
 import LabRendering
 import Lessons
@@ -128,6 +129,53 @@ public enum UIBench {
         let seconds = (clock.now - start) / .seconds(1)
         precondition(lab.data.dataset.count == before - edits && lab.session.dataset.count == before - edits)
         return Result(json: "{\"workload\":\"ui-remove-100k\",\"points\":\(before),\"edits\":\(edits),\"seconds_keys\":\(keys),\"seconds\":\(seconds),\"per_second\":\((Double(edits) / seconds).rounded()),\"ms_frame\":\((frame * 1e6).rounded() / 1e3)}")
+    }
+
+    /// The share of a core the lab's loop spends on frames, paused and running: the loop of
+    /// `nnlab open` (tick, a frame composed only when its signature changed or a second
+    /// passed, a wait of 33 ms for a key) for `seconds` each on lesson 6a's 2-8-8-1 spiral at
+    /// 200x60, timed by the main thread's own CPU clock (the training thread's work is not
+    /// counted; the terminal's diff and write are not included).
+    public static func loopShare(seconds: Double = 3) throws -> [Result] {
+        var options = LabOptions()
+        options.paused = true
+        var scenario = try ShippedLessons.load("06a-spiral-deep")
+        scenario.variants = []
+        scenario.claims = []  // no lesson moment: training runs on
+        let lab = try Lab(scenario: scenario, options: options)
+        lab.start()
+        defer { lab.stop() }
+        func threadCPU() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        func measure(_ name: String) -> Result {
+            let clock = ContinuousClock()
+            let start = clock.now, cpu = threadCPU()
+            var drawn: Lab.DrawSignature?
+            var lastDraw = clock.now
+            var frames = 0
+            while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+                lab.tick()
+                let signature = lab.drawSignature(width: 200, height: 60)
+                if signature != drawn || clock.now - lastDraw > .seconds(1) {
+                    _ = lab.render(width: 200, height: 60, theme: .full)
+                    drawn = signature
+                    lastDraw = clock.now
+                    frames += 1
+                }
+                usleep(33_000)
+            }
+            let wall = (clock.now - start) / .seconds(1)
+            let share = (threadCPU() - cpu) / wall
+            return Result(json: "{\"workload\":\"\(name)\",\"width\":200,\"height\":60,\"seconds\":\(wall),\"frames\":\(frames),\"cpu_share\":\((share * 1e4).rounded() / 1e4)}")
+        }
+        let paused = measure("ui-loop-paused")
+        lab.handle(.char(" "))
+        let running = measure("ui-loop-running")
+        precondition(lab.controller.snapshot.status == .running, "the lab trained throughout")
+        return [paused, running]
     }
 
     static func compose(_ lab: Lab, name: String, frames: Int) -> Result {

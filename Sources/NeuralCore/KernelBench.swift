@@ -29,8 +29,24 @@ public enum KernelBench {
         gemm(L: L, lRow: lRow, lK: lK, R: R, rStride: n, rows: 0..<m, k: k, n: n, store: PlainStore(C: C, ld: n))
     }
 
+    /// C = L R (m x k times k x n, row-major; n a multiple of 16) with the core's GEMM, L read
+    /// as stored or, with `transposedL`, from its transpose (k x m), as the backward pass reads
+    /// W(l). For tests: every tile and tail of the kernel compiled for this machine.
+    public static func product(_ L: [Float], _ R: [Float], m: Int, k: Int, n: Int, transposedL: Bool = false) -> [Float] {
+        precondition(L.count == m * k && R.count == k * n && n % vecWidth == 0, "shapes")
+        var C = [Float](repeating: .nan, count: m * n)
+        L.withUnsafeBufferPointer { l in
+            R.withUnsafeBufferPointer { r in
+                C.withUnsafeMutableBufferPointer { c in
+                    plainGemm(l.baseAddress!, lRow: transposedL ? 1 : k, lK: transposedL ? m : 1, r.baseAddress!, c.baseAddress!, m: m, k: k, n: n)
+                }
+            }
+        }
+        return C
+    }
+
     /// This core's single-thread float32 matrix-multiply speed on a large square product
-    /// (`size` cubed, the best of 5 rounds): the machine's practical peak for our kernels.
+    /// (`size` cubed, the best of 5 rounds) with the core's own GEMM.
     public static func peak(size: Int = 1024) -> Result {
         let L = UnsafeMutablePointer<Float>.allocate(capacity: size * size)
         let R = UnsafeMutablePointer<Float>.allocate(capacity: size * size)
@@ -42,6 +58,58 @@ public enum KernelBench {
         return time("gemm \(size)x\(size)x\(size) (peak)", flops: 2 * Double(size * size * size), repeats: 10) {
             plainGemm(L, lRow: size, lK: 1, R, C, m: size, k: size, n: size)
         }
+    }
+
+    /// The float32 fused multiply-add limit of one core, measured: independent chains of
+    /// multiply-adds on the widest registers this build uses (16 of 16 lanes with AVX-512;
+    /// 12 of 8 lanes otherwise: enough in flight to cover the latency of two FMA units),
+    /// the best of 5 rounds. No matrix product can beat it.
+    public static func fmaPeak() -> Result {
+        let iterations = 20_000_000
+        #if NNLAB_WIDE_REGISTERS
+        let (chains, lanes) = (16, 16)
+        #else
+        let (chains, lanes) = (12, 8)
+        #endif
+        let flops = 2.0 * Double(iterations * chains * lanes)
+        var sink: Float = 0
+        let r = time("fma peak (\(chains) chains of \(lanes) lanes)", flops: flops, repeats: 1) {
+            sink += fmaChains(iterations, 0.999_999)
+        }
+        precondition(sink.isFinite)
+        return r
+    }
+
+    @inline(never)
+    static func fmaChains(_ iterations: Int, _ m: Float) -> Float {
+        #if NNLAB_WIDE_REGISTERS
+        typealias V = SIMD16<Float>
+        var a0 = V(repeating: 1), a1 = V(repeating: 2), a2 = V(repeating: 3), a3 = V(repeating: 4)
+        var a4 = V(repeating: 5), a5 = V(repeating: 6), a6 = V(repeating: 7), a7 = V(repeating: 8)
+        var b0 = V(repeating: 1), b1 = V(repeating: 2), b2 = V(repeating: 3), b3 = V(repeating: 4)
+        var b4 = V(repeating: 5), b5 = V(repeating: 6), b6 = V(repeating: 7), b7 = V(repeating: 8)
+        let mv = V(repeating: m), c = V(repeating: 1e-6)
+        for _ in 0..<iterations {
+            a0 = c.addingProduct(a0, mv); a1 = c.addingProduct(a1, mv); a2 = c.addingProduct(a2, mv); a3 = c.addingProduct(a3, mv)
+            a4 = c.addingProduct(a4, mv); a5 = c.addingProduct(a5, mv); a6 = c.addingProduct(a6, mv); a7 = c.addingProduct(a7, mv)
+            b0 = c.addingProduct(b0, mv); b1 = c.addingProduct(b1, mv); b2 = c.addingProduct(b2, mv); b3 = c.addingProduct(b3, mv)
+            b4 = c.addingProduct(b4, mv); b5 = c.addingProduct(b5, mv); b6 = c.addingProduct(b6, mv); b7 = c.addingProduct(b7, mv)
+        }
+        let sum = (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) + (b0 + b1 + b2 + b3) + (b4 + b5 + b6 + b7)
+        #else
+        typealias V = SIMD8<Float>
+        var a0 = V(repeating: 1), a1 = V(repeating: 2), a2 = V(repeating: 3), a3 = V(repeating: 4)
+        var a4 = V(repeating: 5), a5 = V(repeating: 6), a6 = V(repeating: 7), a7 = V(repeating: 8)
+        var b0 = V(repeating: 1), b1 = V(repeating: 2), b2 = V(repeating: 3), b3 = V(repeating: 4)
+        let mv = V(repeating: m), c = V(repeating: 1e-6)
+        for _ in 0..<iterations {
+            a0 = c.addingProduct(a0, mv); a1 = c.addingProduct(a1, mv); a2 = c.addingProduct(a2, mv); a3 = c.addingProduct(a3, mv)
+            a4 = c.addingProduct(a4, mv); a5 = c.addingProduct(a5, mv); a6 = c.addingProduct(a6, mv); a7 = c.addingProduct(a7, mv)
+            b0 = c.addingProduct(b0, mv); b1 = c.addingProduct(b1, mv); b2 = c.addingProduct(b2, mv); b3 = c.addingProduct(b3, mv)
+        }
+        let sum = (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) + (b0 + b1 + b2 + b3)
+        #endif
+        return sum.sum()
     }
 
     /// The GEMM shapes of W4 (batch 256) and W3 (batch 300), and the transpose.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Dense kernels over raw pointers. Legend:
 //   rows    rows of W(l) = s_{l+1} (times k for maxout)
 //   cols    columns of W(l) = s_l
@@ -130,7 +136,14 @@ func affineWeightGradient<S: NNScalar>(
     while i &+ 4 <= rows {
         let d0 = delta + i &* ld, d1 = d0 + ld, d2 = d1 + ld, d3 = d2 + ld
         var j = 0
-        while j &+ 2 <= cols {
+        #if NNLAB_WIDE_REGISTERS
+        let pairs = true
+        #else
+        // Narrow registers: the 4 x 2 block's 8 accumulators and 6 loads spill; 4 x 1 blocks
+        // (the tail below) sum each entry the same way.
+        let pairs = false
+        #endif
+        while pairs && j &+ 2 <= cols {
             let a0 = A + j &* ld, a1 = a0 + ld
             var s00 = Vec<S>(), s01 = Vec<S>(), s10 = Vec<S>(), s11 = Vec<S>()
             var s20 = Vec<S>(), s21 = Vec<S>(), s30 = Vec<S>(), s31 = Vec<S>()
@@ -150,7 +163,7 @@ func affineWeightGradient<S: NNScalar>(
             dW[(i &+ 3) &* cols &+ j] = horizontalSum(s30, lanes: lanes) * scale; dW[(i &+ 3) &* cols &+ j &+ 1] = horizontalSum(s31, lanes: lanes) * scale
             j &+= 2
         }
-        if j < cols {
+        while j < cols {
             let a0 = A + j &* ld
             var s0 = Vec<S>(), s1 = Vec<S>(), s2 = Vec<S>(), s3 = Vec<S>()
             var c = 0
@@ -164,6 +177,7 @@ func affineWeightGradient<S: NNScalar>(
             dW[(i &+ 1) &* cols &+ j] = horizontalSum(s1, lanes: lanes) * scale
             dW[(i &+ 2) &* cols &+ j] = horizontalSum(s2, lanes: lanes) * scale
             dW[(i &+ 3) &* cols &+ j] = horizontalSum(s3, lanes: lanes) * scale
+            j &+= 1
         }
         i &+= 4
     }
@@ -225,14 +239,29 @@ struct PlainStore<S: NNScalar>: TileStore {
     @inline(__always) func callAsFunction(_ i: Int, _ c: Int, _ acc: Vec<S>) { store(acc, C + (i &* ld &+ c)) }
 }
 
+/// The registers this build's kernels are blocked for (`nnlab bench --peak` says it).
+#if NNLAB_WIDE_REGISTERS
+public let kernelRegisters = "GEMM tiles for 32 registers of 16 lanes (8 x 32)"
+#else
+public let kernelRegisters = "GEMM tiles for 16 registers of 8 lanes or 32 of 4 (6 x 16)"
+#endif
+
+/// True when `madd` is one fused multiply-add (every build but NNLAB_PORTABLE's).
+#if NNLAB_NO_FMA
+public let kernelsFuseMultiplyAdd = false
+#else
+public let kernelsFuseMultiplyAdd = true
+#endif
+
 /// Bytes of R one column panel of `gemm` spans (k rows x panel columns).
 let gemmPanelBytes = 256 * 1024
 
 /// C = L R for C's rows in `rows` (n columns), with R's rows `rStride` apart and L(i, k) at
 /// `L + i * lRow + k * lK` (so L may be read transposed without a copy). Register-blocked:
-/// 8 rows x 32 columns (16 accumulators) per tile, about 113 GFLOP/s at 256^3 on one core
-/// here (Zen 4, 2026-12-04);
-/// then 4-row and 1-row tails, and 16-column tails. `store(row, column, value)` receives each
+/// with 32 registers of 16 lanes (AVX-512), 8 rows x 32 columns (16 accumulators) per tile,
+/// about 113 GFLOP/s at 256^3 on one core (Zen 4, 2026-12-04), then 4-row and 1-row tails,
+/// and 16-column tails; with fewer or narrower registers 6 x 16 and 4 x 16 tiles first (the
+/// 8-row and 4-row loops then never run) and the 1-row tail. `store(row, column, value)` receives each
 /// finished 16-lane chunk (for the bias, activation or scale). n must be a multiple of 16.
 /// `store` is a value type rather than a closure so that it is always inlined at its 39 call
 /// sites: as a closure, the optimiser sometimes left it a call per chunk (W3 ran 35% slower).
@@ -247,21 +276,81 @@ func gemm<Store: TileStore>(
     // panels; 128 KB and 512 KB were no better).
     // Each output chunk is computed as before, so the numbers do not change.
     let panel = Swift.max(2 &* vecWidth, (gemmPanelBytes / MemoryLayout<S>.stride / Swift.max(k, 1)) / (2 &* vecWidth) &* (2 &* vecWidth))
+    // Packing pays when R's rows are far apart and enough row tiles reuse the copy.
+    let pack = rStride &* MemoryLayout<S>.stride >= 2048 && rows.count >= 24 && k >= 16
     var c0 = 0
     while c0 < n {
         let cEnd = Swift.min(n, c0 &+ panel)
+        // A wide R (rows 2 KB or more apart) is copied panel by panel into this thread's
+        // scratch, each 16-column chunk's k rows contiguous: read in place, the rows of a
+        // chunk fall into the same few cache sets and defeat the prefetcher (1024^3 on AVX2:
+        // 57 GFLOP/s in place, see DECISIONS.md). The sums are the same.
+        let packed: UnsafeMutablePointer<S>? = pack ? packPanel(R, rStride: rStride, k: k, from: c0, to: cEnd) : nil
+        @inline(__always) func base(_ c: Int) -> UnsafePointer<S> {
+            if let packed { return UnsafePointer(packed + ((c &- c0) &* k)) }
+            return R + c
+        }
+        let step = packed == nil ? rStride : vecWidth
+        let next = packed == nil ? vecWidth : k &* vecWidth
         var i = rows.lowerBound
         let end = rows.upperBound
+        #if !NNLAB_WIDE_REGISTERS
+        // 16 vector registers of 8 lanes (AVX2), or 32 of 4 (NEON): the 8 x 32 tile's 16
+        // accumulators would take 32 or 64 of them and spill on every step of k. Tiles of
+        // 6 rows x 16 columns (6 accumulators: 12 AVX2 registers, 24 NEON) and 4 x 16 keep
+        // everything in registers; each chunk is summed in the same order, so the numbers are
+        // the wide tiles'.
+        while i &+ 6 <= end {
+            let l0 = L + i &* lRow
+            var c = c0
+            while c < cEnd {
+                var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>(), a4 = Vec<S>(), a5 = Vec<S>()
+                var r = base(c)
+                var o = 0
+                for _ in 0..<k {
+                    let x = load(r)
+                    a0 = a0.madd(x, l0[o]); a1 = a1.madd(x, l0[o &+ lRow])
+                    a2 = a2.madd(x, l0[o &+ 2 &* lRow]); a3 = a3.madd(x, l0[o &+ 3 &* lRow])
+                    a4 = a4.madd(x, l0[o &+ 4 &* lRow]); a5 = a5.madd(x, l0[o &+ 5 &* lRow])
+                    r += step
+                    o &+= lK
+                }
+                store(i, c, a0); store(i &+ 1, c, a1); store(i &+ 2, c, a2)
+                store(i &+ 3, c, a3); store(i &+ 4, c, a4); store(i &+ 5, c, a5)
+                c &+= vecWidth
+            }
+            i &+= 6
+        }
+        while i &+ 4 <= end {
+            let l0 = L + i &* lRow
+            var c = c0
+            while c < cEnd {
+                var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>()
+                var r = base(c)
+                var o = 0
+                for _ in 0..<k {
+                    let x = load(r)
+                    a0 = a0.madd(x, l0[o]); a1 = a1.madd(x, l0[o &+ lRow])
+                    a2 = a2.madd(x, l0[o &+ 2 &* lRow]); a3 = a3.madd(x, l0[o &+ 3 &* lRow])
+                    r += step
+                    o &+= lK
+                }
+                store(i, c, a0); store(i &+ 1, c, a1); store(i &+ 2, c, a2); store(i &+ 3, c, a3)
+                c &+= vecWidth
+            }
+            i &+= 4
+        }
+        #endif
         while i &+ 8 <= end {
             let l0 = L + i &* lRow
             var c = c0
             while c &+ 2 &* vecWidth <= cEnd {
                 var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>(), a4 = Vec<S>(), a5 = Vec<S>(), a6 = Vec<S>(), a7 = Vec<S>()
                 var b0 = Vec<S>(), b1 = Vec<S>(), b2 = Vec<S>(), b3 = Vec<S>(), b4 = Vec<S>(), b5 = Vec<S>(), b6 = Vec<S>(), b7 = Vec<S>()
-                var r = R + c
+                var r = base(c)
                 var o = 0
                 for _ in 0..<k {
-                    let x = load(r), y = load(r + vecWidth)
+                    let x = load(r), y = load(r + next)
                     var w = l0[o]; a0 = a0.madd(x, w); b0 = b0.madd(y, w)
                     w = l0[o &+ lRow]; a1 = a1.madd(x, w); b1 = b1.madd(y, w)
                     w = l0[o &+ 2 &* lRow]; a2 = a2.madd(x, w); b2 = b2.madd(y, w)
@@ -270,7 +359,7 @@ func gemm<Store: TileStore>(
                     w = l0[o &+ 5 &* lRow]; a5 = a5.madd(x, w); b5 = b5.madd(y, w)
                     w = l0[o &+ 6 &* lRow]; a6 = a6.madd(x, w); b6 = b6.madd(y, w)
                     w = l0[o &+ 7 &* lRow]; a7 = a7.madd(x, w); b7 = b7.madd(y, w)
-                    r += rStride
+                    r += step
                     o &+= lK
                 }
                 let c1 = c &+ vecWidth
@@ -282,7 +371,7 @@ func gemm<Store: TileStore>(
             }
             if c < cEnd {
                 var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>(), a4 = Vec<S>(), a5 = Vec<S>(), a6 = Vec<S>(), a7 = Vec<S>()
-                var r = R + c
+                var r = base(c)
                 var o = 0
                 for _ in 0..<k {
                     let x = load(r)
@@ -290,7 +379,7 @@ func gemm<Store: TileStore>(
                     a2 = a2.madd(x, l0[o &+ 2 &* lRow]); a3 = a3.madd(x, l0[o &+ 3 &* lRow])
                     a4 = a4.madd(x, l0[o &+ 4 &* lRow]); a5 = a5.madd(x, l0[o &+ 5 &* lRow])
                     a6 = a6.madd(x, l0[o &+ 6 &* lRow]); a7 = a7.madd(x, l0[o &+ 7 &* lRow])
-                    r += rStride
+                    r += step
                     o &+= lK
                 }
                 store(i, c, a0); store(i &+ 1, c, a1); store(i &+ 2, c, a2); store(i &+ 3, c, a3)
@@ -304,16 +393,16 @@ func gemm<Store: TileStore>(
             while c &+ 2 &* vecWidth <= cEnd {
                 var a00 = Vec<S>(), a01 = Vec<S>(), a10 = Vec<S>(), a11 = Vec<S>()
                 var a20 = Vec<S>(), a21 = Vec<S>(), a30 = Vec<S>(), a31 = Vec<S>()
-                var r = R + c
+                var r = base(c)
                 var o = 0
                 for _ in 0..<k {
-                    let x = load(r), y = load(r + vecWidth)
+                    let x = load(r), y = load(r + next)
                     let w0 = l0[o], w1 = l1[o], w2 = l2[o], w3 = l3[o]
                     a00 = a00.madd(x, w0); a01 = a01.madd(y, w0)
                     a10 = a10.madd(x, w1); a11 = a11.madd(y, w1)
                     a20 = a20.madd(x, w2); a21 = a21.madd(y, w2)
                     a30 = a30.madd(x, w3); a31 = a31.madd(y, w3)
-                    r += rStride
+                    r += step
                     o &+= lK
                 }
                 store(i, c, a00); store(i, c &+ vecWidth, a01)
@@ -324,13 +413,13 @@ func gemm<Store: TileStore>(
             }
             if c < cEnd {
                 var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>()
-                var r = R + c
+                var r = base(c)
                 var o = 0
                 for _ in 0..<k {
                     let x = load(r)
                     a0 = a0.madd(x, l0[o]); a1 = a1.madd(x, l1[o])
                     a2 = a2.madd(x, l2[o]); a3 = a3.madd(x, l3[o])
-                    r += rStride
+                    r += step
                     o &+= lK
                 }
                 store(i, c, a0); store(i &+ 1, c, a1); store(i &+ 2, c, a2); store(i &+ 3, c, a3)
@@ -342,12 +431,12 @@ func gemm<Store: TileStore>(
             var c = c0
             while c &+ 2 &* vecWidth <= cEnd {
                 var a0 = Vec<S>(), a1 = Vec<S>()
-                var r = R + c
+                var r = base(c)
                 var o = 0
                 for _ in 0..<k {
                     let w = l0[o]
-                    a0 = a0.madd(load(r), w); a1 = a1.madd(load(r + vecWidth), w)
-                    r += rStride
+                    a0 = a0.madd(load(r), w); a1 = a1.madd(load(r + next), w)
+                    r += step
                     o &+= lK
                 }
                 store(i, c, a0); store(i, c &+ vecWidth, a1)
@@ -355,11 +444,11 @@ func gemm<Store: TileStore>(
             }
             if c < cEnd {
                 var a0 = Vec<S>()
-                var r = R + c
+                var r = base(c)
                 var o = 0
                 for _ in 0..<k {
                     a0 = a0.madd(load(r), l0[o])
-                    r += rStride
+                    r += step
                     o &+= lK
                 }
                 store(i, c, a0)
@@ -367,6 +456,62 @@ func gemm<Store: TileStore>(
             i &+= 1
         }
         c0 = cEnd
+    }
+}
+
+/// Copies columns `from..<to` of R (k rows, `rStride` apart) into this thread's scratch as
+/// chunks of 16 columns, each chunk's k rows contiguous (chunk j at offset j * k * 16); returns
+/// the scratch. The scratch grows once to the largest panel seen and is reused after.
+@inline(__always)
+func packPanel<S: NNScalar>(_ R: UnsafePointer<S>, rStride: Int, k: Int, from c0: Int, to c1: Int) -> UnsafeMutablePointer<S> {
+    let count = (c1 &- c0) &* k
+    let out = PackScratch.current(bytes: count &* MemoryLayout<S>.stride).bindMemory(to: S.self, capacity: count)
+    var c = c0
+    var o = out
+    while c < c1 {
+        var r = R + c
+        for _ in 0..<k {
+            store(load(r), o)
+            r += rStride
+            o += vecWidth
+        }
+        c &+= vecWidth
+    }
+    return out
+}
+
+/// Each thread's scratch for `packPanel` (a thread-local buffer, freed when the thread ends):
+/// the training step allocates nothing once it has grown.
+enum PackScratch {
+    final class Buffer {
+        var pointer: UnsafeMutableRawPointer
+        var bytes: Int
+        init(bytes: Int) {
+            self.bytes = bytes
+            pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        }
+        deinit { pointer.deallocate() }
+    }
+
+    static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let made = pthread_key_create(&key) { raw in
+            guard let raw else { return }
+            Unmanaged<Buffer>.fromOpaque(raw).release()
+        }
+        precondition(made == 0, "cannot make the GEMM's thread-local scratch")
+        return key
+    }()
+
+    static func current(bytes: Int) -> UnsafeMutableRawPointer {
+        if let raw = pthread_getspecific(key) {
+            let buffer = Unmanaged<Buffer>.fromOpaque(raw).takeUnretainedValue()
+            if buffer.bytes >= bytes { return buffer.pointer }
+            Unmanaged<Buffer>.fromOpaque(raw).release()
+        }
+        let buffer = Buffer(bytes: Swift.max(bytes, gemmPanelBytes))
+        pthread_setspecific(key, Unmanaged.passRetained(buffer).toOpaque())
+        return buffer.pointer
     }
 }
 

@@ -399,5 +399,20 @@ if [ -x /usr/bin/time ]; then
 fi
 rm -f "$WORK/padded.json"
 
+# 17. A paused lab goes quiet: over 3 s it takes under 3% of a core (its own CPU time from
+# /proc, the terminal's diff and writes included); running, it still draws every frame.
+start_lab open --paused
+wait_for 'Decision map' 2
+sleep 1
+shpid=$(tmux -S "$SOCK" display -p -t lab '#{pane_pid}')
+pid=$(pgrep -P "$shpid" | head -1)
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz=$(getconf CLK_TCK)
+t0=$(ticks); sleep 3; t1=$(ticks)
+share=$(( (t1 - t0) * 10000 / (3 * hz) ))
+[ "$share" -lt 300 ] && pass "paused: $((share / 100)).$(printf %02d $((share % 100)))% of a core" || fail "paused lab takes $((share / 100)).$(printf %02d $((share % 100)))% of a core (limit 3%)"
+keys q
+check_exit 0 "q (after the quiet check)"
+
 if [ $FAILED = 0 ]; then echo "lab in tmux: all passed"; else echo "lab in tmux: FAILED"; fi
 exit $FAILED
