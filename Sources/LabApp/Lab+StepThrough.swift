@@ -91,7 +91,7 @@ extension Lab {
     var traceProgress: (done: Int, total: Int)? { pendingTrace?.progress }
 
     /// Waits until a trace being made on another thread is ready and shows it (tests, the
-    /// benchmark and `nnlab snapshot`; the lab's loop polls through `tick` instead).
+    /// benchmark; the lab's loop polls through `tick` instead).
     public func waitForTrace() {
         while let job = pendingTrace {
             while job.result == nil { usleep(500) }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Paragraphs of text, word-wrapped to the area, scrollable. `[key]` marks a key the reader can
 /// press and is drawn highlighted; a line starting with two spaces is kept as it is (formulas).
 public struct TextPanel: Widget {
@@ -12,9 +14,26 @@ public struct TextPanel: Widget {
         self.scroll = scroll
     }
 
+    /// The last texts wrapped, with their widths: a frame wraps the lesson's text twice (its
+    /// length, then its lines), 30 times a second, and it changes only with the lesson or the
+    /// size (the lesson text was half of a 200x60 dashboard frame's time). A memo of a pure
+    /// function: what is drawn does not depend on it.
+    private static let memo = Mutex<[(text: String, width: Int, lines: [String])]>([])
+    private static let memoSize = 8
+
     /// The wrapped lines for a given width.
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
+        if let hit = memo.withLock({ $0.first { $0.width == width && $0.text == text }?.lines }) { return hit }
+        let lines = wrapped(text, width: width)
+        memo.withLock { m in
+            m.insert((text, width, lines), at: 0)
+            if m.count > memoSize { m.removeLast() }
+        }
+        return lines
+    }
+
+    private static func wrapped(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         var paragraph: [Substring] = []
         func flush() {
