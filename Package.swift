@@ -14,10 +14,10 @@ import PackageDescription
 //   (a fresh clone's `swift build`: 143 s -> 111 s).
 // - NNLAB_TARGET_CPU=x86-64-v3 (or znver3, haswell, ...) builds for another processor than the
 //   one building, to measure the AVX2 paths on an AVX-512 machine; the start-up check then asks
-//   for that level's features.
+//   for that level's features (other names: no check, and the narrow GEMM tiles).
 let environment = ProcessInfo.processInfo.environment
 let portable = environment["NNLAB_PORTABLE"] == "1"
-let targetCPU = environment["NNLAB_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+let targetCPU = environment["NNLAB_TARGET_CPU"].flatMap { $0.isEmpty || $0 == "native" ? nil : $0 }
 let cpu: [String] = portable ? [] : ["-target-cpu", targetCPU ?? "native"]
 
 /// The instruction-set extensions of the building processor that a native build may use, as
