@@ -71,15 +71,8 @@ public enum UIBench {
     /// circles) and on eight layers of 512 (XOR); each measured `repeats` times, the median.
     public static func stepThrough(repeats: Int = 5) throws -> [Result] {
         func open(_ name: String, hidden: [Int], activation: Activation, dataset: DatasetKind) throws -> Result {
-            var options = LabOptions()
-            options.paused = true
-            var scenario = try ShippedLessons.load("04-xor-two-hidden-units")
-            scenario.variants = []
-            scenario.configuration.hidden = hidden.map { HiddenLayer(units: $0, activation: activation) }
-            scenario.configuration.data = .generated(DatasetSpec(kind: dataset, seed: 1))
-            scenario.configuration.output = nil
-            scenario.configuration.loss = nil
-            let lab = try Lab(scenario: scenario, options: options)
+            let lab = try pausedLab(hidden: hidden.map { HiddenLayer(units: $0, activation: activation) },
+                                    data: DatasetSpec(kind: dataset, seed: 1))
             let clock = ContinuousClock()
             var times: [Double] = []
             for _ in 0..<repeats {
@@ -100,20 +93,26 @@ public enum UIBench {
                 try open("ui-step-8x512", hidden: [Int](repeating: 512, count: 8), activation: .tanh, dataset: .xorTable)]
     }
 
+    /// Lesson 4 alone with `hidden` layers on `data` (the output and loss that fit it), paused.
+    static func pausedLab(hidden: [HiddenLayer], data: DatasetSpec) throws -> Lab {
+        var options = LabOptions()
+        options.paused = true
+        var scenario = try ShippedLessons.load("04-xor-two-hidden-units")
+        scenario.variants = []
+        scenario.configuration.hidden = hidden
+        scenario.configuration.data = .generated(data)
+        scenario.configuration.output = nil
+        scenario.configuration.loss = nil
+        return try Lab(scenario: scenario, options: options)
+    }
+
     /// Removing points one at a time in the data editor (`E`, backspace), as a student does:
     /// the circles of 100,000 points on 2-8-8-1 tanh, paused; each removal hands the data to
     /// the training thread; `edits` removals, then the frame at 200x60 (timed on its own), then
     /// the time until the training thread has taken them all.
     public static func removePoints(edits: Int = 100) throws -> Result {
-        var options = LabOptions()
-        options.paused = true
-        var scenario = try ShippedLessons.load("04-xor-two-hidden-units")
-        scenario.variants = []
-        scenario.configuration.hidden = [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)]
-        scenario.configuration.data = .generated(DatasetSpec(kind: .circles, count: 100_000, seed: 1))
-        scenario.configuration.output = nil
-        scenario.configuration.loss = nil
-        let lab = try Lab(scenario: scenario, options: options)
+        let lab = try pausedLab(hidden: [HiddenLayer(units: 8, activation: .tanh), HiddenLayer(units: 8, activation: .tanh)],
+                                data: DatasetSpec(kind: .circles, count: 100_000, seed: 1))
         lab.start()
         defer { lab.stop() }
         lab.handle(.char("E"))

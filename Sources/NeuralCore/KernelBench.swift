@@ -60,56 +60,40 @@ public enum KernelBench {
         }
     }
 
-    /// The float32 fused multiply-add limit of one core, measured: independent chains of
-    /// multiply-adds on the widest registers this build uses (16 of 16 lanes with AVX-512;
-    /// 12 of 8 lanes otherwise: enough in flight to cover the latency of two FMA units),
-    /// the best of 5 rounds. No matrix product can beat it.
+    /// The float32 fused multiply-add limit of one core, measured: 12 independent chains of
+    /// multiply-adds on the widest registers this build uses (16 lanes with AVX-512, 8
+    /// otherwise; 12 in flight cover the latency of two FMA units), the best of 5 rounds. No
+    /// matrix product can beat it.
     public static func fmaPeak() -> Result {
         let iterations = 20_000_000
         #if NNLAB_WIDE_REGISTERS
-        let (chains, lanes) = (16, 16)
+        typealias V = SIMD16<Float>
         #else
-        let (chains, lanes) = (12, 8)
+        typealias V = SIMD8<Float>
         #endif
-        let flops = 2.0 * Double(iterations * chains * lanes)
+        let flops = 2.0 * Double(iterations * 12 * V.scalarCount)
         var sink: Float = 0
-        let r = time("fma peak (\(chains) chains of \(lanes) lanes)", flops: flops, repeats: 1) {
-            sink += fmaChains(iterations, 0.999_999)
+        let r = time("fma peak (12 chains of \(V.scalarCount) lanes)", flops: flops, repeats: 1) {
+            sink += fmaChains(iterations, V(repeating: 0.999_999))
         }
         precondition(sink.isFinite)
         return r
     }
 
+    /// 12 chains a <- 1e-6 + a * m, `iterations` steps each; the sum of their lanes.
     @inline(never)
-    static func fmaChains(_ iterations: Int, _ m: Float) -> Float {
-        #if NNLAB_WIDE_REGISTERS
-        typealias V = SIMD16<Float>
-        var a0 = V(repeating: 1), a1 = V(repeating: 2), a2 = V(repeating: 3), a3 = V(repeating: 4)
-        var a4 = V(repeating: 5), a5 = V(repeating: 6), a6 = V(repeating: 7), a7 = V(repeating: 8)
-        var b0 = V(repeating: 1), b1 = V(repeating: 2), b2 = V(repeating: 3), b3 = V(repeating: 4)
-        var b4 = V(repeating: 5), b5 = V(repeating: 6), b6 = V(repeating: 7), b7 = V(repeating: 8)
-        let mv = V(repeating: m), c = V(repeating: 1e-6)
+    static func fmaChains<V: SIMD>(_ iterations: Int, _ m: V) -> Float where V.Scalar == Float {
+        var a = (0..<12).map { V(repeating: Float($0 + 1)) }
+        let c = V(repeating: 1e-6)
+        var a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5]
+        var a6 = a[6], a7 = a[7], a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11]
         for _ in 0..<iterations {
-            a0 = c.addingProduct(a0, mv); a1 = c.addingProduct(a1, mv); a2 = c.addingProduct(a2, mv); a3 = c.addingProduct(a3, mv)
-            a4 = c.addingProduct(a4, mv); a5 = c.addingProduct(a5, mv); a6 = c.addingProduct(a6, mv); a7 = c.addingProduct(a7, mv)
-            b0 = c.addingProduct(b0, mv); b1 = c.addingProduct(b1, mv); b2 = c.addingProduct(b2, mv); b3 = c.addingProduct(b3, mv)
-            b4 = c.addingProduct(b4, mv); b5 = c.addingProduct(b5, mv); b6 = c.addingProduct(b6, mv); b7 = c.addingProduct(b7, mv)
+            a0 = c.addingProduct(a0, m); a1 = c.addingProduct(a1, m); a2 = c.addingProduct(a2, m); a3 = c.addingProduct(a3, m)
+            a4 = c.addingProduct(a4, m); a5 = c.addingProduct(a5, m); a6 = c.addingProduct(a6, m); a7 = c.addingProduct(a7, m)
+            a8 = c.addingProduct(a8, m); a9 = c.addingProduct(a9, m); a10 = c.addingProduct(a10, m); a11 = c.addingProduct(a11, m)
         }
-        let sum = (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) + (b0 + b1 + b2 + b3) + (b4 + b5 + b6 + b7)
-        #else
-        typealias V = SIMD8<Float>
-        var a0 = V(repeating: 1), a1 = V(repeating: 2), a2 = V(repeating: 3), a3 = V(repeating: 4)
-        var a4 = V(repeating: 5), a5 = V(repeating: 6), a6 = V(repeating: 7), a7 = V(repeating: 8)
-        var b0 = V(repeating: 1), b1 = V(repeating: 2), b2 = V(repeating: 3), b3 = V(repeating: 4)
-        let mv = V(repeating: m), c = V(repeating: 1e-6)
-        for _ in 0..<iterations {
-            a0 = c.addingProduct(a0, mv); a1 = c.addingProduct(a1, mv); a2 = c.addingProduct(a2, mv); a3 = c.addingProduct(a3, mv)
-            a4 = c.addingProduct(a4, mv); a5 = c.addingProduct(a5, mv); a6 = c.addingProduct(a6, mv); a7 = c.addingProduct(a7, mv)
-            b0 = c.addingProduct(b0, mv); b1 = c.addingProduct(b1, mv); b2 = c.addingProduct(b2, mv); b3 = c.addingProduct(b3, mv)
-        }
-        let sum = (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) + (b0 + b1 + b2 + b3)
-        #endif
-        return sum.sum()
+        a = [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11]
+        return a.reduce(V(), +).sum()
     }
 
     /// The GEMM shapes of W4 (batch 256) and W3 (batch 300), and the transpose.

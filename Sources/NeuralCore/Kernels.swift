@@ -260,8 +260,8 @@ let gemmPanelBytes = 256 * 1024
 /// `L + i * lRow + k * lK` (so L may be read transposed without a copy). Register-blocked:
 /// with 32 registers of 16 lanes (AVX-512), 8 rows x 32 columns (16 accumulators) per tile,
 /// about 113 GFLOP/s at 256^3 on one core (Zen 4, 2026-12-04), then 4-row and 1-row tails,
-/// and 16-column tails; with fewer or narrower registers 6 x 16 and 4 x 16 tiles first (the
-/// 8-row and 4-row loops then never run) and the 1-row tail. `store(row, column, value)` receives each
+/// and 16-column tails; with fewer or narrower registers 6 x 16 tiles first, then the 4-row
+/// loop with 16 columns at a time only, and the 1-row tail (the 8-row loop never runs). `store(row, column, value)` receives each
 /// finished 16-lane chunk (for the bias, activation or scale). n must be a multiple of 16.
 /// `store` is a value type rather than a closure so that it is always inlined at its 39 call
 /// sites: as a closure, the optimiser sometimes left it a call per chunk (W3 ran 35% slower).
@@ -297,9 +297,10 @@ func gemm<Store: TileStore>(
         #if !NNLAB_WIDE_REGISTERS
         // 16 vector registers of 8 lanes (AVX2), or 32 of 4 (NEON): the 8 x 32 tile's 16
         // accumulators would take 32 or 64 of them and spill on every step of k. Tiles of
-        // 6 rows x 16 columns (6 accumulators: 12 AVX2 registers, 24 NEON) and 4 x 16 keep
-        // everything in registers; each chunk is summed in the same order, so the numbers are
-        // the wide tiles'.
+        // 6 rows x 16 columns (6 accumulators: 12 AVX2 registers, 24 NEON), then the 4-row
+        // loop below with its 4 x 32 tile off (4 x 16 only), keep everything in registers; each
+        // chunk is summed in the same order, so the numbers are the wide tiles'.
+        let twoChunks = false
         while i &+ 6 <= end {
             let l0 = L + i &* lRow
             var c = c0
@@ -321,25 +322,8 @@ func gemm<Store: TileStore>(
             }
             i &+= 6
         }
-        while i &+ 4 <= end {
-            let l0 = L + i &* lRow
-            var c = c0
-            while c < cEnd {
-                var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>()
-                var r = base(c)
-                var o = 0
-                for _ in 0..<k {
-                    let x = load(r)
-                    a0 = a0.madd(x, l0[o]); a1 = a1.madd(x, l0[o &+ lRow])
-                    a2 = a2.madd(x, l0[o &+ 2 &* lRow]); a3 = a3.madd(x, l0[o &+ 3 &* lRow])
-                    r += step
-                    o &+= lK
-                }
-                store(i, c, a0); store(i &+ 1, c, a1); store(i &+ 2, c, a2); store(i &+ 3, c, a3)
-                c &+= vecWidth
-            }
-            i &+= 4
-        }
+        #else
+        let twoChunks = true
         #endif
         while i &+ 8 <= end {
             let l0 = L + i &* lRow
@@ -390,7 +374,7 @@ func gemm<Store: TileStore>(
         while i &+ 4 <= end {
             let l0 = L + i &* lRow, l1 = l0 + lRow, l2 = l1 + lRow, l3 = l2 + lRow
             var c = c0
-            while c &+ 2 &* vecWidth <= cEnd {
+            while twoChunks && c &+ 2 &* vecWidth <= cEnd {
                 var a00 = Vec<S>(), a01 = Vec<S>(), a10 = Vec<S>(), a11 = Vec<S>()
                 var a20 = Vec<S>(), a21 = Vec<S>(), a30 = Vec<S>(), a31 = Vec<S>()
                 var r = base(c)
@@ -411,7 +395,7 @@ func gemm<Store: TileStore>(
                 store(i &+ 3, c, a30); store(i &+ 3, c &+ vecWidth, a31)
                 c &+= 2 &* vecWidth
             }
-            if c < cEnd {
+            while c < cEnd {
                 var a0 = Vec<S>(), a1 = Vec<S>(), a2 = Vec<S>(), a3 = Vec<S>()
                 var r = base(c)
                 var o = 0
@@ -423,6 +407,7 @@ func gemm<Store: TileStore>(
                     o &+= lK
                 }
                 store(i, c, a0); store(i &+ 1, c, a1); store(i &+ 2, c, a2); store(i &+ 3, c, a3)
+                c &+= vecWidth
             }
             i &+= 4
         }
