@@ -1,3 +1,4 @@
+import Formatting
 /// Sizes the lab accepts; beyond them it refuses with a message instead of exhausting memory.
 public enum Limits {
     /// Most input features of a network.
@@ -16,18 +17,55 @@ public enum Limits {
     public static let maxTrainingBytes = 4 << 30
 }
 
-/// One hidden layer: its width and activation.
+/// How a hidden layer normalises its z before the activation.
+public enum NormKind: String, Hashable, Sendable, CaseIterable {
+    /// Over the minibatch, per unit (Ioffe and Szegedy 2015); running statistics in evaluation.
+    case batch
+    /// Over the layer's units, per example (Ba, Kiros and Hinton 2016); one mode.
+    case layer
+
+    /// `batch`, `layer` (or `batchnorm`, `layernorm`, `bn`, `ln`); nil for `none`.
+    public init?(spec: String) throws {
+        switch spec.lowercased() {
+        case "none", "": return nil
+        case "batch", "batchnorm", "batch_norm", "bn": self = .batch
+        case "layer", "layernorm", "layer_norm", "ln": self = .layer
+        default: throw NNLabError("unknown norm \"\(spec.quotedForMessage())\"; expected none, batch or layer")
+        }
+    }
+}
+
+/// epsilon of every norm: zhat = gamma (z - mu) / sqrt(var + epsilon) + beta.
+public let normEpsilon = 1e-5
+/// Batch norm's running statistics: r = (1 - momentum) r + momentum * (batch value), as PyTorch.
+public let batchNormMomentum = 0.1
+
+/// One hidden layer: its width and activation, and what follows its affine map z = W a + b:
+/// an optional norm (zhat = norm(z)), the activation h = f(zhat), inverted dropout
+/// (h = h .* m / p, training only) and a skip connection (a = h + a(l+1-k)).
 public struct HiddenLayer: Hashable, Sendable {
     /// Number of units s_{l+1}.
     public var units: Int
     /// The activation f of its units.
     public var activation: Activation
+    /// The norm applied to z before f, or nil.
+    public var norm: NormKind?
+    /// 0 for none; k adds a(l+1-k) to the layer's output (k = 1: its own input).
+    public var skip: Int
+    /// Dropout's keep probability p (1: no dropout).
+    public var keep: Double
 
-    /// A hidden layer of `units` units with `activation`.
-    public init(units: Int, activation: Activation) {
+    /// A hidden layer of `units` units with `activation` and optional parts.
+    public init(units: Int, activation: Activation, norm: NormKind? = nil, skip: Int = 0, keep: Double = 1) {
         self.units = units
         self.activation = activation
+        self.norm = norm
+        self.skip = skip
+        self.keep = keep
     }
+
+    /// True when the layer is dense + activation only.
+    public var isPlain: Bool { norm == nil && skip == 0 && keep == 1 }
 }
 
 /// What a layer computes after its affine map z = W a + b.
@@ -50,8 +88,17 @@ public struct LayerShape: Hashable, Sendable {
     public let pieces: Int
     /// What follows the affine map.
     public let function: LayerFunction
-    /// Offset of W(l) (`rows x inputs`, row-major) in the arena; b(l) follows it.
+    /// Offset of W(l) (`rows x inputs`, row-major) in the arena; b(l) follows it, then gamma(l)
+    /// and beta(l) if the layer has a norm.
     public let weightOffset: Int
+    /// The norm of z, or nil.
+    public var norm: NormKind? = nil
+    /// 0, or k: a(l+1) gets a(l+1-k) added (layer index `index - k`; -1 is the input).
+    public var skip: Int = 0
+    /// Dropout's keep probability (1: none).
+    public var keep: Double = 1
+    /// Offset of batch norm's running mean (then its running variance) in `Network.statistics`.
+    public var statisticsOffset: Int = 0
 
     /// Rows of W(l): units x pieces.
     public var rows: Int { units * pieces }
@@ -59,8 +106,16 @@ public struct LayerShape: Hashable, Sendable {
     public var weightCount: Int { rows * inputs }
     /// Offset of b(l) in the arena.
     public var biasOffset: Int { weightOffset + weightCount }
-    /// Entries of W(l) and b(l) together.
-    public var parameterCount: Int { rows * (inputs + 1) }
+    /// Offset of gamma(l) in the arena (beta(l) follows it), when the layer has a norm.
+    public var gammaOffset: Int { biasOffset + rows }
+    /// Offset of beta(l) in the arena.
+    public var betaOffset: Int { gammaOffset + units }
+    /// Entries of W(l), b(l), and gamma(l), beta(l) if there is a norm.
+    public var parameterCount: Int { rows * (inputs + 1) + (norm == nil ? 0 : 2 * units) }
+    /// True when the layer is dense + activation only.
+    public var isPlain: Bool { norm == nil && skip == 0 && keep == 1 }
+    /// The layer index whose a is added by the skip connection (-1: the input), or nil.
+    public var skipSource: Int? { skip > 0 ? index - skip : nil }
     /// The lecture's l (1-based).
     public var l: Int { index + 1 }
     /// The hidden activation, or nil for the output layer.
@@ -116,6 +171,7 @@ public struct Architecture: Hashable, Sendable, CustomStringConvertible {
             if case .leakyReLU(let slope) = layer.activation, !(slope.isFinite && slope >= 0 && slope < 1) {
                 throw NNLabError("leaky_relu slope in hidden layer \(i + 1) must be in [0, 1), found \(slope)")
             }
+            if let problem = partsProblem(i) { throw NNLabError(problem) }
         }
         let maxOutputs = output == .softmax ? Limits.maxClasses : Limits.maxUnits
         guard (1...maxOutputs).contains(outputs) else {
@@ -132,14 +188,48 @@ public struct Architecture: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What is wrong with hidden layer `i`'s norm, skip or dropout, or nil.
+    public func partsProblem(_ i: Int) -> String? {
+        let layer = hidden[i]
+        if layer.norm != nil, case .maxout = layer.activation {
+            return "hidden layer \(i + 1): a norm on a maxout layer is not supported"
+        }
+        if !(layer.keep.isFinite && layer.keep > 0 && layer.keep <= 1) {
+            return "hidden layer \(i + 1): the dropout keep probability must be in (0, 1], found \(layer.keep)"
+        }
+        if layer.skip < 0 || layer.skip > i + 1 {
+            return "hidden layer \(i + 1): a skip of \(layer.skip) reaches below the input (at most \(i + 1) here)"
+        }
+        if layer.skip > 0 {
+            let source = i - layer.skip
+            let width = source < 0 ? inputs : hidden[source].units
+            if width != layer.units {
+                let what = source < 0 ? "the input (\(width) features)" : "hidden layer \(source + 1) (\(width) units)"
+                return "hidden layer \(i + 1) has \(layer.units) units and cannot add \(what) by a skip of \(layer.skip): the widths must agree"
+            }
+        }
+        return nil
+    }
+
+    /// True when every hidden layer is dense + activation (the fast paths take these).
+    public var isPlain: Bool { hidden.allSatisfy(\.isPlain) }
+
+    /// Entries of `Network.statistics`: batch norm's running mean and variance, per unit.
+    public var statisticsCount: Int { hidden.reduce(0) { $0 + ($1.norm == .batch ? 2 * $1.units : 0) } }
+
     /// The layers' geometry, first to last.
     public var shapes: [LayerShape] {
         var shapes: [LayerShape] = []
         var width = inputs
-        var offset = 0
+        var offset = 0, statistics = 0
         for (i, layer) in hidden.enumerated() {
-            let shape = LayerShape(index: i, inputs: width, units: layer.units, pieces: layer.activation.pieces,
+            var shape = LayerShape(index: i, inputs: width, units: layer.units, pieces: layer.activation.pieces,
                                    function: .hidden(layer.activation), weightOffset: offset)
+            shape.norm = layer.norm
+            shape.skip = layer.skip
+            shape.keep = layer.keep
+            shape.statisticsOffset = statistics
+            if layer.norm == .batch { statistics += 2 * layer.units }
             shapes.append(shape)
             offset += shape.parameterCount
             width = layer.units
@@ -154,7 +244,7 @@ public struct Architecture: Hashable, Sendable, CustomStringConvertible {
         var count = 0
         var width = inputs
         for layer in hidden {
-            count += layer.units * layer.activation.pieces * (width + 1)
+            count += layer.units * layer.activation.pieces * (width + 1) + (layer.norm == nil ? 0 : 2 * layer.units)
             width = layer.units
         }
         return count + outputs * (width + 1)
@@ -172,7 +262,13 @@ public struct Architecture: Hashable, Sendable, CustomStringConvertible {
     /// The one-line description with a chosen arrow (`->` for ASCII output).
     public func description(arrow: String) -> String {
         var parts = ["\(inputs)"]
-        for layer in hidden { parts.append("\(layer.units) \(layer.activation.label)") }
+        for layer in hidden {
+            var part = "\(layer.units) \(layer.activation.label)"
+            if let norm = layer.norm { part += " +\(norm == .batch ? "BN" : "LN")" }
+            if layer.keep < 1 { part += " drop \(formatKeep(layer.keep))" }
+            if layer.skip > 0 { part += " +skip\(layer.skip == 1 ? "" : "\(layer.skip)")" }
+            parts.append(part)
+        }
         parts.append("\(outputs) \(output.rawValue)")
         let count = parameterCount
         return parts.joined(separator: " \(arrow) ") + " (\(count) parameter\(count == 1 ? "" : "s"))"
@@ -181,3 +277,6 @@ public struct Architecture: Hashable, Sendable, CustomStringConvertible {
     /// True when the network is trained by the perceptron rule instead of gradients.
     public var usesPerceptronRule: Bool { output == .step }
 }
+
+/// A keep probability as written in descriptions and flags: `0.8`.
+public func formatKeep(_ p: Double) -> String { NumberFormat.fixed(p, decimals: 3) }

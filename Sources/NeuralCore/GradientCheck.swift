@@ -1,11 +1,41 @@
-/// Backpropagation against finite differences for one tensor (W(l) or b(l)).
+/// Which of a layer's parameters a tensor is.
+public enum TensorPart: String, Sendable, Hashable, CaseIterable {
+    case weights = "W", bias = "b", gamma = "γ", beta = "β"
+
+    /// The gradient's name in reports: `dW`, `db`, `dgamma`, `dbeta`.
+    public var gradientName: String {
+        switch self {
+        case .weights: "dW"
+        case .bias: "db"
+        case .gamma: "dgamma"
+        case .beta: "dbeta"
+        }
+    }
+
+    /// Where the tensor starts in the parameter arena and how many entries it has.
+    public func range(in s: LayerShape) -> (offset: Int, count: Int) {
+        switch self {
+        case .weights: (s.weightOffset, s.weightCount)
+        case .bias: (s.biasOffset, s.rows)
+        case .gamma: (s.gammaOffset, s.units)
+        case .beta: (s.betaOffset, s.units)
+        }
+    }
+
+    /// The parts a layer has: W and b, and gamma and beta with a norm.
+    public static func of(_ s: LayerShape) -> [TensorPart] { s.norm == nil ? [.weights, .bias] : [.weights, .bias, .gamma, .beta] }
+}
+
+/// Backpropagation against finite differences for one tensor (W(l), b(l), gamma(l), beta(l)).
 public struct TensorCheck: Sendable, Equatable {
-    /// "W(1)", "b(2)", ...
+    /// "W(1)", "b(2)", "γ(2)", ...
     public let name: String
     /// The lecture's l.
     public let layer: Int
+    /// Which of the layer's parameters.
+    public let part: TensorPart
     /// True for b(l).
-    public let isBias: Bool
+    public var isBias: Bool { part == .bias }
     /// The tensor's shape (rows, columns); biases are (rows, 1).
     public let shape: (rows: Int, cols: Int)
     /// The backpropagation gradient, row-major.
@@ -62,12 +92,15 @@ public struct GradientCheck: Sendable {
     /// With `entriesPerTensor`, a tensor with more entries probes that many: evenly spaced
     /// ones and the one with the largest gradient (each probe is a pass over the examples, so
     /// a full check of P parameters costs P passes of P; a sample keeps it linear).
-    public init(network: Network<Double>, examples: Examples<Double>, l1: Double = 0, l2: Double = 0,
+    /// In training mode batch norm uses the statistics of all the examples as one batch, and
+    /// dropout (with a seed) the same masks in every probe.
+    public init(network: Network<Double>, examples: Examples<Double>, l1: Double = 0, l2: Double = 0, mode: PassMode = .evaluation,
                 entriesPerTensor: Int? = nil, progress: ((Int, Int) -> Void)? = nil) {
-        let (loss, gradient) = network.lossAndGradient(examples, l1: l1, l2: l2)
+        let (loss, gradient) = network.lossAndGradient(examples, l1: l1, l2: l2, mode: mode)
         self.loss = loss
         var probe = network
-        let ws = Workspace<Double>(unchecked: network.architecture, capacity: min(examples.count, 4096))
+        let ws = Workspace<Double>(unchecked: network.architecture, capacity: network.passCapacity(examples.count, mode: mode))
+        ws.mode = mode
         let watchKinks = network.architecture.hidden.contains { $0.activation.hasKink } || network.architecture.output == .step
         func evaluate() -> (Double, UInt64) {
             probe.objectiveAndKinks(examples, ws, l1: l1, l2: l2, watchKinks: watchKinks)
@@ -85,12 +118,11 @@ public struct GradientCheck: Sendable {
         }
         // Each tensor's entries to probe, chosen once (the progress counts them all).
         let plan = network.shapes.flatMap { shape in
-            [false, true].map { isBias in (shape, isBias, sample(isBias ? shape.biasOffset : shape.weightOffset, isBias ? shape.rows : shape.weightCount)) }
+            TensorPart.of(shape).map { part in (shape, part, sample(part.range(in: shape).offset, part.range(in: shape).count)) }
         }
         let total = plan.reduce(0) { $0 + $1.2.count }
-        for (shape, isBias, probed) in plan {
-            let offset = isBias ? shape.biasOffset : shape.weightOffset
-            let count = isBias ? shape.rows : shape.weightCount
+        for (shape, part, probed) in plan {
+            let (offset, count) = part.range(in: shape)
             var numeric = [Double](repeating: .nan, count: count)
             var atKink = [Bool](repeating: false, count: count)
             for e in probed {
@@ -102,7 +134,7 @@ public struct GradientCheck: Sendable {
                     return evaluate()
                 }
                 // L1's |w| has its own kink at w = 0.
-                let l1Kink = l1 != 0 && !isBias
+                let l1Kink = l1 != 0 && part == .weights
                 var h = 1e-3
                 var probes = [J(2 * h), J(h), J(-h), J(-2 * h)]
                 var crossed = probes.contains { $0.1 != baseKinks } || (l1Kink && abs(original) < 2 * h)
@@ -130,8 +162,8 @@ public struct GradientCheck: Sendable {
             }
             let l = shape.l
             tensors.append(TensorCheck(
-                name: isBias ? "b(\(l))" : "W(\(l))", layer: l, isBias: isBias,
-                shape: isBias ? (shape.rows, 1) : (shape.rows, shape.inputs),
+                name: "\(part.rawValue)(\(l))", layer: l, part: part,
+                shape: part == .weights ? (shape.rows, shape.inputs) : (count, 1),
                 backprop: backprop, numeric: numeric, checked: probed, maxRelativeError: maxRel, maxAbsoluteError: maxAbs,
                 worstIndex: worst, entriesAtKinks: atKink.filter { $0 }.count))
         }
@@ -164,9 +196,11 @@ extension Network {
                     if let w = ws.winners[k] {
                         for i in 0..<s.units { for c in 0..<ws.m { mix(UInt64(Double(w[i * ws.ld + c]))) } }
                     } else {
+                        // The activation's input: zhat after a norm.
+                        let pre = ws.hasParts ? (ws.parts[k].zhat ?? ws.z[k]) : ws.z[k]
                         for r in 0..<s.rows {
                             for c in 0..<ws.m {
-                                let z = ws.z[k][r * ws.ld + c]
+                                let z = pre[r * ws.ld + c]
                                 mix(z > 0 ? 1 : (z < 0 ? 2 : 3))
                             }
                         }

@@ -90,10 +90,11 @@ extension Network {
     /// chunks so that any number of examples fits in memory.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    public func lossAndGradient(_ examples: Examples<S>, l1: Double = 0, l2: Double = 0) -> (loss: Double, gradient: [S]) {
+    public func lossAndGradient(_ examples: Examples<S>, l1: Double = 0, l2: Double = 0, mode: PassMode = .evaluation) -> (loss: Double, gradient: [S]) {
         let count = examples.count
         require(count > 0)
-        let ws = Workspace<S>(unchecked: architecture, capacity: Swift.min(count, 4096))
+        let ws = Workspace<S>(unchecked: architecture, capacity: Swift.min(count, passCapacity(count, mode: mode)))
+        ws.mode = mode
         var sum = [Double](repeating: 0, count: parameters.count)
         var total = 0.0
         var start = 0
@@ -112,5 +113,11 @@ extension Network {
             }
         }
         return (total / Double(count) + regularizationPenalty(l1: l1, l2: l2), sum.map { S($0) })
+    }
+
+    /// Examples per pass over a whole data set in `mode`: all of them as one batch where batch
+    /// norm trains on the batch's statistics, else chunks of 4096.
+    func passCapacity(_ count: Int, mode: PassMode) -> Int {
+        mode.training && shapes.contains { $0.norm == .batch } ? Swift.min(count, Workspace<S>.maxCapacity) : Swift.min(count, 4096)
     }
 }

@@ -12,7 +12,14 @@ extension Network {
     fileprivate func forwardBody(_ ws: Workspace<S>) {
         parameters.withUnsafeBufferPointer { p in
             let base = p.baseAddress!
-            for k in 0..<shapes.count { forwardLayer(k, parameters: base, ws) }
+            if ws.hasParts {
+                statistics.withUnsafeBufferPointer { st in
+                    for k in 0..<shapes.count &- 1 { forwardWithParts(k, parameters: base, statistics: st.baseAddress, ws) }
+                }
+                forwardLayer(shapes.count &- 1, parameters: base, ws)
+            } else {
+                for k in 0..<shapes.count { forwardLayer(k, parameters: base, ws) }
+            }
         }
     }
 
@@ -112,6 +119,7 @@ extension Network {
         parameters.withUnsafeMutableBufferPointer { p in
             optimizer.applyBody(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: learningRate)
         }
+        if ws.hasParts && ws.training && !statistics.isEmpty { updateRunningStatistics(ws) }
         return loss
     }
 
@@ -124,7 +132,11 @@ extension Network {
             let base = p.baseAddress!
             let scale = ws.inverseM
             for k in stride(from: shapes.count - 1, through: 0, by: -1) {
-                backwardLayer(k, parameters: base, ws, scale: scale)
+                if ws.hasParts {
+                    backwardWithParts(k, parameters: base, ws, scale: scale)
+                } else {
+                    backwardLayer(k, parameters: base, ws, scale: scale)
+                }
                 let s = shapes[k]
                 if l1 != 0 || l2 != 0 {
                     let W = base + s.weightOffset, dW = ws.gradient + s.weightOffset
@@ -181,6 +193,30 @@ extension Network {
     /// grad W(l), grad b(l) from delta(l+1); then delta(l) = (W(l))^T delta(l+1) .* f'(z(l)).
     @inline(__always)
     private func backwardLayer(_ k: Int, parameters p: UnsafePointer<S>, _ ws: Workspace<S>, scale: S) {
+        weightGradient(k, ws, scale: scale)
+        guard k > 0 else { return }
+        let s = shapes[k]
+        let (ld, n) = (ws.ld, ws.n)
+        let delta = UnsafePointer(ws.delta[k])
+        let below = shapes[k &- 1]
+        let pass = DenseBackward(W: p + s.weightOffset, delta: delta, z: UnsafePointer(ws.z[k &- 1]), a: UnsafePointer(ws.a[k &- 1]),
+                                 out: ws.delta[k &- 1], rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.unmanagedHelper)
+        switch below.function {
+        case .hidden(.maxout(let pieces)):
+            let scratch = DenseBackward(W: pass.W, delta: delta, z: pass.z, a: pass.a, out: ws.scratch, rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.unmanagedHelper)
+            scratch.inputGradient()
+            maxoutBackward(dA: ws.scratch, delta: ws.delta[k &- 1], winners: ws.winners[k &- 1]!,
+                           units: below.units, pieces: pieces, ld: ld, n: n)
+        case .hidden(let f): f.dispatch(pass)
+        case .output:
+            fatalError("the output layer is always last")
+        }
+    }
+
+    /// grad W(l) = (1/m) Delta(l+1) A(l)^T and grad b(l) = row means of Delta(l+1), from the
+    /// layer's delta and input.
+    @inline(__always)
+    private func weightGradient(_ k: Int, _ ws: Workspace<S>, scale: S) {
         let s = shapes[k]
         let (ld, n) = (ws.ld, ws.n)
         let delta = UnsafePointer(ws.delta[k]), input = UnsafePointer(layerInput(k, ws))
@@ -201,22 +237,359 @@ extension Network {
             affineWeightGradient(delta: delta, A: input, rows: s.rows, cols: s.inputs,
                                  dW: dW, db: db, scale: scale, ld: ld, n: n, lastValidLanes: ws.m &- (n &- vecWidth))
         }
+    }
+}
+// MARK: The parts of a layer: norm, dropout and skip, forward and backward side by side
+//
+// A hidden layer of a network with parts computes (each step only if the layer has it)
+//   z = W a_in + b,   zhat = gamma n + beta with n = (z - mu) / sqrt(var + eps),
+//   h = f(zhat),      h = h .* m / p (dropout, training only),   a = h + a_src (skip).
+// Backward starts from g = dJ/da, which the layer above wrote (W^T delta) and to which every
+// skip that reads this layer's a adds its own g: a value used twice gets both contributions.
+// Then dh = g .* m / p, dzhat = dh .* f', and through the norm
+//   grad gamma = mean of dzhat .* n,  grad beta = mean of dzhat,
+//   delta = rstd (dn - mean(dn) - n mean(dn .* n)) with dn = gamma dzhat,
+// the means over the axis of the statistics (layer norm: the units of a column; batch norm:
+// the batch, per unit; in evaluation batch norm's statistics are constants: delta = rstd dn).
+// Deltas stay per example (m times dJ/dz), as everywhere in the core.
+
+extension Network {
+    /// A hidden layer's forward pass in a network with parts.
+    @inline(__always)
+    private func forwardWithParts(_ k: Int, parameters p: UnsafePointer<S>, statistics st: UnsafePointer<S>?, _ ws: Workspace<S>) {
+        let s = shapes[k]
+        guard !s.isPlain else { forwardLayer(k, parameters: p, ws); return }
+        let buffers = ws.parts[k]
+        let h = buffers.h ?? ws.a[k]
+        let pass = DenseForward(W: p + s.weightOffset, b: p + s.biasOffset, input: UnsafePointer(layerInput(k, ws)),
+                                Z: ws.z[k], A: h, rows: s.rows, cols: s.inputs, ld: ws.ld, n: ws.n, helper: ws.unmanagedHelper,
+                                storesZ: true)
+        guard case .hidden(let f) = s.function else { fatalError("the output layer has no parts") }
+        if s.norm == nil {
+            if case .maxout(let pieces) = f {
+                pass.affine()
+                maxoutForward(z: ws.z[k], a: h, winners: ws.winners[k]!, units: s.units, pieces: pieces, ld: ws.ld, n: ws.n)
+            } else {
+                f.dispatch(pass)
+            }
+        } else {
+            pass.affine()
+            normForward(s, parameters: p, statistics: st, ws, buffers)
+            f.dispatch(Elementwise(input: UnsafePointer(buffers.zhat!), out: h, rows: s.units, ld: ws.ld, n: ws.n))
+        }
+        if buffers.h != nil { dropoutAndSkipForward(s, ws, buffers) }
+    }
+
+    /// delta of hidden layer `k` from its g (after the layer above's backward), then the
+    /// layer's weight gradient and the g of the layer below.
+    @inline(__always)
+    private func backwardWithParts(_ k: Int, parameters p: UnsafePointer<S>, _ ws: Workspace<S>, scale: S) {
+        let s = shapes[k]
+        let (ld, n) = (ws.ld, ws.n)
+        if !s.isOutput {
+            let buffers = ws.parts[k]
+            let g = buffers.g
+            // Every skip that reads a(k) adds its g (the layers above are done).
+            for above in (k &+ 1)..<(shapes.count &- 1) where shapes[above].skipSource == k {
+                addRows(UnsafePointer(ws.parts[above].g), into: g, rows: s.units, ld: ld, n: n)
+            }
+            var dh = UnsafePointer(g)
+            if let mask = buffers.mask, ws.dropsOut {
+                multiplyRows(UnsafePointer(g), UnsafePointer(mask), into: ws.scratch, rows: s.units, ld: ld, n: n)
+                dh = UnsafePointer(ws.scratch)
+            }
+            guard case .hidden(let f) = s.function else { fatalError("hidden layers come before the output") }
+            if case .maxout(let pieces) = f {
+                maxoutBackward(dA: dh, delta: ws.delta[k], winners: ws.winners[k]!, units: s.units, pieces: pieces, ld: ld, n: n)
+            } else {
+                let pre = UnsafePointer(buffers.zhat ?? ws.z[k]), h = UnsafePointer(buffers.h ?? ws.a[k])
+                f.dispatch(ElementwiseDerivative(g: dh, z: pre, a: h, out: ws.delta[k], rows: s.units, ld: ld, n: n))
+            }
+            if s.norm != nil { normBackward(s, parameters: p, ws, buffers, scale: scale) }
+        }
+        weightGradient(k, ws, scale: scale)
         guard k > 0 else { return }
-        let below = shapes[k &- 1]
-        let pass = DenseBackward(W: p + s.weightOffset, delta: delta, z: UnsafePointer(ws.z[k &- 1]), a: UnsafePointer(ws.a[k &- 1]),
-                                 out: ws.delta[k &- 1], rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.unmanagedHelper)
-        switch below.function {
-        case .hidden(.maxout(let pieces)):
-            let scratch = DenseBackward(W: pass.W, delta: delta, z: pass.z, a: pass.a, out: ws.scratch, rows: s.rows, cols: s.inputs, ld: ld, n: n, helper: ws.unmanagedHelper)
-            scratch.inputGradient()
-            maxoutBackward(dA: ws.scratch, delta: ws.delta[k &- 1], winners: ws.winners[k &- 1]!,
-                           units: below.units, pieces: pieces, ld: ld, n: n)
-        case .hidden(let f): f.dispatch(pass)
-        case .output:
-            fatalError("the output layer is always last")
+        DenseBackward(W: p + s.weightOffset, delta: UnsafePointer(ws.delta[k]), z: UnsafePointer(ws.z[k &- 1]),
+                      a: UnsafePointer(ws.a[k &- 1]), out: ws.parts[k &- 1].g, rows: s.rows, cols: s.inputs, ld: ld, n: n,
+                      helper: ws.unmanagedHelper).inputGradient()
+    }
+
+    // MARK: Norm
+
+    /// n and zhat from z: per column over the units (layer norm), or per unit over the batch's
+    /// m columns (batch norm in training; its running statistics in evaluation).
+    @inline(__always)
+    private func normForward(_ s: LayerShape, parameters p: UnsafePointer<S>, statistics st: UnsafePointer<S>?,
+                             _ ws: Workspace<S>, _ b: PartBuffers<S>) {
+        let (ld, n, units) = (ws.ld, ws.n, s.units)
+        let z = UnsafePointer(ws.z[s.index]), normalized = b.normalized!, zhat = b.zhat!, mean = b.mean!, rstd = b.rstd!
+        let gamma = p + s.gammaOffset, beta = p + s.betaOffset
+        let epsilon = S(normEpsilon)
+        switch s.norm! {
+        case .layer:
+            let inverse = 1 / S(units)
+            var c = 0
+            while c < n {
+                var sum = Vec<S>()
+                for i in 0..<units { sum += load(z + (i &* ld &+ c)) }
+                let mu = sum * inverse
+                var squares = Vec<S>()
+                for i in 0..<units {
+                    let d = load(z + (i &* ld &+ c)) - mu
+                    squares = squares.madd(d, d)
+                }
+                let r = 1 / (squares * inverse + epsilon).squareRoot()
+                store(mu, mean + c)
+                store(r, rstd + c)
+                for i in 0..<units {
+                    let o = i &* ld &+ c
+                    let v = (load(z + o) - mu) * r
+                    store(v, normalized + o)
+                    store(v * gamma[i] + beta[i], zhat + o)
+                }
+                c &+= vecWidth
+            }
+        case .batch:
+            let lastChunk = n &- vecWidth, mask = ws.tailMask
+            let inverseM = ws.inverseM
+            for i in 0..<units {
+                let row = z + i &* ld
+                let mu: S, r: S
+                if ws.training {
+                    var sum = Vec<S>()
+                    var c = 0
+                    while c < n {
+                        sum += c == lastChunk ? load(row + c) * mask : load(row + c)
+                        c &+= vecWidth
+                    }
+                    let average = horizontalSum(sum) * inverseM
+                    var squares = Vec<S>()
+                    c = 0
+                    while c < n {
+                        var d = load(row + c) - average
+                        if c == lastChunk { d *= mask }
+                        squares = squares.madd(d, d)
+                        c &+= vecWidth
+                    }
+                    let variance = horizontalSum(squares) * inverseM
+                    b.variance![i] = variance
+                    mu = average
+                    r = 1 / (variance + epsilon).squareRoot()
+                } else {
+                    mu = st![s.statisticsOffset &+ i]
+                    r = 1 / (st![s.statisticsOffset &+ units &+ i] + epsilon).squareRoot()
+                }
+                mean[i] = mu
+                rstd[i] = r
+                var c = 0
+                while c < n {
+                    let v = (load(row + c) - mu) * r
+                    store(v, normalized + (i &* ld &+ c))
+                    store(v * gamma[i] + beta[i], zhat + (i &* ld &+ c))
+                    c &+= vecWidth
+                }
+            }
+        }
+    }
+
+    /// delta (holding dzhat) becomes dJ/dz through the norm; grad gamma and grad beta.
+    @inline(__always)
+    private func normBackward(_ s: LayerShape, parameters p: UnsafePointer<S>, _ ws: Workspace<S>, _ b: PartBuffers<S>, scale: S) {
+        let (ld, n, units) = (ws.ld, ws.n, s.units)
+        let delta = ws.delta[s.index], normalized = UnsafePointer(b.normalized!), rstd = UnsafePointer(b.rstd!)
+        let gamma = p + s.gammaOffset
+        let dGamma = ws.gradient + s.gammaOffset, dBeta = ws.gradient + s.betaOffset
+        // Sums over the batch of dzhat and dzhat .* n, per unit (padding columns hold zero).
+        for i in 0..<units {
+            var sum = Vec<S>(), product = Vec<S>()
+            var c = 0
+            while c < n {
+                let d = load(delta + (i &* ld &+ c))
+                sum += d
+                product = product.madd(d, load(normalized + (i &* ld &+ c)))
+                c &+= vecWidth
+            }
+            dBeta[i] = horizontalSum(sum) * scale
+            dGamma[i] = horizontalSum(product) * scale
+        }
+        switch s.norm! {
+        case .layer:
+            let inverse = 1 / S(units)
+            var c = 0
+            while c < n {
+                var meanDn = Vec<S>(), meanDnN = Vec<S>()
+                for i in 0..<units {
+                    let o = i &* ld &+ c
+                    let dn = load(delta + o) * gamma[i]
+                    meanDn += dn
+                    meanDnN = meanDnN.madd(dn, load(normalized + o))
+                }
+                meanDn *= inverse
+                meanDnN *= inverse
+                let r = load(rstd + c)
+                for i in 0..<units {
+                    let o = i &* ld &+ c
+                    let dn = load(delta + o) * gamma[i]
+                    store(r * (dn - meanDn - load(normalized + o) * meanDnN), delta + o)
+                }
+                c &+= vecWidth
+            }
+        case .batch:
+            let lastChunk = n &- vecWidth, mask = ws.tailMask
+            for i in 0..<units {
+                let row = delta + i &* ld, nRow = normalized + i &* ld
+                let g = gamma[i], r = rstd[i]
+                if ws.training {
+                    // mean(dn) and mean(dn .* n) over the m examples: gamma times the sums above.
+                    let meanDn = Vec<S>(repeating: g * dBeta[i] / scale * ws.inverseM)
+                    let meanDnN = Vec<S>(repeating: g * dGamma[i] / scale * ws.inverseM)
+                    var c = 0
+                    while c < n {
+                        var v = (load(row + c) * g - meanDn - load(nRow + c) * meanDnN) * r
+                        if c == lastChunk { v *= mask }
+                        store(v, row + c)
+                        c &+= vecWidth
+                    }
+                } else {
+                    var c = 0
+                    while c < n {
+                        store(load(row + c) * (g * r), row + c)
+                        c &+= vecWidth
+                    }
+                }
+            }
+        }
+    }
+
+    /// Batch norm's running statistics after a training step, as PyTorch's `BatchNorm1d`:
+    /// r = (1 - momentum) r + momentum * (the batch's mean, or its unbiased variance).
+    @inline(__always)
+    fileprivate mutating func updateRunningStatistics(_ ws: Workspace<S>) {
+        let momentum = S(batchNormMomentum), m = ws.m
+        let unbiased: S = m > 1 ? S(m) / S(m &- 1) : 1
+        let shapes = self.shapes
+        statistics.withUnsafeMutableBufferPointer { st in
+            for s in shapes where s.norm == .batch {
+                let b = ws.parts[s.index]
+                let mean = st.baseAddress! + s.statisticsOffset, variance = mean + s.units
+                for i in 0..<s.units {
+                    mean[i] = (1 - momentum) * mean[i] + momentum * b.mean![i]
+                    variance[i] = (1 - momentum) * variance[i] + momentum * b.variance![i] * unbiased
+                }
+            }
+        }
+    }
+
+    // MARK: Dropout and skip
+
+    /// a = h .* m / p (training) or h, plus a_src for a skip.
+    @inline(__always)
+    private func dropoutAndSkipForward(_ s: LayerShape, _ ws: Workspace<S>, _ b: PartBuffers<S>) {
+        let (ld, n) = (ws.ld, ws.n)
+        let h = UnsafePointer(b.h!), a = ws.a[s.index]
+        let source: UnsafePointer<S>? = s.skipSource.map { UnsafePointer($0 < 0 ? ws.input : ws.a[$0]) }
+        if let mask = b.mask, ws.dropsOut, let seed = ws.dropoutSeed {
+            fillDropoutMask(mask, keep: s.keep, seed: seed, step: ws.dropoutStep, layer: s.index, rows: s.units, ld: ld, n: n)
+            multiplyRows(h, UnsafePointer(mask), into: a, rows: s.units, ld: ld, n: n)
+        } else {
+            for i in 0..<s.units { (a + i &* ld).update(from: h + i &* ld, count: n) }
+        }
+        if let source { addRows(source, into: a, rows: s.units, ld: ld, n: n) }
+    }
+}
+
+/// out = f(input) for `rows` rows of n columns.
+private struct Elementwise<S: NNScalar>: ActivationVisitor {
+    let input: UnsafePointer<S>, out: UnsafeMutablePointer<S>
+    let rows: Int, ld: Int, n: Int
+    @inline(never)
+    func visit<K: ActivationKernel>(_ kernel: K) {
+        for i in 0..<rows {
+            var c = 0
+            while c < n {
+                store(kernel.f(load(input + (i &* ld &+ c))), out + (i &* ld &+ c))
+                c &+= vecWidth
+            }
         }
     }
 }
+
+/// out = g .* f'(z, a) for `rows` rows of n columns.
+private struct ElementwiseDerivative<S: NNScalar>: ActivationVisitor {
+    let g: UnsafePointer<S>, z: UnsafePointer<S>, a: UnsafePointer<S>, out: UnsafeMutablePointer<S>
+    let rows: Int, ld: Int, n: Int
+    @inline(never)
+    func visit<K: ActivationKernel>(_ kernel: K) {
+        for i in 0..<rows {
+            var c = 0
+            while c < n {
+                let o = i &* ld &+ c
+                let zv = K.needsZ ? load(z + o) : Vec<S>()
+                store(load(g + o) * kernel.fPrime(z: zv, a: load(a + o)), out + o)
+                c &+= vecWidth
+            }
+        }
+    }
+}
+
+/// out += x, row by row.
+@inline(__always)
+private func addRows<S: NNScalar>(_ x: UnsafePointer<S>, into out: UnsafeMutablePointer<S>, rows: Int, ld: Int, n: Int) {
+    for i in 0..<rows {
+        var c = 0
+        while c < n {
+            let o = i &* ld &+ c
+            store(load(out + o) + load(x + o), out + o)
+            c &+= vecWidth
+        }
+    }
+}
+
+/// out = x .* y, row by row.
+@inline(__always)
+private func multiplyRows<S: NNScalar>(_ x: UnsafePointer<S>, _ y: UnsafePointer<S>, into out: UnsafeMutablePointer<S>, rows: Int, ld: Int, n: Int) {
+    for i in 0..<rows {
+        var c = 0
+        while c < n {
+            let o = i &* ld &+ c
+            store(load(x + o) * load(y + o), out + o)
+            c &+= vecWidth
+        }
+    }
+}
+
+/// Dropout's mask for one layer and step: 1/p with probability p, else 0. Each entry is a
+/// hash of the seed, the step, the layer, the unit and the column (SplitMix64's finaliser),
+/// so the masks need no generator state: a run resumed at step t draws step t's masks.
+@inline(__always)
+private func fillDropoutMask<S: NNScalar>(_ mask: UnsafeMutablePointer<S>, keep: Double, seed: UInt64, step: UInt64, layer: Int,
+                                          rows: Int, ld: Int, n: Int) {
+    let key = dropoutKey(seed: seed, step: step, layer: layer)
+    let threshold = UInt64(keep * 16_777_216)  // p * 2^24
+    let kept = S(1 / keep)
+    for i in 0..<rows {
+        for c in 0..<n {
+            let bits = mix64(key ^ (UInt64(i) << 32 | UInt64(c)))
+            mask[i &* ld &+ c] = bits >> 40 < threshold ? kept : 0
+        }
+    }
+}
+
+/// The key of one layer's masks at one step.
+@inline(__always)
+func dropoutKey(seed: UInt64, step: UInt64, layer: Int) -> UInt64 {
+    mix64(seed ^ mix64(step &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(layer)))
+}
+
+/// SplitMix64's finaliser: a bijection of 64-bit words that mixes every bit.
+@inline(__always)
+func mix64(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
 
 /// A dense layer's forward pass, specialised per activation: Z = W A + b 1^T, A = f(Z).
 private struct DenseForward<S: NNScalar>: ActivationVisitor {

@@ -31,8 +31,12 @@ public struct Network<S: NNScalar>: Sendable {
     public let architecture: Architecture
     /// Geometry of each layer in `parameters`.
     public let shapes: [LayerShape]
-    /// Every weight and bias, layer by layer: W(1), b(1), W(2), b(2), ...
+    /// Every weight and bias, layer by layer: W(1), b(1), W(2), b(2), ... (gamma(l), beta(l)
+    /// after b(l) for a layer with a norm).
     public var parameters: [S]
+    /// Batch norm's running mean and variance (not trained by gradients; evaluation uses
+    /// them): per batch-norm layer, its units' means then their variances. Empty without one.
+    public var statistics: [S]
 
     /// A network with the given parameters; throws unless the architecture is valid and
     /// there are exactly `architecture.parameterCount` of them.
@@ -46,11 +50,23 @@ public struct Network<S: NNScalar>: Sendable {
 
     /// A network whose parameters are known to fit (a copy in another precision, a model
     /// file's reader after its own checks).
-    init(unchecked architecture: Architecture, parameters: [S]) {
+    init(unchecked architecture: Architecture, parameters: [S], statistics: [S]? = nil) {
         require(parameters.count == architecture.parameterCount, "parameter count mismatch")
         self.architecture = architecture
         self.shapes = architecture.shapes
         self.parameters = parameters
+        self.statistics = statistics ?? Self.initialStatistics(architecture.shapes)
+        require(self.statistics.count == architecture.statisticsCount, "statistics count mismatch")
+    }
+
+    /// Running means 0 and variances 1, as PyTorch's `BatchNorm1d` starts.
+    static func initialStatistics(_ shapes: [LayerShape]) -> [S] {
+        var values = [S]()
+        for s in shapes where s.norm == .batch {
+            values.append(contentsOf: repeatElement(0, count: s.units))
+            values.append(contentsOf: repeatElement(1, count: s.units))
+        }
+        return values
     }
 
     /// A freshly initialised network: weights drawn from `seed` layer by layer (W row by row),
@@ -61,6 +77,7 @@ public struct Network<S: NNScalar>: Sendable {
         self.architecture = architecture
         self.shapes = architecture.shapes
         self.parameters = []
+        self.statistics = Self.initialStatistics(architecture.shapes)
         reinitialize(weightInit: weightInit, biasInit: biasInit, seed: seed)
     }
 
@@ -75,8 +92,13 @@ public struct Network<S: NNScalar>: Sendable {
                 values.append(S(scheme.draw(fanIn: shape.inputs, fanOut: shape.units, &rng)))
             }
             values.append(contentsOf: repeatElement(S(biasInit), count: shape.rows))
+            if shape.norm != nil {
+                values.append(contentsOf: repeatElement(1, count: shape.units))  // gamma
+                values.append(contentsOf: repeatElement(0, count: shape.units))  // beta
+            }
         }
         parameters = values
+        statistics = Self.initialStatistics(shapes)
     }
 
     /// Number of weight layers.
@@ -94,6 +116,26 @@ public struct Network<S: NNScalar>: Sendable {
         return Array(parameters[s.biasOffset..<s.biasOffset + s.rows])
     }
 
+    /// gamma(l) of a layer with a norm (nil otherwise).
+    public func gamma(_ l: Int) -> [S]? {
+        let s = shapes[l - 1]
+        return s.norm == nil ? nil : Array(parameters[s.gammaOffset..<s.gammaOffset + s.units])
+    }
+
+    /// beta(l) of a layer with a norm (nil otherwise).
+    public func beta(_ l: Int) -> [S]? {
+        let s = shapes[l - 1]
+        return s.norm == nil ? nil : Array(parameters[s.betaOffset..<s.betaOffset + s.units])
+    }
+
+    /// Batch norm's running mean and variance of layer l (nil unless it has batch norm).
+    public func runningStatistics(_ l: Int) -> (mean: [S], variance: [S])? {
+        let s = shapes[l - 1]
+        guard s.norm == .batch else { return nil }
+        let o = s.statisticsOffset
+        return (Array(statistics[o..<o + s.units]), Array(statistics[o + s.units..<o + 2 * s.units]))
+    }
+
     /// Replaces W(l) and b(l); throws unless l names a layer and the shapes match.
     public mutating func setLayer(_ l: Int, W: [S], b: [S]) throws {
         guard (1...shapes.count).contains(l) else { throw NNLabError("W(\(l)) does not exist: the network has W(1) to W(\(shapes.count))") }
@@ -107,11 +149,14 @@ public struct Network<S: NNScalar>: Sendable {
 
     /// The same network in another precision.
     public func converted<T: NNScalar>(to _: T.Type = T.self) -> Network<T> {
-        Network<T>(unchecked: architecture, parameters: parameters.map { T($0) })
+        Network<T>(unchecked: architecture, parameters: parameters.map { T($0) }, statistics: statistics.map { T($0) })
     }
 
     /// True when every parameter is finite.
-    public var isFinite: Bool { parameters.withUnsafeBufferPointer { allFinite($0.baseAddress!, $0.count) } }
+    public var isFinite: Bool {
+        parameters.withUnsafeBufferPointer { allFinite($0.baseAddress!, $0.count) }
+            && (statistics.isEmpty || statistics.withUnsafeBufferPointer { allFinite($0.baseAddress!, $0.count) })
+    }
 
     /// The first tensor with a NaN or infinite entry ("W(2)", "b(1)"), or nil if there is none.
     public func nonFiniteTensor() -> String? {
@@ -120,8 +165,10 @@ public struct Network<S: NNScalar>: Sendable {
             for s in shapes {
                 if !allFinite(p.baseAddress! + s.weightOffset, s.weightCount) { return "W(\(s.l))" }
                 if !allFinite(p.baseAddress! + s.biasOffset, s.rows) { return "b(\(s.l))" }
+                if s.norm != nil, !allFinite(p.baseAddress! + s.gammaOffset, s.units) { return "γ(\(s.l))" }
+                if s.norm != nil, !allFinite(p.baseAddress! + s.betaOffset, s.units) { return "β(\(s.l))" }
             }
-            return nil
+            return statistics.allSatisfy(\.isFinite) ? nil : "the running statistics"
         }
     }
 
@@ -159,6 +206,7 @@ func allFinite<S: NNScalar>(_ p: UnsafePointer<S>, _ count: Int) -> Bool {
 extension Network {
     /// A copy with its own parameter arena (a plain copy shares it until one is changed).
     public func copied() -> Network {
-        Network(unchecked: architecture, parameters: parameters.withUnsafeBufferPointer { Array($0) })
+        Network(unchecked: architecture, parameters: parameters.withUnsafeBufferPointer { Array($0) },
+                statistics: statistics.withUnsafeBufferPointer { Array($0) })
     }
 }

@@ -82,6 +82,8 @@ public final class Trainer: @unchecked Sendable {
 
     private var order: [Int]
     private var rng: SeededGenerator
+    /// The seed of dropout's masks (each step's masks are a function of it and the step).
+    private let dropoutSeed: UInt64
     /// Which batch the workspace holds: its start, size, and how many shuffles ago.
     private struct BatchKey: Equatable {
         let start: Int, count: Int, shuffles: Int
@@ -107,7 +109,10 @@ public final class Trainer: @unchecked Sendable {
         self.rng = SeededGenerator(seed: seed, stream: "shuffle")
         self.optimizerState = OptimizerState(optimizer: settings.optimizer, parameterCount: network.parameters.count)
         self.workspace = Workspace(unchecked: network.architecture, capacity: Swift.min(Swift.max(settings.batchSize, 1), train.count))
+        var dropoutGenerator = SeededGenerator(seed: seed, stream: "dropout")
+        self.dropoutSeed = dropoutGenerator.next()
         workspace.storesPreActivations = false
+        workspace.mode = .training(dropoutSeed: dropoutSeed)
         startEpoch()
     }
 
@@ -142,6 +147,7 @@ public final class Trainer: @unchecked Sendable {
                     order.withUnsafeBufferPointer { ws.load(train, order: $0, start: position, count: m) }
                     loadedBatch = key
                 }
+                ws.dropoutStep = UInt64(stepCount)
                 _ = network.trainStep(ws, optimizer: &optimizerState, learningRate: settings.learningRate,
                                       l1: Float(settings.l1), l2: Float(settings.l2), wantLoss: false)
             }
@@ -258,6 +264,7 @@ public final class Trainer: @unchecked Sendable {
     private func resizeWorkspace() {
         workspace = Workspace(unchecked: network.architecture, capacity: batchSize)
         workspace.storesPreActivations = false
+        workspace.mode = .training(dropoutSeed: dropoutSeed)
         workspace.threads = threads
         loadedBatch = nil
     }

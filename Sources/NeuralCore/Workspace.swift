@@ -53,6 +53,22 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     public let parameterCount: Int
     /// True when a one-vector batch trains on the tiny path (`fitsTinyPath`, computed once).
     let isTiny: Bool
+    /// True when some layer has a norm, a skip or dropout: the passes take the general path.
+    let hasParts: Bool
+    /// The buffers of the layers' norms, dropout and skips (`hasParts` only).
+    let parts: PointerTable<PartBuffers<S>>
+
+    /// Training mode: batch norm uses the minibatch's statistics (and the trainer folds them
+    /// into the running ones) and dropout is on when `dropoutSeed` is set. Evaluation mode
+    /// (the default: maps, metrics, probes, traces) uses the running statistics and no dropout.
+    public var training = false
+    /// The seed of dropout's masks, or nil for no dropout even in training.
+    public var dropoutSeed: UInt64?
+    /// The step whose masks are drawn: mask(layer, unit, column) is a hash of the seed, the
+    /// step and the position, so a run resumed at a step draws the same masks, bit for bit.
+    public var dropoutStep: UInt64 = 0
+    /// True when this pass applies dropout.
+    var dropsOut: Bool { training && dropoutSeed != nil }
 
     /// Whether hidden layers store z (probes and traces read it). A training workspace turns
     /// it off: f' comes from a for every activation but abs and softplus, which keep z.
@@ -100,7 +116,9 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         let ld = roundUpToVector(capacity)
         self.ld = ld
         self.parameterCount = architecture.parameterCount
-        self.isTiny = shapes.allSatisfy { $0.rows <= vecWidth && $0.inputs <= vecWidth && $0.pieces == 1 && $0.function != .output(.softmax) }
+        self.hasParts = !architecture.isPlain
+        self.isTiny = !hasParts && shapes.allSatisfy { $0.rows <= vecWidth && $0.inputs <= vecWidth && $0.pieces == 1 && $0.function != .output(.softmax) }
+        self.parts = PointerTable(hasParts ? shapes.map { PartBuffers(shape: $0, ld: ld) } : [])
         let maxWidth = max(architecture.inputs, shapes.map { max($0.rows, $0.inputs) }.max() ?? 1)
         let widestInput = roundUpToVector(shapes.map(\.inputs).max() ?? 1)
         let count = Self.storageCount(architecture, ld: ld)
@@ -166,13 +184,16 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     public static func bytes(architecture: Architecture, capacity: Int) -> Int {
         let ld = roundUpToVector(capacity)
         let winners = architecture.shapes.filter { $0.pieces > 1 }.reduce(0) { $0 + $1.units * ld }
-        return (storageCount(architecture, ld: ld) + winners) * MemoryLayout<S>.stride + ld * MemoryLayout<Int32>.stride
+        let parts = architecture.isPlain ? 0 : architecture.shapes.reduce(0) { $0 + PartBuffers<S>.count(shape: $1, ld: ld) }
+        return (storageCount(architecture, ld: ld) + winners + parts) * MemoryLayout<S>.stride + ld * MemoryLayout<Int32>.stride
     }
 
     deinit {
         storage.deinitialize(count: storageCount)
         storage.deallocate()
         for k in 0..<shapes.count { winners[k]?.deallocate() }
+        for k in 0..<parts.count { parts[k].deallocate() }
+        parts.deallocate()
         labels.deallocate()
         z.deallocate(); a.deallocate(); delta.deallocate(); winners.deallocate()
     }
@@ -359,6 +380,84 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
 
     /// The output a(n_l) for column `c`.
     public func output(_ c: Int) -> [S] { aColumn(layer: shapes.count - 1, c) }
+}
+
+/// Which statistics and masks a pass uses.
+public struct PassMode: Sendable, Hashable {
+    /// True: batch norm normalises by the batch's statistics and dropout may be on.
+    public var training: Bool
+    /// Dropout's seed in training, or nil for no dropout.
+    public var dropoutSeed: UInt64?
+
+    /// Evaluation: running statistics, no dropout (maps, metrics, traces).
+    public static let evaluation = PassMode(training: false, dropoutSeed: nil)
+    /// Training: the batch's statistics; dropout only if a seed is given.
+    public static func training(dropoutSeed: UInt64? = nil) -> PassMode { PassMode(training: true, dropoutSeed: dropoutSeed) }
+
+    /// `train` or `eval`.
+    public var name: String { training ? "train" : "eval" }
+}
+
+extension Workspace {
+    /// The mode of the passes that follow (dropout's step stays as it is).
+    public var mode: PassMode {
+        get { PassMode(training: training, dropoutSeed: dropoutSeed) }
+        set {
+            training = newValue.training
+            dropoutSeed = newValue.dropoutSeed
+        }
+    }
+}
+
+/// One layer's buffers for its norm, dropout and skip, in a network that has any (each
+/// `units x ld` unless said; nil where the layer has no use for it).
+struct PartBuffers<S: NNScalar> {
+    /// g = dJ/da(l+1), what arrives at the layer's output from above and from skips.
+    let g: UnsafeMutablePointer<S>
+    /// h = f(zhat), kept when dropout or a skip changes a afterwards.
+    let h: UnsafeMutablePointer<S>?
+    /// zhat = gamma n + beta, the activation's input, with a norm.
+    let zhat: UnsafeMutablePointer<S>?
+    /// n = (z - mu) / sqrt(var + eps), with a norm.
+    let normalized: UnsafeMutablePointer<S>?
+    /// mu and 1/sqrt(var + eps): per unit (batch norm) or per column (layer norm); then the
+    /// batch's biased variance per unit (batch norm, for the running statistics).
+    let mean: UnsafeMutablePointer<S>?, rstd: UnsafeMutablePointer<S>?, variance: UnsafeMutablePointer<S>?
+    /// Dropout's mask m / p (0 or 1/p), with dropout.
+    let mask: UnsafeMutablePointer<S>?
+
+    init(shape s: LayerShape, ld: Int) {
+        func make(_ n: Int) -> UnsafeMutablePointer<S> {
+            let p = UnsafeMutablePointer<S>.allocate(capacity: Swift.max(n, 1))
+            p.initialize(repeating: 0, count: Swift.max(n, 1))
+            return p
+        }
+        let plane = s.units * ld
+        let statistics = s.norm == .layer ? ld : s.units
+        g = make(plane)
+        h = s.skip > 0 || s.keep < 1 ? make(plane) : nil
+        zhat = s.norm != nil ? make(plane) : nil
+        normalized = s.norm != nil ? make(plane) : nil
+        mean = s.norm != nil ? make(statistics) : nil
+        rstd = s.norm != nil ? make(statistics) : nil
+        variance = s.norm == .batch ? make(s.units) : nil
+        mask = s.keep < 1 ? make(plane) : nil
+    }
+
+    /// Values `init(shape:ld:)` allocates.
+    static func count(shape s: LayerShape, ld: Int) -> Int {
+        let plane = s.units * ld
+        var n = plane
+        if s.skip > 0 || s.keep < 1 { n += plane }
+        if s.norm != nil { n += 2 * plane + 2 * (s.norm == .layer ? ld : s.units) }
+        if s.norm == .batch { n += s.units }
+        if s.keep < 1 { n += plane }
+        return n
+    }
+
+    func deallocate() {
+        for p in [g, h, zhat, normalized, mean, rstd, variance, mask] { p?.deallocate() }
+    }
 }
 
 /// A fixed table of values in raw memory: reading an entry retains nothing (an array stored in

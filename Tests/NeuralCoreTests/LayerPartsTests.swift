@@ -1,0 +1,150 @@
+import NeuralCore
+import Testing
+
+/// Norms, skips and dropout: backpropagation against finite differences in both modes, the
+/// running statistics, dropout's masks, and the dense networks' numbers left as they were.
+@Suite struct LayerPartsTests {
+    /// A random network of `depth` hidden layers of width 3 on 3 inputs (so every skip fits),
+    /// with random gamma and beta, and running statistics moved off their start.
+    static func network(norm: NormKind?, skip: Int, keep: Double, activation: Activation = .tanh, depth: Int = 3,
+                        seed: UInt64) -> (Network<Double>, Examples<Double>) {
+        var rng = SeededGenerator(seed: seed)
+        let hidden = (0..<depth).map { i in
+            HiddenLayer(units: 3, activation: activation, norm: norm, skip: i >= skip ? skip : 0, keep: keep)
+        }
+        let arch = Architecture(inputs: 3, hidden: hidden, outputs: 2, output: .softmax, loss: .crossEntropy)
+        var parameters = (0..<arch.parameterCount).map { _ in rng.normal() * 0.8 }
+        for s in arch.shapes where s.norm != nil {
+            for i in 0..<s.units {
+                parameters[s.gammaOffset + i] = 1 + 0.3 * rng.normal()
+                parameters[s.betaOffset + i] = 0.3 * rng.normal()
+            }
+        }
+        var net = try! Network<Double>(architecture: arch, parameters: parameters)
+        for s in arch.shapes where s.norm == .batch {
+            for i in 0..<s.units {
+                net.statistics[s.statisticsOffset + i] = 0.2 * rng.normal()
+                net.statistics[s.statisticsOffset + s.units + i] = 0.5 + rng.uniform(0, 1)
+            }
+        }
+        let m = 7
+        let x = (0..<(3 * m)).map { _ in rng.uniform(-1.5, 1.5) }
+        let examples = try! Examples<Double>(inputWidth: 3, x: x, targets: .classes((0..<m).map { Int32($0 % 2) }, classCount: 2))
+        return (net, examples)
+    }
+
+    static let combinations: [(NormKind?, Int, Double)] = [
+        (.layer, 0, 1), (.batch, 0, 1), (nil, 1, 1), (nil, 2, 1), (nil, 0, 0.7),
+        (.layer, 1, 1), (.batch, 1, 0.8), (.layer, 2, 0.6), (.batch, 2, 1),
+    ]
+
+    @Test func backpropagationMatchesFiniteDifferencesInBothModes() {
+        for (index, (norm, skip, keep)) in Self.combinations.enumerated() {
+            let (net, examples) = Self.network(norm: norm, skip: skip, keep: keep, seed: UInt64(index + 1))
+            for mode in [PassMode.evaluation, .training(), .training(dropoutSeed: 7)] {
+                let check = GradientCheck(network: net, examples: examples, l2: 0.01, mode: mode)
+                let label = "\(norm?.rawValue ?? "none") skip \(skip) keep \(keep) \(mode)"
+                #expect(check.passed, "\(label): \(check.tensors.map { "\($0.name) \($0.maxRelativeError)" })")
+                #expect(check.tensors.count == 2 * 4 + (norm == nil ? 0 : 2 * 3), "\(label)")
+            }
+        }
+    }
+
+    @Test func reluAfterBatchNormMatchesFiniteDifferences() {
+        let (net, examples) = Self.network(norm: .batch, skip: 1, keep: 1, activation: .relu, seed: 99)
+        let check = GradientCheck(network: net, examples: examples, mode: .training())
+        #expect(check.passed, "\(check.tensors.map { "\($0.name) \($0.maxRelativeError)" })")
+    }
+
+    /// Batch norm in training mode: each unit's zhat over the batch has mean beta and
+    /// (biased) standard deviation gamma up to epsilon; in evaluation it uses the running ones.
+    @Test func batchNormNormalisesOverTheBatch() throws {
+        let (net, examples) = Self.network(norm: .batch, skip: 0, keep: 1, activation: .linear, depth: 1, seed: 5)
+        let ws = try Workspace<Double>(architecture: net.architecture, capacity: 16)
+        ws.mode = .training()
+        ws.load(examples, range: 0..<examples.count)
+        net.forward(ws)
+        let m = examples.count
+        let gamma = net.gamma(1)!, beta = net.beta(1)!
+        for i in 0..<3 {
+            let values = (0..<m).map { ws.aColumn(layer: 0, $0)[i] }  // linear: a = zhat
+            let mean = values.reduce(0, +) / Double(m)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(m)
+            #expect(abs(mean - beta[i]) < 1e-12)
+            let z = (0..<m).map { ws.zColumn(layer: 0, $0)[i] }
+            let zMean = z.reduce(0, +) / Double(m)
+            let zVariance = z.map { ($0 - zMean) * ($0 - zMean) }.reduce(0, +) / Double(m)
+            #expect(abs(variance - gamma[i] * gamma[i] * zVariance / (zVariance + 1e-5)) < 1e-12)
+        }
+        ws.mode = .evaluation
+        net.forward(ws)
+        let (runningMean, runningVariance) = net.runningStatistics(1)!
+        for i in 0..<3 {
+            let z = ws.zColumn(layer: 0, 0)[i]
+            let expected = gamma[i] * (z - runningMean[i]) / (runningVariance[i] + 1e-5).squareRoot() + beta[i]
+            #expect(abs(ws.aColumn(layer: 0, 0)[i] - expected) < 1e-12)
+        }
+    }
+
+    /// The running statistics follow PyTorch's rule: r = 0.9 r + 0.1 mu, and the unbiased
+    /// variance; dropout's masks keep about p of the units, scaled by 1/p, the same at the same
+    /// step and others at the next one.
+    @Test func runningStatisticsAndDropoutMasks() throws {
+        let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 64, activation: .relu, norm: .batch, keep: 0.75)],
+                                outputs: 1, output: .logistic)
+        let net = try Network<Float>(architecture: arch, seed: 3)
+        var rng = SeededGenerator(seed: 11)
+        let m = 40
+        let examples = try Examples<Float>(inputWidth: 2, x: (0..<(2 * m)).map { _ in Float(rng.uniform(-2, 2)) },
+                                           targets: .classes((0..<m).map { Int32($0 % 2) }, classCount: 2))
+        let trainer = try Trainer(network: net, train: examples, settings: TrainingSettings(learningRate: 0, batchSize: m, shuffle: false), seed: 1)
+        trainer.step()
+        let ws = try Workspace<Double>(architecture: arch, capacity: m)
+        ws.mode = .training()
+        ws.load(examples.converted(to: Double.self), range: 0..<m)
+        let double = net.converted(to: Double.self)
+        double.forward(ws)
+        let (mean, variance) = trainer.network.runningStatistics(1)!
+        for i in 0..<64 {
+            let z = (0..<m).map { ws.zColumn(layer: 0, $0)[i] }
+            let mu = z.reduce(0, +) / Double(m)
+            let unbiased = z.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(m - 1)
+            #expect(abs(Double(mean[i]) - 0.1 * mu) < 1e-5)
+            #expect(abs(Double(variance[i]) - (0.9 + 0.1 * unbiased)) < 1e-4)
+        }
+        // Masks: kept share near p, entries 0 or 1/p; the same seed and step give the same.
+        func output(seed: UInt64, step: UInt64) -> [Double] {
+            ws.mode = .training(dropoutSeed: seed)
+            ws.dropoutStep = step
+            double.forward(ws)
+            return (0..<m).flatMap { ws.aColumn(layer: 0, $0) }
+        }
+        ws.mode = .training()
+        double.forward(ws)
+        let full = (0..<m).flatMap { ws.aColumn(layer: 0, $0) }
+        let dropped = output(seed: 1, step: 0)
+        let positive = full.indices.filter { full[$0] > 1e-9 }
+        let kept = positive.filter { dropped[$0] != 0 }
+        for i in kept { #expect(abs(dropped[i] - full[i] / 0.75) < 1e-9) }
+        let share = Double(kept.count) / Double(positive.count)
+        #expect(share > 0.68 && share < 0.82, "kept \(share)")
+        #expect(output(seed: 1, step: 0) == dropped)
+        #expect(output(seed: 1, step: 1) != dropped)
+        #expect(output(seed: 2, step: 0) != dropped)
+    }
+
+    @Test func partsThatDoNotFitAreRefused() {
+        func problem(_ hidden: [HiddenLayer], inputs: Int = 2) -> String? {
+            do {
+                try Architecture(inputs: inputs, hidden: hidden, outputs: 1, output: .logistic).validate()
+                return nil
+            } catch let e as NNLabError { return e.message } catch { return "\(error)" }
+        }
+        #expect(problem([HiddenLayer(units: 4, activation: .tanh, skip: 1)])?.contains("widths must agree") == true)
+        #expect(problem([HiddenLayer(units: 2, activation: .tanh, skip: 1)]) == nil)
+        #expect(problem([HiddenLayer(units: 2, activation: .tanh, skip: 2)])?.contains("below the input") == true)
+        #expect(problem([HiddenLayer(units: 4, activation: .tanh, keep: 0)])?.contains("(0, 1]") == true)
+        #expect(problem([HiddenLayer(units: 4, activation: .tanh, keep: 1.5)])?.contains("(0, 1]") == true)
+        #expect(problem([HiddenLayer(units: 4, activation: .maxout(pieces: 2), norm: .layer)])?.contains("maxout") == true)
+    }
+}
