@@ -8,6 +8,16 @@ import Formatting
 /// have `units * pieces` rows, piece p of unit i at row `i * pieces + p`. The last layer's
 /// activation is the output (`identity`, `logistic`, `softmax`; NNLab also writes `step` for a
 /// perceptron). Keys other than these are allowed and ignored by readers.
+///
+/// Version 2 adds a hidden layer's parts, each optional (missing means none):
+///
+///     {"units": 32, "activation": "relu", "W": ..., "b": ..., "skip": 1, "dropout": 0.8,
+///      "norm": {"kind": "batch", "gamma": [...], "beta": [...], "epsilon": 1e-5,
+///               "momentum": 0.1, "running_mean": [...], "running_var": [...]}}
+///
+/// `skip` k adds a(l+1-k) to the layer's output, `dropout` is the keep probability, `norm`'s
+/// kind is `batch` or `layer` (layer norm has no running statistics). NNLab writes version 1
+/// for a network without parts (older readers read it) and version 2 otherwise.
 public enum ModelFile {
     /// Largest model file read (a 20M-parameter model is about 250 MB of JSON).
     public static let maxBytes = 300 << 20
@@ -36,7 +46,7 @@ public enum ModelFile {
     public static func encode<S: NNScalar>(_ network: Network<S>, extras: [(key: String, json: String)] = []) -> String {
         let arch = network.architecture
         var out = "{\n"
-        out += "  \"format\": \"nnlab-model\",\n  \"version\": 1,\n"
+        out += "  \"format\": \"nnlab-model\",\n  \"version\": \(arch.isPlain ? 1 : 2),\n"
         out += "  \"description\": \(jsonString(arch.description)),\n"
         out += "  \"inputs\": \(arch.inputs),\n  \"loss\": \"\(arch.loss.rawValue)\",\n"
         out += "  \"layers\": [\n"
@@ -58,7 +68,23 @@ public enum ModelFile {
             }
             out += "],\n"
             let b = (0..<s.rows).map { jsonNumber(network.parameters[s.biasOffset + $0]) }
-            out += "     \"b\": [" + b.joined(separator: ", ") + "]}"
+            out += "     \"b\": [" + b.joined(separator: ", ") + "]"
+            if s.skip > 0 { out += ",\n     \"skip\": \(s.skip)" }
+            if s.keep < 1 { out += ",\n     \"dropout\": \(jsonNumber(s.keep))" }
+            if let norm = s.norm {
+                func list(_ values: ArraySlice<S>) -> String { "[" + values.map { jsonNumber($0) }.joined(separator: ", ") + "]" }
+                out += ",\n     \"norm\": {\"kind\": \"\(norm.rawValue)\", \"epsilon\": \(jsonNumber(normEpsilon)),"
+                out += "\n              \"gamma\": " + list(network.parameters[s.gammaOffset..<s.gammaOffset + s.units]) + ","
+                out += "\n              \"beta\": " + list(network.parameters[s.betaOffset..<s.betaOffset + s.units])
+                if norm == .batch {
+                    let o = s.statisticsOffset
+                    out += ",\n              \"momentum\": \(jsonNumber(batchNormMomentum)),"
+                    out += "\n              \"running_mean\": " + list(network.statistics[o..<o + s.units]) + ","
+                    out += "\n              \"running_var\": " + list(network.statistics[o + s.units..<o + 2 * s.units])
+                }
+                out += "}"
+            }
+            out += "}"
             out += k == network.shapes.count - 1 ? "\n" : ",\n"
         }
         out += "  ]"
@@ -143,8 +169,8 @@ public enum ModelFile {
                 throw fail(root["format"]!, "format", "expected \"nnlab-model\", found \"\(format.quotedForMessage())\"")
             }
             let version = try integer(member(root, "version", "version"), "version", 0...Int(Int32.max))
-            guard version == 1 else {
-                throw fail(root["version"]!, "version", "this nnlab reads version 1, found \(version)")
+            guard version == 1 || version == 2 else {
+                throw fail(root["version"]!, "version", "this nnlab reads versions 1 and 2, found \(version)")
             }
             let inputs = try integer(member(root, "inputs", "inputs"), "inputs", 1...Limits.maxInputs)
             let lossNode = try member(root, "loss", "loss")
@@ -181,7 +207,19 @@ public enum ModelFile {
                         let pieces = try integer(member(layer, "pieces", field), field + ".pieces", 2...Limits.maxPieces)
                         f = .maxout(pieces: pieces)
                     }
-                    hidden.append(HiddenLayer(units: units, activation: f))
+                    var hiddenLayer = HiddenLayer(units: units, activation: f)
+                    if version >= 2 { try readParts(layer, field, into: &hiddenLayer, index: k, inputs: inputs, below: hidden) }
+                    hidden.append(hiddenLayer)
+                }
+                if version == 1 {
+                    for key in ["norm", "skip", "dropout"] {
+                        if let node = layer[key] { throw fail(node, "\(field).\(key)", "a version 2 key in a version 1 file (write \"version\": 2)") }
+                    }
+                }
+                if k == layers.count - 1 && version >= 2 {
+                    for key in ["norm", "skip", "dropout"] {
+                        if let node = layer[key] { throw fail(node, "\(field).\(key)", "the output layer takes no \(key) (only hidden layers do)") }
+                    }
                 }
             }
             let architecture = Architecture(inputs: inputs, hidden: hidden, outputs: outputs, output: output, loss: loss)
@@ -207,8 +245,68 @@ public enum ModelFile {
                 }
                 let bias = try array(member(layer, "b", field), field + ".b", count: shape.rows, what: "values (one per \(shape.pieces > 1 ? "piece" : "unit"))")
                 for (i, value) in bias.enumerated() { parameters.append(try number(value, "\(field).b[\(i)]")) }
+                if shape.norm != nil, let norm = layer["norm"] {
+                    for key in ["gamma", "beta"] {
+                        let values = try array(member(norm, key, "\(field).norm"), "\(field).norm.\(key)", count: shape.units, what: "values (one per unit)")
+                        for (i, value) in values.enumerated() { parameters.append(try number(value, "\(field).norm.\(key)[\(i)]")) }
+                    }
+                }
             }
-            return Network(unchecked: architecture, parameters: parameters)
+            var statistics = [S]()
+            for (k, shape) in architecture.shapes.enumerated() where shape.norm == .batch {
+                let norm = layers[k]["norm"]!
+                let field = "layers[\(k)].norm"
+                for (key, start) in [("running_mean", S(0)), ("running_var", S(1))] {
+                    guard let node = norm[key] else {
+                        statistics.append(contentsOf: repeatElement(start, count: shape.units))
+                        continue
+                    }
+                    for (i, value) in try array(node, "\(field).\(key)", count: shape.units, what: "values (one per unit)").enumerated() {
+                        let x = try number(value, "\(field).\(key)[\(i)]")
+                        if key == "running_var" && x < 0 { throw fail(value, "\(field).\(key)[\(i)]", "a variance cannot be negative, found \(x)") }
+                        statistics.append(x)
+                    }
+                }
+            }
+            return Network(unchecked: architecture, parameters: parameters, statistics: statistics)
+        }
+
+        /// A version 2 hidden layer's norm, skip and dropout, each checked where it stands.
+        func readParts(_ layer: JSONNode, _ field: String, into hidden: inout HiddenLayer, index: Int, inputs: Int, below: [HiddenLayer]) throws {
+            if let node = layer["skip"] {
+                let skip = try integer(node, field + ".skip", 0...(index + 1))
+                if skip > 0 {
+                    let source = index - skip
+                    let width = source < 0 ? inputs : below[source].units
+                    guard width == hidden.units else {
+                        let what = source < 0 ? "the input's \(width) features" : "the \(width) units of layers[\(source)]"
+                        throw fail(node, field + ".skip", "a skip of \(skip) adds \(what) to this layer's \(hidden.units) units: the widths must agree")
+                    }
+                }
+                hidden.skip = skip
+            }
+            if let node = layer["dropout"] {
+                let keep = try Reader<Double>(path: path, document: document).number(node, field + ".dropout")
+                guard keep > 0 && keep <= 1 else { throw fail(node, field + ".dropout", "the keep probability must be in (0, 1], found \(keep)") }
+                hidden.keep = keep
+            }
+            if let node = layer["norm"] {
+                guard case .object = node.value else { throw fail(node, field + ".norm", "expected an object like {\"kind\": \"layer\", ...}, found \(node.kind)") }
+                let kindNode = try member(node, "kind", field + ".norm")
+                let kind = try parse(kindNode, field + ".norm.kind") { try NormKind(spec: $0) }
+                if case .maxout = hidden.activation, kind != nil { throw fail(kindNode, field + ".norm.kind", "a norm on a maxout layer is not supported") }
+                let doubles = Reader<Double>(path: path, document: document)
+                if let e = node["epsilon"], try doubles.number(e, field + ".norm.epsilon") != normEpsilon {
+                    throw fail(e, field + ".norm.epsilon", "this nnlab uses epsilon \(jsonNumber(normEpsilon)) in every norm")
+                }
+                if let m = node["momentum"], try doubles.number(m, field + ".norm.momentum") != batchNormMomentum {
+                    throw fail(m, field + ".norm.momentum", "this nnlab uses momentum \(jsonNumber(batchNormMomentum)) for batch norm's running statistics")
+                }
+                if kind != nil {
+                    for key in ["gamma", "beta"] where node[key] == nil { throw fail(node, field + ".norm", "missing key \"\(key)\"") }
+                }
+                hidden.norm = kind
+            }
         }
     }
 }

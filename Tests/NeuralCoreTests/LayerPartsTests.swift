@@ -1,3 +1,4 @@
+import Foundation
 import NeuralCore
 import Testing
 
@@ -146,5 +147,69 @@ import Testing
         #expect(problem([HiddenLayer(units: 4, activation: .tanh, keep: 0)])?.contains("(0, 1]") == true)
         #expect(problem([HiddenLayer(units: 4, activation: .tanh, keep: 1.5)])?.contains("(0, 1]") == true)
         #expect(problem([HiddenLayer(units: 4, activation: .maxout(pieces: 2), norm: .layer)])?.contains("maxout") == true)
+    }
+}
+
+/// Version 2 model files: every part back bit for bit, training on from them bit for bit,
+/// and each problem named where it stands.
+@Suite struct ModelFileVersion2Tests {
+    static func partsNetwork() throws -> (Network<Float>, Examples<Float>) {
+        let arch = Architecture(inputs: 2, hidden: [
+            HiddenLayer(units: 6, activation: .tanh, norm: .layer),
+            HiddenLayer(units: 6, activation: .relu, norm: .batch, skip: 1, keep: 0.8),
+            HiddenLayer(units: 6, activation: .tanh, skip: 2),
+        ], outputs: 1, output: .logistic)
+        let examples = try Examples<Float>(inputWidth: 2, x: (0..<64).map { Float(($0 * 37 % 23)) / 11 - 1 },
+                                           targets: .classes((0..<32).map { Int32($0 % 3 == 0 ? 1 : 0) }, classCount: 2))
+        return (try Network<Float>(architecture: arch, seed: 4), examples)
+    }
+
+    @Test func savedPartsLoadAndTrainOnBitForBit() throws {
+        let (net, examples) = try Self.partsNetwork()
+        let trainer = try Trainer(network: net, train: examples, settings: TrainingSettings(learningRate: 0.1, batchSize: 8), seed: 2)
+        trainer.run(steps: 20)
+        let text = ModelFile.encode(trainer.network)
+        #expect(text.contains("\"version\": 2"))
+        let loaded: Network<Float> = try ModelFile.decode(text, path: "m.json")
+        #expect(loaded.architecture == trainer.network.architecture)
+        #expect(loaded.parameters.map(\.bitPattern) == trainer.network.parameters.map(\.bitPattern))
+        #expect(loaded.statistics.map(\.bitPattern) == trainer.network.statistics.map(\.bitPattern))
+        #expect(trainer.network.statistics.contains { $0 != 0 && $0 != 1 })
+        let a = try Trainer(network: trainer.network, train: examples, settings: TrainingSettings(learningRate: 0.1, batchSize: 8), seed: 9)
+        let b = try Trainer(network: loaded, train: examples, settings: TrainingSettings(learningRate: 0.1, batchSize: 8), seed: 9)
+        a.run(steps: 15)
+        b.run(steps: 15)
+        #expect(a.network.parameters.map(\.bitPattern) == b.network.parameters.map(\.bitPattern))
+        #expect(a.network.statistics.map(\.bitPattern) == b.network.statistics.map(\.bitPattern))
+    }
+
+    @Test func plainNetworksStillWriteVersion1() throws {
+        let net = try Network<Float>(architecture: Architecture(inputs: 2, hidden: [HiddenLayer(units: 3, activation: .tanh)], outputs: 1, output: .logistic), seed: 1)
+        #expect(ModelFile.encode(net).contains("\"version\": 1"))
+    }
+
+    @Test func problemsAreNamedWhereTheyStand() throws {
+        let (net, _) = try Self.partsNetwork()
+        let text = ModelFile.encode(net)
+        func message(_ edited: String) -> String {
+            do {
+                let _: Network<Float> = try ModelFile.decode(edited, path: "m.json")
+                return "loaded"
+            } catch let e as NNLabError { return e.message } catch { return "\(error)" }
+        }
+        #expect(message(text.replacingOccurrences(of: "\"dropout\": 0.8", with: "\"dropout\": 1.5")).contains("layers[1].dropout: the keep probability must be in (0, 1]"))
+        #expect(message(text.replacingOccurrences(of: "\"skip\": 2", with: "\"skip\": 7")).contains("layers[2].skip: must be between 0 and 3"))
+        let wrongGamma = text.replacingOccurrences(of: "\"gamma\": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]", with: "\"gamma\": [1.0, 1.0]")
+        #expect(wrongGamma != text)
+        #expect(message(wrongGamma).contains("layers[0].norm.gamma: expected 6 values"))
+        let negative = text.replacingOccurrences(of: "\"running_var\": [1.0,", with: "\"running_var\": [-1.0,")
+        #expect(negative != text)
+        #expect(message(negative).contains("layers[1].norm.running_var[0]: a variance cannot be negative"))
+        #expect(message(text.replacingOccurrences(of: "\"kind\": \"layer\"", with: "\"kind\": \"group\"")).contains("layers[0].norm.kind: unknown norm"))
+        let outputNorm = text.replacingOccurrences(of: "\"activation\": \"logistic\",", with: "\"activation\": \"logistic\", \"skip\": 1,")
+        #expect(message(outputNorm).contains("layers[3].skip: the output layer takes no skip"))
+        #expect(message(text.replacingOccurrences(of: "\"version\": 2", with: "\"version\": 3")).contains("reads versions 1 and 2, found 3"))
+        #expect(message(text) == "loaded")
+        #expect(message(text.replacingOccurrences(of: "\"version\": 2", with: "\"version\": 1")).contains("layers[0].norm: a version 2 key"))
     }
 }

@@ -62,7 +62,7 @@ import Testing
         ("not JSON", "{\"format\": \"nnlab-model\",\n \"version\": 1,", "m.json:2:15: not valid JSON: unexpected end of file inside an object"),
         ("an array", "[1, 2]", "m.json:1:1: model: expected a JSON object, found an array"),
         ("wrong format", #"{"format": "keras", "version": 1}"#, #"m.json:1:12: format: expected "nnlab-model", found "keras""#),
-        ("newer version", #"{"format": "nnlab-model", "version": 2}"#, "m.json:1:38: version: this nnlab reads version 1, found 2"),
+        ("newer version", #"{"format": "nnlab-model", "version": 3}"#, "m.json:1:38: version: this nnlab reads versions 1 and 2, found 3"),
         ("missing inputs", #"{"format": "nnlab-model", "version": 1, "loss": "squared_error", "layers": []}"#,
          #"m.json:1:1: inputs: missing key "inputs""#),
         ("unknown loss", #"{"format": "nnlab-model", "version": 1, "inputs": 2, "loss": "hinge", "layers": []}"#,
