@@ -262,12 +262,24 @@ public struct Architecture: Hashable, Sendable, CustomStringConvertible {
     /// The one-line description with a chosen arrow (`->` for ASCII output).
     public func description(arrow: String) -> String {
         var parts = ["\(inputs)"]
-        for layer in hidden {
+        let layers = hidden.map { layer in
             var part = "\(layer.units) \(layer.activation.label)"
             if let norm = layer.norm { part += " +\(norm == .batch ? "BN" : "LN")" }
             if layer.keep < 1 { part += " drop \(formatKeep(layer.keep))" }
             if layer.skip > 0 { part += " +skip\(layer.skip == 1 ? "" : "\(layer.skip)")" }
-            parts.append(part)
+            return part
+        }
+        // A deep stack reads as runs: `2 → 32 tanh → 19 × (32 tanh +LN +skip) → 1 logistic`.
+        var i = 0
+        while i < layers.count {
+            var j = i
+            while j < layers.count && layers[j] == layers[i] { j += 1 }
+            if hidden.count > 6 && j - i >= 3 {
+                parts.append("\(j - i) \(arrow == "→" ? "×" : "x") (\(layers[i]))")
+            } else {
+                parts.append(contentsOf: layers[i..<j])
+            }
+            i = j
         }
         parts.append("\(outputs) \(output.rawValue)")
         let count = parameterCount

@@ -39,6 +39,47 @@ enum Parse {
         return list
     }
 
+    /// One value for every hidden layer, or one per layer (comma-separated).
+    static func perLayer<T>(_ text: String, flag: String, count: Int, what: String, _ parse: (String) throws -> T) throws -> [T] {
+        let list = try text.split(separator: ",", omittingEmptySubsequences: false).map { item in
+            try flagged(flag) { try parse(String(item).trimmingCharacters(in: .whitespaces)) }
+        }
+        if list.count == 1 { return Array(repeating: list[0], count: count) }
+        guard list.count == count else {
+            throw NNLabError("\(flag): give one \(what), or one per hidden layer (\(count)); found \(list.count)")
+        }
+        return list
+    }
+
+    /// The hidden layers with their norms, skips and dropout from `--norm`, `--skip` and
+    /// `--dropout`; `--skip K` goes to every layer whose a(l+1-K) has its width.
+    static func layerParts(widths: [Int], activations: [Activation], norm: String, skip: Int, dropout: String, inputs: Int?) throws -> [HiddenLayer] {
+        let count = Swift.max(widths.count, 1)
+        let norms = try perLayer(norm, flag: "--norm", count: count, what: "norm") { try NormKind(spec: $0) }
+        let keeps = try perLayer(dropout, flag: "--dropout", count: count, what: "keep probability") { text -> Double in
+            guard let p = Double(text), p.isFinite, p > 0, p <= 1 else {
+                throw NNLabError("the keep probability must be a number in (0, 1], found \"\(text.quotedForMessage())\"")
+            }
+            return p
+        }
+        guard skip >= 0, skip <= Limits.maxHiddenLayers else { throw NNLabError("--skip: must be between 0 and \(Limits.maxHiddenLayers), found \(skip)") }
+        if widths.isEmpty && (norms[0] != nil || keeps[0] < 1 || skip > 0) {
+            throw NNLabError("--norm, --skip and --dropout act on hidden layers; --layers has none")
+        }
+        var hidden: [HiddenLayer] = []
+        for (i, (units, f)) in zip(widths, activations).enumerated() {
+            var layer = HiddenLayer(units: units, activation: f, norm: norms[i], keep: keeps[i])
+            if norms[i] != nil, case .maxout = f { throw NNLabError("--norm: a norm on a maxout layer (hidden layer \(i + 1)) is not supported") }
+            let source = i - skip
+            if skip > 0, source >= -1, (source < 0 ? inputs : widths[source]) == units { layer.skip = skip }
+            hidden.append(layer)
+        }
+        if skip > 0 && !hidden.contains(where: { $0.skip > 0 }) {
+            throw NNLabError("--skip \(skip): no hidden layer has the width of a(l+1-\(skip)), so nothing would be added; make the widths agree (e.g. --layers 16,16,16)")
+        }
+        return hidden
+    }
+
     /// A finite number that is at least `minimum`.
     static func number(_ value: Double, flag: String, minimum: Double = 0, exclusive: Bool = false) throws -> Double {
         guard value.isFinite else { throw NNLabError("\(flag): must be a finite number, found \(value)") }

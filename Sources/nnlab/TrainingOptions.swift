@@ -36,6 +36,16 @@ struct TrainingOptions: ParsableArguments {
             completion: Completions.activations)
     var activation: String = "tanh"
 
+    @Option(help: ArgumentHelp("Norm of z before the activation, one or one per hidden layer: none, batch, layer.", valueName: "kind"),
+            completion: .list(["none", "batch", "layer"]))
+    var norm: String = "none"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Skip connections: every hidden layer whose a(l+1-K) has its width adds it (1: its own input; 0: none).", valueName: "K"))
+    var skip: Int = 0
+
+    @Option(help: ArgumentHelp("Dropout's keep probability in (0, 1], one or one per hidden layer (1: none).", valueName: "p"))
+    var dropout: String = "1"
+
     @Option(help: "Output activation: \(OutputActivation.names.joined(separator: ", ")) (default: from the data).",
             completion: .list(OutputActivation.names))
     var output: String?
@@ -98,6 +108,7 @@ struct TrainingOptions: ParsableArguments {
             throw NNLabError("--layers: at most \(Limits.maxHiddenLayers) hidden layers, found \(widths.count)")
         }
         let activations = try Parse.activations(activation, flag: "--activation", hiddenCount: max(widths.count, 1))
+        let hidden = try Parse.layerParts(widths: widths, activations: activations, norm: norm, skip: skip, dropout: dropout, inputs: data == nil ? featureSet.features.count : nil)
         let out = try output.map { o in try flagged("--output") { try OutputActivation(spec: o) } }
         let lossKind = try loss.map { l in try flagged("--loss") { try Loss(spec: l) } }
         let weightInit = try initialization.map { i in try flagged("--init") { try WeightInit(spec: i) } }
@@ -111,7 +122,7 @@ struct TrainingOptions: ParsableArguments {
         _ = try Parse.number(l2, flag: "--l2")
         return SessionConfiguration(
             data: source, trainRatio: ratio, features: featureSet,
-            hidden: zip(widths, activations).map { HiddenLayer(units: $0, activation: $1) },
+            hidden: hidden,
             output: out, loss: lossKind, weightInit: weightInit, biasInit: biasInit,
             settings: TrainingSettings(learningRate: lr, batchSize: batch, l1: l1, l2: l2, optimizer: opt), seed: seed)
     }
