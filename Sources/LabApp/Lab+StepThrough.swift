@@ -11,6 +11,7 @@ extension Lab {
     /// training pauses.
     func openStepThrough() {
         guard !points.isEmpty else { state.notice = "there are no points to step through"; return }
+        if let problem = snapshot.network.traceProblem { state.notice = problem; return }
         controller.send(.pause)
         var cursor = state.stepping ?? StepCursor(point: defaultStepPoint())
         if let chosen = state.selectedPoint { cursor.point = chosen }

@@ -125,6 +125,7 @@ extension Network {
     /// output.
     public func trace(input: [Double], label: Int? = nil, target: [Double]? = nil, learningRate: Double? = nil,
                       progress: ((Int, Int) -> Void)? = nil) throws -> Trace {
+        try requireTraceable()
         let net = converted(to: Double.self)
         let arch = net.architecture
         guard input.count == arch.inputs else { throw NNLabError("the network takes \(arch.inputs) inputs, found \(input.count)") }
@@ -236,5 +237,17 @@ extension Network {
         case .output(.softmax): return ("a(\(l)) = softmax(z(\(l)))", "softmax(z)_k = e^(z_k) / sum_j e^(z_j)")
         case .output(.step): return ("a(\(l)) = step(z(\(l)))", "1 if z >= 0 else 0")
         }
+    }
+}
+
+extension Network {
+    /// Why the step-through cannot show this network yet, or nil: its entries are the dense
+    /// layer's z and a, which would misstate a layer with a norm, a skip or dropout.
+    public var traceProblem: String? {
+        architecture.isPlain ? nil : "no step-through yet for norms, skips, dropout (see nnlab grad)"
+    }
+
+    func requireTraceable() throws {
+        if let traceProblem { throw NNLabError(traceProblem) }
     }
 }
