@@ -274,16 +274,10 @@ public enum ModelFile {
         /// A version 2 hidden layer's norm, skip and dropout, each checked where it stands.
         func readParts(_ layer: JSONNode, _ field: String, into hidden: inout HiddenLayer, index: Int, inputs: Int, below: [HiddenLayer]) throws {
             if let node = layer["skip"] {
-                let skip = try integer(node, field + ".skip", 0...(index + 1))
-                if skip > 0 {
-                    let source = index - skip
-                    let width = source < 0 ? inputs : below[source].units
-                    guard width == hidden.units else {
-                        let what = source < 0 ? "the input's \(width) features" : "the \(width) units of layers[\(source)]"
-                        throw fail(node, field + ".skip", "a skip of \(skip) adds \(what) to this layer's \(hidden.units) units: the widths must agree")
-                    }
-                }
-                hidden.skip = skip
+                hidden.skip = try integer(node, field + ".skip", 0...(index + 1))
+                // The architecture's own rule (the widths must agree), said at the key.
+                let upToHere = Architecture(inputs: inputs, hidden: below + [hidden], outputs: 1, output: .identity)
+                if let problem = upToHere.partsProblem(index) { throw fail(node, field + ".skip", problem) }
             }
             if let node = layer["dropout"] {
                 let keep = try Reader<Double>(path: path, document: document).number(node, field + ".dropout")

@@ -119,7 +119,7 @@ extension Network {
         parameters.withUnsafeMutableBufferPointer { p in
             optimizer.applyBody(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: learningRate)
         }
-        if ws.hasParts && ws.training && !statistics.isEmpty { updateRunningStatistics(ws) }
+        if ws.hasParts && ws.mode.training && !statistics.isEmpty { updateRunningStatistics(ws) }
         return loss
     }
 
@@ -294,7 +294,7 @@ extension Network {
                 addRows(UnsafePointer(ws.parts[above].g), into: g, rows: s.units, ld: ld, n: n)
             }
             var dh = UnsafePointer(g)
-            if let mask = buffers.mask, ws.dropsOut {
+            if let mask = buffers.mask, ws.mode.dropsOut {
                 multiplyRows(UnsafePointer(g), UnsafePointer(mask), into: ws.scratch, rows: s.units, ld: ld, n: n)
                 dh = UnsafePointer(ws.scratch)
             }
@@ -355,7 +355,7 @@ extension Network {
             for i in 0..<units {
                 let row = z + i &* ld
                 let mu: S, r: S
-                if ws.training {
+                if ws.mode.training {
                     var sum = Vec<S>()
                     var c = 0
                     while c < n {
@@ -399,65 +399,63 @@ extension Network {
         let delta = ws.delta[s.index], normalized = UnsafePointer(b.normalized!), rstd = UnsafePointer(b.rstd!)
         let gamma = p + s.gammaOffset
         let dGamma = ws.gradient + s.gammaOffset, dBeta = ws.gradient + s.betaOffset
-        // Sums over the batch of dzhat and dzhat .* n, per unit (padding columns hold zero).
+        let training = ws.mode.training
+        let lastChunk = n &- vecWidth, mask = ws.tailMask
         for i in 0..<units {
+            // The sums over the batch of dzhat and dzhat .* n (padding columns hold zero).
+            let row = delta + i &* ld, nRow = normalized + i &* ld
             var sum = Vec<S>(), product = Vec<S>()
             var c = 0
             while c < n {
-                let d = load(delta + (i &* ld &+ c))
+                let d = load(row + c)
                 sum += d
-                product = product.madd(d, load(normalized + (i &* ld &+ c)))
+                product = product.madd(d, load(nRow + c))
                 c &+= vecWidth
             }
-            dBeta[i] = horizontalSum(sum) * scale
-            dGamma[i] = horizontalSum(product) * scale
+            let (sumD, sumDN) = (horizontalSum(sum), horizontalSum(product))
+            dBeta[i] = sumD * scale
+            dGamma[i] = sumDN * scale
+            guard s.norm == .batch else { continue }
+            let g = gamma[i], r = rstd[i]
+            if training {
+                // delta = rstd (dn - mean(dn) - n mean(dn .* n)) over the m examples, dn = gamma dzhat.
+                let meanDn = Vec<S>(repeating: g * sumD * ws.inverseM), meanDnN = Vec<S>(repeating: g * sumDN * ws.inverseM)
+                c = 0
+                while c < n {
+                    var v = (load(row + c) * g - meanDn - load(nRow + c) * meanDnN) * r
+                    if c == lastChunk { v *= mask }
+                    store(v, row + c)
+                    c &+= vecWidth
+                }
+            } else {
+                // The running statistics are constants: delta = rstd gamma dzhat.
+                c = 0
+                while c < n {
+                    store(load(row + c) * (g * r), row + c)
+                    c &+= vecWidth
+                }
+            }
         }
-        switch s.norm! {
-        case .layer:
-            let inverse = 1 / S(units)
-            var c = 0
-            while c < n {
-                var meanDn = Vec<S>(), meanDnN = Vec<S>()
-                for i in 0..<units {
-                    let o = i &* ld &+ c
-                    let dn = load(delta + o) * gamma[i]
-                    meanDn += dn
-                    meanDnN = meanDnN.madd(dn, load(normalized + o))
-                }
-                meanDn *= inverse
-                meanDnN *= inverse
-                let r = load(rstd + c)
-                for i in 0..<units {
-                    let o = i &* ld &+ c
-                    let dn = load(delta + o) * gamma[i]
-                    store(r * (dn - meanDn - load(normalized + o) * meanDnN), delta + o)
-                }
-                c &+= vecWidth
-            }
-        case .batch:
-            let lastChunk = n &- vecWidth, mask = ws.tailMask
+        guard s.norm == .layer else { return }
+        // Layer norm: the same per column, over the units.
+        let inverse = 1 / S(units)
+        var c = 0
+        while c < n {
+            var meanDn = Vec<S>(), meanDnN = Vec<S>()
             for i in 0..<units {
-                let row = delta + i &* ld, nRow = normalized + i &* ld
-                let g = gamma[i], r = rstd[i]
-                if ws.training {
-                    // mean(dn) and mean(dn .* n) over the m examples: gamma times the sums above.
-                    let meanDn = Vec<S>(repeating: g * dBeta[i] / scale * ws.inverseM)
-                    let meanDnN = Vec<S>(repeating: g * dGamma[i] / scale * ws.inverseM)
-                    var c = 0
-                    while c < n {
-                        var v = (load(row + c) * g - meanDn - load(nRow + c) * meanDnN) * r
-                        if c == lastChunk { v *= mask }
-                        store(v, row + c)
-                        c &+= vecWidth
-                    }
-                } else {
-                    var c = 0
-                    while c < n {
-                        store(load(row + c) * (g * r), row + c)
-                        c &+= vecWidth
-                    }
-                }
+                let o = i &* ld &+ c
+                let dn = load(delta + o) * gamma[i]
+                meanDn += dn
+                meanDnN = meanDnN.madd(dn, load(normalized + o))
             }
+            meanDn *= inverse
+            meanDnN *= inverse
+            let r = load(rstd + c)
+            for i in 0..<units {
+                let o = i &* ld &+ c
+                store(r * (load(delta + o) * gamma[i] - meanDn - load(normalized + o) * meanDnN), delta + o)
+            }
+            c &+= vecWidth
         }
     }
 
@@ -488,7 +486,7 @@ extension Network {
         let (ld, n) = (ws.ld, ws.n)
         let h = UnsafePointer(b.h!), a = ws.a[s.index]
         let source: UnsafePointer<S>? = s.skipSource.map { UnsafePointer($0 < 0 ? ws.input : ws.a[$0]) }
-        if let mask = b.mask, ws.dropsOut, let seed = ws.dropoutSeed {
+        if let mask = b.mask, let seed = ws.mode.dropoutSeed, ws.mode.training {
             fillDropoutMask(mask, keep: s.keep, seed: seed, step: ws.dropoutStep, layer: s.index, rows: s.units, ld: ld, n: n)
             multiplyRows(h, UnsafePointer(mask), into: a, rows: s.units, ld: ld, n: n)
         } else {
@@ -498,19 +496,26 @@ extension Network {
     }
 }
 
+/// Calls `body` with the offset of every 16-column chunk of `rows` rows of n columns.
+@inline(__always)
+private func forEachChunk(rows: Int, ld: Int, n: Int, _ body: (Int) -> Void) {
+    for i in 0..<rows {
+        var c = 0
+        while c < n {
+            body(i &* ld &+ c)
+            c &+= vecWidth
+        }
+    }
+}
+
 /// out = f(input) for `rows` rows of n columns.
 private struct Elementwise<S: NNScalar>: ActivationVisitor {
     let input: UnsafePointer<S>, out: UnsafeMutablePointer<S>
     let rows: Int, ld: Int, n: Int
     @inline(never)
     func visit<K: ActivationKernel>(_ kernel: K) {
-        for i in 0..<rows {
-            var c = 0
-            while c < n {
-                store(kernel.f(load(input + (i &* ld &+ c))), out + (i &* ld &+ c))
-                c &+= vecWidth
-            }
-        }
+        let (input, out) = (input, out)
+        forEachChunk(rows: rows, ld: ld, n: n) { o in store(kernel.f(load(input + o)), out + o) }
     }
 }
 
@@ -520,14 +525,10 @@ private struct ElementwiseDerivative<S: NNScalar>: ActivationVisitor {
     let rows: Int, ld: Int, n: Int
     @inline(never)
     func visit<K: ActivationKernel>(_ kernel: K) {
-        for i in 0..<rows {
-            var c = 0
-            while c < n {
-                let o = i &* ld &+ c
-                let zv = K.needsZ ? load(z + o) : Vec<S>()
-                store(load(g + o) * kernel.fPrime(z: zv, a: load(a + o)), out + o)
-                c &+= vecWidth
-            }
+        let (g, z, a, out) = (g, z, a, out)
+        forEachChunk(rows: rows, ld: ld, n: n) { o in
+            let zv = K.needsZ ? load(z + o) : Vec<S>()
+            store(load(g + o) * kernel.fPrime(z: zv, a: load(a + o)), out + o)
         }
     }
 }
@@ -535,27 +536,13 @@ private struct ElementwiseDerivative<S: NNScalar>: ActivationVisitor {
 /// out += x, row by row.
 @inline(__always)
 private func addRows<S: NNScalar>(_ x: UnsafePointer<S>, into out: UnsafeMutablePointer<S>, rows: Int, ld: Int, n: Int) {
-    for i in 0..<rows {
-        var c = 0
-        while c < n {
-            let o = i &* ld &+ c
-            store(load(out + o) + load(x + o), out + o)
-            c &+= vecWidth
-        }
-    }
+    forEachChunk(rows: rows, ld: ld, n: n) { o in store(load(out + o) + load(x + o), out + o) }
 }
 
 /// out = x .* y, row by row.
 @inline(__always)
 private func multiplyRows<S: NNScalar>(_ x: UnsafePointer<S>, _ y: UnsafePointer<S>, into out: UnsafeMutablePointer<S>, rows: Int, ld: Int, n: Int) {
-    for i in 0..<rows {
-        var c = 0
-        while c < n {
-            let o = i &* ld &+ c
-            store(load(x + o) * load(y + o), out + o)
-            c &+= vecWidth
-        }
-    }
+    forEachChunk(rows: rows, ld: ld, n: n) { o in store(load(x + o) * load(y + o), out + o) }
 }
 
 /// Dropout's mask for one layer and step: 1/p with probability p, else 0. Each entry is a

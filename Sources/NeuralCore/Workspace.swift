@@ -59,16 +59,12 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
     let parts: PointerTable<PartBuffers<S>>
 
     /// Training mode: batch norm uses the minibatch's statistics (and the trainer folds them
-    /// into the running ones) and dropout is on when `dropoutSeed` is set. Evaluation mode
+    /// into the running ones) and dropout is on when the mode has a seed. Evaluation mode
     /// (the default: maps, metrics, probes, traces) uses the running statistics and no dropout.
-    public var training = false
-    /// The seed of dropout's masks, or nil for no dropout even in training.
-    public var dropoutSeed: UInt64?
+    public var mode = PassMode.evaluation
     /// The step whose masks are drawn: mask(layer, unit, column) is a hash of the seed, the
     /// step and the position, so a run resumed at a step draws the same masks, bit for bit.
     public var dropoutStep: UInt64 = 0
-    /// True when this pass applies dropout.
-    var dropsOut: Bool { training && dropoutSeed != nil }
 
     /// Whether hidden layers store z (probes and traces read it). A training workspace turns
     /// it off: f' comes from a for every activation but abs and softplus, which keep z.
@@ -396,17 +392,8 @@ public struct PassMode: Sendable, Hashable {
 
     /// `train` or `eval`.
     public var name: String { training ? "train" : "eval" }
-}
-
-extension Workspace {
-    /// The mode of the passes that follow (dropout's step stays as it is).
-    public var mode: PassMode {
-        get { PassMode(training: training, dropoutSeed: dropoutSeed) }
-        set {
-            training = newValue.training
-            dropoutSeed = newValue.dropoutSeed
-        }
-    }
+    /// True when the pass applies dropout's masks.
+    var dropsOut: Bool { training && dropoutSeed != nil }
 }
 
 /// One layer's buffers for its norm, dropout and skip, in a network that has any (each
@@ -427,32 +414,35 @@ struct PartBuffers<S: NNScalar> {
     let mask: UnsafeMutablePointer<S>?
 
     init(shape s: LayerShape, ld: Int) {
-        func make(_ n: Int) -> UnsafeMutablePointer<S> {
+        let sizes = Self.sizes(shape: s, ld: ld)
+        func make(_ n: Int?) -> UnsafeMutablePointer<S>? {
+            guard let n else { return nil }
             let p = UnsafeMutablePointer<S>.allocate(capacity: Swift.max(n, 1))
             p.initialize(repeating: 0, count: Swift.max(n, 1))
             return p
         }
+        g = make(sizes.g)!
+        h = make(sizes.h)
+        zhat = make(sizes.zhat)
+        normalized = make(sizes.normalized)
+        mean = make(sizes.statistics)
+        rstd = make(sizes.statistics)
+        variance = make(sizes.variance)
+        mask = make(sizes.mask)
+    }
+
+    /// The length of each buffer a layer needs (nil: none).
+    private static func sizes(shape s: LayerShape, ld: Int) -> (g: Int, h: Int?, zhat: Int?, normalized: Int?, statistics: Int?, variance: Int?, mask: Int?) {
         let plane = s.units * ld
-        let statistics = s.norm == .layer ? ld : s.units
-        g = make(plane)
-        h = s.skip > 0 || s.keep < 1 ? make(plane) : nil
-        zhat = s.norm != nil ? make(plane) : nil
-        normalized = s.norm != nil ? make(plane) : nil
-        mean = s.norm != nil ? make(statistics) : nil
-        rstd = s.norm != nil ? make(statistics) : nil
-        variance = s.norm == .batch ? make(s.units) : nil
-        mask = s.keep < 1 ? make(plane) : nil
+        let norm: Int? = s.norm == nil ? nil : plane
+        return (plane, s.skip > 0 || s.keep < 1 ? plane : nil, norm, norm,
+                s.norm == nil ? nil : (s.norm == .layer ? ld : s.units), s.norm == .batch ? s.units : nil, s.keep < 1 ? plane : nil)
     }
 
     /// Values `init(shape:ld:)` allocates.
     static func count(shape s: LayerShape, ld: Int) -> Int {
-        let plane = s.units * ld
-        var n = plane
-        if s.skip > 0 || s.keep < 1 { n += plane }
-        if s.norm != nil { n += 2 * plane + 2 * (s.norm == .layer ? ld : s.units) }
-        if s.norm == .batch { n += s.units }
-        if s.keep < 1 { n += plane }
-        return n
+        let z = sizes(shape: s, ld: ld)
+        return [z.g, z.h, z.zhat, z.normalized, z.statistics, z.statistics, z.variance, z.mask].reduce(0) { $0 + Swift.max($1 ?? 0, $1 == nil ? 0 : 1) }
     }
 
     func deallocate() {

@@ -69,10 +69,13 @@ enum Parse {
         var hidden: [HiddenLayer] = []
         for (i, (units, f)) in zip(widths, activations).enumerated() {
             var layer = HiddenLayer(units: units, activation: f, norm: norms[i], keep: keeps[i])
-            if norms[i] != nil, case .maxout = f { throw NNLabError("--norm: a norm on a maxout layer (hidden layer \(i + 1)) is not supported") }
             let source = i - skip
             if skip > 0, source >= -1, (source < 0 ? inputs : widths[source]) == units { layer.skip = skip }
             hidden.append(layer)
+            // The architecture's own rules (a norm on maxout), named by the flag.
+            if let problem = Architecture(inputs: inputs ?? 1, hidden: hidden, outputs: 1, output: .identity).partsProblem(i) {
+                throw NNLabError("--norm: \(problem)")
+            }
         }
         if skip > 0 && !hidden.contains(where: { $0.skip > 0 }) {
             throw NNLabError("--skip \(skip): no hidden layer has the width of a(l+1-\(skip)), so nothing would be added; make the widths agree (e.g. --layers 16,16,16)")

@@ -3,7 +3,7 @@ import NeuralCore
 import Testing
 
 /// Norms, skips and dropout: backpropagation against finite differences in both modes, the
-/// running statistics, dropout's masks, and the dense networks' numbers left as they were.
+/// running statistics, dropout's masks, and parts that do not fit refused.
 @Suite struct LayerPartsTests {
     /// A random network of `depth` hidden layers of width 3 on 3 inputs (so every skip fits),
     /// with random gamma and beta, and running statistics moved off their start.
