@@ -106,21 +106,29 @@ extension Network {
                                 l1: S, l2: S, wantLoss: Bool) -> Double {
         var loss = 0.0
         if ws.isTiny && ws.n == vecWidth {
-            parameters.withUnsafeBufferPointer { p in
-                if !registerForwardBackward(ws, parameters: p.baseAddress!, l1: l1, l2: l2) {
-                    tinyForwardBackward(ws, parameters: p.baseAddress!, l1: l1, l2: l2)
-                }
-            }
+            tinyForwardBackwardBody(ws, l1: l1, l2: l2)
             if wantLoss { loss = computeLossBody(ws) }
         } else {
             loss = forwardBackwardBody(ws, l1: l1, l2: l2, wantLoss: wantLoss)
+            if ws.hasParts && ws.mode.training && !statistics.isEmpty { updateRunningStatistics(ws) }
         }
         let gradient = ws.gradient
         parameters.withUnsafeMutableBufferPointer { p in
             optimizer.applyBody(to: p.baseAddress!, gradient: gradient, count: p.count, learningRate: learningRate)
         }
-        if ws.hasParts && ws.mode.training && !statistics.isEmpty { updateRunningStatistics(ws) }
         return loss
+    }
+
+    /// The register or tiny path's forward and backward. A non-mutating method: its closure
+    /// borrows `self`, where the same closure in the mutating step copied the whole network
+    /// every step (an outlined copy and destroy, 4% of W1).
+    @inline(__always)
+    fileprivate func tinyForwardBackwardBody(_ ws: Workspace<S>, l1: S, l2: S) {
+        parameters.withUnsafeBufferPointer { p in
+            if !registerForwardBackward(ws, parameters: p.baseAddress!, l1: l1, l2: l2) {
+                tinyForwardBackward(ws, parameters: p.baseAddress!, l1: l1, l2: l2)
+            }
+        }
     }
 
     /// Backward pass after `forward` and `outputDelta`: every delta(l), then grad W(l) and
@@ -461,13 +469,12 @@ extension Network {
 
     /// Batch norm's running statistics after a training step, as PyTorch's `BatchNorm1d`:
     /// r = (1 - momentum) r + momentum * (the batch's mean, or its unbiased variance).
-    @inline(__always)
+    @inline(never)
     fileprivate mutating func updateRunningStatistics(_ ws: Workspace<S>) {
         let momentum = S(batchNormMomentum), m = ws.m
         let unbiased: S = m > 1 ? S(m) / S(m &- 1) : 1
-        let shapes = self.shapes
         statistics.withUnsafeMutableBufferPointer { st in
-            for s in shapes where s.norm == .batch {
+            for s in ws.shapes where s.norm == .batch {
                 let b = ws.parts[s.index]
                 let mean = st.baseAddress! + s.statisticsOffset, variance = mean + s.units
                 for i in 0..<s.units {

@@ -147,7 +147,7 @@ public final class Trainer: @unchecked Sendable {
                     order.withUnsafeBufferPointer { ws.load(train, order: $0, start: position, count: m) }
                     loadedBatch = key
                 }
-                ws.dropoutStep = UInt64(stepCount)
+                if ws.hasParts { ws.dropoutStep = UInt64(stepCount) }
                 _ = network.trainStep(ws, optimizer: &optimizerState, learningRate: settings.learningRate,
                                       l1: Float(settings.l1), l2: Float(settings.l2), wantLoss: false)
             }
