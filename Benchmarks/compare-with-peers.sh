@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 swift build -c release --product nnlab >/dev/null
 nnlab=.build/release/nnlab
 { $nnlab bench --threads 1; $nnlab bench --threads 2; } > "$OUT/before.jsonl"
-python3 "$BENCH/run_peers.py" --json "$OUT/peers.json" --no-peak --workloads "${WORKLOADS:-W1,W2,W3,W4}" ${PEERS:+--peers "$PEERS"} >&2
+python3 "$BENCH/run_peers.py" --json "$OUT/peers.json" --no-peak --workloads "${WORKLOADS:-W1,W2,W3,W4,W5,W6}" ${PEERS:+--peers "$PEERS"} >&2
 { $nnlab bench --threads 1; $nnlab bench --threads 2; } > "$OUT/after.jsonl"
 $nnlab bench --peak > "$OUT/peak.txt" 2>/dev/null || true
 python3 Benchmarks/ratio-table.py "$OUT/before.jsonl" "$OUT/peers.json" "$OUT/after.jsonl" | tee "$OUT/table.md"

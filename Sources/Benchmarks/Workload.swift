@@ -2,7 +2,7 @@ import NeuralCore
 
 /// One benchmark workload of WORKLOADS.md: its data, initial weights and hyper-parameters.
 public struct Workload: Sendable {
-    /// "W1" ... "W4".
+    /// "W1" ... "W6".
     public let id: String
     /// "xor-tiny", ...
     public let name: String
@@ -24,7 +24,7 @@ public struct Workload: Sendable {
     public let initial: Network<Float>
 
     /// Every workload id.
-    public static let ids = ["W1", "W2", "W3", "W4"]
+    public static let ids = ["W1", "W2", "W3", "W4", "W5", "W6"]
 
     /// Matrix multiply FLOPs of one step (2 per multiply-add): forward, weight gradients, and
     /// input gradients of every layer but the first.
@@ -67,8 +67,17 @@ public struct Workload: Sendable {
         case "sigmoid_bce": (.logistic, .crossEntropy)
         default: (.softmax, .crossEntropy)
         }
-        let architecture = Architecture(inputs: sizes[0], hidden: sizes.dropFirst().dropLast().map { HiddenLayer(units: $0, activation: hidden) },
-                                        outputs: sizes.last!, output: output, loss: loss)
+        // W5 and W6 list their layers with a norm and a skip (WORKLOADS.md, v2); W1-W4 are plain.
+        var layers = sizes.dropFirst().dropLast().map { HiddenLayer(units: $0, activation: hidden) }
+        if case .array(let layerNodes)? = spec["layers"]?.value {
+            guard layerNodes.count == sizes.count - 1 else { throw NNLabError("workloads.json: \(id).layers does not match its sizes") }
+            for (i, node) in layerNodes.dropLast().enumerated() {
+                if case .string(let kind)? = node["norm"]?.value { layers[i].norm = try NormKind(spec: kind) }
+                if case .number(let t)? = node["skip"]?.value, let k = Int(t) { layers[i].skip = k }
+            }
+        }
+        let architecture = Architecture(inputs: sizes[0], hidden: layers, outputs: sizes.last!, output: output, loss: loss)
+        if let problem = architecture.hidden.indices.lazy.compactMap(architecture.partsProblem).first { throw NNLabError("workloads.json: \(id): \(problem)") }
         // The CSV's values are float32 in shortest form: parse them with Float(String), exactly
         // (going through Double could round twice).
         var x: [Float] = [], labels: [Int32] = []
@@ -89,7 +98,8 @@ public struct Workload: Sendable {
                         examples: examples, initial: initial)
     }
 
-    /// Parses `{"layers": [{"W": [[...]], "b": [...]}, ...]}` as float32, exactly.
+    /// Parses `{"layers": [{"W": [[...]], "b": [...]}, ...]}` (with "gamma" and "beta" for a layer
+    /// with a norm) as float32, exactly.
     static func initialWeights(_ text: String, architecture: Architecture, id: String) throws -> Network<Float> {
         let root = try JSONParser.parse(text).root
         guard case .array(let layers)? = root["layers"]?.value, layers.count == architecture.layerCount else {
@@ -111,6 +121,11 @@ public struct Workload: Sendable {
             let w = numbers(layer["W"]), b = numbers(layer["b"])
             guard w.count == shape.weightCount, b.count == shape.rows else { throw NNLabError("\(id)-init.json: layer shapes do not match") }
             parameters += w + b
+            if shape.norm != nil {
+                let gamma = numbers(layer["gamma"]), beta = numbers(layer["beta"])
+                guard gamma.count == shape.units, beta.count == shape.units else { throw NNLabError("\(id)-init.json: layer \(shape.l) needs gamma and beta") }
+                parameters += gamma + beta
+            }
         }
         return try Network(architecture: architecture, parameters: parameters)
     }
@@ -130,6 +145,9 @@ public struct BenchResult: Sendable {
     public let trainAccuracy: Double
     public let threads: Int
     public let flopsPerStep: Int
+    /// For a network with batch norm (W6): the training-mode objective of the last step's batch
+    /// at the final weights (its own batch statistics), or nil.
+    public var lastBatchTrainLoss: Double? = nil
 
     /// Steps per second of the median measurement.
     public var stepsPerSecond: Double { Double(steps) / seconds }
@@ -144,7 +162,7 @@ public struct BenchResult: Sendable {
             + "\"train_accuracy\":\(trainAccuracy),\"threads\":\(threads),\"steps_per_s\":\(Int(stepsPerSecond)),"
             + "\"steps_per_s_best\":\(Int(bestStepsPerSecond)),\"runs_per_measurement\":\(runsPerMeasurement),"
             + "\"gflops\":\((gflops * 100).rounded() / 100),\"seconds_all\":[\(allSeconds.map { "\($0)" }.joined(separator: ","))],"
-            + "\"implementation\":\"nnlab\"}"
+            + (lastBatchTrainLoss.map { "\"last_batch_train_loss\":\($0)," } ?? "") + "\"implementation\":\"nnlab\"}"
     }
 }
 
@@ -185,6 +203,15 @@ public enum BenchRunner {
         return (e.meanLoss + net.regularizationPenalty(l1: 0, l2: workload.l2), e.accuracy ?? 0)
     }
 
+    /// The training-mode objective, in float64, of the batch that step `steps - 1` trained on,
+    /// at `network`'s weights: nil unless the network has batch norm (elsewhere the two modes agree).
+    public static func lastBatchTrainLoss(_ network: Network<Float>, _ workload: Workload, steps: Int) -> Double? {
+        guard network.architecture.shapes.contains(where: { $0.norm == .batch }) else { return nil }
+        let n = workload.examples.count, start = (steps - 1) * workload.batch % n
+        let batch = workload.examples.subset(start..<Swift.min(n, start + workload.batch)).converted(to: Double.self)
+        return network.converted(to: Double.self).lossAndGradient(batch, l2: workload.l2, mode: .training()).loss
+    }
+
     /// A full measurement: a warm-up that also sizes the measurements, then `repeats` of them.
     public static func measure(_ workload: Workload, repeats: Int, threads: Int, steps: Int? = nil) -> BenchResult {
         let n = steps ?? workload.steps
@@ -200,8 +227,10 @@ public enum BenchRunner {
         }
         let (loss, accuracy) = evaluate(last!.network, workload)
         let sorted = times.sorted()
-        return BenchResult(workload: workload.id, steps: n, runsPerMeasurement: runs, seconds: sorted[sorted.count / 2],
+        var result = BenchResult(workload: workload.id, steps: n, runsPerMeasurement: runs, seconds: sorted[sorted.count / 2],
                            allSeconds: times, finalLoss: loss, trainAccuracy: accuracy, threads: threads,
                            flopsPerStep: workload.flopsPerStep)
+        result.lastBatchTrainLoss = lastBatchTrainLoss(last!.network, workload, steps: n)
+        return result
     }
 }

@@ -16,8 +16,8 @@ extension NNLab {
               nnlab bench | python3 ../shared/bench/compare.py
             """)
 
-        @Option(help: "Comma-separated workloads: W1,W2,W3,W4.")
-        var workloads: String = "W1,W2,W3,W4"
+        @Option(help: "Comma-separated workloads: W1,W2,W3,W4,W5,W6.")
+        var workloads: String = "W1,W2,W3,W4,W5,W6"
 
         @Option(help: "Cores to compute on: 1 or 2.")
         var threads: Int = 1
