@@ -86,7 +86,7 @@ public enum ScenarioParser {
     public static let keys: [String: [String]] = [
         "": ["title", "lesson", "data", "network", "training", "variants", "robustness", "view", "expect"],
         "data": ["dataset", "file", "points", "noise", "classes", "train_ratio", "validation_ratio", "features", "seed"],
-        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
+        "network": ["layers", "activation", "norm", "skip", "dropout", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "epochs", "seed", "shuffle"],
         "view": ["main", "paused", "lock", "discretize", "test_points", "speed", "compare", "quiz", "chain"],
         "claim": ["at_least", "at_most", "equals", "layer", "to_layer", "feature", "after", "says", "robustness"],
@@ -98,7 +98,7 @@ public enum ScenarioParser {
     /// (every variant trains on the same points for as long as the others).
     public static let variantKeys: [String: [String]] = [
         "data": ["features"],
-        "network": ["layers", "activation", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
+        "network": ["layers", "activation", "norm", "skip", "dropout", "output", "loss", "init", "bias_init", "model", "weights", "threshold"],
         "training": ["optimizer", "learning_rate", "batch", "l1", "l2", "shuffle"],
     ]
 
@@ -541,6 +541,7 @@ private struct Reader {
             }
         }
         part.hidden = zip(widths, activations).map { HiddenLayer(units: $0, activation: $1) }
+        layerParts(n, &part.hidden)
         if let o = n["output"] { part.output = parsed(o, "network.output", OutputActivation.init(spec:)) }
         if let l = n["loss"] { part.loss = parsed(l, "network.loss", Loss.init(spec:)) }
         if let i = n["init"] { part.weightInit = parsed(i, "network.init", WeightInit.init(spec:)) }
@@ -563,6 +564,9 @@ private struct Reader {
         }
         if let w = n["weights"] {
             if n["model"] != nil { problem(w, "network.weights", "give either model or weights, not both") }
+            if part.hidden.contains(where: { $0.norm != nil }) {
+                problem(w, "network.weights", "hand-set weights are W and b only; a network with a norm also has gamma and beta (save it with w and use model: instead)")
+            }
             part.weights = weightsValue(w, widths: widths)
         }
         if let output = part.output, let message = outputCombinationProblem(output, part.loss ?? Loss.natural(for: output)) {
@@ -572,6 +576,53 @@ private struct Reader {
             problem(n["output"], "network.output", "a step output is trained by the perceptron rule, which has no hidden layers; use layers: []")
         }
         return part
+    }
+
+    /// `norm`, `skip` and `dropout` of the hidden layers, as `nnlab train`'s flags:
+    /// `norm: batch` or `[none, layer, ...]` (one for all or one per hidden layer), `dropout: 0.8`
+    /// (keep probabilities, one or one per layer), `skip: K` (each hidden layer whose a(l+1-K) is
+    /// a hidden layer of its width gets it added).
+    mutating func layerParts(_ n: [String: Node], _ hidden: inout [HiddenLayer]) {
+        func perLayer<T>(_ key: String, _ values: [T], _ node: Node, _ apply: (inout HiddenLayer, T) -> Void) {
+            if values.count == 1 {
+                for i in hidden.indices { apply(&hidden[i], values[0]) }
+            } else if values.count == hidden.count {
+                for i in hidden.indices { apply(&hidden[i], values[i]) }
+            } else {
+                problem(node, "network.\(key)", "give one value, or one per hidden layer (\(hidden.count)); found \(values.count)")
+            }
+        }
+        let given = ["norm", "skip", "dropout"].filter { n[$0] != nil }
+        if hidden.isEmpty, let key = given.first {
+            problem(n[key], "network.\(key)", "acts on hidden layers, and the network has none")
+            return
+        }
+        if let a = n["norm"], let list = names(a, "network.norm") {
+            var kinds: [NormKind?] = []
+            for (name, node) in list {
+                let kind: NormKind?? = parsed(node, "network.norm") { _ in try NormKind(spec: name) }
+                if let kind { kinds.append(kind) }
+            }
+            if kinds.count == list.count { perLayer("norm", kinds, a) { (layer: inout HiddenLayer, kind: NormKind?) in layer.norm = kind } }
+        }
+        if let d = n["dropout"] {
+            let items: [Node] = if case .sequence(let seq) = d { Array(seq) } else { [d] }
+            let keeps = items.compactMap { number($0, "network.dropout", 0...1, exclusiveLower: true) }
+            if keeps.count == items.count { perLayer("dropout", keeps, d) { $0.keep = $1 } }
+        }
+        if let k = n["skip"], let skip = integer(k, "network.skip", 0...ScenarioLimits.maxLayers), skip > 0 {
+            hidden = hidden.withSkip(skip, inputs: nil)
+            if hidden.skipDistance == 0 {
+                problem(k, "network.skip", "no hidden layer has the width of the hidden layer \(skip) below it, so nothing would be added; make the widths agree (e.g. layers: [16, 16, 16])")
+            }
+        }
+        let architecture = Architecture(inputs: 2, hidden: hidden, outputs: 1, output: .identity)
+        for i in hidden.indices {
+            if let message = architecture.partsProblem(i) {
+                problem(n["norm"] ?? n["dropout"] ?? n["skip"], "network.\(given.first ?? "norm")", message)
+                break
+            }
+        }
     }
 
     /// `weights: [{W: [[...], ...], b: [...]}, ...]`: one entry per layer, W with one row per

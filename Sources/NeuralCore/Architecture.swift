@@ -68,6 +68,23 @@ public struct HiddenLayer: Hashable, Sendable {
     public var isPlain: Bool { norm == nil && skip == 0 && keep == 1 }
 }
 
+extension Array where Element == HiddenLayer {
+    /// These layers with a skip of `k` on every layer whose a(l+1-k) has its width (the input,
+    /// l+1-k = 1, counts when `inputs` is given and equal), and no skip elsewhere; 0 clears them.
+    public func withSkip(_ k: Int, inputs: Int?) -> [HiddenLayer] {
+        var out = self
+        for i in out.indices {
+            let source = i - k
+            let width = source < 0 ? (source == -1 ? inputs : nil) : out[source].units
+            out[i].skip = k > 0 && width == out[i].units ? k : 0
+        }
+        return out
+    }
+
+    /// The skip distance these layers use (the largest; 0 for none).
+    public var skipDistance: Int { map(\.skip).max() ?? 0 }
+}
+
 /// What a layer computes after its affine map z = W a + b.
 public enum LayerFunction: Hashable, Sendable {
     /// A hidden layer's activation.

@@ -66,17 +66,12 @@ enum Parse {
         if widths.isEmpty && (norms[0] != nil || keeps[0] < 1 || skip > 0) {
             throw NNLabError("--norm, --skip and --dropout act on hidden layers; --layers has none")
         }
-        var hidden: [HiddenLayer] = []
-        for (i, (units, f)) in zip(widths, activations).enumerated() {
-            var layer = HiddenLayer(units: units, activation: f, norm: norms[i], keep: keeps[i])
-            let source = i - skip
-            if skip > 0, source >= -1, (source < 0 ? inputs : widths[source]) == units { layer.skip = skip }
-            hidden.append(layer)
-            // The architecture's own rules (a norm on maxout), named by the flag.
-            if let problem = Architecture(inputs: inputs ?? 1, hidden: hidden, outputs: 1, output: .identity).partsProblem(i) {
-                throw NNLabError("--norm: \(problem)")
-            }
-        }
+        let hidden = zip(widths, activations).enumerated().map { i, layer in
+            HiddenLayer(units: layer.0, activation: layer.1, norm: norms[i], keep: keeps[i])
+        }.withSkip(skip, inputs: inputs)
+        // The architecture's own rules (a norm on maxout), named by the flag.
+        let architecture = Architecture(inputs: inputs ?? 1, hidden: hidden, outputs: 1, output: .identity)
+        if let problem = hidden.indices.lazy.compactMap(architecture.partsProblem).first { throw NNLabError("--norm: \(problem)") }
         if skip > 0 && !hidden.contains(where: { $0.skip > 0 }) {
             throw NNLabError("--skip \(skip): no hidden layer has the width of a(l+1-\(skip)), so nothing would be added; make the widths agree (e.g. --layers 16,16,16)")
         }

@@ -62,6 +62,30 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         #expect(throws: (any Error).self) { try ScenarioParser.parse(yaml(Limits.maxHiddenLayers + 1), path: "deep.yaml", directory: nil) }
     }
 
+    /// `norm`, `skip` and `dropout` as `nnlab train`'s flags: one for all or one per layer; a
+    /// skip only where the widths agree; a variant changes one of them alone; the lesson trains.
+    @Test func layerPartsInALesson() throws {
+        let yaml = """
+        title: Parts
+        lesson: parts
+        data: { dataset: spiral, points: 60 }
+        network: { layers: [8, 8, 8, 4], activation: tanh, norm: [layer, layer, batch, none], skip: 1, dropout: 0.9 }
+        training: { epochs: 2, batch: 10 }
+        variants:
+          plain: { says: no norm, network: { norm: none } }
+          normed: { says: as the lesson }
+        """
+        let s = try ScenarioParser.parse(yaml, path: "parts.yaml", directory: nil)
+        let hidden = s.variants[1].configuration.hidden
+        #expect(hidden.map(\.norm) == [.layer, .layer, .batch, nil])
+        #expect(hidden.map(\.skip) == [0, 1, 1, 0])
+        #expect(hidden.allSatisfy { $0.keep == 0.9 })
+        let plain = s.variants[0].configuration.hidden
+        #expect(plain.allSatisfy { $0.norm == nil } && plain.map(\.skip) == [0, 1, 1, 0] && plain.allSatisfy { $0.keep == 0.9 })
+        let run = try ScenarioRunner.run(s)
+        #expect(run.runs.count == 2)
+    }
+
     /// A decision threshold: read, applied to the accuracy (training does not see it), and
     /// refused for an output that is not a single logistic unit.
     @Test func decisionThreshold() throws {
