@@ -31,7 +31,15 @@ extension Lab {
             rows.append(.row(.layerActivation(layer: i), layer.activation.label))
         }
         let all = Set(c.hidden.map(\.activation.label))
-        if !c.hidden.isEmpty { rows.append(.row(.activation, all.count == 1 ? all.first! + " (all)" : "mixed")) }
+        if !c.hidden.isEmpty {
+            rows.append(.row(.activation, all.count == 1 ? all.first! + " (all)" : "mixed"))
+            let norms = Set(c.hidden.map { $0.norm?.rawValue ?? "none" })
+            rows.append(.row(.norm, norms.count == 1 ? norms.first! + " (all)" : "mixed"))
+            let k = c.hidden.skipDistance, skipped = c.hidden.filter { $0.skip > 0 }.count
+            rows.append(.row(.skip, k == 0 ? "none" : "a(l+1-\(k)) added in \(skipped) layer\(skipped == 1 ? "" : "s")"))
+            let keeps = Set(c.hidden.map(\.keep))
+            rows.append(.row(.dropout, keeps.count == 1 ? (keeps.first! == 1 ? "1 (no dropout)" : NumberFormat.compact(keeps.first!)) : "mixed"))
+        }
         rows.append(.row(.outputLoss, "\(arch.output.rawValue) / \(arch.loss.rawValue)"))
         rows.append(.row(.initialization, (c.weightInit ?? .default(for: arch)).description))
         rows.append(.row(.biasInit, NumberFormat.compact(c.biasInit)))
@@ -47,6 +55,18 @@ extension Lab {
         rows.append(.row(.testPoints, state.showTest ? "shown" : "hidden"))
         rows.append(.row(.mapStyle, state.discretize ? "discretized" : "confidence"))
         return rows
+    }
+
+    /// Takes the norm off maxout layers (the core has none for them); says so, or "".
+    func dropNormOnMaxout(_ hidden: inout [HiddenLayer]) -> String {
+        var dropped = false
+        for i in hidden.indices where hidden[i].norm != nil {
+            if case .maxout = hidden[i].activation {
+                hidden[i].norm = nil
+                dropped = true
+            }
+        }
+        return dropped ? " (its norm is off: maxout takes none)" : ""
     }
 
     /// Moves `setting` `delta` choices on (left -1, right +1).
@@ -118,6 +138,7 @@ extension Lab {
                 guard !c.hidden.isEmpty else { return }
                 c.hidden.removeLast()
             }
+            c.hidden = c.hidden.withSkip(configuration.hidden.skipDistance, inputs: session.architecture.inputs)
             rebuild(c, notice: "\(c.hidden.count) hidden layer\(c.hidden.count == 1 ? "" : "s")")
         case .units(let l):
             let old = c.hidden[l]
@@ -126,16 +147,42 @@ extension Lab {
                 state.notice = "a(\(l + 2)) has \(old.units) unit\(old.units == 1 ? "" : "s") (1 to \(C.maxUnits) in the lab)"
                 return
             }
-            c.hidden[l] = HiddenLayer(units: units, activation: old.activation)
+            c.hidden[l].units = units
+            c.hidden = c.hidden.withSkip(c.hidden.skipDistance, inputs: session.architecture.inputs)
             rebuild(c, notice: "a(\(l + 2)): \(units) unit\(units == 1 ? "" : "s")")
         case .layerActivation(let l):
             let next = C.step(C.activations, from: c.hidden[l].activation, by: delta)
-            c.hidden[l] = HiddenLayer(units: c.hidden[l].units, activation: next)
-            rebuild(c, notice: "a(\(l + 2)): \(next.label)")
+            c.hidden[l].activation = next
+            rebuild(c, notice: "a(\(l + 2)): \(next.label)" + dropNormOnMaxout(&c.hidden))
         case .activation:
             let next = C.step(C.activations, from: c.hidden.first?.activation ?? .tanh, by: delta)
-            c.hidden = c.hidden.map { HiddenLayer(units: $0.units, activation: next) }
-            rebuild(c, notice: "activation \(next.label) in every hidden layer")
+            for i in c.hidden.indices { c.hidden[i].activation = next }
+            rebuild(c, notice: "activation \(next.label) in every hidden layer" + dropNormOnMaxout(&c.hidden))
+        case .norm:
+            let all = Set(c.hidden.map(\.norm))
+            let next = C.step(C.norms, from: all.count == 1 ? all.first! : nil, by: delta)
+            if next != nil, c.hidden.contains(where: { if case .maxout = $0.activation { true } else { false } }) {
+                state.notice = "maxout layers take no norm here; choose another activation first"
+                return
+            }
+            for i in c.hidden.indices { c.hidden[i].norm = next }
+            rebuild(c, notice: next.map { "\($0 == .batch ? "batch" : "layer") norm in every hidden layer: " + ($0 == .batch
+                ? "z(l) is normalised over the minibatch, per unit, then scaled by gamma(l) and shifted by beta(l)"
+                : "z(l) is normalised over the layer's units, per example, then scaled by gamma(l) and shifted by beta(l)") }
+                ?? "no norm: a(l+1) = f(z(l+1))")
+        case .skip:
+            let k = C.step(C.skips, from: c.hidden.skipDistance, by: delta)
+            c.hidden = c.hidden.withSkip(k, inputs: session.architecture.inputs)
+            if k > 0 && c.hidden.skipDistance == 0 {
+                state.notice = "no hidden layer has the width of a(l+1-\(k)); make the widths agree to add a skip of \(k)"
+                return
+            }
+            rebuild(c, notice: k == 0 ? "no skip connections" : "skip connections: a(l+1) = f(z(l+1)) + a(l+1-\(k)) where the widths agree")
+        case .dropout:
+            let all = Set(c.hidden.map(\.keep))
+            let next = C.step(C.keeps, from: all.count == 1 ? all.first! : 1, by: delta)
+            for i in c.hidden.indices { c.hidden[i].keep = next }
+            rebuild(c, notice: next == 1 ? "no dropout" : "dropout: each hidden unit is kept with p = \(NumberFormat.compact(next)) while training (off for the map and the metrics)")
         case .outputLoss:
             let classes = data.dataset.classCount ?? 1
             let choices = C.outputs(regression: isRegression, classes: classes)

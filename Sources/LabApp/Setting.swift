@@ -7,7 +7,7 @@ import NeuralCore
 /// says how it steps.
 public enum Setting: Hashable, Sendable {
     case dataset, classes, noise, trainShare, features
-    case hiddenLayers, units(layer: Int), layerActivation(layer: Int), activation
+    case hiddenLayers, units(layer: Int), layerActivation(layer: Int), activation, norm, skip, dropout
     case outputLoss, initialization, biasInit, seed
     case optimizer, learningRate, batchSize, l2, l1
     case speed, testPoints, mapStyle
@@ -24,6 +24,9 @@ public enum Setting: Hashable, Sendable {
         case .units(let l): "a(\(l + 2)) units"
         case .layerActivation(let l): "a(\(l + 2)) activation"
         case .activation: "activation"
+        case .norm: "norm"
+        case .skip: "skip"
+        case .dropout: "dropout keep"
         case .outputLoss: "output / loss"
         case .initialization: "init"
         case .biasInit: "bias init"
@@ -44,7 +47,7 @@ public enum Setting: Hashable, Sendable {
         switch self {
         case .dataset, .classes, .noise, .trainShare: .data
         case .features: .features
-        case .hiddenLayers, .units, .seed: .network
+        case .hiddenLayers, .units, .seed, .norm, .skip, .dropout: .network
         case .layerActivation, .activation: .activation
         case .outputLoss: .output
         case .initialization, .biasInit: .initialization
@@ -70,6 +73,9 @@ public enum Setting: Hashable, Sendable {
             FeatureSet([.x1, .x2, .sinX1, .sinX2]), FeatureSet([.r, .theta]), FeatureSet([.x1, .x2, .r]),
             FeatureSet([.x1, .x2, .x1Squared, .x2Squared, .x1x2, .sinX1, .sinX2]),
         ]
+        static let norms: [NormKind?] = [nil, .batch, .layer]
+        static let skips = [0, 1, 2]
+        static let keeps: [Double] = [1, 0.9, 0.8, 0.5]
         static let inits: [WeightInit] = [.glorot, .he, .uniform(range: 0.5), .uniform(range: 1)]
         static let optimizers: [Optimizer] = [.sgd, .momentum(mu: 0.9), .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)]
         /// Most hidden layers (the core's limit, the one limit of depth everywhere) and units

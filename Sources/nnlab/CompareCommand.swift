@@ -16,7 +16,8 @@ extension NNLab {
             discussion: """
             --vary KEY=V1,V2[,V3,V4] with KEY one of: \(VariedSetting.names.joined(separator: ", ")). \
             Layers are written as widths joined by x (8x8), or none. Examples: --vary activation=logistic,relu; \
-            --vary layers=none,2; --vary l2=0,0.01; --vary learning_rate=0.01,0.3,3. \
+            --vary layers=none,2; --vary l2=0,0.01; --vary learning_rate=0.01,0.3,3; --vary norm=none,batch,layer; \
+            --vary skip=0,1; --vary dropout=1,0.8. \
             Every network trains on the same data, split and batch order, from the same weights where the shapes agree.
             """)
 
@@ -45,7 +46,7 @@ extension NNLab {
 
 /// The settings `nnlab compare --vary` can vary, and how each value changes a configuration.
 enum VariedSetting: String, CaseIterable {
-    case activation, layers, learningRate = "learning_rate", batch, optimizer, initialization = "init", biasInit = "bias_init"
+    case activation, layers, norm, skip, dropout, learningRate = "learning_rate", batch, optimizer, initialization = "init", biasInit = "bias_init"
     case l1, l2, loss, features
 
     static let names = allCases.map(\.rawValue)
@@ -93,7 +94,7 @@ enum VariedSetting: String, CaseIterable {
         case .activation:
             guard !c.hidden.isEmpty else { throw NNLabError("\(flag): the lesson's network has no hidden layer to change") }
             let f = try Parse.activation(value, flag: flag)
-            c.hidden = c.hidden.map { HiddenLayer(units: $0.units, activation: f) }
+            for i in c.hidden.indices { c.hidden[i].activation = f }
         case .layers:
             // Widths joined by x (8x8): the values themselves are separated by commas.
             let widths = try Parse.widths(value.replacingOccurrences(of: "x", with: ","), flag: flag, allowNone: true)
@@ -104,8 +105,26 @@ enum VariedSetting: String, CaseIterable {
             if let wide = widths.first(where: { $0 > ScenarioLimits.maxWidth }) {
                 throw NNLabError("\(flag): a layer has at most \(ScenarioLimits.maxWidth) units, found \(wide)")
             }
-            let activation = c.hidden.first?.activation ?? .tanh
-            c.hidden = widths.map { HiddenLayer(units: $0, activation: activation) }
+            // The lesson's first hidden layer, its norm and dropout for every new layer; its skip where the widths agree.
+            let first = c.hidden.first ?? HiddenLayer(units: 1, activation: .tanh)
+            c.hidden = widths.map { HiddenLayer(units: $0, activation: first.activation, norm: first.norm, keep: first.keep) }
+                .withSkip(c.hidden.skipDistance, inputs: nil)
+        case .norm, .skip, .dropout:
+            guard !c.hidden.isEmpty else { throw NNLabError("\(flag): the lesson's network has no hidden layer to change") }
+            let widths = c.hidden.map(\.units), activations = c.hidden.map(\.activation)
+            let norm = self == .norm ? value : c.hidden.map { $0.norm?.rawValue ?? "none" }.joined(separator: ",")
+            let dropout = self == .dropout ? value : c.hidden.map { "\($0.keep)" }.joined(separator: ",")
+            var skip = c.hidden.skipDistance
+            if self == .skip {
+                guard let k = Int(value) else { throw NNLabError("\(flag): a skip is a whole number of layers (0 for none)") }
+                skip = k
+            }
+            do {
+                c.hidden = try Parse.layerParts(widths: widths, activations: activations, norm: norm, skip: skip, dropout: dropout, inputs: nil)
+            } catch let e as NNLabError {
+                // The message names train's flag (--norm: ...); here the flag is --vary's.
+                throw NNLabError("\(flag): " + e.message.replacingOccurrences(of: "^--[a-z]+( [0-9]+)?: ", with: "", options: .regularExpression))
+            }
         case .learningRate: c.settings.learningRate = try number(minimum: 0)
         case .batch:
             guard let n = Int(value), n >= 1 else { throw NNLabError("\(flag): a batch is a whole number of 1 or more") }

@@ -78,6 +78,10 @@ import Testing
             ("layers=2,0x3", "nnlab: --vary: layers 0x3: layer widths must be at least 1, found 0"),
             ("layers=513,2", "nnlab: --vary: layers 513: a layer has at most 512 units, found 513"),
             ("features=x1 x2;r", "nnlab: --vary: features x1 x2: \"x1 x2\" names 2 features; separate them with commas (x1,x2)"),
+            ("norm=none,group", "nnlab: --vary: norm group: unknown norm \"group\"; expected none, batch or layer"),
+            ("skip=0,x", "nnlab: --vary: skip x: a skip is a whole number of layers (0 for none)"),
+            ("skip=0,1", "nnlab: --vary: skip 1: no hidden layer has the width of a(l+1-1), so nothing would be added"),
+            ("dropout=1,0", "nnlab: --vary: dropout 0: the keep probability must be a number in (0, 1], found \"0\""),
         ]
         for (vary, message) in cases {
             let r = try CLI.run(["compare", "4", "--vary", vary])
@@ -86,8 +90,12 @@ import Testing
         }
         let twice = try CLI.run(["compare", "4", "--vary", "layers=none,2", "--vary", "batch=1,4"])
         #expect(twice.status == 2 && twice.stderr.hasPrefix("nnlab: --vary: given 2 times; a comparison changes one setting"), "\(twice.stderr)")
-        let ok = try CLI.run(["compare", "4", "--vary", "layers=none,2"])
-        #expect(ok.status == 2 && ok.stderr.contains("the lab needs a terminal"))
+        for vary in ["layers=none,2", "norm=none,batch,layer", "dropout=1,0.8"] {
+            let ok = try CLI.run(["compare", "4", "--vary", vary])
+            #expect(ok.status == 2 && ok.stderr.contains("the lab needs a terminal"), "\(vary): \(ok.stderr)")
+        }
+        let skip = try CLI.run(["compare", "06a", "--vary", "skip=0,1"])
+        #expect(skip.status == 2 && skip.stderr.contains("the lab needs a terminal"), "\(skip.stderr)")
     }
 
     /// `nnlab chain`: both examples value by value; a bad --x is one line, exit 2.

@@ -338,6 +338,35 @@ import Testing
         if let problem = Golden.check("dashboard-\(size.0)x\(size.1)-\(size.2).txt", text) { Issue.record(Comment(rawValue: problem)) }
     }
 
+    /// The settings panel's norm, skip and dropout rows change every hidden layer; adding a layer
+    /// keeps them (the skip where the widths agree); the network trains with them.
+    @Test func settingsChangeNormSkipAndDropout() throws {
+        let lab = try Self.lab("06a-spiral-deep") { $0.variants = [] }
+        lab.handle(.char("s"))
+        // Rows (the cursor starts on dataset): Data, dataset, noise, train share, features, Network, hidden layers, a(2) units,
+        // a(2) activation, a(3) units, a(3) activation, activation, norm, skip, dropout keep.
+        for _ in 0..<10 { lab.handle(.down) }
+        lab.handle(.right)
+        #expect(lab.configuration.hidden.map(\.norm) == [.batch, .batch], "\(lab.state.notice ?? "")")
+        lab.handle(.right)
+        #expect(lab.configuration.hidden.map(\.norm) == [.layer, .layer])
+        lab.handle(.down)
+        lab.handle(.right)
+        #expect(lab.configuration.hidden.map(\.skip) == [0, 1], "\(lab.state.notice ?? "")")
+        lab.handle(.down)
+        lab.handle(.right)
+        #expect(lab.configuration.hidden.map(\.keep) == [0.9, 0.9])
+        for _ in 0..<8 { lab.handle(.up) }
+        lab.handle(.right)
+        let hidden = lab.configuration.hidden
+        #expect(hidden.count == 3 && hidden.allSatisfy { $0.norm == .layer && $0.keep == 0.9 } && hidden.map(\.skip) == [0, 1, 1], "\(hidden)")
+        #expect(lab.session.architecture.hidden == hidden)
+        lab.trainSynchronously(epochs: 3)
+        #expect(lab.session.metrics.epoch == 3 && lab.session.metrics.objective.isFinite)
+        let text = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(text.contains("layer (all)") && text.contains("a(l+1-1) added in 2 layers") && text.contains("0.9"))
+    }
+
     @Test func settingsAndHelpGolden() throws {
         let lab = try Self.lab("06a-spiral-deep") { $0.variants = [] }
         lab.trainSynchronously(epochs: 5)
