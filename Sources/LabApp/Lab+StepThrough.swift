@@ -11,7 +11,6 @@ extension Lab {
     /// training pauses.
     func openStepThrough() {
         guard !points.isEmpty else { state.notice = "there are no points to step through"; return }
-        if let problem = snapshot.network.traceProblem { state.notice = problem; return }
         controller.send(.pause)
         var cursor = state.stepping ?? StepCursor(point: defaultStepPoint())
         if let chosen = state.selectedPoint { cursor.point = chosen }
@@ -232,6 +231,7 @@ extension Lab {
             return
         case .batch:
             if cursor.batchScroll == nil {
+                if let problem = snapshot.network.batchTraceProblem { state.notice = problem; return }
                 cursor.batchScroll = 0
                 let m = batchPoints(from: cursor.point).count
                 state.notice = "minibatch: \(m) training example\(m == 1 ? "" : "s") from this one, all at once; n/p matrix by matrix, m back to the one example"

@@ -67,7 +67,56 @@ public struct StepDetail: Widget {
                      Operand(label: "a(\(l - 1))", matrix: activation(l - 1) ?? empty, column: i.map { _ in 0 }),
                      Operand(label: "b(\(l - 1))", matrix: Self.column(net.b(l - 1)), row: i)], result)
         case .a(let l):
+            let shape = shape(of: l)
+            var inputs = shape?.norm != nil ? [Operand(label: "zhat(\(l))", matrix: value(.zhat(l)) ?? empty, row: i)]
+                : [Operand(label: "z(\(l))", matrix: value(.z(l)) ?? empty, row: i)]
+            if let source = shape?.skipSource {
+                inputs.append(Operand(label: "a(\(source + 2))", matrix: activation(source + 2) ?? empty, row: i))
+            }
+            return (inputs, result)
+        case .mean(let l):
             return ([Operand(label: "z(\(l))", matrix: value(.z(l)) ?? empty, row: i)], result)
+        case .variance(let l):
+            return ([Operand(label: "z(\(l))", matrix: value(.z(l)) ?? empty, row: i),
+                     Operand(label: "mu(\(l))", matrix: value(.mean(l)) ?? empty)], result)
+        case .zhat(let l):
+            return ([Operand(label: "z(\(l))", matrix: value(.z(l)) ?? empty, row: i),
+                     Operand(label: "mu(\(l))", matrix: value(.mean(l)) ?? empty),
+                     Operand(label: "sigma^2(\(l))", matrix: value(.variance(l)) ?? empty),
+                     Operand(label: "gamma(\(l - 1))", matrix: Self.column(net.gamma(l - 1) ?? []), row: i),
+                     Operand(label: "beta(\(l - 1))", matrix: Self.column(net.beta(l - 1) ?? []), row: i)], result)
+        case .gradA(let l):
+            var inputs = [Operand(label: "(W(\(l)))^T", matrix: Self.transpose(net.W(l)), row: i),
+                          Operand(label: "delta(\(l + 1))", matrix: value(.delta(l + 1)) ?? empty)]
+            for above in net.shapes where above.skipSource == l - 2 {
+                inputs.append(Operand(label: "dJ/da(\(above.l + 1))", matrix: value(.gradA(above.l + 1)) ?? empty, row: i))
+            }
+            return (inputs, result)
+        case .gradZhat(let l):
+            var inputs = [Operand(label: "dJ/da(\(l))", matrix: value(.gradA(l)) ?? empty, row: i)]
+            if let fp = fPrime(layer: l) { inputs.append(Operand(label: "f'(zhat(\(l)))", matrix: fp, row: i)) }
+            return (inputs, result)
+        case .delta(let l) where l < n_l && value(.gradA(l)) != nil:
+            // A layer with parts: delta(l) from dJ/da(l), through the norm if it has one.
+            if shape(of: l)?.norm != nil {
+                return ([Operand(label: "dJ/dzhat(\(l))", matrix: value(.gradZhat(l)) ?? empty, row: i),
+                         Operand(label: "gamma(\(l - 1))", matrix: Self.column(net.gamma(l - 1) ?? []), row: i),
+                         Operand(label: "sigma^2(\(l))", matrix: value(.variance(l)) ?? empty)], result)
+            }
+            var inputs = [Operand(label: "dJ/da(\(l))", matrix: value(.gradA(l)) ?? empty, row: i)]
+            if let fp = fPrime(layer: l) { inputs.append(Operand(label: "f'(z(\(l)))", matrix: fp, row: i)) }
+            return (inputs, result)
+        case .gradGamma(let l):
+            return ([Operand(label: "dJ/dzhat(\(l + 1))", matrix: value(.gradZhat(l + 1)) ?? empty, row: i),
+                     Operand(label: "n(\(l + 1))", matrix: normalized(l + 1) ?? empty, row: i)], result)
+        case .gradBeta(let l):
+            return ([Operand(label: "dJ/dzhat(\(l + 1))", matrix: value(.gradZhat(l + 1)) ?? empty, row: i)], result)
+        case .updatedGamma(let l), .updatedBeta(let l):
+            let isGamma = if case .updatedGamma = e.kind { true } else { false }
+            let before = Self.column((isGamma ? net.gamma(l) : net.beta(l)) ?? [])
+            return ([Operand(label: "\(e.symbol) before", matrix: before, row: i),
+                     Operand(label: "grad \(e.symbol)", matrix: value(isGamma ? .gradGamma(l) : .gradBeta(l)) ?? before, row: i)],
+                    Operand(label: "\(e.symbol) after", matrix: e.value, row: i))
         case .loss:
             return ([Operand(label: "a(\(n_l))", matrix: activation(n_l) ?? empty, row: i), Operand(label: "y", matrix: Self.column(trace.target), row: i)], result)
         case .delta(let l) where l == n_l:
@@ -98,12 +147,28 @@ public struct StepDetail: Widget {
         }
     }
 
-    /// f'(z(l)) of hidden layer a(l) (nil for maxout, whose f' routes to the winning piece).
+    /// f'(z(l)) of hidden layer a(l), f'(zhat(l)) with a norm (nil for maxout, whose f' routes
+    /// to the winning piece).
     func fPrime(layer l: Int) -> Matrix<Double>? {
-        let shapes = trace.network.shapes
-        guard l - 2 >= 0, l - 2 < shapes.count, let f = shapes[l - 2].activation, shapes[l - 2].pieces == 1,
-              let z = value(.z(l)) else { return nil }
+        guard let s = shape(of: l), let f = s.activation, s.pieces == 1,
+              let z = s.norm != nil ? value(.zhat(l)) : value(.z(l)) else { return nil }
         return Self.column(z.values.map { f.fPrime($0) })
+    }
+
+    /// The shape of the layer whose output is a(l) (nil for a(1) and past the output).
+    func shape(of l: Int) -> LayerShape? {
+        let shapes = trace.network.shapes
+        return l - 2 >= 0 && l - 2 < shapes.count ? shapes[l - 2] : nil
+    }
+
+    /// n(l) = (z(l) - mu(l)) / sqrt(sigma^2(l) + eps): mu and sigma^2 one number (layer norm)
+    /// or one per unit (batch norm).
+    func normalized(_ l: Int) -> Matrix<Double>? {
+        guard let z = value(.z(l)), let mu = value(.mean(l)), let v = value(.variance(l)) else { return nil }
+        return Self.column(z.values.indices.map { i in
+            let k = mu.values.count == 1 ? 0 : i
+            return (z.values[i] - mu.values[k]) / (v.values[k] + normEpsilon).squareRoot()
+        })
     }
 
     /// Unit mode: the scalar computation of unit i written out.
@@ -126,10 +191,24 @@ public struct StepDetail: Widget {
                     "        = " + (terms + [p(b)]).joined(separator: " + "),
                     "        = " + ((0..<w.cols).map { p(w[i, $0] * a[$0]) } + [p(b)]).joined(separator: " + ") + " = " + n(e.value[i, 0])]
         case .a(let l):
-            guard let z = value(.z(l)), i < z.rows else { return [] }
+            let shape = shape(of: l)
+            let input = shape?.norm != nil ? "zhat" : "z"
+            guard let z = value(input == "z" ? .z(l) : .zhat(l)), i < z.rows else { return [] }
             let name = l - 2 < net.shapes.count ? (net.shapes[l - 2].activation?.name ?? net.architecture.output.rawValue) : "f"
-            return ["a(\(l))_\(i + 1) = \(name)(z(\(l))_\(i + 1)) = \(name)(\(n(z[i, 0]))) = \(n(e.value[i, 0]))"]
-        case .delta(let l) where l < net.architecture.n_l:
+            if let source = shape?.skipSource, let added = activation(source + 2), i < added.rows {
+                let k = source + 2
+                return ["a(\(l))_\(i + 1) = \(name)(\(input)(\(l))_\(i + 1)) + a(\(k))_\(i + 1) = \(name)(\(n(z[i, 0]))) + \(p(added[i, 0]))"
+                        + " = \(n(e.value[i, 0]))"]
+            }
+            return ["a(\(l))_\(i + 1) = \(name)(\(input)(\(l))_\(i + 1)) = \(name)(\(n(z[i, 0]))) = \(n(e.value[i, 0]))"]
+        case .zhat(let l):
+            guard let z = value(.z(l)), let mu = value(.mean(l)), let v = value(.variance(l)), let g = net.gamma(l - 1), let b = net.beta(l - 1),
+                  i < z.rows, i < g.count else { return [] }
+            let k = mu.values.count == 1 ? 0 : i
+            let sub = mu.values.count == 1 ? "" : "_\(i + 1)"
+            return ["zhat(\(l))_\(i + 1) = gamma(\(l - 1))_\(i + 1) (z(\(l))_\(i + 1) - mu(\(l))\(sub)) / sqrt(sigma^2(\(l))\(sub) + eps) + beta(\(l - 1))_\(i + 1)",
+                    "        = \(p(g[i]))\(times)(\(n(z[i, 0])) - \(p(mu.values[k]))) / sqrt(\(n(v.values[k])) + \(n(normEpsilon))) + \(p(b[i])) = \(n(e.value[i, 0]))"]
+        case .delta(let l) where l < net.architecture.n_l && value(.gradA(l)) == nil:
             let w = net.W(l)
             guard let d = value(.delta(l + 1))?.values, d.count == w.rows, i < w.cols else { return [] }
             let sum = (0..<w.rows).reduce(0.0) { $0 + w[$1, i] * d[$1] }
@@ -143,7 +222,8 @@ public struct StepDetail: Widget {
         case .updatedW, .updatedB:
             let s = e.symbol
             return ["row \(i + 1): \(s)_\(i + 1) <- \(s)_\(i + 1) - eta grad \(s)_\(i + 1)   (\(entry.note ?? ""))"]
-        case .input, .loss, .delta, .gradB, .lossAfterUpdate:
+        case .input, .loss, .delta, .gradB, .lossAfterUpdate, .mean, .variance, .gradA, .gradZhat, .gradGamma, .gradBeta,
+             .updatedGamma, .updatedBeta:
             return []
         }
     }

@@ -111,8 +111,8 @@ struct StepScreen: Screen {
         }
         let focus: Int = switch entry.kind {
         case .loss, .lossAfterUpdate: layers.count - 1
-        case .input, .z, .a, .delta: entry.layer - 1
-        case .gradW, .gradB, .updatedW, .updatedB: entry.layer
+        case .input, .z, .a, .delta, .mean, .variance, .zhat, .gradA, .gradZhat: entry.layer - 1
+        case .gradW, .gradB, .updatedW, .updatedB, .gradGamma, .gradBeta, .updatedGamma, .updatedBeta: entry.layer
         }
         NetworkDiagram(layers: layers, weights: Views.diagramWeights(trace.network), parameterCount: arch.parameterCount, highlighted: Swift.min(focus, layers.count - 1))
             .render(into: &buffer, area: Panel.inner(left[1]), theme: theme)

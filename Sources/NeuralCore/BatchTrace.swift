@@ -29,7 +29,7 @@ extension Network {
     /// `targets` (regression, one array per example) through the batch pass. Throws unless the
     /// batch has 1 to 4,096 examples that fit the network.
     public func batchTrace(inputs: [[Double]], labels: [Int]? = nil, targets: [[Double]]? = nil) throws -> BatchTrace {
-        try requireTraceable()
+        try requireBatchTraceable()
         let net = converted(to: Double.self)
         let arch = net.architecture
         let m = inputs.count

@@ -1,6 +1,6 @@
 /// Which of a layer's parameters a tensor is.
 public enum TensorPart: String, Sendable, Hashable, CaseIterable {
-    case weights = "W", bias = "b", gamma = "γ", beta = "β"
+    case weights = "W", bias = "b", gamma = "gamma", beta = "beta"
 
     /// The gradient's name in reports: `dW`, `db`, `dgamma`, `dbeta`.
     public var gradientName: String {
@@ -28,7 +28,7 @@ public enum TensorPart: String, Sendable, Hashable, CaseIterable {
 
 /// Backpropagation against finite differences for one tensor (W(l), b(l), gamma(l), beta(l)).
 public struct TensorCheck: Sendable, Equatable {
-    /// "W(1)", "b(2)", "γ(2)", ...
+    /// "W(1)", "b(2)", "gamma(2)", ...
     public let name: String
     /// The lecture's l.
     public let layer: Int

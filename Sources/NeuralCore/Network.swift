@@ -165,8 +165,8 @@ public struct Network<S: NNScalar>: Sendable {
             for s in shapes {
                 if !allFinite(p.baseAddress! + s.weightOffset, s.weightCount) { return "W(\(s.l))" }
                 if !allFinite(p.baseAddress! + s.biasOffset, s.rows) { return "b(\(s.l))" }
-                if s.norm != nil, !allFinite(p.baseAddress! + s.gammaOffset, s.units) { return "γ(\(s.l))" }
-                if s.norm != nil, !allFinite(p.baseAddress! + s.betaOffset, s.units) { return "β(\(s.l))" }
+                if s.norm != nil, !allFinite(p.baseAddress! + s.gammaOffset, s.units) { return "gamma(\(s.l))" }
+                if s.norm != nil, !allFinite(p.baseAddress! + s.betaOffset, s.units) { return "beta(\(s.l))" }
             }
             return statistics.allSatisfy(\.isFinite) ? nil : "the running statistics"
         }

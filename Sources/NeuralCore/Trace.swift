@@ -23,6 +23,16 @@ public struct TraceEntry: Sendable {
         case updatedW(Int), updatedB(Int)
         /// J for the same example after the update.
         case lossAfterUpdate
+        /// mu(l) and sigma^2(l): what a norm subtracts from z(l) and divides by.
+        case mean(Int), variance(Int)
+        /// zhat(l) = gamma(l-1) .* (z(l) - mu(l)) / sqrt(sigma^2(l) + eps) + beta(l-1).
+        case zhat(Int)
+        /// dJ/da(l) (from the layer above and every skip that reads a(l)) and dJ/dzhat(l).
+        case gradA(Int), gradZhat(Int)
+        /// grad gamma(l), grad beta(l) (the norm of z(l+1)).
+        case gradGamma(Int), gradBeta(Int)
+        /// gamma(l) and beta(l) after the update.
+        case updatedGamma(Int), updatedBeta(Int)
 
         /// The lecture's symbol: `z(2)`, `a(2)`, `J`, `delta(3)`, `grad W(2)`, `W(2)`.
         public var symbol: String {
@@ -36,16 +46,25 @@ public struct TraceEntry: Sendable {
             case .gradB(let l): "grad b(\(l))"
             case .updatedW(let l): "W(\(l))"
             case .updatedB(let l): "b(\(l))"
+            case .mean(let l): "mu(\(l))"
+            case .variance(let l): "sigma^2(\(l))"
+            case .zhat(let l): "zhat(\(l))"
+            case .gradA(let l): "dJ/da(\(l))"
+            case .gradZhat(let l): "dJ/dzhat(\(l))"
+            case .gradGamma(let l): "grad gamma(\(l))"
+            case .gradBeta(let l): "grad beta(\(l))"
+            case .updatedGamma(let l): "gamma(\(l))"
+            case .updatedBeta(let l): "beta(\(l))"
             }
         }
 
         /// The phase of the algorithm the value belongs to.
         public var phase: Phase {
             switch self {
-            case .input, .z, .a: .forward
+            case .input, .z, .a, .mean, .variance, .zhat: .forward
             case .loss: .loss
-            case .delta, .gradW, .gradB: .backward
-            case .updatedW, .updatedB, .lossAfterUpdate: .update
+            case .delta, .gradW, .gradB, .gradA, .gradZhat, .gradGamma, .gradBeta: .backward
+            case .updatedW, .updatedB, .updatedGamma, .updatedBeta, .lossAfterUpdate: .update
             }
         }
 
@@ -53,7 +72,9 @@ public struct TraceEntry: Sendable {
         public var layer: Int {
             switch self {
             case .input: 1
-            case .z(let l), .a(let l), .delta(let l), .gradW(let l), .gradB(let l), .updatedW(let l), .updatedB(let l): l
+            case .z(let l), .a(let l), .delta(let l), .gradW(let l), .gradB(let l), .updatedW(let l), .updatedB(let l),
+                 .mean(let l), .variance(let l), .zhat(let l), .gradA(let l), .gradZhat(let l), .gradGamma(let l),
+                 .gradBeta(let l), .updatedGamma(let l), .updatedBeta(let l): l
             case .loss, .lossAfterUpdate: 0
             }
         }
@@ -125,7 +146,6 @@ extension Network {
     /// output.
     public func trace(input: [Double], label: Int? = nil, target: [Double]? = nil, learningRate: Double? = nil,
                       progress: ((Int, Int) -> Void)? = nil) throws -> Trace {
-        try requireTraceable()
         let net = converted(to: Double.self)
         let arch = net.architecture
         guard input.count == arch.inputs else { throw NNLabError("the network takes \(arch.inputs) inputs, found \(input.count)") }
@@ -158,7 +178,14 @@ extension Network {
             entries.append(TraceEntry(kind: .z(l + 1), formula: "z(\(l + 1)) = W(\(l)) a(\(l)) + b(\(l))",
                                       value: column(ws.zColumn(layer: s.index, 0)), check: nil,
                                       note: s.pieces > 1 ? "\(s.pieces) pieces per unit: row i k + p is piece p of unit i" : nil))
-            let (formula, note) = Self.activationFormula(s, l: l + 1, winners: ws.winnerColumn(layer: s.index, 0))
+            if s.norm != nil { entries += net.normEntries(s, ws) }
+            var (formula, note) = Self.activationFormula(s, l: l + 1, winners: ws.winnerColumn(layer: s.index, 0))
+            if s.norm != nil { formula = formula.replacingOccurrences(of: "(z(\(l + 1)))", with: "(zhat(\(l + 1)))") }
+            if let source = s.skipSource { formula += " + a(\(source + 2))" }
+            if s.keep < 1 {
+                note = (note.map { $0 + "; " } ?? "") + "dropout with keep p = \(NumberFormat.short(s.keep)) is off here, as for the map "
+                    + "and the metrics: a training step multiplies f(.) by m / p, each m_i 1 with probability p, else 0"
+            }
             entries.append(TraceEntry(kind: .a(l + 1), formula: formula,
                                       value: column(ws.aColumn(layer: s.index, 0)), check: nil, note: note))
         }
@@ -181,7 +208,17 @@ extension Network {
                                       check: check.tensors.first { $0.checks(layer: l, bias: false) }, note: nil))
             entries.append(TraceEntry(kind: .gradB(l), formula: "grad b(\(l)) = delta(\(l + 1))",
                                       value: column(gb), check: check.tensors.first { $0.checks(layer: l, bias: true) }, note: nil))
-            if s.index > 0 {
+            if s.norm != nil {
+                let gGamma = Array(UnsafeBufferPointer(start: ws.gradient + s.gammaOffset, count: s.units))
+                let gBeta = Array(UnsafeBufferPointer(start: ws.gradient + s.betaOffset, count: s.units))
+                entries.append(TraceEntry(kind: .gradGamma(l), formula: "grad gamma(\(l)) = dJ/dzhat(\(l + 1)) .* (z(\(l + 1)) - mu(\(l + 1))) / sqrt(sigma^2(\(l + 1)) + eps)",
+                                          value: column(gGamma), check: check.tensors.first { $0.layer == l && $0.part == .gamma }, note: nil))
+                entries.append(TraceEntry(kind: .gradBeta(l), formula: "grad beta(\(l)) = dJ/dzhat(\(l + 1))",
+                                          value: column(gBeta), check: check.tensors.first { $0.layer == l && $0.part == .beta }, note: nil))
+            }
+            if s.index > 0, !net.isPlainBelow(s.index) {
+                entries += net.partsDeltaEntries(below: net.shapes[s.index - 1], ws)
+            } else if s.index > 0 {
                 let below = net.shapes[s.index - 1]
                 let f = below.activation!
                 let formula: String
@@ -210,6 +247,12 @@ extension Network {
                                           value: updated.W(l), check: nil, note: "eta = \(NumberFormat.short(eta))"))
                 entries.append(TraceEntry(kind: .updatedB(l), formula: "b(\(l)) <- b(\(l)) - eta grad b(\(l))",
                                           value: column(updated.b(l)), check: nil, note: "eta = \(NumberFormat.short(eta))"))
+                if let gamma = updated.gamma(l), let beta = updated.beta(l) {
+                    entries.append(TraceEntry(kind: .updatedGamma(l), formula: "gamma(\(l)) <- gamma(\(l)) - eta grad gamma(\(l))",
+                                              value: column(gamma), check: nil, note: "eta = \(NumberFormat.short(eta))"))
+                    entries.append(TraceEntry(kind: .updatedBeta(l), formula: "beta(\(l)) <- beta(\(l)) - eta grad beta(\(l))",
+                                              value: column(beta), check: nil, note: "eta = \(NumberFormat.short(eta))"))
+                }
             }
             let after = Workspace<Double>(unchecked: arch, capacity: 1)
             after.loadSingle(input: input, label: label.map { Int32($0) }, target: target)
@@ -240,14 +283,99 @@ extension Network {
     }
 }
 
-extension Network {
-    /// Why the step-through cannot show this network yet, or nil: its entries are the dense
-    /// layer's z and a, which would misstate a layer with a norm, a skip or dropout.
-    public var traceProblem: String? {
-        architecture.isPlain ? nil : "no step-through yet for norms, skips, dropout (see nnlab grad)"
+extension Network where S == Double {
+    /// True when the delta of layer index `k - 1` is the dense one, (W(l))^T delta(l+1) .* f'(z(l)):
+    /// the layer has no part and no skip reads its a.
+    func isPlainBelow(_ k: Int) -> Bool {
+        shapes[k - 1].isPlain && !shapes.contains { $0.skipSource == k - 1 }
     }
 
-    func requireTraceable() throws {
-        if let traceProblem { throw NNLabError(traceProblem) }
+    /// mu, sigma^2 and zhat of layer `s` (one example, evaluation mode): layer norm's over the
+    /// example's units, batch norm's running ones.
+    func normEntries(_ s: LayerShape, _ ws: Workspace<Double>) -> [TraceEntry] {
+        let L = s.l + 1, l = s.l
+        let z = ws.zColumn(layer: s.index, 0)
+        let mean: [Double], variance: [Double], meanFormula: String, varianceFormula: String, note: String
+        if s.norm == .layer {
+            let mu = z.reduce(0, +) / Double(z.count)
+            mean = [mu]
+            variance = [z.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(z.count)]
+            meanFormula = "mu(\(L)) = (1/\(s.units)) sum_i z(\(L))_i"
+            varianceFormula = "sigma^2(\(L)) = (1/\(s.units)) sum_i (z(\(L))_i - mu(\(L)))^2"
+            note = "layer norm: over the \(s.units) units of this example, the same in training and evaluation"
+        } else {
+            let running = runningStatistics(l)!
+            (mean, variance) = (running.mean, running.variance)
+            meanFormula = "mu(\(L)) = the running mean of z(\(L)) over the training minibatches"
+            varianceFormula = "sigma^2(\(L)) = the running variance of z(\(L)) over the training minibatches"
+            note = "batch norm, evaluation: the running statistics (momentum \(NumberFormat.short(batchNormMomentum))), as the map uses; "
+                + "a training step uses its minibatch's own mean and variance, per unit"
+        }
+        func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
+        let zhat = (0..<s.units).map { ws.parts[s.index].zhat![$0 &* ws.ld] }
+        let parameters = (gamma(l) ?? []).count <= 8
+            ? "gamma(\(l)) = [\((gamma(l) ?? []).map { NumberFormat.significant($0, digits: 4) }.joined(separator: " "))], "
+                + "beta(\(l)) = [\((beta(l) ?? []).map { NumberFormat.significant($0, digits: 4) }.joined(separator: " "))]"
+            : "gamma(\(l)) and beta(\(l)) are the layer's learned scale and shift (\(s.units) each)"
+        return [
+            TraceEntry(kind: .mean(L), formula: meanFormula, value: column(mean), check: nil, note: note),
+            TraceEntry(kind: .variance(L), formula: varianceFormula, value: column(variance), check: nil, note: nil),
+            TraceEntry(kind: .zhat(L), formula: "zhat(\(L)) = gamma(\(l)) .* (z(\(L)) - mu(\(L))) / sqrt(sigma^2(\(L)) + eps) + beta(\(l))",
+                       value: column(zhat), check: nil, note: "eps = \(NumberFormat.short(normEpsilon)); " + parameters),
+        ]
+    }
+
+    /// dJ/da(l), dJ/dzhat(l) (with a norm) and delta(l) of hidden layer `b` (its output a(l)),
+    /// after the backward pass: what reaches a(l) from the layer above and from every skip.
+    func partsDeltaEntries(below b: LayerShape, _ ws: Workspace<Double>) -> [TraceEntry] {
+        let l = b.l + 1
+        func column(_ v: [Double]) -> Matrix<Double> { Matrix(rows: v.count, cols: 1, values: v) }
+        let buffers = ws.parts[b.index]
+        let g = (0..<b.units).map { buffers.g[$0 &* ws.ld] }
+        let skips = shapes.filter { $0.skipSource == b.index }.map { "dJ/da(\($0.l + 1))" }
+        var entries = [TraceEntry(kind: .gradA(l), formula: "dJ/da(\(l)) = " + (["(W(\(l)))^T delta(\(l + 1))"] + skips).joined(separator: " + "),
+                                  value: column(g), check: nil,
+                                  note: skips.isEmpty ? nil : "a skip reads a(\(l)), so its gradient arrives there too, added")]
+        let f = b.activation!
+        let delta = column(ws.deltaColumn(layer: b.index, 0))
+        let dropout = b.keep < 1 ? " (dropout is off here)" : ""
+        if case .maxout = f {
+            entries.append(TraceEntry(kind: .delta(l), formula: "delta(\(l)) = dJ/da(\(l)) routed to each unit's winning piece",
+                                      value: delta, check: nil, note: "maxout: f' = 1 for the winning piece, 0 for the others" + dropout))
+            return entries
+        }
+        guard let norm = b.norm else {
+            entries.append(TraceEntry(kind: .delta(l), formula: "delta(\(l)) = dJ/da(\(l)) .* f'(z(\(l)))", value: delta, check: nil,
+                                      note: "f = \(f.name): f'(z) = \(f.formulas.fPrime)" + dropout))
+            return entries
+        }
+        let zhat = (0..<b.units).map { buffers.zhat![$0 &* ws.ld] }
+        entries.append(TraceEntry(kind: .gradZhat(l), formula: "dJ/dzhat(\(l)) = dJ/da(\(l)) .* f'(zhat(\(l)))",
+                                  value: column(zip(g, zhat).map { $0 * f.fPrime($1) }), check: nil,
+                                  note: "f = \(f.name): f'(z) = \(f.formulas.fPrime)" + dropout))
+        let k = b.l
+        if norm == .layer {
+            entries.append(TraceEntry(kind: .delta(l),
+                                      formula: "delta(\(l)) = (dn - mean(dn) - n .* mean(dn .* n)) / sqrt(sigma^2(\(l)) + eps), dn = gamma(\(k)) .* dJ/dzhat(\(l)), n = (z(\(l)) - mu(\(l))) / sqrt(sigma^2(\(l)) + eps)",
+                                      value: delta, check: nil,
+                                      note: "layer norm: mu(\(l)) and sigma^2(\(l)) depend on every z(\(l))_i, so each delta(\(l))_i takes all of dn; the means are over the \(b.units) units"))
+        } else {
+            entries.append(TraceEntry(kind: .delta(l), formula: "delta(\(l)) = gamma(\(k)) .* dJ/dzhat(\(l)) / sqrt(sigma^2(\(l)) + eps)",
+                                      value: delta, check: nil,
+                                      note: "batch norm, evaluation: the running mu and sigma^2 are constants here; in training they are the minibatch's and delta takes their derivatives too"))
+        }
+        return entries
+    }
+}
+
+extension Network {
+    /// Why the minibatch view cannot show this network yet, or nil: its matrices are the dense
+    /// layer's Z and A, which would misstate a layer with a norm, a skip or dropout.
+    public var batchTraceProblem: String? {
+        architecture.isPlain ? nil : "no minibatch view yet for norms, skips and dropout; the step-through shows one example"
+    }
+
+    func requireBatchTraceable() throws {
+        if let batchTraceProblem { throw NNLabError(batchTraceProblem) }
     }
 }

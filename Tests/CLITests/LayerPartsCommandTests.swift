@@ -36,13 +36,22 @@ import Testing
             #expect(layers[2]["dgamma"] == nil)
             let check = try CLI.run(["gradcheck", "--model", dir + "/m.json", "--data", dir + "/d.csv", "--mode", mode, "--quiet"])
             #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-            #expect(check.stdout.contains("γ(1)") && check.stdout.contains("β(2)"), "\(check.stdout)")
+            #expect(check.stdout.contains("gamma(1)") && check.stdout.contains("beta(2)"), "\(check.stdout)")
         }
         let masked = try CLI.run(["gradcheck", "--model", dir + "/m.json", "--data", dir + "/d.csv", "--seed", "4", "--quiet"])
         #expect(masked.status == 0 && masked.stdout.contains("dropout's masks fixed by the seed"), "\(masked.stdout)")
-        // The step-through does not show the parts yet, and says so instead of misstating them.
-        let step = try CLI.run(["step", "--model", dir + "/m.json", "--point", "0.5,0.5", "--label", "1"])
-        #expect(step.status == 2 && step.stderr.contains("no step-through yet for norms, skips, dropout"), "\(step.stderr)")
+        // The step-through shows every part value by value, each gradient checked.
+        let step = try CLI.run(["step", "--model", dir + "/m.json", "--point", "0.5,0.5", "--label", "1", "--lr", "0.1", "--ascii"])
+        #expect(step.status == 0, "\(step.stderr)")
+        for line in ["mu(2) = (1/6) sum_i z(2)_i", "mu(3) = the running mean of z(3)", "zhat(2) = gamma(1) .* (z(2) - mu(2)) / sqrt(sigma^2(2) + eps) + beta(1)",
+                     "a(3) = tanh(zhat(3)) + a(2)", "a(4) = tanh(z(4)) + a(3)", "dJ/da(3) = (W(3))^T delta(4) + dJ/da(4)",
+                     "grad gamma(1) = dJ/dzhat(2)", "gamma(2) <- gamma(2) - eta grad gamma(2)", "dropout with keep p = 0.8 is off here"] {
+            #expect(step.stdout.contains(line), "\(line)")
+        }
+        let checks = step.stdout.split(separator: "\n").filter { $0.hasPrefix("finite differences:") }
+        #expect(checks.count == 12 && checks.allSatisfy { $0.contains(" ok ") }, "\(checks)")
+        let batch = try CLI.run(["step", "--model", dir + "/m.json", "--scenario", "1", "--batch", "4"])
+        #expect(batch.status == 2 && batch.stderr.contains("no minibatch view yet for norms, skips and dropout"), "\(batch.stderr)")
         // Train and eval differ for batch norm (batch statistics against running ones).
         let a = try CLI.run(["grad", "--model", dir + "/m.json", "--data", dir + "/d.csv", "--mode", "train"]).stdout
         let b = try CLI.run(["grad", "--model", dir + "/m.json", "--data", dir + "/d.csv", "--mode", "eval"]).stdout

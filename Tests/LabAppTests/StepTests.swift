@@ -170,6 +170,41 @@ import Testing
         #expect(Quiz.parse(" 2.5e-1 ") == 0.25 && Quiz.parse("abc") == nil && Quiz.parse("nan") == nil)
     }
 
+    /// A network with a layer norm and a skip: the step-through shows mu, sigma^2 and zhat
+    /// between z and a, the quiz asks them, and a right answer for mu(3) is marked right.
+    @Test func stepThroughAndQuizWithANormAndASkip() throws {
+        let lab = try LabTests.lab("06a-spiral-deep") {
+            $0.variants = []
+            $0.configuration.hidden[1].norm = .layer
+            $0.configuration.hidden[1].skip = 1
+        }
+        lab.trainSynchronously(epochs: 3)
+        lab.handle(.char("f"))
+        let trace = try #require(lab.currentTrace)
+        let kinds = trace.entries.map(\.kind)
+        #expect(Array(kinds.prefix(8)) == [.input, .z(2), .a(2), .z(3), .mean(3), .variance(3), .zhat(3), .a(3)])
+        for _ in 0..<4 { lab.handle(.char("n")) }
+        var screen = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(screen.contains("mu(3) = (1/8) sum_i z(3)_i") && screen.contains("layer norm: over the 8 units"), "\(screen)")
+        for _ in 0..<3 { lab.handle(.char("n")) }
+        screen = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(screen.contains("a(3) = relu(zhat(3)) + a(2)"), "\(screen)")
+        let questions = Quiz.questions(trace)
+        let mu = try #require(questions.first { $0.name == "mu(3)" })
+        // z(2) and a(2) of 8 units each, then z(3) (8): mu(3) is the 25th question.
+        #expect(questions.firstIndex(of: mu) == 24 && mu.entry == 4)
+        // The quiz at mu(3): its value hidden, then marked right within 1%.
+        for _ in 0..<3 { lab.handle(.char("p")) }
+        lab.handle(.char("Q"))
+        lab.handle(.char("n"))
+        #expect(lab.state.stepping?.index == 4)
+        screen = lab.compose(width: 120, height: 40, theme: .plain).plainText
+        #expect(screen.contains("mu(3) = _   predict it from the numbers above"), "\(screen)")
+        for c in NumberFormat.fixed(mu.value, decimals: 4, trim: false) { lab.handle(.char(c)) }
+        lab.handle(.enter)
+        #expect(lab.state.notice?.hasPrefix("right: mu(3)") == true, "\(lab.state.notice ?? "")")
+    }
+
     @Test func labQuizTypesChecksAndScores() throws {
         let lab = try LabTests.lab("18-xor-by-hand")
         lab.handle(.char("f"))

@@ -51,6 +51,71 @@ import Testing
         }
     }
 
+    /// The step-through of one example with every part: each value recomputed here from the
+    /// entries before it (the lecture's formulas, independently of the core's passes), each
+    /// gradient checked by finite differences, and the entries in the algorithm's order.
+    @Test(arguments: combinations.indices)
+    func stepThroughShowsThePartsValueByValue(_ index: Int) throws {
+        let (norm, skip, keep) = Self.combinations[index]
+        let (net, _) = Self.network(norm: norm, skip: skip, keep: keep, seed: UInt64(50 + index))
+        let trace = try net.trace(input: [0.4, -0.7, 1.1], label: 1, learningRate: 0.1)
+        func v(_ kind: TraceEntry.Kind) -> [Double] { trace.entries.first { $0.kind == kind }?.value.values ?? [] }
+        func close(_ a: [Double], _ b: [Double], _ what: String) {
+            #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }, "\(what): \(a) vs \(b)")
+        }
+        for check in trace.entries.compactMap(\.check) { #expect(check.maxRelativeError < 1e-6, "\(check.name) \(check.maxRelativeError)") }
+        #expect(trace.entries.compactMap(\.check).count == 2 * 4 + (norm == nil ? 0 : 2 * 3))
+        var a = [0.4, -0.7, 1.1]
+        var outputs: [[Double]] = [a]
+        for s in net.shapes.dropLast() {
+            let L = s.l + 1
+            let W = net.W(s.l), b = net.b(s.l)
+            let z = (0..<s.units).map { i in (0..<s.inputs).reduce(b[i]) { $0 + W[i, $1] * a[$1] } }
+            close(v(.z(L)), z, "z(\(L))")
+            var pre = z
+            if let kind = s.norm {
+                let (mu, variance): ([Double], [Double])
+                if kind == .layer {
+                    let m = z.reduce(0, +) / 3
+                    (mu, variance) = ([m, m, m], Array(repeating: z.reduce(0) { $0 + ($1 - m) * ($1 - m) } / 3, count: 3))
+                } else {
+                    (mu, variance) = net.runningStatistics(s.l)!
+                }
+                close(v(.mean(L)), kind == .layer ? [mu[0]] : mu, "mu(\(L))")
+                let gamma = net.gamma(s.l)!, beta = net.beta(s.l)!
+                pre = (0..<3).map { (i: Int) -> Double in
+                    let n: Double = (z[i] - mu[i]) / (variance[i] + 1e-5).squareRoot()
+                    return gamma[i] * n + beta[i]
+                }
+                close(v(.zhat(L)), pre, "zhat(\(L))")
+            } else {
+                #expect(v(.zhat(L)).isEmpty)
+            }
+            var out = pre.map { tanh($0) }
+            if let source = s.skipSource { out = zip(out, outputs[source + 1]).map(+) }
+            close(v(.a(L)), out, "a(\(L))")
+            a = out
+            outputs.append(out)
+        }
+        // Backward: dJ/da(l) is W(l)^T delta(l+1) plus the dJ/da of every layer whose skip reads a(l).
+        for s in net.shapes.dropFirst() where !v(.gradA(s.l)).isEmpty {
+            let l = s.l, W = net.W(l), d = v(.delta(l + 1))
+            var g = (0..<W.cols).map { j in (0..<W.rows).reduce(0.0) { $0 + W[$1, j] * d[$1] } }
+            for above in net.shapes where above.skipSource == l - 2 { g = zip(g, v(.gradA(above.l + 1))).map(+) }
+            close(v(.gradA(l)), g, "dJ/da(\(l))")
+        }
+        // The order: mu, sigma^2, zhat between z(l) and a(l); grad gamma and beta after grad b.
+        let kinds = trace.entries.map(\.kind)
+        if norm != nil {
+            let z2 = kinds.firstIndex(of: .z(2))!
+            #expect(Array(kinds[z2...(z2 + 4)]) == [.z(2), .mean(2), .variance(2), .zhat(2), .a(2)])
+            let gb = kinds.firstIndex(of: .gradB(1))!
+            #expect(Array(kinds[(gb + 1)...(gb + 2)]) == [.gradGamma(1), .gradBeta(1)])
+            #expect(kinds.contains(.updatedGamma(3)) && kinds.contains(.gradZhat(4)))
+        }
+        #expect(trace.lossAfterUpdate.map { $0 < trace.loss } ?? false)
+    }
+
     @Test func reluAfterBatchNormMatchesFiniteDifferences() {
         let (net, examples) = Self.network(norm: .batch, skip: 1, keep: 1, activation: .relu, seed: 99)
         let check = GradientCheck(network: net, examples: examples, mode: .training())
