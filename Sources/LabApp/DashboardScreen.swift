@@ -196,8 +196,11 @@ struct DashboardScreen: Screen {
         var layers = [NetworkDiagram.Layer(label: "a(1) in", units: arch.inputs, names: context.inputNames(theme), values: values.first, short: "a(1)")]
         for (i, shape) in network.shapes.enumerated() {
             let f = shape.activation.map { $0.label } ?? arch.output.rawValue
-            layers.append(.init(label: "a(\(shape.l + 1)) \(shape.units) \(f)", units: shape.units, values: i + 1 < values.count ? values[i + 1] : nil,
-                                short: "a(\(shape.l + 1)) \(shape.units)"))
+            // The parts in the label (+LN drop 0.8 +skip); the short one keeps the norm (LN, BN).
+            let parts = arch.hidden.indices.contains(i) ? arch.hidden[i].partsLabel : ""
+            let norm = shape.norm.map { $0 == .batch ? " BN" : " LN" } ?? ""
+            layers.append(.init(label: "a(\(shape.l + 1)) \(shape.units) \(f)\(parts)", units: shape.units, values: i + 1 < values.count ? values[i + 1] : nil,
+                                short: "a(\(shape.l + 1)) \(shape.units)\(norm)", skipFrom: shape.skipSource.map { $0 + 1 }, dropout: shape.keep < 1))
         }
         var diagram = NetworkDiagram(layers: layers, weights: Views.diagramWeights(network), parameterCount: arch.parameterCount,
                                      highlighted: state.overlay == .none ? state.selectedLayer + 1 : nil)

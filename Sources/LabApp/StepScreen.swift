@@ -107,7 +107,8 @@ struct StepScreen: Screen {
         let computed = cursorForwardLayer(trace, context.quizQuestion == nil ? cursor.index : Swift.max(0, cursor.index - 1))
         for (i, shape) in trace.network.shapes.enumerated() {
             let shown = i + 1 <= computed ? values[i + 1] : nil
-            layers.append(.init(label: "a(\(shape.l + 1))", units: shape.units, values: shown))
+            layers.append(.init(label: "a(\(shape.l + 1))", units: shape.units, values: shown, skipFrom: shape.skipSource.map { $0 + 1 },
+                                dropout: shape.keep < 1))
         }
         let focus: Int = switch entry.kind {
         case .loss, .lossAfterUpdate: layers.count - 1

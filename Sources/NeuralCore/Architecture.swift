@@ -66,6 +66,16 @@ public struct HiddenLayer: Hashable, Sendable {
 
     /// True when the layer is dense + activation only.
     public var isPlain: Bool { norm == nil && skip == 0 && keep == 1 }
+
+    /// " +LN drop 0.8 +skip" (empty for a plain layer): how descriptions and the diagram mark
+    /// the parts.
+    public var partsLabel: String {
+        var part = ""
+        if let norm { part += " +\(norm == .batch ? "BN" : "LN")" }
+        if keep < 1 { part += " drop \(formatKeep(keep))" }
+        if skip > 0 { part += " +skip\(skip == 1 ? "" : "\(skip)")" }
+        return part
+    }
 }
 
 extension Array where Element == HiddenLayer {
@@ -279,13 +289,7 @@ public struct Architecture: Hashable, Sendable, CustomStringConvertible {
     /// The one-line description with a chosen arrow (`->` for ASCII output).
     public func description(arrow: String) -> String {
         var parts = ["\(inputs)"]
-        let layers = hidden.map { layer in
-            var part = "\(layer.units) \(layer.activation.label)"
-            if let norm = layer.norm { part += " +\(norm == .batch ? "BN" : "LN")" }
-            if layer.keep < 1 { part += " drop \(formatKeep(layer.keep))" }
-            if layer.skip > 0 { part += " +skip\(layer.skip == 1 ? "" : "\(layer.skip)")" }
-            return part
-        }
+        let layers = hidden.map { "\($0.units) \($0.activation.label)\($0.partsLabel)" }
         // A deep stack reads as runs: `2 → 32 tanh → 19 × (32 tanh +LN +skip) → 1 logistic`.
         var i = 0
         while i < layers.count {

@@ -111,7 +111,8 @@ public final class Prober: @unchecked Sendable {
     /// `OptimizerState.updateNorms`) gives the update ratios.
     public func probe(_ network: Network<Float>, updateNorms: [Double]? = nil) -> [LayerProbe] {
         let total = examples.count
-        // Per layer: a of every unit over all the examples, row by row; dead = z <= 0 for all.
+        // Per layer: f's output of every unit over all the examples, row by row (f(zhat) with a
+        // norm, before dropout and the skip sum); dead = z (or zhat) <= 0 for all.
         let hidden = network.shapes.filter { $0.activation != nil }
         var activations = hidden.map { s -> [Float] in
             var v: [Float] = []
@@ -122,8 +123,9 @@ public final class Prober: @unchecked Sendable {
         let gradient = meanGradient(network) { ws in
             for (h, s) in hidden.enumerated() {
                 for i in 0..<s.units {
-                    activations[h].append(contentsOf: ws.aRow(layer: s.index, unit: i))
-                    if !alive[h][i] && ws.zRow(layer: s.index, row: i).contains(where: { $0 > 0 }) { alive[h][i] = true }
+                    // The activation's own output and input (after the norm, before dropout and the skip sum).
+                    activations[h].append(contentsOf: ws.activationRow(layer: s.index, unit: i))
+                    if !alive[h][i] && ws.preActivationRow(layer: s.index, row: i).contains(where: { $0 > 0 }) { alive[h][i] = true }
                 }
             }
         }

@@ -339,6 +339,19 @@ public final class Workspace<S: NNScalar>: @unchecked Sendable {
         UnsafeBufferPointer(start: a[k] + i &* ld, count: m)
     }
 
+    /// Row `i` of the activation's own output f(z), or f(zhat) with a norm, for layer index `k`:
+    /// a(k+2) before dropout and the skip sum are applied (a itself for a plain layer).
+    public func activationRow(layer k: Int, unit i: Int) -> UnsafeBufferPointer<S> {
+        let h = hasParts ? (parts[k].h ?? a[k]) : a[k]
+        return UnsafeBufferPointer(start: h + i &* ld, count: m)
+    }
+
+    /// Row `r` of the activation's input for layer index `k`: zhat with a norm, else z.
+    public func preActivationRow(layer k: Int, row r: Int) -> UnsafeBufferPointer<S> {
+        let input = hasParts ? (parts[k].zhat ?? z[k]) : z[k]
+        return UnsafeBufferPointer(start: input + r &* ld, count: m)
+    }
+
     /// Row `r` of z for layer index `k`, over the m examples of the batch.
     public func zRow(layer k: Int, row r: Int) -> UnsafeBufferPointer<S> {
         UnsafeBufferPointer(start: z[k] + r &* ld, count: m)

@@ -367,6 +367,26 @@ import Testing
         #expect(text.contains("layer (all)") && text.contains("a(l+1-1) added in 2 layers") && text.contains("0.9"))
     }
 
+    /// The network diagram marks the parts: the norm in the column's label, each skip as an
+    /// arc from its source column, dropout's units hollow (x in ASCII), with the legend's key.
+    @Test func networkDiagramMarksNormSkipAndDropout() throws {
+        let lab = try Self.lab("06a-spiral-deep") {
+            $0.variants = []
+            $0.configuration.hidden = [HiddenLayer(units: 8, activation: .relu, norm: .batch),
+                                       HiddenLayer(units: 8, activation: .relu, norm: .layer, skip: 1, keep: 0.8)]
+        }
+        let unicode = lab.compose(width: 120, height: 40, theme: .unicodeMono).lines
+        let network = unicode.filter { $0.contains("││") }.map { String($0.split(separator: "││").last ?? "") }
+        #expect(network.contains { $0.contains("a(2) 8 BN") && $0.contains("a(3) 8 LN") }, "\(network)")
+        #expect(network.contains { $0.contains("╭") && $0.contains("╮") && !$0.contains("●") }, "an arc on its own row")
+        #expect(network.contains { $0.contains("○") } && network.contains { $0.contains("╭╮ skip") })
+        let ascii = lab.compose(width: 120, height: 40, theme: .plain).lines
+        // The arc's row: the panel's side, spaces, then +----+ (panel borders have no spaces before their +).
+        #expect(ascii.contains { $0.range(of: #"\|\s+\+-{3,}\+\s+\|$"#, options: .regularExpression) != nil }, "\(ascii.joined(separator: "\n"))")
+        let plain = try Self.lab("06a-spiral-deep") { $0.variants = [] }.compose(width: 120, height: 40, theme: .unicodeMono).plainText
+        #expect(!plain.contains("╭") && !plain.contains("○ dropout"), "a plain network draws no marks")
+    }
+
     @Test func settingsAndHelpGolden() throws {
         let lab = try Self.lab("06a-spiral-deep") { $0.variants = [] }
         lab.trainSynchronously(epochs: 5)

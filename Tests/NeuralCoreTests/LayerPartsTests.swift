@@ -116,6 +116,29 @@ import Testing
         #expect(trace.lossAfterUpdate.map { $0 < trace.loss } ?? false)
     }
 
+    /// The probes read the activation's own output and input: a ReLU unit whose zhat is always
+    /// below 0 (gamma 0, beta -1) is dead although its z is often above 0, and with a skip the
+    /// histogram holds f(zhat) in [0, inf), not f(zhat) + a(l).
+    @Test func probesSeeTheActivationAfterTheNorm() throws {
+        let arch = Architecture(inputs: 2, hidden: [HiddenLayer(units: 4, activation: .tanh),
+                                                    HiddenLayer(units: 4, activation: .relu, norm: .layer, skip: 1)],
+                                outputs: 1, output: .logistic)
+        var net = try Network<Float>(architecture: arch, seed: 3)
+        let s = arch.shapes[1]
+        net.parameters[s.gammaOffset] = 0
+        net.parameters[s.betaOffset] = -1
+        let x: [Float] = (0..<40).flatMap { i in [Float(i % 7) - 3, Float(i % 5) - 2] }
+        let examples = try Examples<Float>(inputWidth: 2, x: x, targets: .classes((0..<40).map { Int32($0 % 2) }, classCount: 2))
+        let probes = Prober(architecture: arch, train: examples).probe(net)
+        #expect(probes[1].dead[0] && probes[1].deadUnits == 1, "\(probes[1].dead)")
+        let ws = try Workspace<Float>(architecture: arch, capacity: 40)
+        ws.load(examples, range: 0..<40)
+        net.forward(ws)
+        #expect(ws.zRow(layer: 1, row: 0).contains { $0 > 0 }, "z(3)_1 is above 0 for some example")
+        #expect(ws.aRow(layer: 1, unit: 0).contains { $0 < 0 }, "a(3) = relu(zhat(3)) + a(2) goes below 0")
+        #expect(ws.activationRow(layer: 1, unit: 0).allSatisfy { $0 == 0 } && ws.activationRow(layer: 1, unit: 1).allSatisfy { $0 >= 0 })
+    }
+
     @Test func reluAfterBatchNormMatchesFiniteDifferences() {
         let (net, examples) = Self.network(norm: .batch, skip: 1, keep: 1, activation: .relu, seed: 99)
         let check = GradientCheck(network: net, examples: examples, mode: .training())

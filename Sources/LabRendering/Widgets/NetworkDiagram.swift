@@ -13,12 +13,19 @@ public struct NetworkDiagram: Widget {
         public var values: [Double]?
         /// The label when `label` does not fit ("a(2) 8" for "a(2) 8 logistic"), or nil.
         public var short: String?
-        public init(label: String, units: Int, names: [String] = [], values: [Double]? = nil, short: String? = nil) {
+        /// The column whose a a skip connection adds to this one's (drawn as an arc above), or nil.
+        public var skipFrom: Int?
+        /// True when the layer's units drop out in training (drawn hollow: ○, or x in ASCII).
+        public var dropout: Bool
+        public init(label: String, units: Int, names: [String] = [], values: [Double]? = nil, short: String? = nil, skipFrom: Int? = nil,
+                    dropout: Bool = false) {
             self.label = label
             self.units = units
             self.names = names
             self.values = values
             self.short = short
+            self.skipFrom = skipFrom
+            self.dropout = dropout
         }
     }
 
@@ -41,10 +48,14 @@ public struct NetworkDiagram: Widget {
         guard area.width >= 8, area.height >= 4, layers.count >= 2 else { return }
         let names = layers[0].names
         let nameWidth = Swift.min(8, names.map(displayWidth).max() ?? 0)
-        let plot = Rect(x: area.x + nameWidth + (nameWidth > 0 ? 1 : 0), y: area.y, width: area.width - nameWidth - (nameWidth > 0 ? 1 : 0), height: area.height - 2)
+        // Skip connections take the top row for their arcs (when there are 3 rows to spare).
+        let arcs = layers.contains { $0.skipFrom != nil } && area.height >= 6 ? 1 : 0
+        let plot = Rect(x: area.x + nameWidth + (nameWidth > 0 ? 1 : 0), y: area.y + arcs, width: area.width - nameWidth - (nameWidth > 0 ? 1 : 0),
+                        height: area.height - 2 - arcs)
         guard plot.width >= layers.count * 2, plot.height >= 1 else { return }
         let columns = layers.count
         func columnX(_ l: Int) -> Int { plot.x + (columns == 1 ? 0 : l * (plot.width - 1) / (columns - 1)) }
+        if arcs > 0 { drawSkips(&buffer, y: area.y, columnX: columnX, theme: theme) }
         // Nodes shown per column: all if they fit, else the first ones and "+N".
         func shown(_ l: Int) -> Int { layers[l].units <= plot.height ? layers[l].units : Swift.max(1, plot.height - 1) }
         // Rows between nodes: spread out when there is room (up to 3), so edges fan out.
@@ -106,7 +117,7 @@ public struct NetworkDiagram: Widget {
                     style = theme.hasColor ? Style(fg: theme.divergingColor(v[i]), attributes: .bold) : style
                     if !v[i].isFinite { style = theme.error }
                 }
-                buffer.set(x, y, theme.glyphs.unicode ? "●" : "o", style)
+                buffer.set(x, y, layer.dropout ? (theme.glyphs.unicode ? "○" : "x") : (theme.glyphs.unicode ? "●" : "o"), style)
                 if l == 0, i < names.count {
                     let name = truncate(names[i], to: nameWidth, glyphs: theme.glyphs)
                     buffer.put(name, x: area.x + nameWidth - displayWidth(name), y: y, style: theme.muted)
@@ -127,6 +138,22 @@ public struct NetworkDiagram: Widget {
         drawLegend(&buffer, area: Rect(x: area.x, y: area.bottom - 1, width: area.width, height: 1), theme: theme)
     }
 
+    /// Each skip connection as an arc from its source column to the column it adds to:
+    /// `╭──────╮` (`+------+` in ASCII); arcs that meet share a `┬`.
+    private func drawSkips(_ buffer: inout Buffer, y: Int, columnX: (Int) -> Int, theme: Theme) {
+        let unicode = theme.glyphs.unicode
+        var row: [Int: Character] = [:]
+        for (to, layer) in layers.enumerated() {
+            guard let from = layer.skipFrom, from >= 0, from < to else { continue }
+            let x0 = columnX(from), x1 = columnX(to)
+            for x in (x0 + 1)..<x1 where row[x] == nil { row[x] = unicode ? "─" : "-" }
+            for (x, corner) in [(x0, unicode ? "╭" : "+"), (x1, unicode ? "╮" : "+")] as [(Int, Character)] {
+                if let old = row[x], old != "─", old != "-", old != corner { row[x] = unicode ? "┬" : "+" } else { row[x] = corner }
+            }
+        }
+        for (x, c) in row { buffer.set(x, y, c, theme.muted) }
+    }
+
     /// The key to the edges (sign and size of a weight, drawn as the edges are) and the
     /// parameter count, on the bottom row.
     private func drawLegend(_ buffer: inout Buffer, area: Rect, theme: Theme) {
@@ -142,9 +169,12 @@ public struct NetworkDiagram: Widget {
             [(solid, .plain), (" w>0", theme.muted)],
             [(solid, Style(attributes: .dim)), (" dim: small |w|", theme.muted)],
         ]
+        var parts: [[(text: String, style: Style)]] = []
+        if layers.contains(where: { $0.skipFrom != nil }) { parts.append([(g.unicode ? "╭╮" : "++", theme.muted), (" skip", theme.muted)]) }
+        if layers.contains(where: \.dropout) { parts.append([(g.unicode ? "○" : "x", .plain), (" dropout", theme.muted)]) }
         let count = "\(NumberFormat.grouped(parameterCount)) parameters"
         var x = area.x
-        for item in items {
+        for item in items + parts {
             let width = item.reduce(0) { $0 + displayWidth($1.text) }
             guard x + width <= area.right - (x == area.x ? 0 : displayWidth(count) + 2) || x == area.x && x + width <= area.right else { break }
             for part in item { x += buffer.put(part.text, x: x, y: area.y, style: part.style, clip: area) }
