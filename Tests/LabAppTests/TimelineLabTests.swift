@@ -163,4 +163,34 @@ import Testing
             #expect(a.trainer.stepCount == b.trainer.stepCount && a.history.count == b.history.count)
         }
     }
+
+    /// Dropout's masks, batch norm's running statistics and layer norm resume exactly too:
+    /// the masks are drawn from the step, not from a generator's position.
+    @Test func resumesNormsSkipsAndDropoutBitForBit() throws {
+        let edit: (inout Scenario) -> Void = {
+            $0.variants = []
+            $0.configuration.hidden = [HiddenLayer(units: 8, activation: .relu, norm: .batch, keep: 0.8),
+                                       HiddenLayer(units: 8, activation: .tanh, norm: .layer, skip: 1, keep: 0.7)]
+        }
+        let lab = try LabTests.lab("06a-spiral-deep", edit: edit)
+        lab.trainSynchronously(epochs: 9)
+        for _ in 0..<5 { lab.handle(.left) }
+        let back = lab.snapshot.epoch
+        #expect(back == 4)
+        lab.handle(.char("b"))
+        lab.trainSynchronously(epochs: 3)
+        let straight = try LabTests.lab("06a-spiral-deep", edit: edit)
+        straight.trainSynchronously(epochs: back + 3)
+        let (a, b) = (lab.controller.sessions[0], straight.controller.sessions[0])
+        #expect(a.network.parameters.map(\.bitPattern) == b.network.parameters.map(\.bitPattern))
+        #expect(a.network.statistics.map(\.bitPattern) == b.network.statistics.map(\.bitPattern) && !a.network.statistics.isEmpty)
+        #expect(a.trainer.stepCount == b.trainer.stepCount)
+        // And dropout does something: the same network without it ends elsewhere.
+        let without = try LabTests.lab("06a-spiral-deep") {
+            edit(&$0)
+            for i in $0.configuration.hidden.indices { $0.configuration.hidden[i].keep = 1 }
+        }
+        without.trainSynchronously(epochs: back + 3)
+        #expect(without.controller.sessions[0].network.statistics != b.network.statistics)
+    }
 }
