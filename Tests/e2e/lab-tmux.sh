@@ -301,6 +301,24 @@ wait_for 'right: z\(2\)_1 = 30' 2 && wait_for 'quiz 1/1' 1 && pass "quiz: one va
 keys q
 check_exit 0 "q (quiz)"
 
+# 10e. Norms, skips and dropout: a lesson file with them, the diagram's marks, the step-through
+# through mu, sigma^2 and zhat, and compare --vary norm.
+printf 'title: Residual\nlesson: A residual stack with layer norm.\ndata: { dataset: spiral, points: 100 }\nnetwork: { layers: [8, 8, 8], activation: tanh, norm: layer, skip: 1, dropout: [1, 0.9, 1] }\ntraining: { epochs: 200 }\nview: { paused: true }\n' > "$WORK/residual.yaml"
+start_lab open "$WORK/residual.yaml"
+wait_for 'Residual' 3
+wait_for 'a\(3\) 8 LN' 2 && screen | grep -q '╭' && pass "parts: the diagram marks the norm and the skips" || fail "parts: the diagram marks the norm and the skips"
+keys f; wait_for 'Step-through' 2
+keys n n
+wait_for 'mu\(2\) = \(1/8\) sum_i z\(2\)_i' 2 && pass "parts: the step-through shows mu(2)" || fail "parts: the step-through shows mu(2)"
+keys n n n n n n n n
+wait_for 'a\(3\) = tanh\(zhat\(3\)\) \+ a\(2\)' 2 && pass "parts: the skip sum in a(3)" || fail "parts: the skip sum in a(3)"
+keys q
+check_exit 0 "q (parts)"
+start_lab compare 06a --vary norm=none,layer
+wait_for 'none' 3 && wait_for 'layer' 1 && pass "compare --vary norm=none,layer: two networks" || fail "compare --vary norm=none,layer: two networks"
+keys q
+check_exit 0 "q (compare --vary norm)"
+
 # 10e. A recording replays: nnlab record's events, decoded and written to a terminal of its
 # size, show the last frame (epoch 200).
 "$APP" record 04 --epochs 200 --every 20 --size 80x24 --out "$WORK/x.cast" 2>/dev/null
