@@ -41,7 +41,13 @@ extension Lab {
             rows.append(.row(.dropout, keeps.count == 1 ? (keeps.first! == 1 ? "1 (no dropout)" : NumberFormat.compact(keeps.first!)) : "mixed"))
         }
         rows.append(.row(.outputLoss, "\(arch.output.rawValue) / \(arch.loss.rawValue)"))
-        rows.append(.row(.initialization, (c.weightInit ?? .default(for: arch)).description))
+        let initialization = c.weightInit ?? .default(for: arch)
+        rows.append(.row(.initialization, initialization.scheme + (initialization.scheme == "uniform" || initialization.scheme == "normal"
+                                                                  ? ":" + initialization.description.split(separator: ":").last! : "")))
+        if initialization.scheme == "glorot" || initialization.scheme == "he" {
+            let g = initialization.gain
+            rows.append(.row(.gain, WeightInit.gainText(g) + (abs(g - 5.0 / 3) < 1e-9 ? " (5/3, for tanh)" : "")))
+        }
         rows.append(.row(.biasInit, NumberFormat.compact(c.biasInit)))
         rows.append(.row(.seed, "\(c.seed)"))
         rows.append(.heading("Training"))
@@ -196,8 +202,19 @@ extension Lab {
             (c.output, c.loss) = choices[(i + delta + choices.count * 4) % choices.count]
             rebuild(c, notice: "output \(c.output!.rawValue), loss \(c.loss!.rawValue)")
         case .initialization:
-            c.weightInit = C.step(C.inits, from: c.weightInit ?? .default(for: session.architecture), by: delta)
-            rebuild(c, notice: "initialisation \(c.weightInit!)")
+            // By scheme; glorot and he keep the gain.
+            let current = c.weightInit ?? .default(for: session.architecture)
+            let i = C.inits.firstIndex(of: current.with(gain: 1)) ?? C.inits.firstIndex { $0.scheme == current.scheme } ?? 0
+            var next = C.inits[((i + delta) % C.inits.count + C.inits.count) % C.inits.count]
+            next = next.with(gain: current.gain)
+            c.weightInit = next
+            rebuild(c, notice: "initialisation \(next)")
+        case .gain:
+            let current = c.weightInit ?? .default(for: session.architecture)
+            let g = C.nearest(C.gains, from: current.gain, by: delta)
+            c.weightInit = current.with(gain: g)
+            rebuild(c, notice: "gain \(WeightInit.gainText(g)): the initial weights are \(WeightInit.gainText(g)) times \(current.scheme)'s"
+                    + (abs(g - 5.0 / 3) < 1e-9 ? " (5/3 keeps a deep tanh stack's activations spread)" : ""))
         case .biasInit:
             c.biasInit = delta > 0 ? 0.1 : 0
             rebuild(c, notice: "biases start at \(NumberFormat.compact(c.biasInit))")

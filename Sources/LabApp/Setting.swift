@@ -8,7 +8,7 @@ import NeuralCore
 public enum Setting: Hashable, Sendable {
     case dataset, classes, noise, trainShare, features
     case hiddenLayers, units(layer: Int), layerActivation(layer: Int), activation, norm, skip, dropout
-    case outputLoss, initialization, biasInit, seed
+    case outputLoss, initialization, gain, biasInit, seed
     case optimizer, learningRate, batchSize, l2, l1
     case speed, testPoints, mapStyle
 
@@ -29,6 +29,7 @@ public enum Setting: Hashable, Sendable {
         case .dropout: "dropout keep"
         case .outputLoss: "output / loss"
         case .initialization: "init"
+        case .gain: "init gain"
         case .biasInit: "bias init"
         case .seed: "seed"
         case .optimizer: "optimizer"
@@ -50,7 +51,7 @@ public enum Setting: Hashable, Sendable {
         case .hiddenLayers, .units, .seed, .norm, .skip, .dropout: .network
         case .layerActivation, .activation: .activation
         case .outputLoss: .output
-        case .initialization, .biasInit: .initialization
+        case .initialization, .gain, .biasInit: .initialization
         case .optimizer: .optimizer
         case .learningRate: .learningRate
         case .batchSize: .batch
@@ -74,9 +75,10 @@ public enum Setting: Hashable, Sendable {
             FeatureSet([.x1, .x2, .x1Squared, .x2Squared, .x1x2, .sinX1, .sinX2]),
         ]
         static let norms: [NormKind?] = [nil, .batch, .layer]
+        static let gains: [Double] = [0.25, 0.5, 1, 5.0 / 3, 2, 3, 5]
         static let skips = [0, 1, 2]
         static let keeps: [Double] = [1, 0.9, 0.8, 0.5]
-        static let inits: [WeightInit] = [.glorot, .he, .uniform(range: 0.5), .uniform(range: 1)]
+        static let inits: [WeightInit] = [.glorot(), .he(), .uniform(range: 0.5), .uniform(range: 1)]
         static let optimizers: [Optimizer] = [.sgd, .momentum(mu: 0.9), .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)]
         /// Most hidden layers (the core's limit, the one limit of depth everywhere) and units
         /// per layer the lab's +/- offers.

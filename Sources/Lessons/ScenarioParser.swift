@@ -544,7 +544,7 @@ private struct Reader {
         layerParts(n, &part.hidden)
         if let o = n["output"] { part.output = parsed(o, "network.output", OutputActivation.init(spec:)) }
         if let l = n["loss"] { part.loss = parsed(l, "network.loss", Loss.init(spec:)) }
-        if let i = n["init"] { part.weightInit = parsed(i, "network.init", WeightInit.init(spec:)) }
+        if let i = n["init"] { part.weightInit = initValue(i) }
         if let b = n["bias_init"], let v = number(b, "network.bias_init", -100...100) { part.biasInit = v }
         if let t = n["threshold"], let v = number(t, "network.threshold", 0.001...0.999) {
             part.threshold = v
@@ -576,6 +576,29 @@ private struct Reader {
             problem(n["output"], "network.output", "a step output is trained by the perceptron rule, which has no hidden layers; use layers: []")
         }
         return part
+    }
+
+    /// `init: glorot`, `init: he:5/3`, or `init: {scheme: glorot, gain: 1.667}` (a gain for
+    /// glorot and he only; 5/3 is read as a fraction).
+    mutating func initValue(_ node: Node) -> WeightInit? {
+        guard case .mapping = node else { return parsed(node, "network.init", WeightInit.init(spec:)) }
+        guard let e = entries(node, "network.init", allowed: ["scheme", "gain"], required: ["scheme"]), let schemeNode = e["scheme"],
+              let scheme = parsed(schemeNode, "network.init.scheme", WeightInit.init(spec:)) else { return nil }
+        guard let g = e["gain"] else { return scheme }
+        guard scheme.scheme == "glorot" || scheme.scheme == "he" else {
+            problem(g, "network.init.gain", "a gain scales glorot and he; \(scheme.scheme) sets its own scale")
+            return nil
+        }
+        return gainValue(g).map { scheme.with(gain: $0) }
+    }
+
+    mutating func gainValue(_ node: Node) -> Double? {
+        guard let text = string(node, "network.init.gain") else { return nil }
+        guard let g = WeightInit.gain(text) else {
+            problem(node, "network.init.gain", "expected a number or a fraction greater than 0 and at most \(NumberFormat.short(WeightInit.maxGain)), like 5/3; found \(describe(node))")
+            return nil
+        }
+        return g
     }
 
     /// `norm`, `skip` and `dropout` of the hidden layers, as `nnlab train`'s flags:

@@ -53,7 +53,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Loss: squared_error (mse) or cross_entropy (ce) (default: from the output).", completion: .list(Loss.names))
     var loss: String?
 
-    @Option(name: .customLong("init"), help: "Weight initialisation: glorot, he, uniform:R, normal:STD (R, STD at most 1000; default: he for ReLU-like units, glorot otherwise).",
+    @Option(name: .customLong("init"), help: "Weight initialisation: glorot, he, glorot:G or he:G with a gain G (5/3 or 1.667; at most 100), uniform:R, normal:STD (R, STD at most 1000; default: he for ReLU-like units, glorot otherwise).",
             completion: .list(["glorot", "he", "uniform:0.5", "normal:0.01"]))
     var initialization: String?
 

@@ -22,7 +22,7 @@ import Testing
         c.settings.batchSize = 1 + rng.index(below: 20)
         c.settings.optimizer = [Optimizer.sgd, .momentum(mu: 0.9), .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)][rng.index(below: 3)]
         c.settings.l2 = rng.index(below: 3) == 0 ? pow(10, rng.uniform(-6, 2)) : 0
-        c.weightInit = [WeightInit.glorot, .he, .uniform(range: pow(10, rng.uniform(-3, 3))), .normal(std: pow(10, rng.uniform(-3, 3)))][rng.index(below: 4)]
+        c.weightInit = [WeightInit.glorot(), .he(), .uniform(range: pow(10, rng.uniform(-3, 3))), .normal(std: pow(10, rng.uniform(-3, 3)))][rng.index(below: 4)]
         c.biasInit = rng.uniform(-150, 150)  // beyond 100: refused
         c.seed = UInt64(rng.index(below: 1000))
         // Every third run: points and targets far beyond what a CSV may hold (1e6), handed to

@@ -367,6 +367,23 @@ import Testing
         #expect(text.contains("layer (all)") && text.contains("a(l+1-1) added in 2 layers") && text.contains("0.9"))
     }
 
+    /// The settings panel's gain row scales glorot's or he's weights; the init row keeps the gain
+    /// between glorot and he.
+    @Test func settingsChangeTheInitialGain() throws {
+        let lab = try Self.lab("06a-spiral-deep") { $0.variants = [] }
+        lab.handle(.char("s"))
+        for _ in 0..<15 { lab.handle(.down) }
+        lab.handle(.right)
+        #expect(lab.configuration.weightInit == .he(gain: 5.0 / 3), "\(lab.state.notice ?? "")")
+        #expect(lab.compose(width: 120, height: 40, theme: .plain).plainText.contains("1.667 (5/3, for tanh)"))
+        lab.handle(.up)
+        lab.handle(.left)
+        #expect(lab.configuration.weightInit == .glorot(gain: 5.0 / 3), "\(lab.state.notice ?? "")")
+        let w = lab.session.network.converted(to: Double.self).W(1)
+        let limit = 5.0 / 3 * (6.0 / Double(w.rows + w.cols)).squareRoot()
+        #expect(w.values.allSatisfy { abs($0) <= limit * (1 + 1e-6) } && w.values.contains { abs($0) > 0.6 * limit })
+    }
+
     /// The network diagram marks the parts: the norm in the column's label, each skip as an
     /// arc from its source column, dropout's units hollow (x in ASCII), with the legend's key.
     @Test func networkDiagramMarksNormSkipAndDropout() throws {

@@ -86,6 +86,27 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         #expect(run.runs.count == 2)
     }
 
+    /// `init` with a gain: a string (`he:2`, `glorot:5/3`) or a mapping {scheme, gain}; a gain on
+    /// a scheme that sets its own scale, or a bad gain, is a problem at the gain.
+    @Test func initialGainInALesson() throws {
+        func yaml(_ i: String) -> String {
+            "title: G\nlesson: g\ndata: { dataset: spiral, points: 40 }\nnetwork: { layers: [4, 4], activation: tanh, init: \(i) }\ntraining: { epochs: 1 }\n"
+        }
+        #expect(try ScenarioParser.parse(yaml("{scheme: glorot, gain: 5/3}"), path: "g.yaml", directory: nil).configuration.weightInit == .glorot(gain: 5.0 / 3))
+        #expect(try ScenarioParser.parse(yaml("\"he:2\""), path: "g.yaml", directory: nil).configuration.weightInit == .he(gain: 2))
+        #expect(try ScenarioParser.parse(yaml("{scheme: he}"), path: "g.yaml", directory: nil).configuration.weightInit == .he())
+        for (bad, message) in [("{scheme: uniform:0.5, gain: 2}", "network.init.gain: a gain scales glorot and he"),
+                               ("{scheme: glorot, gain: 0}", "network.init.gain: expected a number or a fraction"),
+                               ("{gain: 2}", "network.init: missing key"), ("{scheme: glorot, gain: 2, seed: 1}", "network.init")] {
+            do {
+                _ = try ScenarioParser.parse(yaml(bad), path: "g.yaml", directory: nil)
+                Issue.record("\(bad) was accepted")
+            } catch let e as ScenarioErrors {
+                #expect(e.problems.contains { $0.description.contains(message) }, "\(bad): \(e.problems.map(\.description))")
+            }
+        }
+    }
+
     /// A decision threshold: read, applied to the accuracy (training does not see it), and
     /// refused for an output that is not a single logistic unit.
     @Test func decisionThreshold() throws {

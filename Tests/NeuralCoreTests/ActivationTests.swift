@@ -51,7 +51,7 @@ import Testing
         }
         #expect(try Loss(spec: "MSE") == .squaredError && Optimizer(spec: "momentum:0.8") == .momentum(mu: 0.8))
         #expect(try WeightInit(spec: "uniform:8") == .uniform(range: 8) && DatasetKind(spec: "Circles") == .circles)
-        #expect(throws: NNLabError("expected glorot, he, uniform:R or normal:STD (R and STD greater than 0, at most 1000), found \"uniform:0\"")) {
+        #expect(throws: NNLabError("expected glorot, he, glorot:G or he:G (a gain G such as 5/3, greater than 0, at most 100), uniform:R or normal:STD (R and STD greater than 0, at most 1000), found \"uniform:0\"")) {
             try WeightInit(spec: "uniform:0")
         }
         #expect(closestMatch("rellu", among: Activation.names) == "relu")

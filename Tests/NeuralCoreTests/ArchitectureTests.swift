@@ -39,7 +39,7 @@ import Testing
         #expect(a.parameters != b.parameters)
         b.reinitialize(seed: 42)
         #expect(a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern))
-        let he = try! Network<Float>(architecture: arch, weightInit: .he, biasInit: 0.1, seed: 1)
+        let he = try! Network<Float>(architecture: arch, weightInit: .he(), biasInit: 0.1, seed: 1)
         #expect(he.b(1).allSatisfy { $0 == 0.1 })
     }
 
@@ -62,12 +62,31 @@ import Testing
 
     @Test func initialisationScales() {
         let arch = Architecture(inputs: 256, hidden: [HiddenLayer(units: 256, activation: .relu)], outputs: 2, output: .softmax)
-        let he = try! Network<Double>(architecture: arch, weightInit: .he, seed: 3).W(1).values
+        let he = try! Network<Double>(architecture: arch, weightInit: .he(), seed: 3).W(1).values
         let std = (he.map { $0 * $0 }.reduce(0, +) / Double(he.count)).squareRoot()
         #expect(abs(std - (2.0 / 256).squareRoot()) < 0.003)
-        let glorot = try! Network<Double>(architecture: arch, weightInit: .glorot, seed: 3).W(1).values
+        let glorot = try! Network<Double>(architecture: arch, weightInit: .glorot(), seed: 3).W(1).values
         let limit = (6.0 / 512).squareRoot()
         #expect(glorot.allSatisfy { abs($0) <= limit } && glorot.contains { abs($0) > 0.9 * limit })
+    }
+
+    /// A gain multiplies the scheme's weights (2 exactly: a power of two changes no rounding);
+    /// 5/3 is read as a fraction and shown as 1.667; bad gains are refused with the accepted forms.
+    @Test func initialGain() throws {
+        let arch = Architecture(inputs: 3, hidden: [HiddenLayer(units: 5, activation: .tanh), HiddenLayer(units: 4, activation: .tanh)], outputs: 1, output: .logistic)
+        for (plain, scaled) in [(WeightInit.glorot(), WeightInit.glorot(gain: 2)), (.he(), .he(gain: 2))] {
+            let a = try Network<Double>(architecture: arch, weightInit: plain, seed: 9)
+            let b = try Network<Double>(architecture: arch, weightInit: scaled, seed: 9)
+            for l in 1...3 { #expect(b.W(l).values == a.W(l).values.map { 2 * $0 }) }
+        }
+        let tanh = try WeightInit(spec: "glorot:5/3")
+        #expect(tanh == .glorot(gain: 5.0 / 3) && tanh.description == "glorot:1.667" && tanh.scheme == "glorot")
+        #expect(try WeightInit(spec: "he:1.5") == .he(gain: 1.5) && (try WeightInit(spec: "he")).description == "he")
+        #expect(try WeightInit(spec: "GLOROT:1") == .glorot())
+        for bad in ["glorot:0", "he:-1", "he:abc", "glorot:101", "glorot:1/0", "he:2/3/4", "glorot:nan"] {
+            #expect(throws: NNLabError.self, "\(bad)") { try WeightInit(spec: bad) }
+        }
+        #expect(WeightInit.gain("5/3") == 5.0 / 3 && WeightInit.gain(" 2 ") == 2 && WeightInit.gain("inf") == nil)
     }
 }
 

@@ -10,7 +10,7 @@ import Testing
     @Test func matchesTheFormulasWrittenOut() throws {
         // 2-3-3 tanh, softmax over 3 classes, 8 examples.
         let arch = architecture(2, [3], .tanh, outputs: 3, output: .softmax)
-        let net = try Network<Double>(architecture: arch, weightInit: .glorot, seed: 7)
+        let net = try Network<Double>(architecture: arch, weightInit: .glorot(), seed: 7)
         var rng = SeededGenerator(seed: 3)
         let inputs = (0..<8).map { _ in [Double(rng.next() % 1000) / 250 - 2, Double(rng.next() % 1000) / 250 - 2] }
         let labels = (0..<8).map { $0 % 3 }
