@@ -174,6 +174,17 @@ struct DashboardScreen: Screen {
                            x: column.x + 6, y: column.y, style: theme.muted, clip: column)
                 plot.render(into: &buffer, area: Rect(x: column.x, y: column.y + 1, width: column.width, height: column.height - 1), theme: theme)
             }
+        case .layers:
+            let initialization = context.configuration.weightInit ?? .default(for: network.architecture)
+            let depth = network.architecture.hidden.count
+            Panel(title: "Layers", rightTitle: "init \(initialization), \(depth) hidden layer\(depth == 1 ? "" : "s")").render(into: &buffer, area: area, theme: theme)
+            let inner = Panel.inner(area)
+            guard depth > 0 else {
+                TextPanel(text: "No hidden layer: one neuron has no activations to follow from layer to layer. Add layers in the settings (s).")
+                    .render(into: &buffer, area: inner, theme: theme)
+                return nil
+            }
+            LayerTable(rows: Views.layerRows(s), selected: Swift.min(state.selectedLayer, depth - 1)).render(into: &buffer, area: inner, theme: theme)
         case .curve:
             Panel(title: "f(x) and the network's F(x)", rightTitle: context.showsContributions ? "and each unit" : "").render(into: &buffer, area: area, theme: theme)
             let inner = Panel.inner(area)

@@ -154,8 +154,10 @@ struct ScreenContext {
     func footerHints(_ theme: Theme) -> [(key: String, action: String)] {
         let architecture = snapshot.network.architecture
         let otherViews = dataset.dimension == 1 ? Views.canShowContributions(architecture, dataset: dataset) : !architecture.hidden.isEmpty
-        return KeyTable.hints(HintContext(state: state, status: snapshot.status, quizPending: quizQuestion != nil,
-                                          paneCount: panes.count, glyphs: theme.glyphs, hasOtherViews: otherViews, classCount: dataset.classCount))
+        var context = HintContext(state: state, status: snapshot.status, quizPending: quizQuestion != nil,
+                                  paneCount: panes.count, glyphs: theme.glyphs, hasOtherViews: otherViews, classCount: dataset.classCount)
+        context.hiddenLayers = architecture.hidden.count
+        return KeyTable.hints(context)
     }
 
     /// The header's status: the timeline's, or training's with the lesson's moment.

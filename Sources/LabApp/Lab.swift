@@ -169,6 +169,11 @@ public final class Lab {
     /// curve shows them), and never for classes.
     private func fitMainView() {
         let d = data.dataset, regression = d.classCount == nil
+        // The layers view suits any data; a network without hidden layers has none to show.
+        if state.main == .layers {
+            if !session.architecture.hidden.isEmpty { return }
+            state.main = .map
+        }
         if d.dimension == 1 && d.outputWidth == 1 { state.main = .curve }
         else if state.main == .fit && !regression { state.main = .map }
         else if state.main == .curve { state.main = regression && (d.dimension >= 3 || d.outputWidth >= 2) ? .fit : .map }
@@ -312,6 +317,21 @@ public final class Lab {
             state.main = cycle[(at + 1) % cycle.count]
         }
         state.notice = "main panel: \(Views.mainViewName(state, canShowContributions: canShow))"
+    }
+
+    /// `L`: the layers view, or back to the data's own view.
+    func toggleLayersView() {
+        guard !session.architecture.hidden.isEmpty else {
+            state.notice = "one neuron has no hidden layers to show"
+            return
+        }
+        if state.main == .layers {
+            state.main = .map
+            fitMainView()
+        } else {
+            state.main = .layers
+        }
+        state.notice = "main panel: \(Views.mainViewName(state, canShowContributions: Views.canShowContributions(session.architecture, dataset: data.dataset)))"
     }
 
     /// `i`: the hidden space's next pair of units.

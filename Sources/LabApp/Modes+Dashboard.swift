@@ -10,7 +10,7 @@ public enum DashboardAction: ModeAction, Equatable {
     case change(Setting, Int)
     /// Units of the selected hidden layer (+ -).
     case changeUnits(Int)
-    case cycleView, nextHiddenPair, selectLayer(Int)
+    case cycleView, nextHiddenPair, selectLayer(Int), toggleLayers
     case openSettings, openHelp, openLessons, save, load, toggleTest, toggleDiscretize
     case scrollLesson(Int), redraw, stepThrough, togglePresent, exportFrame
     /// Opens the chain-rule screen.
@@ -23,7 +23,7 @@ public enum DashboardAction: ModeAction, Equatable {
     public var leavesTimeline: Bool {
         switch self {
         case .togglePlay, .step, .epoch, .reset, .newSeed, .newData, .change, .changeUnits, .load, .startEditing: true
-        case .quit, .cycleView, .nextHiddenPair, .selectLayer, .openSettings, .openHelp, .openLessons, .save, .toggleTest,
+        case .quit, .cycleView, .nextHiddenPair, .selectLayer, .toggleLayers, .openSettings, .openHelp, .openLessons, .save, .toggleTest,
              .toggleDiscretize, .scrollLesson, .redraw, .stepThrough, .togglePresent, .exportFrame, .chainOpen, .saveData, .select: false
         }
     }
@@ -45,6 +45,7 @@ public enum DashboardAction: ModeAction, Equatable {
         case .newSeed: lab.drawNewSeed()
         case .newData: lab.drawNewData()
         case .cycleView: lab.cycleView()
+        case .toggleLayers: lab.toggleLayersView()
         case .nextHiddenPair: lab.nextHiddenPair()
         case .change(let setting, let d): lab.change(setting, by: d)
         case .changeUnits(let d): lab.change(.units(layer: lab.state.selectedLayer), by: d)
@@ -115,6 +116,8 @@ public enum DashboardMode: LabMode {
         KeyBinding([.char("n")], DashboardAction.newData, "new sample of the data"),
         KeyBinding([.char("v")], DashboardAction.cycleView, "next view / hidden-space pair", hint: { $0.status == .diverged || !$0.hasOtherViews ? nil : "view" }),
         KeyBinding([.char("i")], DashboardAction.nextHiddenPair),
+        KeyBinding([.char("L")], DashboardAction.toggleLayers, "every layer at once",
+                   hint: { $0.status == .diverged || $0.hiddenLayers < 3 || $0.paneCount > 1 ? nil : "layers" }),
         KeyBinding([.char("a")], DashboardAction.change(.activation, 1), "next / previous activation", hint: unlessDiverged("activation")),
         KeyBinding([.char("A")], DashboardAction.change(.activation, -1)),
         KeyBinding([.char("d")], DashboardAction.change(.dataset, 1), "next / previous dataset"),

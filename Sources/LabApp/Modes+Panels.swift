@@ -51,6 +51,9 @@ extension KeyTable {
         case .fit:
             return PanelNote(panel: "F(x) against y",
                              text: "every point drawn at its target y (across) and the network's output F(x) (up), one plot per output; the line is F = y, so the farther a point lies from it, the larger its error. The title gives the largest error |F(x) - y| over the points shown (max error). It shows any number of inputs, where no map can.")
+        case .layers:
+            return PanelNote(panel: "Layers",
+                             text: "every hidden layer at once, one row each (up/down selects; the table scrolls): the histogram of its activations f(z) over the training set (after a norm, before dropout and a skip's sum), their mean and standard deviation; s, the share of saturated tanh or logistic values (f' below 5% of its peak), d, the share of dead ReLU units; the standard deviation of dJ/da, the gradient reaching the layer's output; grad:W, std(grad W) / std(W); and log10 of update:W, ||step of W|| / ||W||, per epoch, with its last value (about -3 is healthy; above -2 is marked). The title names the initialisation and its gain.")
         case .curve:
             return PanelNote(panel: "f(x) and F(x)",
                              text: "the target function (dashed), the network's output F(x) (solid) and the training data (dots); with one hidden layer also each unit's part alpha_i a(2)_i (dotted), which sum with the output bias to F(x). The legend names each line by its pattern.")

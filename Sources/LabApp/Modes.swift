@@ -76,6 +76,8 @@ public struct HintContext {
     public let hasOtherViews: Bool
     /// The data's classes (nil: regression).
     public let classCount: Int?
+    /// Hidden layers of the (focused) network.
+    public var hiddenLayers = 0
 
     public init(state: LabState, status: TrainingStatus, quizPending: Bool, paneCount: Int, glyphs: Glyphs, hasOtherViews: Bool = true,
                 classCount: Int? = 2) {

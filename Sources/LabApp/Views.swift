@@ -1,3 +1,4 @@
+import Foundation
 import LabRendering
 import NeuralCore
 
@@ -153,6 +154,7 @@ extension Views {
         case .units: "each hidden unit"
         case .hidden: "the hidden space (i: next pair of units)"
         case .fit: "each output against its target"
+        case .layers: "every layer: activations, gradients, update ratios"
         case .curve: showsContributions(state, canShowContributions: canShowContributions) ? "f, F and each unit's contribution" : "f and F"
         }
     }
@@ -164,6 +166,25 @@ extension Views {
 }
 
 extension Views {
+    /// The layers view's rows: each hidden layer's probes with the history of its update ratio.
+    static func layerRows(_ s: TrainingSnapshot) -> [LayerTable.Row] {
+        layerRows(probes: s.probes, history: s.probeHistory, architecture: s.network.architecture)
+    }
+
+    /// The rows from the latest probes and their history (oldest first).
+    public static func layerRows(probes: [LayerProbe], history: [[LayerProbe]], architecture arch: Architecture) -> [LayerTable.Row] {
+        probes.map { p in
+            let index = p.layer - 2
+            let parts = arch.hidden.indices.contains(index) ? arch.hidden[index].partsLabel : ""
+            let share: (name: String, value: Double)? = p.deadUnits.map { ("dead", Double($0) / Double(Swift.max(1, p.units))) }
+                ?? p.saturation.map { ("sat", $0) }
+            let history = history.compactMap { epoch in epoch.first { $0.layer == p.layer }?.updateRatio }
+            return LayerTable.Row(label: "a(\(p.layer)) \(p.activation.label)\(parts)", histogram: p.histogram.counts, mean: p.mean, std: p.std,
+                                  share: share, gradientStd: p.gradientStd, gradData: p.gradDataRatio,
+                                  updateLog: history.map { $0 > 0 ? Foundation.log10($0) : -6 })
+        }
+    }
+
     /// Each layer's W(l) for the network diagram (maxout: the first piece of each unit).
     static func diagramWeights<S: NNScalar>(_ network: Network<S>) -> [[Double]] {
         network.shapes.map { s in

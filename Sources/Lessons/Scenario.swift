@@ -107,6 +107,8 @@ public struct ViewSettings: Sendable, Equatable {
         /// A regression's outputs against their targets, one plot per output (any number of
         /// inputs and outputs).
         case fit
+        /// Every hidden layer at once: activations, gradients and update ratios, one row each.
+        case layers
     }
 
     /// The main panel's content.

@@ -80,6 +80,13 @@ public struct LayerProbe: Sendable, Equatable {
     public let gradientNorm: Double
     /// ||Delta W(l)|| / ||W(l)|| of the last update, if known (cs231n suggests about 1e-3).
     public let updateRatio: Double?
+    /// Mean and standard deviation of the layer's activations (the histogram's values).
+    public var mean: Double = 0, std: Double = 0
+    /// Standard deviation of dJ/da(layer) over the units and probed examples (each example's
+    /// own loss), or nil for a layer nothing reads.
+    public var gradientStd: Double? = nil
+    /// std(grad W(l)) / std(W(l)) of the weights into this layer (Karpathy's grad:data ratio).
+    public var gradDataRatio: Double? = nil
 }
 
 /// Computes the probes of a network on a fixed set of examples, with its own buffers.
@@ -120,8 +127,11 @@ public final class Prober: @unchecked Sendable {
             return v
         }
         var alive = hidden.map { s in [Bool](repeating: false, count: s.units) }
+        // dJ/da of each hidden layer: sums and sums of squares over units and examples.
+        var gradSums = [(Double, Double, Int)](repeating: (0, 0, 0), count: hidden.count)
         let gradient = meanGradient(network) { ws in
             for (h, s) in hidden.enumerated() {
+                gradSums[h] = Self.addActivationGradient(network, ws, layer: s.index, gradSums[h])
                 for i in 0..<s.units {
                     // The activation's own output and input (after the norm, before dropout and the skip sum).
                     activations[h].append(contentsOf: ws.activationRow(layer: s.index, unit: i))
@@ -161,8 +171,18 @@ public final class Prober: @unchecked Sendable {
                 for k in s.weightOffset..<s.biasOffset { w2 += Double(network.parameters[k]) * Double(network.parameters[k]) }
                 ratio = w2 > 0 ? norms[s.index] / w2.squareRoot() : nil
             }
-            probes.append(LayerProbe(layer: s.l + 1, units: s.units, activation: f, histogram: histogram, deadUnits: deadCount,
-                                     dead: dead, saturation: saturation, gradientNorm: Self.weightNorm(gradient, s), updateRatio: ratio))
+            var probe = LayerProbe(layer: s.l + 1, units: s.units, activation: f, histogram: histogram, deadUnits: deadCount,
+                                   dead: dead, saturation: saturation, gradientNorm: Self.weightNorm(gradient, s), updateRatio: ratio)
+            (probe.mean, probe.std) = Self.meanAndStd(values.lazy.map { Double($0) })
+            let (sum, squares, count) = gradSums[h]
+            if count > 0 {
+                let m = sum / Double(count)
+                probe.gradientStd = Swift.max(0, squares / Double(count) - m * m).squareRoot()
+            }
+            let (_, gradStd) = Self.meanAndStd(gradient[s.weightOffset..<s.biasOffset])
+            let (_, weightStd) = Self.meanAndStd(network.parameters[s.weightOffset..<s.biasOffset].lazy.map { Double($0) })
+            probe.gradDataRatio = weightStd > 0 ? gradStd / weightStd : nil
+            probes.append(probe)
         }
         return probes
     }
@@ -191,6 +211,48 @@ public final class Prober: @unchecked Sendable {
             start = end
         } while start < total
         return gradient
+    }
+
+    /// Mean and (population) standard deviation of finite values, in two passes.
+    static func meanAndStd<C: Collection>(_ values: C) -> (Double, Double) where C.Element == Double {
+        var n = 0, sum = 0.0
+        for v in values where v.isFinite { sum += v; n += 1 }
+        guard n > 0 else { return (0, 0) }
+        let mean = sum / Double(n)
+        var squares = 0.0
+        for v in values where v.isFinite { squares += (v - mean) * (v - mean) }
+        return (mean, (squares / Double(n)).squareRoot())
+    }
+
+    /// `sums` with dJ/da of hidden layer index `k` over the chunk in `ws` added: what the
+    /// backward pass left in the layer's g (a network with parts), else (W(l+1))^T delta(l+1).
+    static func addActivationGradient(_ network: Network<Float>, _ ws: Workspace<Float>, layer k: Int,
+                                      _ sums: (Double, Double, Int)) -> (Double, Double, Int) {
+        var (sum, squares, count) = sums
+        let s = network.shapes[k], above = network.shapes[k + 1]
+        let ld = ws.ld, m = ws.m
+        if ws.hasParts {
+            let g = ws.parts[k].g
+            for i in 0..<s.units { for c in 0..<m { let v = Double(g[i * ld + c]); sum += v; squares += v * v } }
+        } else {
+            let delta = ws.delta[k + 1]
+            network.parameters.withUnsafeBufferPointer { p in
+                let W = p.baseAddress! + above.weightOffset
+                var column = [Double](repeating: 0, count: s.units)
+                for c in 0..<m {
+                    for j in 0..<s.units { column[j] = 0 }
+                    for r in 0..<above.rows {
+                        let d = Double(delta[r * ld + c])
+                        guard d != 0 else { continue }
+                        let row = W + r * above.inputs
+                        for j in 0..<s.units { column[j] += Double(row[j]) * d }
+                    }
+                    for v in column { sum += v; squares += v * v }
+                }
+            }
+        }
+        count += s.units * m
+        return (sum, squares, count)
     }
 
     /// ||W|| of layer `s`'s part of `gradient`.

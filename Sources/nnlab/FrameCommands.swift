@@ -60,7 +60,7 @@ extension NNLab {
         @Option(parsing: .unconditional, help: "Epochs to train first (0 to the lesson's epochs).")
         var epoch: Int
 
-        @Option(help: ArgumentHelp("The main panel: map, units, hidden, curve or fit.", valueName: "view"))
+        @Option(help: ArgumentHelp("The main panel: map, units, hidden, curve, fit or layers.", valueName: "view"))
         var view: String?
 
         @Option(help: ArgumentHelp("The file to write: .txt, .ans (ANSI colours) or .svg.", valueName: "file"))

@@ -40,14 +40,15 @@ extension NNLab {
                 completion: Completions.model)
         var save: String?
 
-        @Option(help: ArgumentHelp("After the report, also draw the hidden space: hidden[:LAYER[:I,J]] (the layer's units I and J, from 0; default hidden:1:0,1).",
-                                   valueName: "hidden"))
+        @Option(help: ArgumentHelp("After the report, also draw the hidden space, hidden[:LAYER[:I,J]] (the layer's units I and J, from 0; default hidden:1:0,1), or every layer's activations, gradients and update ratios: layers.",
+                                   valueName: "hidden|layers"))
         var plot: String?
 
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if let plot { _ = try HiddenPlotSpec(plot, hiddenLayers: try options.configuration().hidden.map(\.units)) }
+            if let plot, plot != "layers" { _ = try HiddenPlotSpec(plot, hiddenLayers: try options.configuration().hidden.map(\.units)) }
+            if plot == "layers", try options.configuration().hidden.isEmpty { throw NNLabError("--plot layers: the network has no hidden layer") }
             guard (1...1_000_000).contains(epochs) else { throw NNLabError("--epochs: must be between 1 and 1,000,000, found \(epochs)") }
             if let t = targetLoss { _ = try Parse.number(t, flag: "--target-loss") }
             _ = try options.configuration()
@@ -66,7 +67,10 @@ extension NNLab {
             let outcome = try HeadlessRun(session: session, epochs: epochs, targetLoss: targetLoss, log: logFile,
                                           progress: !output.quiet, unicode: style.unicode).run()
             print(TrainReport.render(session, outcome: outcome.text, theme: theme))
-            if let plot {
+            if plot == "layers" {
+                print("")
+                print(Self.layersText(session, theme: theme))
+            } else if let plot {
                 let spec = try HiddenPlotSpec(plot, hiddenLayers: session.architecture.hidden.map(\.units))
                 print("")
                 print(HiddenPlotSpec.text(session, spec, theme: theme))
@@ -78,6 +82,19 @@ extension NNLab {
             if outcome.interrupted { throw ExitCode(130) }
             if session.hasDiverged { throw ExitCode(1) }
         }
+    }
+}
+
+extension NNLab.Train {
+    /// The layers view as text: a title, then one row per hidden layer (100 columns wide).
+    static func layersText(_ session: TrainingSession, theme: Theme) -> String {
+        let rows = Views.layerRows(probes: session.probeHistory.last ?? [], history: session.probeHistory, architecture: session.architecture)
+        var buffer = Buffer(width: 100, height: rows.count + 1)
+        LayerTable(rows: rows).render(into: &buffer, area: buffer.area, theme: theme)
+        let initialization = session.configuration.weightInit ?? .default(for: session.architecture)
+        let title = "every hidden layer (init \(initialization)): its activations' histogram, mean and std; the saturated or dead share; "
+            + "std of dJ/da; std(grad W) / std(W); log10 ||update|| / ||W|| per epoch (about -3 is healthy)"
+        return title + "\n" + (theme.hasColor ? buffer.ansiText : buffer.plainText)
     }
 }
 

@@ -384,6 +384,31 @@ import Testing
         #expect(w.values.allSatisfy { abs($0) <= limit * (1 + 1e-6) } && w.values.contains { abs($0) > 0.6 * limit })
     }
 
+    /// The layers view (L) on a 20-layer residual network: every layer's row at 200x60, the
+    /// selected one in view at 80x24 (up/down pages it), as golden text; L again goes back.
+    @Test func layersViewGolden() throws {
+        let lab = try Self.lab("06a-spiral-deep") {
+            $0.variants = []
+            $0.configuration.hidden = (0..<20).map { _ in HiddenLayer(units: 8, activation: .tanh, norm: .layer, skip: 1) }.withSkip(1, inputs: nil)
+            $0.configuration.weightInit = .glorot(gain: 5.0 / 3)
+        }
+        lab.trainSynchronously(epochs: 4)
+        lab.handle(.char("L"))
+        #expect(lab.state.main == .layers)
+        let large = lab.compose(width: 200, height: 60, theme: .unicodeMono).plainText
+        for l in 2...21 { #expect(large.contains("a(\(l)) tanh +LN"), "a(\(l))") }
+        #expect(large.contains("init glorot:1.667, 20 hidden layers"))
+        if let problem = Golden.check("layers-200x60.txt", large) { Issue.record(Comment(rawValue: problem)) }
+        let small = lab.compose(width: 80, height: 24, theme: .plain).plainText
+        #expect(small.contains("layers 1-11 of 20 (up/down)"))
+        if let problem = Golden.check("layers-80x24-ascii.txt", small) { Issue.record(Comment(rawValue: problem)) }
+        for _ in 0..<15 { lab.handle(.down) }
+        let paged = lab.compose(width: 80, height: 24, theme: .plain).plainText
+        #expect(paged.contains("a(17)") && !paged.contains("a(2) "), "\(paged)")
+        lab.handle(.char("L"))
+        #expect(lab.state.main == .map)
+    }
+
     /// The network diagram marks the parts: the norm in the column's label, each skip as an
     /// arc from its source column, dropout's units hollow (x in ASCII), with the legend's key.
     @Test func networkDiagramMarksNormSkipAndDropout() throws {

@@ -301,3 +301,53 @@ import Testing
         #expect(message(text.replacingOccurrences(of: "\"version\": 2", with: "\"version\": 1")).contains("layers[0].norm: a version 2 key"))
     }
 }
+
+/// The layers view's numbers: each hidden layer's activation mean and std, dJ/da's std (each
+/// example's own loss) and std(grad W) / std(W), against a computation written out here from
+/// the weights (a plain tanh network, forward and backward by hand in double precision).
+@Suite struct LayerStatisticsTests {
+    @Test func probesMatchAHandComputation() throws {
+        let arch = Architecture(inputs: 2, hidden: [5, 4, 3].map { HiddenLayer(units: $0, activation: .tanh) }, outputs: 1, output: .logistic)
+        let net = try Network<Float>(architecture: arch, weightInit: .glorot(gain: 1.5), seed: 4)
+        var rng = SeededGenerator(seed: 8)
+        let m = 30
+        let x: [Float] = (0..<(2 * m)).map { _ in Float(rng.uniform(-2, 2)) }
+        let labels = (0..<m).map { Int32($0 % 2) }
+        let examples = try Examples<Float>(inputWidth: 2, x: x, targets: .classes(labels, classCount: 2))
+        let probes = Prober(architecture: arch, train: examples).probe(net)
+        let d = net.converted(to: Double.self)
+        // Forward and backward per example.
+        var acts = [[Double]](repeating: [], count: 3), grads = [[Double]](repeating: [], count: 3)
+        var gradW = (1...4).map { l in [Double](repeating: 0, count: d.W(l).values.count) }
+        for c in 0..<m {
+            var a: [[Double]] = [[Double(x[2 * c]), Double(x[2 * c + 1])]]
+            for l in 1...4 {
+                let W = d.W(l), b = d.b(l)
+                let z = (0..<W.rows).map { i in (0..<W.cols).reduce(b[i]) { $0 + W[i, $1] * a[l - 1][$1] } }
+                a.append(l < 4 ? z.map { tanh($0) } : z.map { 1 / (1 + exp(-$0)) })
+            }
+            var delta = [a[4][0] - Double(labels[c])]
+            for l in stride(from: 4, through: 1, by: -1) {
+                let W = d.W(l)
+                for i in 0..<W.rows { for j in 0..<W.cols { gradW[l - 1][i * W.cols + j] += delta[i] * a[l - 1][j] / Double(m) } }
+                guard l > 1 else { break }
+                let g = (0..<W.cols).map { j in (0..<W.rows).reduce(0.0) { $0 + W[$1, j] * delta[$1] } }
+                grads[l - 2] += g
+                acts[l - 2] += a[l - 1]
+                delta = zip(g, a[l - 1]).map { $0 * (1 - $1 * $1) }
+            }
+        }
+        func meanStd(_ v: [Double]) -> (Double, Double) {
+            let mean = v.reduce(0, +) / Double(v.count)
+            return (mean, (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot())
+        }
+        for k in 0..<3 {
+            let p = probes[k]
+            let (mean, std) = meanStd(acts[k]), (_, gStd) = meanStd(grads[k])
+            let (_, gw) = meanStd(gradW[k]), (_, w) = meanStd(d.W(k + 1).values)
+            #expect(abs(p.mean - mean) < 1e-5 && abs(p.std - std) < 1e-5, "a(\(k + 2)): \(p.mean) \(p.std) vs \(mean) \(std)")
+            #expect(abs(p.gradientStd! - gStd) < 1e-5 * max(1, gStd), "dJ/da(\(k + 2)): \(p.gradientStd!) vs \(gStd)")
+            #expect(abs(p.gradDataRatio! - gw / w) < 1e-4 * (gw / w), "grad:W(\(k + 1)): \(p.gradDataRatio!) vs \(gw / w)")
+        }
+    }
+}
