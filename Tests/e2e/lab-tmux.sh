@@ -314,20 +314,22 @@ keys n n n n n n n n
 wait_for 'a\(3\) = tanh\(zhat\(3\)\) \+ a\(2\)' 2 && pass "parts: the skip sum in a(3)" || fail "parts: the skip sum in a(3)"
 keys q
 check_exit 0 "q (parts)"
-# 10f. The layers view on a 12-layer network: L, every row at 200x60, paged at 80x24, scrubbed.
-printf 'title: Deep\nlesson: Twelve layers.\ndata: { dataset: spiral, points: 100 }\nnetwork: { layers: [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], activation: tanh, norm: layer, skip: 1, init: {scheme: glorot, gain: 5/3} }\ntraining: { epochs: 30 }\n' > "$WORK/deep.yaml"
+# 10h. The layers view on a 16-layer network: L, every row at 200x60, paged at 80x24, scrubbed.
+printf 'title: Deep\nlesson: Sixteen layers.\ndata: { dataset: spiral, points: 100 }\nnetwork: { layers: [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], activation: tanh, norm: layer, skip: 1, init: {scheme: glorot, gain: 5/3} }\ntraining: { epochs: 30 }\n' > "$WORK/deep.yaml"
 start_lab open "$WORK/deep.yaml"
 wait_for 'Deep' 3
 wait_for 'epoch (1[0-9]|[2-9][0-9])' 10
 keys L
-wait_for 'init glorot:1.667, 12 hidden layers' 2 && pass "layers view: L, the init and its gain in the title" || fail "layers view: L, the init and its gain in the title"
-wait_for 'layers 1-' 1 && pass "layers view at 80x24: paged" || fail "layers view at 80x24: paged"
+wait_for 'init glorot:1.667, 16 hidden layers' 2 && pass "layers view: L, the init and its gain in the title" || fail "layers view: L, the init and its gain in the title"
+tmux -S "$SOCK" resize-window -t lab -x 80 -y 24 2>/dev/null || tmux -S "$SOCK" resize-pane -t lab -x 80 -y 24
+sleep 0.3
+wait_for 'layers 1-' 2 && pass "layers view at 80x24: paged" || fail "layers view at 80x24: paged"
 tmux -S "$SOCK" resize-window -t lab -x 200 -y 60 2>/dev/null || tmux -S "$SOCK" resize-pane -t lab -x 200 -y 60
 sleep 0.3
-wait_for 'a\(13\) tanh \+LN \+skip' 2 && ! screen | grep -q 'layers 1-' && pass "layers view at 200x60: every layer" || fail "layers view at 200x60: every layer"
-keys space; sleep 0.2; keys Left Left Left
-wait_for 'checkpoint' 2 && screen | grep -q 'a(13) tanh' && pass "layers view while scrubbing the timeline" || fail "layers view while scrubbing the timeline"
-tmux -S "$SOCK" resize-window -t lab -x 80 -y 24 2>/dev/null || true
+wait_for 'a\(17\) tanh \+LN \+skip' 2 && ! screen | grep -q 'layers 1-' && pass "layers view at 200x60: every layer" || fail "layers view at 200x60: every layer"
+keys Left Left Left
+wait_for 'checkpoint' 2 && screen | grep -q 'a(17) tanh' && pass "layers view while scrubbing the timeline" || fail "layers view while scrubbing the timeline"
+tmux -S "$SOCK" resize-window -t lab -x $PANE_W -y $PANE_H 2>/dev/null || true
 keys q
 check_exit 0 "q (layers view)"
 start_lab compare 06a --vary norm=none,layer
