@@ -167,6 +167,9 @@ public struct Claim: Sendable, Equatable {
         case deadShare = "dead_share"
         /// Share of (unit, example) pairs in a layer's saturated range.
         case saturation
+        /// Standard deviation of a layer's activations over its units and the training set
+        /// (the layers view's std): near 0 when the signal has died out on the way up.
+        case activationStd = "activation_std"
         /// ||grad W(l)|| on the training set.
         case gradientNorm = "gradient_norm"
         /// ||grad W(layer)|| / ||grad W(to_layer)||: below 1 when gradients vanish going back.
@@ -216,7 +219,7 @@ public struct Claim: Sendable, Equatable {
         /// True for measures that need `layer`.
         public var needsLayer: Bool {
             switch self {
-            case .deadUnits, .deadShare, .saturation, .gradientNorm, .gradientRatio, .radiusCorrelation, .featureCorrelation: true
+            case .deadUnits, .deadShare, .saturation, .activationStd, .gradientNorm, .gradientRatio, .radiusCorrelation, .featureCorrelation: true
             default: false
             }
         }

@@ -227,7 +227,7 @@ public enum ScenarioRunner {
         case .testLoss: value = (m.test ?? m.train).meanLoss
         case .accuracyGap:
             if let a = m.train.accuracy, let b = (m.test ?? m.train).accuracy { value = a - b } else { value = nil }
-        case .deadUnits, .deadShare, .saturation, .gradientNorm, .gradientRatio:
+        case .deadUnits, .deadShare, .saturation, .activationStd, .gradientNorm, .gradientRatio:
             let probes = session.probes()
             func probe(_ layer: Int?) -> LayerProbe? {
                 guard let layer, layer >= 1, layer <= probes.count else { return nil }
@@ -237,6 +237,7 @@ public enum ScenarioRunner {
             case .deadUnits: value = probe(claim.layer)?.deadUnits.map(Double.init)
             case .deadShare: value = probe(claim.layer).flatMap { p in p.deadUnits.map { Double($0) / Double(p.units) } }
             case .saturation: value = probe(claim.layer)?.saturation
+            case .activationStd: value = probe(claim.layer)?.std
             case .gradientNorm: value = gradientNorm(session, layer: claim.layer ?? 1)
             default:
                 let a = gradientNorm(session, layer: claim.layer ?? 1), b = gradientNorm(session, layer: claim.toLayer ?? 1)
