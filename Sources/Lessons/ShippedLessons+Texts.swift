@@ -1782,4 +1782,61 @@ expect:
       says: "after 100 epochs gain 5/3 has learned part of the spiral and gain 0.5 has not moved from chance (on 79 of seeds 1-80)"
 
 """#),
+    ("23b-gain-linear-control", #"""
+title: "Gain and depth, the control: twelve linear layers, where gain 1 is right"
+lesson: |
+  The control of lesson 23a: the same twelve layers of 16 units, the same initial weights
+  times a gain, but with no nonlinearity (f(z) = z), on two Gaussian blobs that one line
+  separates. Press [L] for every layer at once.
+
+  Without tanh's squashing, Glorot's range does what it was made for: with s_l = s_l+1 = 16 its
+  weights have variance 2 / (s_l + s_l+1) = 1/16, so each z(l+1) = W(l) a(l) + b(l), a sum of
+  16 products, has about the variance of a(l): after twelve layers a(13)'s std is still of the
+  order of the input's (0.26 to 4.4 over seeds 1-60, median about 0.8). A gain of 5/3, right
+  for tanh, now multiplies every layer's a by 5/3 (exactly: the biases start at 0 and nothing
+  squashes), so a(13) is (5/3)^12 = 459.4 times gain 1's. Its outputs are so large that the
+  first steps can overshoot: on some seeds training diverges.
+
+  A stack of linear layers computes one linear map, so it draws one line through the plane
+  whatever its depth: both learn these blobs when they do not diverge, and neither could learn
+  the spiral. The point here is the spread, which is what the gain is for.
+data:
+  dataset: gauss
+  noise: 0
+network:
+  layers: [16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16]
+  activation: linear
+  output: logistic
+training:
+  optimizer: sgd
+  learning_rate: 0.03
+  batch: 10
+  epochs: 30
+  seed: 1
+variants:
+  g1:
+    says: "init glorot (gain 1)"
+    network: {init: glorot}
+  g53:
+    says: "init glorot:5/3"
+    network: {init: {scheme: glorot, gain: 5/3}}
+view:
+  main: layers
+expect:
+  - g1.activation_std:
+      layer: 12
+      at_least: 0.2
+      at_most: 5
+      after: 0
+      says: "gain 1: twelve linear layers later the spread is still about what it was"
+  - g53.activation_std / g1.activation_std:
+      layer: 12
+      at_least: 20
+      after: 0
+      says: "gain 5/3: the spread has grown by (5/3)^12 = 459.4 against gain 1's"
+  - g1.train_accuracy:
+      at_least: 0.95
+      says: "gain 1 learns the blobs: a deep linear network is one line"
+
+"""#),
 ]
