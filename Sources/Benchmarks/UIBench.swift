@@ -52,6 +52,45 @@ public enum UIBench {
         return compose(lab, name: "ui-dashboard", frames: frames)
     }
 
+    /// The dashboard with the layers view as its main panel (`L`) on lesson 23a's twelve tanh
+    /// layers (gain 5/3) after 20 epochs, at 200x60: compare with `ui-dashboard-12` (the same
+    /// network on the map) for what the view costs a frame.
+    public static func layersView(frames: Int = 300) throws -> [Result] {
+        var options = LabOptions()
+        options.paused = true
+        var scenario = try ShippedLessons.load("23a-gain-and-depth")
+        scenario.variants = []
+        scenario.configuration.weightInit = .glorot(gain: 5.0 / 3)
+        let lab = try Lab(scenario: scenario, options: options)
+        lab.trainSynchronously(epochs: 20)
+        let map = compose(lab, name: "ui-dashboard-12", frames: frames)
+        lab.handle(.char("L"))
+        return [map, compose(lab, name: "ui-layers-view", frames: frames)]
+    }
+
+    /// What the probes (the layers view's numbers, computed once an epoch) cost training on
+    /// W5's network (12 residual layers of 32 tanh units with layer norm, 1,024 points, batch
+    /// 32): the seconds of one probe against those of one epoch's 32 steps, median of 9
+    /// alternating rounds.
+    public static func probeCost(rounds: Int = 9) throws -> Result {
+        let w = try Workload.load("W5")
+        let prober = Prober(architecture: w.architecture, train: w.examples)
+        let (trainer, _) = BenchRunner.train(w, steps: 32)
+        let clock = ContinuousClock()
+        var epochs: [Double] = [], probes: [Double] = []
+        for _ in 0..<rounds {
+            var start = clock.now
+            trainer.run(steps: 32)
+            epochs.append((clock.now - start) / .seconds(1))
+            start = clock.now
+            _ = prober.probe(trainer.network)
+            probes.append((clock.now - start) / .seconds(1))
+        }
+        let e = epochs.sorted()[rounds / 2], p = probes.sorted()[rounds / 2]
+        return Result(json: "{\"workload\":\"ui-probe-cost-w5\",\"epoch_ms\":\((e * 1e6).rounded() / 1e3),\"probe_ms\":\((p * 1e6).rounded() / 1e3),"
+                      + "\"share_of_training\":\(((p / (e + p)) * 1000).rounded() / 1000)}")
+    }
+
     /// Composing the compare screen with four networks into a 200x60 buffer: lesson 9b's six
     /// layers of logistic, tanh and ReLU units and a clone, after 20 epochs, four decision
     /// maps (each sampled anew), the numbers, the loss and accuracy charts, in 256 colours.

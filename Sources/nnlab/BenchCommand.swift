@@ -84,6 +84,8 @@ extension NNLab {
                 Console.error("bench: screen workloads...\n")
                 print(try UIBench.dashboard().json)
                 print(try UIBench.compare().json)
+                for r in try UIBench.layersView() { print(r.json) }
+                print(try UIBench.probeCost().json)
                 print(UIBench.decisionGrid().json)
                 for r in try UIBench.stepThrough() { print(r.json) }
                 print(try UIBench.removePoints().json)
