@@ -129,12 +129,18 @@ public final class Prober: @unchecked Sendable {
         var alive = hidden.map { s in [Bool](repeating: false, count: s.units) }
         // dJ/da of each hidden layer: sums and sums of squares over units and examples.
         var gradSums = [(Double, Double, Int)](repeating: (0, 0, 0), count: hidden.count)
+        // The activations' sums and sums of squares, taken while each row is in cache.
+        var activationSums = [(Double, Double)](repeating: (0, 0), count: hidden.count)
         let gradient = meanGradient(network) { ws in
             for (h, s) in hidden.enumerated() {
                 gradSums[h] = Self.addActivationGradient(network, ws, layer: s.index, gradSums[h])
                 for i in 0..<s.units {
                     // The activation's own output and input (after the norm, before dropout and the skip sum).
-                    activations[h].append(contentsOf: ws.activationRow(layer: s.index, unit: i))
+                    let row = ws.activationRow(layer: s.index, unit: i)
+                    activations[h].append(contentsOf: row)
+                    var (sum, squares) = activationSums[h]
+                    for v in row where v.isFinite { sum += Double(v); squares += Double(v) * Double(v) }
+                    activationSums[h] = (sum, squares)
                     if !alive[h][i] && ws.preActivationRow(layer: s.index, row: i).contains(where: { $0 > 0 }) { alive[h][i] = true }
                 }
             }
@@ -173,7 +179,12 @@ public final class Prober: @unchecked Sendable {
             }
             var probe = LayerProbe(layer: s.l + 1, units: s.units, activation: f, histogram: histogram, deadUnits: deadCount,
                                    dead: dead, saturation: saturation, gradientNorm: Self.weightNorm(gradient, s), updateRatio: ratio)
-            (probe.mean, probe.std) = Self.meanAndStd(values.lazy.map { Double($0) })
+            let finite = values.count - histogram.nonFinite
+            if finite > 0 {
+                let (sum, squares) = activationSums[h]
+                probe.mean = sum / Double(finite)
+                probe.std = Swift.max(0, squares / Double(finite) - probe.mean * probe.mean).squareRoot()
+            }
             let (sum, squares, count) = gradSums[h]
             if count > 0 {
                 let m = sum / Double(count)
