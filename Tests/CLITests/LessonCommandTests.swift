@@ -7,7 +7,7 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stdout.contains("04-xor-two-hidden-units (default)  Two hidden units solve XOR [compares two, four]"))
         #expect(r.stdout.contains("14-maxout"))
-        #expect(r.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.count == 40)
+        #expect(r.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.count == 41)
     }
 
     @Test func runChecksTheClaimsFromAnyFolder() throws {

@@ -212,6 +212,8 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
         func factors(_ c: SessionConfiguration, _ other: SessionConfiguration) -> [String] {
             [c.features.description, c.hidden.map { "\($0.units)" }.joined(separator: ","),
              c.hidden.count == other.hidden.count ? c.hidden.map { "\($0.activation)" }.joined(separator: ",") : "",
+             // A layer's kind (its norm, skip and dropout) is one factor, as the activation is.
+             c.hidden.count == other.hidden.count ? c.hidden.map(\.partsLabel).joined(separator: ",") : "",
              "\(String(describing: c.output)) \(String(describing: c.loss))", c.weightInit.map { $0.description } ?? "default", "\(c.biasInit)",
              c.settings.optimizer.description, "\(c.settings.learningRate)", "\(c.settings.batchSize)",
              "\(c.settings.l1) \(c.settings.l2)", "\(c.initialWeights ?? [])", "\(c.threshold)"]
