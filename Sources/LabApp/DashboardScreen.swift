@@ -242,7 +242,7 @@ struct DashboardScreen: Screen {
         HistogramView(counts: h.counts, lower: h.lower, upper: h.upper, zeros: h.zeros, nonFinite: h.nonFinite)
             .render(into: &buffer, area: parts[0], theme: theme)
         var lines: [Widget] = []
-        let history = s.probeHistory.compactMap { epoch in epoch.first { $0.layer == probe.layer } }
+        let history = s.probeHistory.suffix(Views.sparklineEpochs).compactMap { Views.probe($0, layer: probe.layer) }
         if let dead = probe.deadUnits {
             lines.append(Gauge(label: "dead", fraction: Double(dead) / Double(Swift.max(1, probe.units)), text: "\(dead)/\(probe.units)",
                                style: dead > 0 ? theme.warning : nil))

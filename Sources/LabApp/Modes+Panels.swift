@@ -62,7 +62,7 @@ extension KeyTable {
 
     static let dashboardNotes: [PanelNote] = [
         PanelNote(panel: "Network",
-                  text: "the inputs on the left, the output on the right; each line is a weight W(l)_jk, orange for negative, blue for positive (dashed for negative without colour), brighter for larger |w|. The nodes are coloured by the selected example's activations."),
+                  text: "the inputs on the left, the output on the right; each line is a weight W(l)_jk, orange for negative, blue for positive (dashed for negative without colour), brighter for larger |w|. The nodes are coloured by the selected example's activations. LN or BN after a column's name: a layer or batch norm on its z; an arc above two columns: a skip connection adding the left one's a to the right one's; hollow nodes (x in ASCII): units that drop out in training."),
         PanelNote(panel: "Layer a(l)",
                   text: "the selected hidden layer (up/down chooses): the histogram of its activations over the training set; sat, the share where f'(z) is below 5% of its largest value (the flat ends); dead, the ReLU units that give 0 for every example; |grad W|, the size of the layer's gradient; update/W, how much one step changes W relative to W (about 1e-3 is healthy), with their histories."),
         PanelNote(panel: "Loss",

@@ -166,6 +166,17 @@ extension Views {
 }
 
 extension Views {
+    /// Epochs of history a sparkline can show (wider than any panel).
+    static let sparklineEpochs = 256
+
+    /// Layer `layer`'s probe among one epoch's: at its position (the hidden layers in order,
+    /// a(2) first), else found by its index.
+    static func probe(_ epoch: [LayerProbe], layer: Int) -> LayerProbe? {
+        let k = layer - 2
+        if epoch.indices.contains(k), epoch[k].layer == layer { return epoch[k] }
+        return epoch.first { $0.layer == layer }
+    }
+
     /// The layers view's rows: each hidden layer's probes with the history of its update ratio.
     static func layerRows(_ s: TrainingSnapshot) -> [LayerTable.Row] {
         layerRows(probes: s.probes, history: s.probeHistory, architecture: s.network.architecture)
@@ -178,7 +189,9 @@ extension Views {
             let parts = arch.hidden.indices.contains(index) ? arch.hidden[index].partsLabel : ""
             let share: (name: String, value: Double)? = p.deadUnits.map { ("dead", Double($0) / Double(Swift.max(1, p.units))) }
                 ?? p.saturation.map { ("sat", $0) }
-            let history = history.compactMap { epoch in epoch.first { $0.layer == p.layer }?.updateRatio }
+            // The sparkline shows at most a panel's width of epochs: the last 256 are read, not
+            // every one of a long run's (this runs every frame).
+            let history = history.suffix(Self.sparklineEpochs).compactMap { Self.probe($0, layer: p.layer)?.updateRatio }
             return LayerTable.Row(label: "a(\(p.layer)) \(p.activation.label)\(parts)", histogram: p.histogram.counts, mean: p.mean, std: p.std,
                                   share: share, gradientStd: p.gradientStd, gradData: p.gradDataRatio,
                                   updateLog: history.map { $0 > 0 ? Foundation.log10($0) : -6 })

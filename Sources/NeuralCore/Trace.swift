@@ -180,7 +180,6 @@ extension Network {
                                       note: s.pieces > 1 ? "\(s.pieces) pieces per unit: row i k + p is piece p of unit i" : nil))
             if s.norm != nil { entries += net.normEntries(s, ws) }
             var (formula, note) = Self.activationFormula(s, l: l + 1, winners: ws.winnerColumn(layer: s.index, 0))
-            if s.norm != nil { formula = formula.replacingOccurrences(of: "(z(\(l + 1)))", with: "(zhat(\(l + 1)))") }
             if let source = s.skipSource { formula += " + a(\(source + 2))" }
             if s.keep < 1 {
                 note = (note.map { $0 + "; " } ?? "") + "dropout with keep p = \(NumberFormat.short(s.keep)) is off here, as for the map "
@@ -267,18 +266,20 @@ extension Network {
                      prediction: prediction, lossAfterUpdate: lossAfter, predictionAfterUpdate: predictionAfter)
     }
 
-    /// `a(3) = sigma(z(3))` and a remark for layer `s`, whose output is a(`l`).
+    /// `a(3) = sigma(z(3))` (`tanh(zhat(3))` after a norm) and a remark for layer `s`, whose
+    /// output is a(`l`).
     static func activationFormula(_ s: LayerShape, l: Int, winners: [Int]?) -> (String, String?) {
+        let input = s.norm == nil ? "z(\(l))" : "zhat(\(l))"
         switch s.function {
         case .hidden(.maxout(let k)):
             let w = winners.map { "winning pieces: " + $0.map(String.init).joined(separator: ", ") }
-            return ("a(\(l)) = max over the \(k) pieces of z(\(l))", w)
+            return ("a(\(l)) = max over the \(k) pieces of \(input)", w)
         case .hidden(let f):
-            return ("a(\(l)) = \(f.name)(z(\(l)))", "\(f.name)(z) = \(f.formulas.f)")
+            return ("a(\(l)) = \(f.name)(\(input))", "\(f.name)(z) = \(f.formulas.f)")
         case .output(.identity): return ("a(\(l)) = z(\(l))", "identity output (regression)")
-        case .output(.logistic): return ("a(\(l)) = sigma(z(\(l)))", "sigma(z) = 1 / (1 + e^-z)")
-        case .output(.softmax): return ("a(\(l)) = softmax(z(\(l)))", "softmax(z)_k = e^(z_k) / sum_j e^(z_j)")
-        case .output(.step): return ("a(\(l)) = step(z(\(l)))", "1 if z >= 0 else 0")
+        case .output(.logistic): return ("a(\(l)) = sigma(\(input))", "sigma(z) = 1 / (1 + e^-z)")
+        case .output(.softmax): return ("a(\(l)) = softmax(\(input))", "softmax(z)_k = e^(z_k) / sum_j e^(z_j)")
+        case .output(.step): return ("a(\(l)) = step(\(input))", "1 if z >= 0 else 0")
         }
     }
 }
