@@ -321,6 +321,11 @@ public final class Lab {
 
     /// `L`: the layers view, or back to the data's own view.
     func toggleLayersView() {
+        guard panes.count == 1 else {
+            let variant = panes[Swift.min(state.focus, panes.count - 1)].name
+            state.notice = "the layers view shows one network: nnlab open \(scenario.name) --variant \(variant.isEmpty ? "NAME" : variant)"
+            return
+        }
         guard !session.architecture.hidden.isEmpty else {
             state.notice = "one neuron has no hidden layers to show"
             return

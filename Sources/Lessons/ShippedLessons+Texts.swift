@@ -1709,7 +1709,8 @@ expect:
 title: "Gain and depth: twelve tanh layers from four initial scales"
 lesson: |
   Twelve hidden layers of 16 tanh units, started four times from Glorot's weights multiplied
-  by a gain g (init glorot:g); nothing else differs. Press [L] for every layer at once.
+  by a gain g (init glorot:g); nothing else differs. To see every layer at once,
+  open one network alone (nnlab open 23a --variant g53) and press [L].
 
   Each z(l+1) = W(l) a(l) + b(l) sums 16 inputs. Glorot's range keeps the variance of z about
   that of a when the units are linear; tanh squashes, so every layer loses a little more of the
@@ -1787,7 +1788,8 @@ title: "Gain and depth, the control: twelve linear layers, where gain 1 is right
 lesson: |
   The control of lesson 23a: the same twelve layers of 16 units, the same initial weights
   times a gain, but with no nonlinearity (f(z) = z), on two Gaussian blobs that one line
-  separates. Press [L] for every layer at once.
+  separates. To see every layer at once,
+  open one network alone (nnlab open 23b --variant g53) and press [L].
 
   Without tanh's squashing, Glorot's range does what it was made for: with s_l = s_l+1 = 16 its
   weights have variance 2 / (s_l + s_l+1) = 1/16, so each z(l+1) = W(l) a(l) + b(l), a sum of
@@ -1843,7 +1845,8 @@ expect:
 title: "Residual learning: twenty tanh layers with and without skip connections"
 lesson: |
   Twenty hidden layers of 16 tanh units on the spiral, trained the same way (SGD, rate 0.01,
-  batch 10, 100 epochs) three times. Press [L] for every layer at once.
+  batch 10, 100 epochs) three times. To see every layer at once,
+  open one network alone (nnlab open 24 --variant residual) and press [L].
 
   plain: a(l+1) = tanh(z(l+1)).
   plain_bn: the same with batch norm before every tanh.

@@ -409,6 +409,18 @@ import Testing
         #expect(lab.state.main == .map)
     }
 
+    /// On the compare screen L says how to see one network's layers (the view shows one), and
+    /// a lesson's variant opened alone starts on the layers view its lesson asks for.
+    @Test func layersViewOnTheCompareScreenSaysHow() throws {
+        let lab = try Self.lab("24-residual-learning")
+        #expect(lab.panes.count == 3)
+        lab.handle(.char("L"))
+        #expect(lab.state.notice == "the layers view shows one network: nnlab open 24-residual-learning --variant plain", "\(lab.state.notice ?? "")")
+        let alone = try Self.lab("24-residual-learning") { $0 = try! $0.selecting(variant: "residual") }
+        #expect(alone.panes.count == 1 && alone.state.main == .layers)
+        #expect(alone.compose(width: 80, height: 24, theme: .plain).plainText.contains("layer "))
+    }
+
     /// The network diagram marks the parts: the norm in the column's label, each skip as an
     /// arc from its source column, dropout's units hollow (x in ASCII), with the legend's key.
     @Test func networkDiagramMarksNormSkipAndDropout() throws {
